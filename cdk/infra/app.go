@@ -1,0 +1,20 @@
+package infra
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// NewApp returns the CDK app every entry point uses (the cdk CLI through
+// cdk/main.go and `task synth` through internal/synth), so both produce the
+// same templates. Version reporting is off: it would add a CDKMetadata
+// resource that changes with the CDK version, not with the platform.
+func NewApp(outdir string) awscdk.App {
+	props := &awscdk.AppProps{
+		AnalyticsReporting: jsii.Bool(false),
+	}
+	if outdir != "" {
+		props.Outdir = jsii.String(outdir)
+	}
+	return awscdk.NewApp(props)
+}

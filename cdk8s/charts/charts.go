@@ -1,0 +1,26 @@
+// Package charts holds shopstack's cdk8s charts: everything the storefront
+// runs on the EKS cluster.
+package charts
+
+import (
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2"
+
+	"github.com/shopstack/shopstack/platform"
+)
+
+// Build adds the charts of env to app.
+func Build(app cdk8s.App, env platform.Environment) {
+	chart := cdk8s.NewChart(app, jsii.String("shop"), &cdk8s.ChartProps{DisableResourceNameHashes: jsii.Bool(true)})
+	cdk8splus30.NewNamespace(chart, jsii.String("namespace"), &cdk8splus30.NamespaceProps{
+		Metadata: &cdk8s.ApiObjectMetadata{
+			Name: jsii.String(env.Names.Namespace),
+			Labels: &map[string]*string{
+				"pod-security.kubernetes.io/enforce": jsii.String("restricted"),
+				"pod-security.kubernetes.io/audit":   jsii.String("restricted"),
+				"pod-security.kubernetes.io/warn":    jsii.String("restricted"),
+			},
+		},
+	})
+}

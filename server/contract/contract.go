@@ -1,0 +1,95 @@
+// Package contract holds the names the storefront server shares with the
+// layers that run and watch it: the port, probe paths, subcommands,
+// environment variables and Prometheus metric names. The Kubernetes charts
+// and the monitoring rules import these constants instead of typing the
+// strings again; the server registers its routes and metrics from them.
+//
+// It has no dependencies, so importing it from cdk8s/ costs nothing.
+package contract
+
+// HTTP serving.
+const (
+	// Port is the port the server listens on inside its container.
+	Port = 8080
+	// PortName is the name of that port on the container and the Service.
+	PortName = "http"
+
+	// PathHealthz answers 200 while the process is alive (liveness, startup).
+	PathHealthz = "/healthz"
+	// PathReadyz answers 200 when the database is reachable and the server
+	// is not draining, else 503 (readiness).
+	PathReadyz = "/readyz"
+	// PathMetrics serves Prometheus metrics.
+	PathMetrics = "/metrics"
+	// APIPrefix is the prefix of the JSON API. The ingress routes it to the backend.
+	APIPrefix = "/api"
+	// APIBase is the versioned base of every JSON route.
+	APIBase = "/api/v1"
+	// PathOpenAPI serves the OpenAPI 3 document.
+	PathOpenAPI = APIBase + "/openapi.json"
+)
+
+// Subcommands of the server binary.
+const (
+	CmdServe   = "serve"
+	CmdMigrate = "migrate"
+	CmdSeed    = "seed"
+)
+
+// Environment variables the server reads. All share one prefix.
+const (
+	EnvPrefix = "SHOP_"
+	// EnvListenAddr overrides the listen address (default ":8080").
+	EnvListenAddr = "SHOP_LISTEN_ADDR"
+	// EnvDatabaseURL is a PostgreSQL URL (postgres://...).
+	EnvDatabaseURL = "SHOP_DATABASE_URL"
+	// EnvDatabaseSecretID is a Secrets Manager secret id or ARN holding the
+	// RDS-generated JSON (host, port, username, password, dbname).
+	EnvDatabaseSecretID = "SHOP_DATABASE_SECRET_ID"
+	// EnvAWSRegion is the region of that secret (falls back to AWS_REGION).
+	EnvAWSRegion = "SHOP_AWS_REGION"
+	// EnvDatabasePoolMaxConns caps the connection pool per process.
+	EnvDatabasePoolMaxConns = "SHOP_DATABASE_POOL_MAX_CONNS"
+	// EnvSQLitePath is the embedded SQLite file used when no PostgreSQL is configured.
+	EnvSQLitePath = "SHOP_SQLITE_PATH"
+	// EnvShutdownTimeout bounds the graceful drain on SIGTERM (Go duration).
+	EnvShutdownTimeout = "SHOP_SHUTDOWN_TIMEOUT"
+	// EnvStaticDir, when set, makes the server also serve the built client
+	// (the single-process local storefront of `task up`).
+	EnvStaticDir = "SHOP_STATIC_DIR"
+)
+
+// Prometheus metric names and labels the server exports. Alert rules and
+// dashboards are written against these.
+const (
+	MetricHTTPRequests        = "shop_http_requests_total"            // counter; labels method, route, status
+	MetricHTTPRequestDuration = "shop_http_request_duration_seconds"  // histogram; labels method, route, status
+	MetricHTTPInFlight        = "shop_http_requests_in_flight"        // gauge
+	MetricCheckouts           = "shop_checkouts_total"                // counter; label result
+	MetricOrdersPlaced        = "shop_orders_placed_total"            // counter
+	MetricDBOpenConnections   = "shop_db_open_connections"            // gauge
+	MetricDBInUseConnections  = "shop_db_in_use_connections"          // gauge
+	MetricDBIdleConnections   = "shop_db_idle_connections"            // gauge
+	MetricDBMaxOpenConns      = "shop_db_max_open_connections"        // gauge
+	MetricDBWaitCount         = "shop_db_wait_count_total"            // counter
+	MetricDBWaitDuration      = "shop_db_wait_duration_seconds_total" // counter
+
+	LabelMethod = "method"
+	LabelRoute  = "route"
+	LabelStatus = "status"
+	LabelResult = "result"
+)
+
+// Values of LabelResult on MetricCheckouts.
+const (
+	CheckoutSucceeded  = "succeeded"
+	CheckoutDeclined   = "declined"
+	CheckoutFailed     = "failed"       // payment provider error
+	CheckoutOutOfStock = "out_of_stock" // insufficient stock
+	CheckoutInvalid    = "invalid"      // bad input
+	CheckoutError      = "error"        // internal error
+)
+
+// RouteUnmatched is the route label of requests that matched no route, so
+// that unknown paths cannot blow up the label cardinality.
+const RouteUnmatched = "unmatched"
