@@ -15,6 +15,7 @@ import (
 
 	"github.com/shopstack/shopstack/cdk/infra"
 	"github.com/shopstack/shopstack/cdk8s/charts"
+	"github.com/shopstack/shopstack/cdk8s/monitoring"
 	"github.com/shopstack/shopstack/platform"
 )
 
@@ -112,6 +113,7 @@ func Kubernetes(dir string, env platform.Environment) error {
 		YamlOutputType: cdk8s.YamlOutputType_FILE_PER_CHART,
 	})
 	charts.Build(app, env)
+	monitoring.Build(app, env)
 	app.Synth()
 	return nil
 }
