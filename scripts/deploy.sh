@@ -14,8 +14,9 @@ go run ./cmd/distdiff
 echo "== AWS: cdk deploy shopstack-$env-*"
 npx cdk deploy --no-notices --no-version-reporting --require-approval broadening "shopstack-$env-*"
 
-cluster="shopstack-$env"
-region=$(go run ./cmd/synth -print-region "$env")
+
+region=$(go run ./cmd/envinfo -env "$env" Region)
+cluster=$(go run ./cmd/envinfo -env "$env" Cluster | sed -n 's/.*"Name":"\([^"]*\)".*/\1/p')
 aws eks update-kubeconfig --name "$cluster" --region "$region"
 
 echo "== Kubernetes: apply $dir"
