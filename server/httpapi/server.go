@@ -1,0 +1,241 @@
+// Package httpapi is the storefront's HTTP layer: the Fiber app that serves
+// the JSON API of docs/api.md under contract.APIBase, the probes, the
+// Prometheus metrics, the OpenAPI document, product images and (optionally)
+// the built client. Handlers are thin: parse, validate, call a
+// domain service, write JSON. Errors become HTTP statuses in one place
+// (errorHandler).
+package httpapi
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/server/domain"
+)
+
+// DB is what the server needs of the database handle for readiness and
+// pool metrics; *sql.DB and *bun.DB have both methods.
+type DB interface {
+	PingContext(ctx context.Context) error
+	Stats() sql.DBStats
+}
+
+// ImageFunc renders the SVG picture of a product (server/seed provides one).
+type ImageFunc func(p *domain.Product) []byte
+
+// Deps is everything the HTTP layer is built from. Services and DB are
+// required; every other field has a default.
+type Deps struct {
+	Services domain.Services
+	DB       DB
+
+	// Image renders product pictures for GET /images/{sku}.svg.
+	// Default: a plain placeholder with the product name.
+	Image ImageFunc
+	// Logger receives the access log and internal errors (JSON lines).
+	// Default: slog.Default().
+	Logger *slog.Logger
+	// Currency of carts shown before anything was added. Default: domain.DefaultCurrency.
+	Currency string
+	// StaticDir, when set, serves the built client from that directory with
+	// a history fallback to index.html for every non-API path (contract.EnvStaticDir).
+	// Default: "" (API only).
+	StaticDir string
+	// BodyLimit caps request bodies in bytes (413 too_large beyond).
+	// Default: 1 MiB.
+	BodyLimit int
+	// AuthRateLimit limits POST /auth/login and /auth/register per client IP.
+	// Default: 10 per minute.
+	AuthRateLimit RateLimit
+	// ProxyHeader names the header holding the client IP when the server
+	// runs behind a load balancer ("X-Forwarded-For"); the rate limiter
+	// and the access log use it. Default: "" (the TCP peer address).
+	ProxyHeader string
+	// InsecureCookies drops the Secure attribute of the session and cart
+	// cookies. Only for tests with a cookie jar over plain HTTP; browsers
+	// accept Secure cookies on http://localhost anyway. Default: false.
+	InsecureCookies bool
+	// ReadTimeout / WriteTimeout / IdleTimeout of the listener. Defaults:
+	// 15s / 30s / 60s.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// Now is the clock (card expiry checks). Default: time.Now.
+	Now func() time.Time
+}
+
+func (d *Deps) setDefaults() {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Currency == "" {
+		d.Currency = domain.DefaultCurrency
+	}
+	if d.BodyLimit <= 0 {
+		d.BodyLimit = 1 << 20
+	}
+	if d.AuthRateLimit.Max <= 0 {
+		d.AuthRateLimit.Max = 10
+	}
+	if d.AuthRateLimit.Window <= 0 {
+		d.AuthRateLimit.Window = time.Minute
+	}
+	if d.ReadTimeout <= 0 {
+		d.ReadTimeout = 15 * time.Second
+	}
+	if d.WriteTimeout <= 0 {
+		d.WriteTimeout = 30 * time.Second
+	}
+	if d.IdleTimeout <= 0 {
+		d.IdleTimeout = 60 * time.Second
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Image == nil {
+		d.Image = placeholderImage
+	}
+}
+
+// Server is the storefront HTTP server: a Fiber app plus its readiness
+// state. main builds it with New, serves with Serve or Listen (or Run,
+// which also handles the drain), and tests use App() with app.Test.
+type Server struct {
+	deps     Deps
+	app      *fiber.App
+	log      *slog.Logger
+	metrics  *metrics
+	routes   []route
+	draining atomic.Bool
+
+	openAPIOnce  sync.Once
+	openAPIBytes []byte
+}
+
+// New builds the server and registers every route. It panics on missing
+// required dependencies (a wiring bug, not a runtime condition).
+func New(deps Deps) *Server {
+	deps.setDefaults()
+	if deps.DB == nil {
+		panic("httpapi.New: Deps.DB is required")
+	}
+	s := &Server{deps: deps, log: deps.Logger, metrics: newMetrics(deps.DB.Stats)}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "shopstack",
+		ErrorHandler:          errorHandler,
+		BodyLimit:             deps.BodyLimit,
+		ReadTimeout:           deps.ReadTimeout,
+		WriteTimeout:          deps.WriteTimeout,
+		IdleTimeout:           deps.IdleTimeout,
+		ProxyHeader:           deps.ProxyHeader,
+		DisableStartupMessage: true,
+		// Values taken from the request (params, headers) outlive the
+		// handler in log attributes and service calls: copy them.
+		Immutable:    true,
+		StrictRouting: false,
+		CaseSensitive: true,
+	})
+	s.app.Use(s.observe, recoverPanic)
+	s.routes = s.apiRoutes()
+	for _, r := range s.routes {
+		s.register(r)
+	}
+	if deps.StaticDir != "" {
+		s.app.Get("/*", markMatched, s.static)
+		s.app.Head("/*", markMatched, s.static)
+	}
+	return s
+}
+
+// App returns the Fiber app (for app.Test and for main's listener).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Drain makes /readyz answer 503 from now on, so the load balancer stops
+// sending new requests; requests already in flight are unaffected.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// Draining reports whether Drain was called.
+func (s *Server) Draining() bool { return s.draining.Load() }
+
+// Shutdown drains (if not yet), stops accepting connections and waits for
+// in-flight requests to finish, at most until ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.Drain()
+	return s.app.ShutdownWithContext(ctx)
+}
+
+// Serve serves on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Run serves on addr until ctx is cancelled (main passes a context from
+// signal.NotifyContext(SIGTERM, SIGINT)), then turns readiness to 503,
+// waits drainDelay so the load balancer sees it, and shuts down, waiting at
+// most shutdownTimeout for in-flight requests. It returns nil after a clean
+// shutdown.
+func (s *Server) Run(ctx context.Context, addr string, drainDelay, shutdownTimeout time.Duration) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.Serve(ln) }()
+	s.log.Info("listening", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("draining", "drain_delay", drainDelay.String(), "shutdown_timeout", shutdownTimeout.String())
+	s.Drain()
+	deadline := time.Now().Add(shutdownTimeout)
+	if drainDelay > 0 {
+		if drainDelay > shutdownTimeout {
+			drainDelay = shutdownTimeout
+		}
+		time.Sleep(drainDelay)
+	}
+	sctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	if err := s.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	s.log.Info("stopped")
+	return nil
+}
+
+// probes: liveness never touches a dependency; readiness pings the
+// database (bounded) and reports draining.
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+type readyBody struct {
+	Status   string `json:"status"`
+	Database string `json:"database"`
+	Draining bool   `json:"draining"`
+}
+
+func (s *Server) readyz(c *fiber.Ctx) error {
+	if s.Draining() {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(readyBody{Status: "draining", Database: "unknown", Draining: true})
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.deps.DB.PingContext(ctx); err != nil {
+		loggerOf(c).Warn("readiness: database ping failed", "err", err.Error())
+		return c.Status(fiber.StatusServiceUnavailable).JSON(readyBody{Status: "unavailable", Database: "unreachable"})
+	}
+	return c.JSON(readyBody{Status: "ok", Database: "ok"})
+}
+
+var _ = contract.Port
