@@ -138,7 +138,7 @@ func New(deps Deps) *Server {
 		DisableStartupMessage: true,
 		// Values taken from the request (params, headers) outlive the
 		// handler in log attributes and service calls: copy them.
-		Immutable:    true,
+		Immutable:     true,
 		StrictRouting: false,
 		CaseSensitive: true,
 	})
