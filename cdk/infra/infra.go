@@ -1,29 +1,161 @@
-// Package infra holds shopstack's AWS CDK constructs: one set of stacks per
-// environment (network, cluster, database, edge).
+// Package infra holds shopstack's AWS CDK constructs and the stacks of one
+// environment:
+//
+//	network   VPC, subnets, NAT, flow logs
+//	edge      hosted zone (imported), certificate, ECR repositories
+//	cluster   EKS Auto Mode cluster, roles, KMS key, access entries, add-ons, ExternalDNS Pod Identity
+//	database  RDS PostgreSQL, its secret, the backend's Pod Identity
+//
+// Deploy order: network and edge (independent), then cluster, then database.
+// The cluster stack imports the private subnets from network; the database
+// stack imports the VPC and isolated subnets from network and the cluster
+// name and security group from cluster.
 package infra
 
 import (
+	"sort"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/shopstack/shopstack/platform"
 )
 
-// Stacks are the CloudFormation stacks of one environment.
+// Stack name parts: env.StackName(part) is the CloudFormation stack name.
+const (
+	NetworkStack  = "network"
+	EdgeStack     = "edge"
+	ClusterStack  = "cluster"
+	DatabaseStack = "database"
+)
+
+// Stacks are the CloudFormation stacks of one environment and the constructs
+// in them.
 type Stacks struct {
-	Network awscdk.Stack
+	Network  awscdk.Stack
+	Edge     awscdk.Stack
+	Cluster  awscdk.Stack
+	Database awscdk.Stack
+
+	NetworkConstruct  *Network
+	EdgeConstruct     *Edge
+	ClusterConstruct  *Cluster
+	DatabaseConstruct *Database
+	// ExternalDNS and Backend are the Pod Identity roles and associations.
+	ExternalDNS *PodIdentity
+	Backend     *PodIdentity
 }
 
-// Build adds the stacks of env to app.
+// All returns the stacks in deploy order.
+func (s *Stacks) All() []awscdk.Stack {
+	return []awscdk.Stack{s.Network, s.Edge, s.Cluster, s.Database}
+}
+
+// Build adds the stacks of env to app. Every stack is tagged with env.Tags
+// and checked by cdk-nag's AwsSolutions pack; findings are error annotations
+// (which make `cdk synth` fail) unless suppressed with a reason in nag.go.
 func Build(app awscdk.App, env platform.Environment) *Stacks {
 	stackEnv := &awscdk.Environment{Account: jsii.String(env.Account), Region: jsii.String(env.Region)}
-	network := awscdk.NewStack(app, jsii.String(env.StackName("network")), &awscdk.StackProps{Env: stackEnv})
-	awsec2.NewVpc(network, jsii.String("Vpc"), &awsec2.VpcProps{
-		IpAddresses:                  awsec2.IpAddresses_Cidr(jsii.String(env.Network.CIDR)),
-		AvailabilityZones:            jsii.Strings(env.AZNames()...),
-		NatGateways:                  jsii.Number(float64(env.Network.NATGateways)),
-		RestrictDefaultSecurityGroup: jsii.Bool(false),
+	newStack := func(part, description string) awscdk.Stack {
+		return awscdk.NewStack(app, jsii.String(env.StackName(part)), &awscdk.StackProps{
+			Env:         stackEnv,
+			Description: jsii.String("shopstack " + env.Name + ": " + description),
+		})
+	}
+	prod := env.Name == platform.EnvProd
+	// Dev may be torn down completely; prod keeps data and logs.
+	removal := awscdk.RemovalPolicy_DESTROY
+	dbRemoval := awscdk.RemovalPolicy_DESTROY
+	if prod {
+		removal = awscdk.RemovalPolicy_RETAIN
+		dbRemoval = awscdk.RemovalPolicy_SNAPSHOT
+	}
+
+	s := &Stacks{
+		Network:  newStack(NetworkStack, "VPC, subnets, NAT gateways, flow logs"),
+		Edge:     newStack(EdgeStack, "hosted zone, TLS certificate, ECR repositories"),
+		Cluster:  newStack(ClusterStack, "EKS Auto Mode cluster"),
+		Database: newStack(DatabaseStack, "RDS PostgreSQL"),
+	}
+
+	s.NetworkConstruct = NewNetwork(s.Network, "Network", &NetworkProps{
+		Cidr:                 env.Network.CIDR,
+		AvailabilityZones:    env.AZNames(),
+		NatGateways:          env.Network.NATGateways,
+		FlowLogRetentionDays: env.Network.FlowLogRetentionDays,
+		RemovalPolicy:        removal,
 	})
-	return &Stacks{Network: network}
+
+	s.EdgeConstruct = NewEdge(s.Edge, "Edge", &EdgeProps{
+		HostedZoneID:       env.DNS.HostedZoneID,
+		ZoneName:           env.DNS.ZoneName,
+		Host:               env.DNS.Host,
+		BackendRepository:  env.Images.BackendRepository,
+		FrontendRepository: env.Images.FrontendRepository,
+		RemovalPolicy:      removal,
+	})
+
+	s.ClusterConstruct = NewCluster(s.Cluster, "Eks", &ClusterProps{
+		Vpc:               s.NetworkConstruct.Vpc,
+		ClusterName:       env.Cluster.Name,
+		KubernetesVersion: env.Cluster.KubernetesVersion,
+		AdminRoleArns:     env.Cluster.AdminRoleARNs,
+		PublicAccessCidrs: env.Cluster.PublicAccessCIDRs,
+		LogRetentionDays:  env.Cluster.LogRetentionDays,
+		RemovalPolicy:     removal,
+	})
+	s.ExternalDNS = NewPodIdentity(s.Cluster, "ExternalDns", &PodIdentityProps{
+		ClusterName:    s.ClusterConstruct.Name(),
+		Namespace:      env.Names.ExternalDNSNamespace,
+		ServiceAccount: env.Names.ExternalDNSServiceAccount,
+		Description:    "ExternalDNS: records in the storefront zone " + env.DNS.ZoneName + " only",
+		Statements:     ExternalDNSStatements(env.DNS.HostedZoneID),
+	})
+
+	s.DatabaseConstruct = NewDatabase(s.Database, "Postgres", &DatabaseProps{
+		Vpc:                   s.NetworkConstruct.Vpc,
+		ClientSecurityGroupID: s.ClusterConstruct.SecurityGroupID(),
+		Settings:              env.Database,
+		SecretName:            env.Names.DatabaseSecretName,
+		InstanceIdentifier:    "shopstack-" + env.Name,
+		LogRetentionDays:      env.Cluster.LogRetentionDays,
+		RemovalPolicy:         dbRemoval,
+	})
+	// The backend's association lives beside the secret it grants, so the
+	// policy names the secret's real ARN and the stacks stay acyclic
+	// (cluster -> database only).
+	s.Backend = NewPodIdentity(s.Database, "BackendIdentity", &PodIdentityProps{
+		ClusterName:    s.ClusterConstruct.Name(),
+		Namespace:      env.Names.Namespace,
+		ServiceAccount: env.Names.BackendServiceAccount,
+		Description:    "storefront backend: reads the database secret " + env.Names.DatabaseSecretName + " only",
+		Statements:     s.DatabaseConstruct.SecretReadStatements(),
+	})
+
+	s.Cluster.AddDependency(s.Network, jsii.String("the cluster runs in the VPC's private subnets"))
+	s.Database.AddDependency(s.Network, jsii.String("the database runs in the VPC's isolated subnets"))
+	s.Database.AddDependency(s.Cluster, jsii.String("the database admits the cluster security group; the backend association names the cluster"))
+
+	keys := make([]string, 0, len(env.Tags))
+	for k := range env.Tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, st := range s.All() {
+		for _, k := range keys {
+			awscdk.Tags_Of(st).Add(jsii.String(k), jsii.String(env.Tags[k]), nil)
+		}
+	}
+
+	suppress(s, env)
+	for _, st := range s.All() {
+		awscdk.Aspects_Of(st).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{
+			Verbose: jsii.Bool(true),
+			// The findings are annotations (tests and `cdk synth` read them);
+			// no CSV reports in the cloud assembly.
+			Reports: jsii.Bool(false),
+		}), nil)
+	}
+	return s
 }

@@ -1,0 +1,340 @@
+package infra
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseks"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// The IAM managed policies EKS Auto Mode needs, from the Amazon EKS User
+// Guide ("Amazon EKS Auto Mode cluster IAM role" and "Amazon EKS Auto Mode
+// node IAM role"). Tests assert them; do not trim them.
+var (
+	AutoModeClusterPolicies = []string{
+		"AmazonEKSClusterPolicy",
+		"AmazonEKSComputePolicy",
+		"AmazonEKSBlockStoragePolicy",
+		"AmazonEKSLoadBalancingPolicy",
+		"AmazonEKSNetworkingPolicy",
+	}
+	AutoModeNodePolicies = []string{
+		"AmazonEKSWorkerNodeMinimalPolicy",
+		"AmazonEC2ContainerRegistryPullOnly",
+	}
+)
+
+// ControlPlaneLogTypes are every EKS control-plane log type.
+var ControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+// ClusterAdminPolicy is the EKS access policy the admin access entries get.
+const ClusterAdminPolicy = "AmazonEKSClusterAdminPolicy"
+
+// ClusterProps configure a Cluster.
+type ClusterProps struct {
+	// Vpc is where the cluster runs; its private subnets (with egress) hold
+	// the control-plane network interfaces and the Auto Mode nodes. Required.
+	Vpc awsec2.IVpc
+	// ClusterName is the EKS cluster name. Required.
+	ClusterName string
+	// KubernetesVersion is "1.<minor>". Required.
+	KubernetesVersion string
+	// AdminRoleArns get cluster-admin (AmazonEKSClusterAdminPolicy, cluster
+	// scope) through EKS access entries.
+	// Default: none; the cluster creator gets no implicit access either.
+	AdminRoleArns []string
+	// PublicAccessCidrs may reach the public API endpoint; the private
+	// endpoint is always on.
+	// Default: none, and the public endpoint is off.
+	PublicAccessCidrs []string
+	// NodePools are the built-in Auto Mode node pools to enable
+	// ("system", "general-purpose"). Workload node pools come from
+	// Kubernetes manifests.
+	// Default: ["system"].
+	NodePools []string
+	// Addons are EKS add-ons to install (those Auto Mode does not bring).
+	// Default: ["metrics-server"] (the HPAs need it).
+	Addons []string
+	// LogRetentionDays is how long control-plane logs stay in CloudWatch.
+	// Default: 30.
+	LogRetentionDays int
+	// RemovalPolicy applies to the secrets KMS key and the log group.
+	// Default: awscdk.RemovalPolicy_RETAIN.
+	RemovalPolicy awscdk.RemovalPolicy
+}
+
+// Cluster is an EKS cluster in Auto Mode built from the L1 CfnCluster (the
+// L2 Cluster needs a kubectl Lambda layer, i.e. an asset, that cannot be had
+// here): compute, block storage and load balancing enabled together, secrets
+// envelope-encrypted with a rotating KMS key, every control-plane log type,
+// API-only authentication with an access entry per admin role, and the
+// add-ons Auto Mode does not bring.
+type Cluster struct {
+	constructs.Construct
+	// Cluster is the EKS cluster.
+	Cluster awseks.CfnCluster
+	// ClusterRole is assumed by EKS (cluster and Auto Mode capabilities).
+	ClusterRole awsiam.Role
+	// NodeRole is the role of the EC2 instances Auto Mode launches.
+	NodeRole awsiam.Role
+	// SecretsKey envelope-encrypts Kubernetes secrets.
+	SecretsKey awskms.Key
+	// LogGroup receives the control-plane logs.
+	LogGroup awslogs.LogGroup
+}
+
+// Name is the cluster name as a reference (creates a dependency on the cluster).
+func (c *Cluster) Name() *string { return c.Cluster.Ref() }
+
+// SecurityGroupID is the cluster security group EKS creates; Auto Mode nodes
+// and pods use it.
+func (c *Cluster) SecurityGroupID() *string { return c.Cluster.AttrClusterSecurityGroupId() }
+
+// NewCluster creates a Cluster. Construct ids: "ClusterRole", "NodeRole",
+// "SecretsKey", "ControlPlaneLogs", "Cluster", "Admin-<role name>",
+// "Addon-<name>".
+func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Cluster {
+	p := props.withDefaults()
+	if err := p.validate(); err != nil {
+		panic(err)
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+
+	clusterRole := awsiam.NewRole(c, jsii.String("ClusterRole"), &awsiam.RoleProps{
+		Description: jsii.String("EKS Auto Mode cluster role of " + p.ClusterName),
+		// Auto Mode needs sts:TagSession besides sts:AssumeRole.
+		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("eks.amazonaws.com"), nil).WithSessionTags(),
+		ManagedPolicies: managedPolicies(AutoModeClusterPolicies),
+	})
+	nodeRole := awsiam.NewRole(c, jsii.String("NodeRole"), &awsiam.RoleProps{
+		Description:     jsii.String("EKS Auto Mode node role of " + p.ClusterName),
+		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),
+		ManagedPolicies: managedPolicies(AutoModeNodePolicies),
+	})
+
+	key := awskms.NewKey(c, jsii.String("SecretsKey"), &awskms.KeyProps{
+		Description:       jsii.String("Envelope encryption of Kubernetes secrets in " + p.ClusterName),
+		EnableKeyRotation: jsii.Bool(true),
+		RemovalPolicy:     p.RemovalPolicy,
+	})
+	// EKS uses the cluster role to wrap the data keys of secrets.
+	key.Grant(clusterRole, jsii.String("kms:Encrypt"), jsii.String("kms:Decrypt"), jsii.String("kms:DescribeKey"), jsii.String("kms:CreateGrant"))
+
+	// EKS writes control-plane logs to this fixed name; creating it first
+	// gives it a retention (EKS would create it without one).
+	logs := awslogs.NewLogGroup(c, jsii.String("ControlPlaneLogs"), &awslogs.LogGroupProps{
+		LogGroupName:  jsii.String("/aws/eks/" + p.ClusterName + "/cluster"),
+		Retention:     retentionDays(p.LogRetentionDays),
+		RemovalPolicy: p.RemovalPolicy,
+	})
+
+	private := p.Vpc.SelectSubnets(&awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS})
+	logTypes := make([]interface{}, len(ControlPlaneLogTypes))
+	for i, t := range ControlPlaneLogTypes {
+		logTypes[i] = &awseks.CfnCluster_LoggingTypeConfigProperty{Type: jsii.String(t)}
+	}
+	vpcConfig := &awseks.CfnCluster_ResourcesVpcConfigProperty{
+		SubnetIds:             private.SubnetIds,
+		EndpointPrivateAccess: jsii.Bool(true),
+		EndpointPublicAccess:  jsii.Bool(len(p.PublicAccessCidrs) > 0),
+	}
+	if len(p.PublicAccessCidrs) > 0 {
+		vpcConfig.PublicAccessCidrs = jsii.Strings(p.PublicAccessCidrs...)
+	}
+	cluster := awseks.NewCfnCluster(c, jsii.String("Cluster"), &awseks.CfnClusterProps{
+		Name:               jsii.String(p.ClusterName),
+		Version:            jsii.String(p.KubernetesVersion),
+		RoleArn:            clusterRole.RoleArn(),
+		ResourcesVpcConfig: vpcConfig,
+		AccessConfig: &awseks.CfnCluster_AccessConfigProperty{
+			AuthenticationMode: jsii.String("API"),
+			// Access comes from the explicit entries below only: an implicit
+			// entry for the deploying role would also clash with an
+			// AdminRoleArns entry for the same role.
+			BootstrapClusterCreatorAdminPermissions: jsii.Bool(false),
+		},
+		// Auto Mode manages VPC CNI, kube-proxy and CoreDNS itself.
+		BootstrapSelfManagedAddons: jsii.Bool(false),
+		ComputeConfig: &awseks.CfnCluster_ComputeConfigProperty{
+			Enabled:     jsii.Bool(true),
+			NodePools:   jsii.Strings(p.NodePools...),
+			NodeRoleArn: nodeRole.RoleArn(),
+		},
+		KubernetesNetworkConfig: &awseks.CfnCluster_KubernetesNetworkConfigProperty{
+			ElasticLoadBalancing: &awseks.CfnCluster_ElasticLoadBalancingProperty{Enabled: jsii.Bool(true)},
+		},
+		StorageConfig: &awseks.CfnCluster_StorageConfigProperty{
+			BlockStorage: &awseks.CfnCluster_BlockStorageProperty{Enabled: jsii.Bool(true)},
+		},
+		EncryptionConfig: &[]interface{}{&awseks.CfnCluster_EncryptionConfigProperty{
+			Provider:  &awseks.CfnCluster_ProviderProperty{KeyArn: key.KeyArn()},
+			Resources: jsii.Strings("secrets"),
+		}},
+		Logging: &awseks.CfnCluster_LoggingProperty{
+			ClusterLogging: &awseks.CfnCluster_ClusterLoggingProperty{EnabledTypes: &logTypes},
+		},
+	})
+	// The role's KMS grant (its default policy) and the log group must exist
+	// before the cluster starts using them.
+	cluster.Node().AddDependency(clusterRole, logs)
+
+	for _, arn := range p.AdminRoleArns {
+		awseks.NewCfnAccessEntry(c, jsii.String("Admin-"+roleIDPart(arn)), &awseks.CfnAccessEntryProps{
+			ClusterName:  cluster.Ref(),
+			PrincipalArn: jsii.String(arn),
+			Type:         jsii.String("STANDARD"),
+			AccessPolicies: &[]interface{}{&awseks.CfnAccessEntry_AccessPolicyProperty{
+				PolicyArn:   jsii.String("arn:" + *awscdk.Aws_PARTITION() + ":eks::aws:cluster-access-policy/" + ClusterAdminPolicy),
+				AccessScope: &awseks.CfnAccessEntry_AccessScopeProperty{Type: jsii.String("cluster")},
+			}},
+		})
+	}
+	for _, name := range p.Addons {
+		awseks.NewCfnAddon(c, jsii.String("Addon-"+name), &awseks.CfnAddonProps{
+			ClusterName:      cluster.Ref(),
+			AddonName:        jsii.String(name),
+			ResolveConflicts: jsii.String("OVERWRITE"),
+		})
+	}
+	return &Cluster{Construct: c, Cluster: cluster, ClusterRole: clusterRole, NodeRole: nodeRole, SecretsKey: key, LogGroup: logs}
+}
+
+func managedPolicies(names []string) *[]awsiam.IManagedPolicy {
+	out := make([]awsiam.IManagedPolicy, len(names))
+	for i, n := range names {
+		out[i] = awsiam.ManagedPolicy_FromAwsManagedPolicyName(jsii.String(n))
+	}
+	return &out
+}
+
+var roleARNRe = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_/-]+)$`)
+
+// roleIDPart turns a role ARN into a construct id part: the role's path and
+// name, so that reordering AdminRoleArns replaces nothing.
+func roleIDPart(arn string) string {
+	m := roleARNRe.FindStringSubmatch(arn)
+	return strings.ReplaceAll(m[1], "/", "-")
+}
+
+func (p *ClusterProps) withDefaults() ClusterProps {
+	out := *p
+	if out.NodePools == nil {
+		out.NodePools = []string{"system"}
+	}
+	if out.Addons == nil {
+		out.Addons = []string{"metrics-server"}
+	}
+	if out.LogRetentionDays == 0 {
+		out.LogRetentionDays = 30
+	}
+	if out.RemovalPolicy == "" {
+		out.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
+	}
+	return out
+}
+
+func (p ClusterProps) validate() error {
+	if p.Vpc == nil {
+		return fmt.Errorf("infra: ClusterProps.Vpc = nil: want the VPC of the cluster")
+	}
+	if p.ClusterName == "" {
+		return fmt.Errorf("infra: ClusterProps.ClusterName = %q: want the EKS cluster name", p.ClusterName)
+	}
+	if p.KubernetesVersion == "" {
+		return fmt.Errorf("infra: ClusterProps.KubernetesVersion = %q: want \"1.<minor>\"", p.KubernetesVersion)
+	}
+	for i, arn := range p.AdminRoleArns {
+		if !roleARNRe.MatchString(arn) {
+			return fmt.Errorf("infra: ClusterProps.AdminRoleArns[%d] = %q: want an IAM role ARN", i, arn)
+		}
+	}
+	for i, np := range p.NodePools {
+		if np != "system" && np != "general-purpose" {
+			return fmt.Errorf("infra: ClusterProps.NodePools[%d] = %q: want \"system\" or \"general-purpose\"", i, np)
+		}
+	}
+	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
+		return fmt.Errorf("infra: ClusterProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)
+	}
+	return nil
+}
+
+// PodIdentityProps configure a PodIdentity.
+type PodIdentityProps struct {
+	// ClusterName names the cluster (a reference to it, so that the
+	// association depends on the cluster). Required.
+	ClusterName *string
+	// Namespace and ServiceAccount name the Kubernetes ServiceAccount whose
+	// pods get the role. Required: they must be the very names the
+	// Kubernetes manifests use (from platform.Names).
+	Namespace      string
+	ServiceAccount string
+	// Description describes the role.
+	// Default: "Pod Identity role of <namespace>/<service account>".
+	Description string
+	// Statements are the role's only permissions. Required.
+	Statements []awsiam.PolicyStatement
+}
+
+// PodIdentity is an IAM role for one Kubernetes ServiceAccount, trusted by
+// EKS Pod Identity (pods.eks.amazonaws.com with sts:AssumeRole and
+// sts:TagSession, from the EKS User Guide "Create IAM role with trust policy
+// required by EKS Pod Identity"), and its association.
+type PodIdentity struct {
+	constructs.Construct
+	Role        awsiam.Role
+	Association awseks.CfnPodIdentityAssociation
+}
+
+// NewPodIdentity creates a PodIdentity. Construct ids: "Role", "Association".
+func NewPodIdentity(scope constructs.Construct, id string, props *PodIdentityProps) *PodIdentity {
+	if props.ClusterName == nil || props.Namespace == "" || props.ServiceAccount == "" || len(props.Statements) == 0 {
+		panic(fmt.Errorf("infra: PodIdentityProps %s: ClusterName, Namespace (%q), ServiceAccount (%q) and Statements (%d) are required", id, props.Namespace, props.ServiceAccount, len(props.Statements)))
+	}
+	desc := props.Description
+	if desc == "" {
+		desc = "Pod Identity role of " + props.Namespace + "/" + props.ServiceAccount
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	role := awsiam.NewRole(c, jsii.String("Role"), &awsiam.RoleProps{
+		Description: jsii.String(desc),
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("pods.eks.amazonaws.com"), nil).WithSessionTags(),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{
+			"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &props.Statements}),
+		},
+	})
+	assoc := awseks.NewCfnPodIdentityAssociation(c, jsii.String("Association"), &awseks.CfnPodIdentityAssociationProps{
+		ClusterName:    props.ClusterName,
+		Namespace:      jsii.String(props.Namespace),
+		ServiceAccount: jsii.String(props.ServiceAccount),
+		RoleArn:        role.RoleArn(),
+	})
+	return &PodIdentity{Construct: c, Role: role, Association: assoc}
+}
+
+// ExternalDNSStatements are the permissions ExternalDNS documents for AWS
+// (kubernetes-sigs/external-dns docs/tutorials/aws.md, v0.15+), with the
+// record changes scoped to one hosted zone instead of hostedzone/*.
+func ExternalDNSStatements(hostedZoneID string) []awsiam.PolicyStatement {
+	zoneArn := "arn:" + *awscdk.Aws_PARTITION() + ":route53:::hostedzone/" + hostedZoneID
+	return []awsiam.PolicyStatement{
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("ChangeStorefrontZone"),
+			Actions:   jsii.Strings("route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"),
+			Resources: jsii.Strings(zoneArn),
+		}),
+		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("ListZones"),
+			Actions:   jsii.Strings("route53:ListHostedZones"),
+			Resources: jsii.Strings("*"),
+		}),
+	}
+}
