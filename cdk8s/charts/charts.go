@@ -1,26 +1,110 @@
 // Package charts holds shopstack's cdk8s charts: everything the storefront
-// runs on the EKS cluster.
+// runs on the EKS cluster except monitoring (cdk8s/monitoring).
+//
+// Objects are written with the typed L1 classes of cdk8s-plus-30
+// (cdk8splus30/v2/k8s) rather than its L2 constructs: the storefront needs
+// fields the L2 API does not expose (the preStop sleep action, HPA scaling
+// policies, topology spread with matchLabelKeys, PDB eviction policy), and
+// the L1 objects render exactly the fields written here, with no generated
+// labels or names. Every chart disables name hashes: every name is explicit.
+//
+// Build writes one file per chart (see docs/kubernetes.md for the order in
+// which to apply them):
+//
+//	nodepool.k8s.yaml      the Auto Mode NodePool of the storefront
+//	shop-base.k8s.yaml     namespace, LimitRange, ResourceQuota, backend ServiceAccount, NetworkPolicies
+//	shop-migrate.k8s.yaml  the migration Job of this release
+//	shop.k8s.yaml          backend and frontend workloads, the ALB ingress
+//	external-dns.k8s.yaml  ExternalDNS in its own namespace
 package charts
 
 import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
-	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2"
 
 	"github.com/shopstack/shopstack/platform"
+	"github.com/shopstack/shopstack/server/contract"
 )
 
-// Build adds the charts of env to app.
+// Chart ids, which are also the file names (<id>.k8s.yaml).
+const (
+	ChartNodePool    = "nodepool"
+	ChartBase        = "shop-base"
+	ChartMigrate     = "shop-migrate"
+	ChartStorefront  = "shop"
+	ChartExternalDNS = "external-dns"
+)
+
+// Names of cluster objects that only this package refers to.
+const (
+	// NodePoolName is the storefront's NodePool; its pods select it.
+	NodePoolName = "storefront"
+	// IngressClassName names the IngressClass and its IngressClassParams.
+	IngressClassName = "storefront-alb"
+	// IngressName is the storefront's Ingress.
+	IngressName = "storefront"
+)
+
+// Build adds the charts of env to app. It panics, before adding anything,
+// when the NodePool limits cannot hold the storefront at its peak (see
+// CheckCapacity): such a config would deploy and then fail to scale.
 func Build(app cdk8s.App, env platform.Environment) {
-	chart := cdk8s.NewChart(app, jsii.String("shop"), &cdk8s.ChartProps{DisableResourceNameHashes: jsii.Bool(true)})
-	cdk8splus30.NewNamespace(chart, jsii.String("namespace"), &cdk8splus30.NamespaceProps{
-		Metadata: &cdk8s.ApiObjectMetadata{
-			Name: jsii.String(env.Names.Namespace),
-			Labels: &map[string]*string{
-				"pod-security.kubernetes.io/enforce": jsii.String("restricted"),
-				"pod-security.kubernetes.io/audit":   jsii.String("restricted"),
-				"pod-security.kubernetes.io/warn":    jsii.String("restricted"),
-			},
+	if err := CheckCapacity(env); err != nil {
+		panic(err)
+	}
+	chart := func(id string) cdk8s.Chart {
+		return cdk8s.NewChart(app, jsii.String(id), &cdk8s.ChartProps{DisableResourceNameHashes: jsii.Bool(true)})
+	}
+	onPool := map[string]string{labelNodePool: NodePoolName}
+
+	NewNodePool(chart(ChartNodePool), "nodepool", &NodePoolProps{Name: NodePoolName, Config: env.NodePool})
+
+	// The storefront's workloads are built first (into their chart) so that
+	// the NetworkPolicies of the base chart can select exactly their pods.
+	shop := chart(ChartStorefront)
+	backend := NewBackend(shop, "backend", &BackendProps{Env: env, NodeSelector: onPool})
+	frontend := NewFrontend(shop, "frontend", &FrontendProps{Env: env, NodeSelector: onPool})
+	NewStorefrontIngress(shop, "ingress", &StorefrontIngressProps{
+		ClassName: IngressClassName, IngressName: IngressName,
+		Namespace: env.Names.Namespace,
+		Host:      env.DNS.Host,
+		Routes: []IngressRoute{
+			{PathPrefix: contract.APIPrefix, ServiceName: env.Names.Backend, ServicePort: backend.Props.PortName},
+			{PathPrefix: "/", ServiceName: env.Names.Frontend, ServicePort: frontend.Props.PortName},
 		},
+		DeregistrationDelaySeconds: BackendPreStopSleepSeconds + BackendShutdownTimeoutSeconds,
+		Tags:                       env.Tags,
+	})
+
+	base := chart(ChartBase)
+	NewNamespace(base, "namespace", &NamespaceProps{
+		Name:       env.Names.Namespace,
+		Containers: containerDefaults(env),
+		Quota:      storefrontQuota(env),
+	})
+	NewStorefrontNetworkPolicies(base, "network-policies", &StorefrontNetworkPoliciesProps{
+		Namespace: env.Names.Namespace, VPCCIDR: env.Network.CIDR,
+		Backend: backend, Frontend: frontend,
+		BackendNames:        []string{env.Names.Backend, MigrationName(env)},
+		DatabasePort:        env.Database.Port,
+		MonitoringNamespace: env.Names.MonitoringNamespace,
+	})
+	// The backend's ServiceAccount lives with the namespace so that it
+	// exists before the migration Job, which runs under it too.
+	NewServiceAccount(base, "backend-service-account", &ServiceAccountProps{
+		Name: env.Names.BackendServiceAccount, Namespace: env.Names.Namespace,
+	})
+
+	NewMigrationJob(chart(ChartMigrate), "migration", &MigrationJobProps{Env: env, NodeSelector: onPool})
+
+	NewExternalDNS(chart(ChartExternalDNS), "external-dns", &ExternalDNSProps{
+		Namespace:           env.Names.ExternalDNSNamespace,
+		ServiceAccount:      env.Names.ExternalDNSServiceAccount,
+		ZoneName:            env.DNS.ZoneName,
+		HostedZoneID:        env.DNS.HostedZoneID,
+		OwnerID:             env.Cluster.Name,
+		Region:              env.Region,
+		VPCCIDR:             env.Network.CIDR,
+		MonitoringNamespace: env.Names.MonitoringNamespace,
 	})
 }

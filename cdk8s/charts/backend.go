@@ -1,0 +1,198 @@
+package charts
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+
+	"github.com/shopstack/shopstack/platform"
+	"github.com/shopstack/shopstack/server/contract"
+)
+
+// BackendUID is the uid of the distroless "nonroot" user the backend image
+// runs as.
+const BackendUID = 65532
+
+// Backend drain timing: the preStop sleep keeps a terminating pod serving
+// while the ALB deregisters it; then SIGTERM makes /readyz answer 503 and
+// the server finishes in-flight requests within SHOP_SHUTDOWN_TIMEOUT.
+const (
+	BackendPreStopSleepSeconds    = 10
+	BackendShutdownTimeoutSeconds = 20
+)
+
+// backendEnv is the environment of every backend container (server and
+// migration Job). Only the secret's NAME appears: the server fetches the
+// credentials from Secrets Manager through EKS Pod Identity at start.
+func backendEnv(env platform.Environment) []EnvVar {
+	return []EnvVar{
+		{Name: contract.EnvDatabaseSecretID, Value: env.Names.DatabaseSecretName},
+		{Name: contract.EnvAWSRegion, Value: env.Region},
+		{Name: contract.EnvDatabasePoolMaxConns, Value: strconv.Itoa(env.Database.PoolMaxConns)},
+		{Name: contract.EnvShutdownTimeout, Value: fmt.Sprintf("%ds", BackendShutdownTimeoutSeconds)},
+	}
+}
+
+// BackendProps configures the storefront API.
+type BackendProps struct {
+	// Env is the environment. Required.
+	Env platform.Environment
+	// NodeSelector pins the pods. Default: none.
+	NodeSelector map[string]string
+}
+
+// NewBackend adds the backend's Deployment, Service, HPA and PDB. Its pods
+// run under the ServiceAccount env.Names.BackendServiceAccount, which the
+// Pod Identity association names; the base chart creates it.
+func NewBackend(scope constructs.Construct, id string, props *BackendProps) *HTTPWorkload {
+	env := props.Env
+	return NewHTTPWorkload(scope, id, &HTTPWorkloadProps{
+		Name:                env.Names.Backend,
+		Namespace:           env.Names.Namespace,
+		Component:           "api",
+		Version:             env.Images.Tag,
+		Image:               env.BackendImage(),
+		Args:                []string{contract.CmdServe},
+		Env:                 backendEnv(env),
+		Port:                contract.Port,
+		PortName:            contract.PortName,
+		LivenessPath:        contract.PathHealthz,
+		ReadinessPath:       contract.PathReadyz,
+		Sizing:              env.Backend,
+		UID:                 BackendUID,
+		ServiceAccountName:  env.Names.BackendServiceAccount,
+		WritablePaths:       []string{"/tmp"},
+		PreStopSleepSeconds: BackendPreStopSleepSeconds,
+		DrainSeconds:        BackendShutdownTimeoutSeconds,
+		MaxSurge:            defaultMaxSurge,
+		PodAnnotations: map[string]string{
+			"prometheus.io/scrape": "true",
+			"prometheus.io/port":   strconv.Itoa(contract.Port),
+			"prometheus.io/path":   contract.PathMetrics,
+		},
+		ServiceAnnotations: albHealthCheck(contract.PathReadyz),
+		NodeSelector:       props.NodeSelector,
+	})
+}
+
+// migrationResources are the migration Job's requests and limits: the
+// backend's, since it is the same binary with the same pool.
+func migrationResources(env platform.Environment) platform.Workload {
+	return platform.Workload{
+		CPURequestMilli: env.Backend.CPURequestMilli, CPULimitMilli: env.Backend.CPULimitMilli,
+		MemoryRequestMiB: env.Backend.MemoryRequestMiB, MemoryLimitMiB: env.Backend.MemoryLimitMiB,
+	}
+}
+
+// MigrationJobName is "<backend>-migrate-<tag>": one Job per release, so
+// applying the same release twice does not run it twice, and a new release
+// gets a new Job (a Job's pod template is immutable: reusing a name for a
+// new image would be refused, never silently skipped). The tag is
+// lower-cased and every character a DNS label refuses ('.', '_') becomes
+// '-'; a name longer than 63 characters (the job-name label the Job
+// controller puts on its pods) is cut and suffixed with a hash of the tag.
+func MigrationJobName(env platform.Environment) string {
+	tag := strings.Map(func(r rune) rune {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(env.Images.Tag))
+	prefix := MigrationName(env) + "-"
+	name := strings.TrimRight(prefix+tag, "-")
+	if len(name) <= 63 {
+		return name
+	}
+	sum := sha256.Sum256([]byte(env.Images.Tag))
+	hash := hex.EncodeToString(sum[:])[:8]
+	return strings.TrimRight(name[:63-len(hash)-1], "-") + "-" + hash
+}
+
+// MigrationJobProps configures the migration Job.
+type MigrationJobProps struct {
+	// Env is the environment. Required.
+	Env platform.Environment
+	// BackoffLimit is how many failed pods the Job retries. Default: 3.
+	BackoffLimit int
+	// TTLSecondsAfterFinished deletes the finished Job (and its logs) after
+	// this long. Default: 86400 (a day, to read the logs).
+	TTLSecondsAfterFinished int
+	// ActiveDeadlineSeconds fails a Job that runs longer. Default: 900.
+	ActiveDeadlineSeconds int
+	// NodeSelector pins the pod. Default: none.
+	NodeSelector map[string]string
+}
+
+// NewMigrationJob adds the Job that runs `server migrate` with the backend's
+// image, ServiceAccount, environment and security context. It must complete
+// before the new backend serves: see docs/kubernetes.md for the apply order.
+func NewMigrationJob(scope constructs.Construct, id string, props *MigrationJobProps) k8s.KubeJob {
+	p := *props
+	if p.BackoffLimit == 0 {
+		p.BackoffLimit = 3
+	}
+	if p.TTLSecondsAfterFinished == 0 {
+		p.TTLSecondsAfterFinished = 86400
+	}
+	if p.ActiveDeadlineSeconds == 0 {
+		p.ActiveDeadlineSeconds = 900
+	}
+	env := p.Env
+	res := migrationResources(env)
+	labels := map[string]string{
+		LabelName:      MigrationName(env),
+		LabelPartOf:    PartOf,
+		LabelComponent: "migration",
+		LabelVersion:   env.Images.Tag,
+	}
+	var envVars []*k8s.EnvVar
+	for _, e := range backendEnv(env) {
+		envVars = append(envVars, &k8s.EnvVar{Name: str(e.Name), Value: str(e.Value)})
+	}
+	vols, mounts := writableDirs(64, "/tmp")
+	podSpec := &k8s.PodSpec{
+		RestartPolicy:                 str("Never"),
+		ServiceAccountName:            str(env.Names.BackendServiceAccount),
+		AutomountServiceAccountToken:  jsii.Bool(false),
+		EnableServiceLinks:            jsii.Bool(false),
+		SecurityContext:               restrictedPodSecurityContext(BackendUID),
+		TerminationGracePeriodSeconds: num(30),
+		Volumes:                       &vols,
+		Containers: &[]*k8s.Container{{
+			Name:                     str("migrate"),
+			Image:                    str(env.BackendImage()),
+			ImagePullPolicy:          str("IfNotPresent"),
+			Args:                     strs(contract.CmdMigrate),
+			Env:                      &envVars,
+			Resources:                resources(res.CPURequestMilli, res.MemoryRequestMiB, res.CPULimitMilli, res.MemoryLimitMiB),
+			SecurityContext:          restrictedContainerSecurityContext(BackendUID),
+			VolumeMounts:             &mounts,
+			TerminationMessagePolicy: str("FallbackToLogsOnError"),
+		}},
+	}
+	if len(p.NodeSelector) > 0 {
+		podSpec.NodeSelector = stringMap(p.NodeSelector)
+	}
+	return k8s.NewKubeJob(scope, str(id), &k8s.KubeJobProps{
+		Metadata: &k8s.ObjectMeta{Name: str(MigrationJobName(env)), Namespace: str(env.Names.Namespace), Labels: stringMap(labels)},
+		Spec: &k8s.JobSpec{
+			BackoffLimit:            num(p.BackoffLimit),
+			TtlSecondsAfterFinished: num(p.TTLSecondsAfterFinished),
+			ActiveDeadlineSeconds:   num(p.ActiveDeadlineSeconds),
+			Template: &k8s.PodTemplateSpec{
+				Metadata: &k8s.ObjectMeta{Labels: stringMap(labels)},
+				Spec:     podSpec,
+			},
+		},
+	})
+}
+
+// MigrationName is app.kubernetes.io/name of the migration pods. It differs
+// from the backend's, so the backend Service never selects a Job pod.
+func MigrationName(env platform.Environment) string { return env.Names.Backend + "-migrate" }

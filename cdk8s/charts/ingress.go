@@ -1,0 +1,159 @@
+package charts
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
+)
+
+// EKS Auto Mode's load balancing: the IngressClass controller name and the
+// API group of its IngressClassParams
+// (https://docs.aws.amazon.com/eks/latest/userguide/auto-configure-alb.html).
+const (
+	AutoModeALBController = "eks.amazonaws.com/alb"
+	AutoModeAPIGroup      = "eks.amazonaws.com"
+)
+
+// albHealthCheck are the Service annotations that set the ALB target
+// group's health check for the Service's pods (the AWS Load Balancer
+// Controller reads healthcheck-* from the Service as well as the Ingress).
+func albHealthCheck(path string) map[string]string {
+	return map[string]string{
+		"alb.ingress.kubernetes.io/healthcheck-path":     path,
+		"alb.ingress.kubernetes.io/healthcheck-port":     "traffic-port",
+		"alb.ingress.kubernetes.io/healthcheck-protocol": "HTTP",
+		"alb.ingress.kubernetes.io/success-codes":        "200",
+	}
+}
+
+// IngressRoute sends a path prefix to a Service port.
+type IngressRoute struct {
+	PathPrefix  string
+	ServiceName string
+	ServicePort string // the Service port's name
+}
+
+// StorefrontIngressProps configures the storefront's ALB.
+type StorefrontIngressProps struct {
+	// Name of the IngressClass and IngressClassParams (cluster-scoped) and
+	// of the Ingress. Required.
+	ClassName, IngressName string
+	// Namespace of the Ingress; the IngressClassParams admit only it. Required.
+	Namespace string
+	// Host is the TLS host; the ALB discovers its ACM certificate by it.
+	// Required.
+	Host string
+	// Routes in order; the most specific prefix should come first. Required.
+	Routes []IngressRoute
+	// SSLPolicy is the HTTPS listener's security policy.
+	// Default: "ELBSecurityPolicy-TLS13-1-2-2021-06".
+	SSLPolicy string
+	// DeregistrationDelaySeconds is how long the ALB lets in-flight requests
+	// of a deregistered pod finish; keep it within the pods' termination
+	// grace period. Default: 30.
+	DeregistrationDelaySeconds int
+	// Tags are put on the load balancer. Default: none.
+	Tags map[string]string
+}
+
+// StorefrontIngress is an internet-facing ALB in EKS Auto Mode.
+type StorefrontIngress struct {
+	Params  cdk8s.ApiObject
+	Class   k8s.KubeIngressClass
+	Ingress k8s.KubeIngress
+}
+
+// NewStorefrontIngress adds the IngressClassParams, IngressClass and Ingress.
+//
+// No certificate ARN is configured: the ARN exists only after the CDK stack
+// deployed, and the controller discovers an ACM certificate from the
+// Ingress' TLS host when none is given
+// (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/cert_discovery/).
+func NewStorefrontIngress(scope constructs.Construct, id string, props *StorefrontIngressProps) *StorefrontIngress {
+	p := *props
+	if p.ClassName == "" || p.IngressName == "" || p.Namespace == "" || p.Host == "" || len(p.Routes) == 0 {
+		panic(fmt.Errorf("StorefrontIngressProps: ClassName, IngressName, Namespace, Host and Routes are required (got %+v)", p))
+	}
+	if p.SSLPolicy == "" {
+		p.SSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+	}
+	if p.DeregistrationDelaySeconds == 0 {
+		p.DeregistrationDelaySeconds = 30
+	}
+	c := constructs.NewConstruct(scope, str(id))
+	s := &StorefrontIngress{}
+	labels := map[string]string{LabelPartOf: PartOf}
+
+	s.Params = cdk8s.NewApiObject(c, str("params"), &cdk8s.ApiObjectProps{
+		ApiVersion: str(AutoModeAPIGroup + "/v1"),
+		Kind:       str("IngressClassParams"),
+		Metadata:   &cdk8s.ApiObjectMetadata{Name: str(p.ClassName), Labels: stringMap(labels)},
+	})
+	spec := map[string]any{
+		"scheme":        "internet-facing",
+		"ipAddressType": "ipv4",
+		"sslPolicy":     p.SSLPolicy,
+		// Only the storefront's namespace may put Ingresses on this class.
+		"namespaceSelector": map[string]any{
+			"matchLabels": map[string]any{LabelNamespaceName: p.Namespace},
+		},
+	}
+	if len(p.Tags) > 0 {
+		var tags []any
+		for _, k := range sortedKeys(p.Tags) {
+			tags = append(tags, map[string]any{"key": k, "value": p.Tags[k]})
+		}
+		spec["tags"] = tags
+	}
+	s.Params.AddJsonPatch(cdk8s.JsonPatch_Add(str("/spec"), spec))
+
+	s.Class = k8s.NewKubeIngressClass(c, str("class"), &k8s.KubeIngressClassProps{
+		Metadata: &k8s.ObjectMeta{Name: str(p.ClassName), Labels: stringMap(labels)},
+		Spec: &k8s.IngressClassSpec{
+			Controller: str(AutoModeALBController),
+			Parameters: &k8s.IngressClassParametersReference{
+				ApiGroup: str(AutoModeAPIGroup), Kind: str("IngressClassParams"), Name: str(p.ClassName),
+			},
+		},
+	})
+
+	listen, _ := json.Marshal([]map[string]int{{"HTTP": 80}, {"HTTPS": 443}})
+	var paths []*k8s.HttpIngressPath
+	for _, r := range p.Routes {
+		paths = append(paths, &k8s.HttpIngressPath{
+			Path:     str(r.PathPrefix),
+			PathType: str("Prefix"),
+			Backend: &k8s.IngressBackend{Service: &k8s.IngressServiceBackend{
+				Name: str(r.ServiceName), Port: &k8s.ServiceBackendPort{Name: str(r.ServicePort)},
+			}},
+		})
+	}
+	s.Ingress = k8s.NewKubeIngress(c, str("ingress"), &k8s.KubeIngressProps{
+		Metadata: &k8s.ObjectMeta{
+			Name: str(p.IngressName), Namespace: str(p.Namespace), Labels: stringMap(labels),
+			Annotations: stringMap(map[string]string{
+				// HTTP only to redirect; HTTPS with the discovered certificate.
+				"alb.ingress.kubernetes.io/listen-ports": string(listen),
+				"alb.ingress.kubernetes.io/ssl-redirect": "443",
+				// Pod IPs as targets: traffic reaches pods from the ALB's
+				// VPC addresses, which the NetworkPolicies admit.
+				"alb.ingress.kubernetes.io/target-type": "ip",
+				"alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=" +
+					strconv.Itoa(p.DeregistrationDelaySeconds),
+			}),
+		},
+		Spec: &k8s.IngressSpec{
+			IngressClassName: str(p.ClassName),
+			Tls:              &[]*k8s.IngressTls{{Hosts: strs(p.Host)}},
+			Rules: &[]*k8s.IngressRule{{
+				Host: str(p.Host),
+				Http: &k8s.HttpIngressRuleValue{Paths: &paths},
+			}},
+		},
+	})
+	return s
+}

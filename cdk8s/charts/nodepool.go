@@ -1,0 +1,99 @@
+package charts
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+
+	"github.com/shopstack/shopstack/platform"
+)
+
+// NodePoolProps configures an EKS Auto Mode NodePool (karpenter.sh/v1).
+type NodePoolProps struct {
+	// Name of the NodePool; pods select it with the karpenter.sh/nodepool
+	// label. Required.
+	Name string
+	// Config sizes the pool: capacity types, limits, consolidation delay.
+	// Required.
+	Config platform.NodePool
+	// Architectures of the nodes. Default: ["amd64"].
+	Architectures []string
+	// InstanceCategories are EC2 families: compute, general, memory.
+	// Default: ["c", "m", "r"].
+	InstanceCategories []string
+	// MinInstanceGeneration excludes older generations. Default: 5 (Gt 4).
+	MinInstanceGeneration int
+	// NodeClassName is the Auto Mode NodeClass. Default: "default".
+	NodeClassName string
+	// DisruptionBudget caps how many nodes consolidation or drift may take
+	// down at once. Default: "10%".
+	DisruptionBudget string
+	// ExpireAfter replaces every node after this long (patching).
+	// Default: "336h" (14 days).
+	ExpireAfter string
+}
+
+// NewNodePool adds the NodePool as a custom object (the karpenter.sh CRD
+// is installed by EKS Auto Mode; there is no typed binding for it).
+func NewNodePool(scope constructs.Construct, id string, props *NodePoolProps) cdk8s.ApiObject {
+	p := *props
+	if p.Name == "" {
+		panic(fmt.Errorf("NodePoolProps.Name is required"))
+	}
+	if len(p.Architectures) == 0 {
+		p.Architectures = []string{"amd64"}
+	}
+	if len(p.InstanceCategories) == 0 {
+		p.InstanceCategories = []string{"c", "m", "r"}
+	}
+	if p.MinInstanceGeneration == 0 {
+		p.MinInstanceGeneration = 5
+	}
+	if p.NodeClassName == "" {
+		p.NodeClassName = "default"
+	}
+	if p.DisruptionBudget == "" {
+		p.DisruptionBudget = "10%"
+	}
+	if p.ExpireAfter == "" {
+		p.ExpireAfter = "336h"
+	}
+	in := func(key string, values []string) map[string]any {
+		return map[string]any{"key": key, "operator": "In", "values": values}
+	}
+	obj := cdk8s.NewApiObject(scope, str(id), &cdk8s.ApiObjectProps{
+		ApiVersion: str("karpenter.sh/v1"),
+		Kind:       str("NodePool"),
+		Metadata:   &cdk8s.ApiObjectMetadata{Name: str(p.Name), Labels: stringMap(map[string]string{LabelPartOf: PartOf})},
+	})
+	obj.AddJsonPatch(cdk8s.JsonPatch_Add(str("/spec"), map[string]any{
+		"template": map[string]any{
+			"metadata": map[string]any{"labels": map[string]any{LabelPartOf: PartOf}},
+			"spec": map[string]any{
+				"nodeClassRef": map[string]any{"group": AutoModeAPIGroup, "kind": "NodeClass", "name": p.NodeClassName},
+				"requirements": []any{
+					in("karpenter.sh/capacity-type", p.Config.CapacityTypes),
+					in("kubernetes.io/arch", p.Architectures),
+					in("kubernetes.io/os", []string{"linux"}),
+					in("eks.amazonaws.com/instance-category", p.InstanceCategories),
+					map[string]any{"key": "eks.amazonaws.com/instance-generation", "operator": "Gt", "values": []string{fmt.Sprint(p.MinInstanceGeneration - 1)}},
+				},
+				"expireAfter": p.ExpireAfter,
+			},
+		},
+		"limits": map[string]any{
+			"cpu":    fmt.Sprint(p.Config.CPULimit),
+			"memory": fmt.Sprintf("%dGi", p.Config.MemoryLimitGiB),
+		},
+		"disruption": map[string]any{
+			"consolidationPolicy": "WhenEmptyOrUnderutilized",
+			// The scale-down delay: a node must stay empty or underused this
+			// long before it is removed, so a dip between two bursts does not
+			// thrash nodes.
+			"consolidateAfter": p.Config.ConsolidateAfter,
+			"budgets":          []any{map[string]any{"nodes": p.DisruptionBudget}},
+		},
+	}))
+	return obj
+}
