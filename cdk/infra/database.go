@@ -149,7 +149,13 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 	})
 	instance.Node().AddDependency(logGroups...)
 
-	d := &Database{Construct: c, Instance: instance, Secret: instance.Node().FindChild(jsii.String("Secret")).(awsrds.DatabaseSecret), SecurityGroup: sg, ParameterGroup: params}
+	secret := instance.Node().FindChild(jsii.String("Secret")).(awsrds.DatabaseSecret)
+	if p.RemovalPolicy != awscdk.RemovalPolicy_DESTROY {
+		// A kept database (or its final snapshot) is useless without its
+		// credentials.
+		secret.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
+	}
+	d := &Database{Construct: c, Instance: instance, Secret: secret, SecurityGroup: sg, ParameterGroup: params}
 
 	if s.ReadReplica {
 		d.Replica = awsrds.NewDatabaseInstanceReadReplica(c, jsii.String("Replica"), &awsrds.DatabaseInstanceReadReplicaProps{

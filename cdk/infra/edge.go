@@ -32,7 +32,8 @@ type EdgeProps struct {
 	// oldest beyond that expire; enough to roll back several releases).
 	// Default: 30.
 	KeepTaggedImages int
-	// RemovalPolicy applies to the repositories.
+	// RemovalPolicy applies to the repositories; with
+	// RemovalPolicy_DESTROY they are emptied on delete.
 	// Default: awscdk.RemovalPolicy_RETAIN.
 	RemovalPolicy awscdk.RemovalPolicy
 }
@@ -81,6 +82,9 @@ func newRepository(scope constructs.Construct, id, name string, p EdgeProps) aws
 		// KMS with the AWS managed aws/ecr key.
 		Encryption:    awsecr.RepositoryEncryption_KMS(),
 		RemovalPolicy: p.RemovalPolicy,
+		// A repository that may be destroyed is emptied first (CloudFormation's
+		// EmptyOnDelete), or the deletion fails while it holds images.
+		EmptyOnDelete: jsii.Bool(p.RemovalPolicy == awscdk.RemovalPolicy_DESTROY),
 		LifecycleRules: &[]*awsecr.LifecycleRule{
 			{
 				RulePriority: jsii.Number(1),

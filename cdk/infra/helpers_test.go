@@ -3,6 +3,7 @@ package infra_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -21,6 +22,20 @@ type built struct {
 	env       platform.Environment
 	stacks    *infra.Stacks
 	templates map[string]assertions.Template // by stack part
+}
+
+// assemblies holds the cloud assemblies of the shared builds; they outlive
+// single tests (t.TempDir would not).
+var assemblies string
+
+func TestMain(m *testing.M) {
+	var err error
+	if assemblies, err = os.MkdirTemp("", "shopstack-infra-test-"); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(assemblies)
+	os.Exit(code)
 }
 
 var (
@@ -47,7 +62,11 @@ func build(t *testing.T, env platform.Environment) *built {
 	if b, ok := cache[key]; ok {
 		return b
 	}
-	app := infra.NewApp(t.TempDir())
+	dir, err := os.MkdirTemp(assemblies, key+"-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := infra.NewApp(dir)
 	stacks := infra.Build(app, env)
 	b := &built{env: env, stacks: stacks, templates: map[string]assertions.Template{}}
 	for part, st := range map[string]awscdk.Stack{
@@ -87,4 +106,13 @@ func nagErrors(st awscdk.Stack) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// failOnAssertion turns the panic of a failed CDK assertion (jsii raises
+// them as panics) into a test failure with its message.
+func failOnAssertion(t *testing.T) {
+	t.Helper()
+	if r := recover(); r != nil {
+		t.Fatalf("%v", r)
+	}
 }
