@@ -1,0 +1,163 @@
+import { lazy, Suspense, useState, type FormEvent, type ReactNode } from 'react';
+import { SessionProvider, useSession } from './account/SessionProvider';
+import { CartLink } from './cart/CartLink';
+import { CartPage } from './cart/CartPage';
+import { CartProvider } from './cart/CartProvider';
+import { CatalogPage } from './catalog/CatalogPage';
+import { HomePage } from './catalog/HomePage';
+import { ProductPage } from './catalog/ProductPage';
+import { SearchPage } from './catalog/SearchPage';
+import { searchHref } from './catalog/filters';
+import { ROUTES, SHOP_NAME } from './constants';
+import { NotFoundPage } from './NotFoundPage';
+import { Link, navigate, Routes, useFocusOnNavigate, useLocation, type Route } from './lib/router';
+import { Loading } from './ui/Status';
+
+// Checkout, account and admin are separate chunks: most visits never need them.
+const CheckoutPage = lazy(() => import('./checkout/CheckoutPage'));
+const ConfirmationPage = lazy(() => import('./checkout/ConfirmationPage'));
+const account = () => import('./account/pages');
+const LoginPage = lazy(() => account().then((m) => ({ default: m.LoginPage })));
+const RegisterPage = lazy(() => account().then((m) => ({ default: m.RegisterPage })));
+const AccountPage = lazy(() => account().then((m) => ({ default: m.AccountPage })));
+const OrderPage = lazy(() => account().then((m) => ({ default: m.OrderPage })));
+const admin = () => import('./admin/pages');
+const AdminHome = lazy(() => admin().then((m) => ({ default: m.AdminHome })));
+const AdminProductsPage = lazy(() => admin().then((m) => ({ default: m.AdminProductsPage })));
+const AdminProductNewPage = lazy(() => admin().then((m) => ({ default: m.AdminProductNewPage })));
+const AdminProductEditPage = lazy(() => admin().then((m) => ({ default: m.AdminProductEditPage })));
+const AdminOrdersPage = lazy(() => admin().then((m) => ({ default: m.AdminOrdersPage })));
+
+const routes: Route[] = [
+  { path: ROUTES.home, render: () => <HomePage /> },
+  { path: ROUTES.catalog, render: () => <CatalogPage /> },
+  { path: ROUTES.search, render: () => <SearchPage /> },
+  { path: '/products/:slug', render: () => <ProductPage /> },
+  { path: ROUTES.cart, render: () => <CartPage /> },
+  { path: ROUTES.checkout, render: () => <CheckoutPage /> },
+  { path: '/checkout/confirmation/:id', render: () => <ConfirmationPage /> },
+  { path: ROUTES.login, render: () => <LoginPage /> },
+  { path: ROUTES.register, render: () => <RegisterPage /> },
+  { path: ROUTES.account, render: () => <AccountPage /> },
+  { path: '/account/orders/:id', render: () => <OrderPage /> },
+  { path: ROUTES.admin, render: () => <AdminHome /> },
+  { path: ROUTES.adminProducts, render: () => <AdminProductsPage /> },
+  { path: ROUTES.adminNewProduct, render: () => <AdminProductNewPage /> },
+  { path: '/admin/products/:id', render: () => <AdminProductEditPage /> },
+  { path: ROUTES.adminOrders, render: () => <AdminOrdersPage /> },
+];
+
+export function App() {
+  return (
+    <CartProvider>
+      <SessionProvider>
+        <Shell>
+          <Suspense fallback={<Loading />}>
+            <Routes routes={routes} fallback={() => <NotFoundPage />} />
+          </Suspense>
+        </Shell>
+      </SessionProvider>
+    </CartProvider>
+  );
+}
+
+function Shell({ children }: { children: ReactNode }) {
+  useFocusOnNavigate();
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" className="container main">
+        {children}
+      </main>
+      <footer className="footer">
+        <div className="container footer__inner">
+          <p>
+            © {SHOP_NAME}. A demo storefront: no real payments are taken.
+          </p>
+          <nav aria-label="Footer">
+            <ul className="footer__links">
+              <li>
+                <Link to={ROUTES.catalog}>Catalog</Link>
+              </li>
+              <li>
+                <Link to={ROUTES.account}>Account</Link>
+              </li>
+              <li>
+                <Link to={ROUTES.cart}>Cart</Link>
+              </li>
+            </ul>
+          </nav>
+        </div>
+      </footer>
+    </>
+  );
+}
+
+function Header() {
+  const { user } = useSession();
+  const { pathname } = useLocation();
+  const onSearchPage = pathname === ROUTES.search;
+  const [q, setQ] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (q.trim()) navigate(searchHref(q));
+  };
+  const current = (path: string) => (pathname === path || pathname.startsWith(`${path}/`) ? 'page' : undefined);
+  return (
+    <header className="header">
+      <div className="container header__inner">
+        <Link to={ROUTES.home} className="header__logo">
+          <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true" focusable="false">
+            <rect width="32" height="32" rx="7" fill="currentColor" />
+            <path d="M9 12h14l-1.6 11H10.6z" fill="#fff" />
+          </svg>
+          <span>{SHOP_NAME}</span>
+        </Link>
+        {!onSearchPage && (
+          <form className="search-form header__search" role="search" aria-label="Site search" onSubmit={submit}>
+            <label htmlFor="header-search" className="visually-hidden">
+              Search products
+            </label>
+            <input id="header-search" type="search" placeholder="Search products" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" enterKeyHint="search" />
+            <button type="submit" className="button button--primary">
+              Search
+            </button>
+          </form>
+        )}
+        <nav className="header__nav" aria-label="Main">
+          <ul>
+            <li>
+              <Link to={ROUTES.catalog} aria-current={current(ROUTES.catalog)}>
+                Catalog
+              </Link>
+            </li>
+            {user?.role === 'admin' && (
+              <li>
+                <Link to={ROUTES.admin} aria-current={current(ROUTES.admin)}>
+                  Admin
+                </Link>
+              </li>
+            )}
+            <li>
+              {user ? (
+                <Link to={ROUTES.account} aria-current={current(ROUTES.account)}>
+                  Account
+                </Link>
+              ) : (
+                <Link to={ROUTES.login} aria-current={current(ROUTES.login)}>
+                  Log in
+                </Link>
+              )}
+            </li>
+            <li>
+              <CartLink />
+            </li>
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}

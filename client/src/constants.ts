@@ -1,0 +1,79 @@
+// Every name and number the client shares with the API contract
+// (docs/api.md) or uses in more than one place lives here.
+
+/** Base path of the JSON API (docs/api.md: all routes under /api/v1). */
+export const API_BASE = '/api/v1';
+
+/** Default and maximum page sizes of list endpoints. */
+export const CATALOG_PAGE_SIZE = 12;
+export const ADMIN_PAGE_SIZE = 20;
+export const ORDERS_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** How long the search box waits after the last keystroke before searching. */
+export const SEARCH_DEBOUNCE_MS = 300;
+
+/** Most items a customer can pick at once on a product page. */
+export const MAX_QUANTITY_PICK = 10;
+
+/** Shown when stock is low ("Only 3 left"). */
+export const LOW_STOCK_THRESHOLD = 5;
+
+/** Fallback when the browser does not expose a locale. */
+export const DEFAULT_LOCALE = 'en-US';
+
+/** The shop's currency if a response ever lacks one (docs/api.md: USD by default). */
+export const DEFAULT_CURRENCY = 'USD';
+
+export const SHOP_NAME = 'shopstack';
+
+/** Sort orders of GET /products. */
+export const SORTS = ['featured', 'name', 'price_asc', 'price_desc', 'newest'] as const;
+export type Sort = (typeof SORTS)[number];
+export const SORT_LABELS: Record<Sort, string> = {
+  featured: 'Featured',
+  name: 'Name',
+  price_asc: 'Price: low to high',
+  price_desc: 'Price: high to low',
+  newest: 'Newest',
+};
+
+export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Allowed admin moves between order statuses (docs/api.md, PATCH /admin/orders/{id}). */
+export const ORDER_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
+  pending: ['paid', 'cancelled'],
+  paid: ['shipped', 'cancelled'],
+  shipped: ['delivered'],
+  delivered: [],
+  cancelled: [],
+};
+
+/** Test cards of the built-in payment provider (docs/api.md). */
+export const TEST_CARDS = {
+  success: '4242424242424242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  providerError: '4000000000000119',
+} as const;
+
+/** Client-side routes. Links and redirects use these builders, never string literals. */
+export const ROUTES = {
+  home: '/',
+  catalog: '/catalog',
+  search: '/search',
+  product: (slug: string) => `/products/${encodeURIComponent(slug)}`,
+  cart: '/cart',
+  checkout: '/checkout',
+  confirmation: (orderId: number) => `/checkout/confirmation/${orderId}`,
+  login: '/account/login',
+  register: '/account/register',
+  account: '/account',
+  order: (orderId: number) => `/account/orders/${orderId}`,
+  admin: '/admin',
+  adminProducts: '/admin/products',
+  adminNewProduct: '/admin/products/new',
+  adminProduct: (id: number) => `/admin/products/${id}`,
+  adminOrders: '/admin/orders',
+} as const;
