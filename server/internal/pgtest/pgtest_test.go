@@ -1,0 +1,70 @@
+package pgtest_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+
+	"github.com/shopstack/shopstack/server/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func TestNewDatabaseIsIsolated(t *testing.T) {
+	ctx := context.Background()
+	a, b := pgtest.NewDatabase(t), pgtest.NewDatabase(t)
+	if a == b {
+		t.Fatalf("two tests got the same database %s", a)
+	}
+	dbA, err := sql.Open("pgx", a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dbA.Close()
+	if _, err := dbA.ExecContext(ctx, "CREATE TABLE only_in_a (id int)"); err != nil {
+		t.Fatal(err)
+	}
+	dbB, err := sql.Open("pgx", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dbB.Close()
+	var n int
+	if err := dbB.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'only_in_a'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatal("a table created in one test database is visible in another")
+	}
+	var version string
+	if err := dbB.QueryRowContext(ctx, "SHOW server_version").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("PostgreSQL %s", version)
+}
+
+func TestTemplate(t *testing.T) {
+	ctx := context.Background()
+	srv := pgtest.Shared(t)
+	err := srv.Template(ctx, "tmpl_demo", func(dsn string) error {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, err = db.ExecContext(ctx, "CREATE TABLE seeded (v int); INSERT INTO seeded VALUES (42)")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("pgx", srv.NewDatabase(t, "tmpl_demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v int
+	if err := db.QueryRowContext(ctx, "SELECT v FROM seeded").Scan(&v); err != nil || v != 42 {
+		t.Fatalf("copy of the template: v=%d err=%v", v, err)
+	}
+}

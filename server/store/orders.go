@@ -1,0 +1,439 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/shopstack/shopstack/server/domain"
+)
+
+type orderRow struct {
+	bun.BaseModel `bun:"table:orders,alias:o"`
+
+	ID             int64     `bun:"id,pk,autoincrement"`
+	UserID         int64     `bun:"user_id"`
+	Status         string    `bun:"status"`
+	Currency       string    `bun:"currency"`
+	Subtotal       int64     `bun:"subtotal"`
+	Shipping       int64     `bun:"shipping"`
+	Total          int64     `bun:"total"`
+	ShippingMethod string    `bun:"shipping_method"`
+	ShipName       string    `bun:"ship_name"`
+	ShipLine1      string    `bun:"ship_line1"`
+	ShipLine2      string    `bun:"ship_line2"`
+	ShipCity       string    `bun:"ship_city"`
+	ShipRegion     string    `bun:"ship_region"`
+	ShipPostalCode string    `bun:"ship_postal_code"`
+	ShipCountry    string    `bun:"ship_country"`
+	ShipPhone      string    `bun:"ship_phone"`
+	PaymentLast4   string    `bun:"payment_last4"`
+	PaymentStatus  string    `bun:"payment_status"`
+	CreatedAt      time.Time `bun:"created_at"`
+	UpdatedAt      time.Time `bun:"updated_at"`
+
+	CustomerEmail string `bun:"customer_email,scanonly"`
+	CustomerName  string `bun:"customer_name,scanonly"`
+}
+
+type orderItemRow struct {
+	bun.BaseModel `bun:"table:order_items,alias:oi"`
+
+	ID        int64  `bun:"id,pk,autoincrement"`
+	OrderID   int64  `bun:"order_id"`
+	ProductID int64  `bun:"product_id"`
+	SKU       string `bun:"sku"`
+	Name      string `bun:"name"`
+	UnitPrice int64  `bun:"unit_price"`
+	Quantity  int    `bun:"quantity"`
+	LineTotal int64  `bun:"line_total"`
+}
+
+type paymentRow struct {
+	bun.BaseModel `bun:"table:payments,alias:pay"`
+
+	ID        int64     `bun:"id,pk,autoincrement"`
+	OrderID   int64     `bun:"order_id"`
+	Kind      string    `bun:"kind"`
+	ChargeID  string    `bun:"charge_id"`
+	Amount    int64     `bun:"amount"`
+	Currency  string    `bun:"currency"`
+	Last4     string    `bun:"last4"`
+	CreatedAt time.Time `bun:"created_at"`
+}
+
+type idempotencyRow struct {
+	bun.BaseModel `bun:"table:idempotency_keys,alias:ik"`
+
+	UserID      int64         `bun:"user_id,pk"`
+	Key         string        `bun:"key,pk"`
+	Fingerprint string        `bun:"fingerprint"`
+	OrderID     sql.NullInt64 `bun:"order_id"`
+	CreatedAt   time.Time     `bun:"created_at"`
+}
+
+func (r *orderRow) domain(items []orderItemRow, withCustomer bool) domain.Order {
+	m := func(a int64) domain.Money { return domain.Money{Amount: a, Currency: r.Currency} }
+	o := domain.Order{
+		ID: r.ID, UserID: r.UserID, Status: domain.OrderStatus(r.Status),
+		Items:    make([]domain.OrderItem, 0, len(items)),
+		Subtotal: m(r.Subtotal), Shipping: m(r.Shipping), Total: m(r.Total),
+		ShippingAddress: domain.Address{Name: r.ShipName, Line1: r.ShipLine1, Line2: r.ShipLine2, City: r.ShipCity,
+			Region: r.ShipRegion, PostalCode: r.ShipPostalCode, Country: r.ShipCountry, Phone: r.ShipPhone},
+		ShippingMethod: r.ShippingMethod,
+		Payment:        domain.OrderPayment{Last4: r.PaymentLast4, Status: domain.PaymentStatus(r.PaymentStatus)},
+		CreatedAt:      r.CreatedAt.UTC(),
+		UpdatedAt:      r.UpdatedAt.UTC(),
+	}
+	for _, it := range items {
+		o.Items = append(o.Items, domain.OrderItem{ProductID: it.ProductID, SKU: it.SKU, Name: it.Name,
+			UnitPrice: m(it.UnitPrice), Quantity: it.Quantity, LineTotal: m(it.LineTotal)})
+	}
+	if withCustomer {
+		o.Customer = &domain.CustomerRef{ID: r.UserID, Email: r.CustomerEmail, Name: r.CustomerName}
+	}
+	return o
+}
+
+// ordersWhere loads orders (with their items) in the given order.
+func (s *Store) ordersWhere(ctx context.Context, db bun.IDB, withCustomer bool, apply func(*bun.SelectQuery) *bun.SelectQuery) ([]domain.Order, error) {
+	var rows []orderRow
+	q := db.NewSelect().Model(&rows).ColumnExpr("o.*")
+	if withCustomer {
+		q = q.ColumnExpr("u.email AS customer_email, u.name AS customer_name").Join("JOIN users AS u ON u.id = o.user_id")
+	}
+	if err := apply(q).Scan(ctx); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, internal("list orders", err)
+	}
+	if len(rows) == 0 {
+		return []domain.Order{}, nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var items []orderItemRow
+	if err := db.NewSelect().Model(&items).Where("order_id IN (?)", bun.In(ids)).OrderExpr("id ASC").Scan(ctx); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, internal("order items", err)
+	}
+	byOrder := map[int64][]orderItemRow{}
+	for _, it := range items {
+		byOrder[it.OrderID] = append(byOrder[it.OrderID], it)
+	}
+	out := make([]domain.Order, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain(byOrder[rows[i].ID], withCustomer)
+	}
+	return out, nil
+}
+
+func (s *Store) order(ctx context.Context, db bun.IDB, id int64, userID int64) (*domain.Order, error) {
+	orders, err := s.ordersWhere(ctx, db, false, func(q *bun.SelectQuery) *bun.SelectQuery {
+		q = q.Where("o.id = ?", id)
+		if userID > 0 {
+			q = q.Where("o.user_id = ?", userID)
+		}
+		return q
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(orders) == 0 {
+		return nil, domain.NotFound("order not found")
+	}
+	return &orders[0], nil
+}
+
+type orderService struct{ *Store }
+
+var _ domain.OrderService = orderService{}
+
+func (s orderService) ShippingMethods(ctx context.Context) ([]domain.ShippingMethod, error) {
+	return domain.ShippingMethods(s.currency), nil
+}
+
+// PlaceOrder checks out the user's cart. Everything happens in ONE
+// transaction, in this order:
+//
+//  1. claim the idempotency key: INSERT ... ON CONFLICT DO NOTHING on the
+//     (user, key) primary key. A concurrent request with the same key blocks
+//     here until the first one commits or rolls back (PostgreSQL waits on
+//     the conflicting uncommitted row; SQLite has one writer). If the key
+//     is taken, return its order (same fingerprint) or EINVALID;
+//  2. re-read the cart and the current prices;
+//  3. decrement stock per product (ascending product id, so concurrent
+//     checkouts lock rows in the same order and cannot deadlock) with
+//     UPDATE ... SET stock = stock - q WHERE id = ? AND stock >= q: zero rows
+//     affected is EINSUFFICIENTSTOCK;
+//  4. insert the order and its items;
+//  5. charge the card: the last step that can fail for business reasons,
+//     taken while the stock rows are locked, so a declined or failed charge
+//     just rolls everything back (no order, stock unchanged, key free for a
+//     retry) and a successful one cannot be oversold;
+//  6. record the payment, mark the order paid, point the key at the order,
+//     empty the cart, commit.
+//
+// If the commit fails after a successful charge, the charge is refunded
+// (and logged if even that fails). The price of this design is that row
+// locks on the bought products are held for the duration of the charge.
+func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.PlaceOrderInput) (*domain.Order, bool, error) {
+	in.ShippingAddress.Normalize()
+	if err := in.Validate(s.now()); err != nil {
+		return nil, false, err
+	}
+	if in.Fingerprint == "" {
+		in.Fingerprint = in.ComputeFingerprint()
+	}
+	method, _ := domain.FindShippingMethod(in.ShippingMethod, s.currency)
+
+	var (
+		order   *domain.Order
+		created bool
+		charge  *domain.PaymentResult
+		charged domain.Money
+	)
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := s.timestamp()
+		// 1. The idempotency key.
+		key := &idempotencyRow{UserID: userID, Key: in.IdempotencyKey, Fingerprint: in.Fingerprint, CreatedAt: now}
+		res, err := tx.NewInsert().Model(key).On("CONFLICT (user_id, key) DO NOTHING").Exec(ctx)
+		if err != nil {
+			if isForeignKeyViolation(err) {
+				return domain.Unauthorized("unknown user")
+			}
+			return internal("claim idempotency key", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			prev := new(idempotencyRow)
+			if err := tx.NewSelect().Model(prev).Where("user_id = ? AND key = ?", userID, in.IdempotencyKey).Scan(ctx); err != nil {
+				return internal("read idempotency key", err)
+			}
+			if prev.Fingerprint != in.Fingerprint {
+				return domain.InvalidFields(map[string]string{"idempotency_key": "was already used for a different request"})
+			}
+			if !prev.OrderID.Valid {
+				return internal("idempotency key", fmt.Errorf("key of user %d has no order", userID))
+			}
+			order, err = s.order(ctx, tx, prev.OrderID.Int64, userID)
+			return err
+		}
+
+		// 2. The cart, at current prices.
+		cartID, err := s.cartID(ctx, tx, domain.CartKey{UserID: userID})
+		if err != nil {
+			return err
+		}
+		var lines []cartLine
+		if cartID != 0 {
+			if lines, err = s.cartLines(ctx, tx, cartID); err != nil {
+				return err
+			}
+		}
+		if len(lines) == 0 {
+			return domain.InvalidFields(map[string]string{"cart": "is empty"})
+		}
+		sort.Slice(lines, func(i, j int) bool { return lines[i].ProductID < lines[j].ProductID })
+
+		// 3. Stock.
+		var subtotal int64
+		for _, l := range lines {
+			if !l.Active {
+				return domain.InsufficientStock("%s is no longer available", l.Name)
+			}
+			res, err := tx.NewUpdate().Model((*productRow)(nil)).
+				Set("stock = stock - ?", l.Quantity).Set("updated_at = ?", now).
+				Where("id = ? AND stock >= ? AND active", l.ProductID, l.Quantity).Exec(ctx)
+			if err != nil {
+				if isCheckViolation(err) {
+					return domain.InsufficientStock("not enough %s in stock", l.Name)
+				}
+				return internal("decrement stock", err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return domain.InsufficientStock("not enough %s in stock", l.Name)
+			}
+			subtotal += l.Price * int64(l.Quantity)
+		}
+
+		// 4. The order.
+		a := in.ShippingAddress
+		row := &orderRow{UserID: userID, Status: string(domain.OrderPending), Currency: s.currency,
+			Subtotal: subtotal, Shipping: method.Price.Amount, Total: subtotal + method.Price.Amount,
+			ShippingMethod: method.Code, ShipName: a.Name, ShipLine1: a.Line1, ShipLine2: a.Line2, ShipCity: a.City,
+			ShipRegion: a.Region, ShipPostalCode: a.PostalCode, ShipCountry: a.Country, ShipPhone: a.Phone,
+			CreatedAt: now, UpdatedAt: now}
+		if _, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
+			return internal("insert order", err)
+		}
+		items := make([]orderItemRow, len(lines))
+		for i, l := range lines {
+			items[i] = orderItemRow{OrderID: row.ID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
+				UnitPrice: l.Price, Quantity: l.Quantity, LineTotal: l.Price * int64(l.Quantity)}
+		}
+		if _, err := tx.NewInsert().Model(&items).Exec(ctx); err != nil {
+			return internal("insert order items", err)
+		}
+
+		// 5. The charge.
+		charged = s.money(row.Total)
+		charge, err = s.payments.Charge(ctx, domain.ChargeRequest{
+			Amount:         charged,
+			Card:           in.Payment,
+			IdempotencyKey: fmt.Sprintf("user-%d/%s", userID, in.IdempotencyKey),
+			Description:    fmt.Sprintf("order %d", row.ID),
+		})
+		if err != nil {
+			charge = nil
+			switch domain.ErrorCode(err) {
+			case domain.EPAYMENTDECLINED, domain.EPAYMENTFAILED:
+				return err
+			}
+			return &domain.Error{Code: domain.EPAYMENTFAILED, Message: "the payment provider failed; nothing was charged"}
+		}
+
+		// 6. Record, mark paid, link the key, empty the cart.
+		last4 := in.Payment.Last4()
+		if charge.Last4 != "" {
+			last4 = charge.Last4
+		}
+		pay := &paymentRow{OrderID: row.ID, Kind: "charge", ChargeID: charge.ChargeID, Amount: row.Total,
+			Currency: s.currency, Last4: last4, CreatedAt: now}
+		if _, err := tx.NewInsert().Model(pay).Exec(ctx); err != nil {
+			return internal("insert payment", err)
+		}
+		if _, err := tx.NewUpdate().Model((*orderRow)(nil)).
+			Set("status = ?", string(domain.OrderPaid)).Set("payment_last4 = ?", last4).
+			Set("payment_status = ?", string(domain.PaymentSucceeded)).
+			Where("id = ?", row.ID).Exec(ctx); err != nil {
+			return internal("mark order paid", err)
+		}
+		if _, err := tx.NewUpdate().Model((*idempotencyRow)(nil)).Set("order_id = ?", row.ID).
+			Where("user_id = ? AND key = ?", userID, in.IdempotencyKey).Exec(ctx); err != nil {
+			return internal("link idempotency key", err)
+		}
+		if _, err := tx.NewDelete().Model((*cartItemRow)(nil)).Where("cart_id = ?", cartID).Exec(ctx); err != nil {
+			return internal("empty cart", err)
+		}
+		order, err = s.order(ctx, tx, row.ID, userID)
+		created = true
+		return err
+	})
+	if err != nil {
+		if charge != nil {
+			// Charged, but the order did not commit: give the money back.
+			if rerr := s.payments.Refund(context.WithoutCancel(ctx), charge.ChargeID, charged); rerr != nil {
+				slog.Error("refund after failed checkout commit", "charge_id", charge.ChargeID, "err", rerr)
+			}
+		}
+		return nil, false, err
+	}
+	return order, created, nil
+}
+
+func (s orderService) ListOrders(ctx context.Context, userID int64, p domain.Pagination) (*domain.Page[domain.Order], error) {
+	total, err := countOf(s.db.NewSelect().Model((*orderRow)(nil)).Where("user_id = ?", userID).Count(ctx))
+	if err != nil {
+		return nil, internal("count orders", err)
+	}
+	orders, err := s.ordersWhere(ctx, s.db, false, func(q *bun.SelectQuery) *bun.SelectQuery {
+		return q.Where("o.user_id = ?", userID).OrderExpr("o.created_at DESC, o.id DESC").Apply(paginate(p))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return domain.NewPage(orders, p, total), nil
+}
+
+func (s orderService) Order(ctx context.Context, userID, orderID int64) (*domain.Order, error) {
+	return s.order(ctx, s.db, orderID, userID)
+}
+
+func (s orderService) CancelOrder(ctx context.Context, userID, orderID int64) (*domain.Order, error) {
+	return s.transition(ctx, orderID, userID, domain.OrderCancelled)
+}
+
+// transition moves an order (the user's when userID > 0) to status `to`
+// along domain.CanTransition, with a conditional UPDATE so that two
+// concurrent moves cannot both succeed. Cancelling restores the stock of
+// every item and refunds the charge, in the same transaction.
+func (s *Store) transition(ctx context.Context, orderID, userID int64, to domain.OrderStatus) (*domain.Order, error) {
+	var from []string
+	for _, st := range []domain.OrderStatus{domain.OrderPending, domain.OrderPaid, domain.OrderShipped, domain.OrderDelivered, domain.OrderCancelled} {
+		if domain.CanTransition(st, to) {
+			from = append(from, string(st))
+		}
+	}
+	var order *domain.Order
+	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		current, err := s.order(ctx, tx, orderID, userID)
+		if err != nil {
+			return err
+		}
+		if len(from) == 0 {
+			return domain.Conflict("an order cannot move from %s to %s", current.Status, to)
+		}
+		now := s.timestamp()
+		q := tx.NewUpdate().Model((*orderRow)(nil)).Set("status = ?", string(to)).Set("updated_at = ?", now).
+			Where("id = ? AND status IN (?)", orderID, bun.In(from))
+		if to == domain.OrderCancelled && current.Payment.Status == domain.PaymentSucceeded {
+			q = q.Set("payment_status = ?", string(domain.PaymentRefunded))
+		}
+		res, err := q.Exec(ctx)
+		if err != nil {
+			return internal("update order status", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			// Re-read: a concurrent transition may have won.
+			if cur, err := s.order(ctx, tx, orderID, userID); err == nil {
+				current = cur
+			}
+			return domain.Conflict("an order cannot move from %s to %s", current.Status, to)
+		}
+		if to == domain.OrderCancelled {
+			items := append([]domain.OrderItem(nil), current.Items...)
+			sort.Slice(items, func(i, j int) bool { return items[i].ProductID < items[j].ProductID })
+			for _, it := range items {
+				if _, err := tx.NewUpdate().Model((*productRow)(nil)).
+					Set("stock = stock + ?", it.Quantity).Set("updated_at = ?", now).
+					Where("id = ?", it.ProductID).Exec(ctx); err != nil {
+					return internal("restore stock", err)
+				}
+			}
+			if current.Payment.Status == domain.PaymentSucceeded {
+				var charge paymentRow
+				err := tx.NewSelect().Model(&charge).Where("order_id = ? AND kind = 'charge'", orderID).
+					OrderExpr("id DESC").Limit(1).Scan(ctx)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return internal("read charge", err)
+				}
+				if err == nil {
+					// Refund before commit: if the provider refuses, the
+					// order stays as it was and the caller can retry.
+					if err := s.payments.Refund(ctx, charge.ChargeID, s.money(charge.Amount)); err != nil {
+						if domain.ErrorCode(err) == domain.EINTERNAL {
+							return &domain.Error{Code: domain.EPAYMENTFAILED, Message: "the refund failed; the order was not cancelled"}
+						}
+						return err
+					}
+					refund := &paymentRow{OrderID: orderID, Kind: "refund", ChargeID: charge.ChargeID, Amount: -charge.Amount,
+						Currency: charge.Currency, Last4: charge.Last4, CreatedAt: now}
+					if _, err := tx.NewInsert().Model(refund).Exec(ctx); err != nil {
+						return internal("insert refund", err)
+					}
+				}
+			}
+		}
+		order, err = s.order(ctx, tx, orderID, userID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return order, nil
+}
