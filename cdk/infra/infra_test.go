@@ -418,6 +418,8 @@ func TestEdge(t *testing.T) {
 					"ImageTagMutability":         "IMMUTABLE",
 					"ImageScanningConfiguration": map[string]any{"ScanOnPush": true},
 					"EncryptionConfiguration":    map[string]any{"EncryptionType": "KMS"},
+					// dev's repositories may be destroyed: emptied first; prod keeps them.
+					"EmptyOnDelete": env.Name == platform.EnvDev,
 				})
 			}
 			for _, repo := range resources(tpl, "AWS::ECR::Repository") {

@@ -1,0 +1,165 @@
+package infra_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/shopstack/shopstack/cdk/infra"
+	"github.com/shopstack/shopstack/platform"
+)
+
+func bareStack() awscdk.Stack {
+	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	return awscdk.NewStack(app, jsii.String("Test"), &awscdk.StackProps{
+		Env: &awscdk.Environment{Account: jsii.String("111122223333"), Region: jsii.String("eu-west-1")},
+	})
+}
+
+func bareVpc(st awscdk.Stack) awsec2.Vpc {
+	return infra.NewNetwork(st, "Net", &infra.NetworkProps{Cidr: "10.0.0.0/16", AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}}).Vpc
+}
+
+// The documented defaults of each construct, asserted one by one.
+func TestConstructDefaults(t *testing.T) {
+	defer failOnAssertion(t)
+
+	t.Run("Network", func(t *testing.T) {
+		defer failOnAssertion(t)
+		st := bareStack()
+		bareVpc(st)
+		tpl := assertions.Template_FromStack(st, nil)
+		tpl.ResourceCountIs(jsii.String("AWS::EC2::NatGateway"), jsii.Number(1)) // NatGateways: 1
+		tpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{      // 30 days, RETAIN
+			"Properties": map[string]any{"RetentionInDays": 30}, "DeletionPolicy": "Retain",
+		})
+		// Masks: VPC prefix + 7 (public, database), + 3 (private).
+		for mask, n := range map[string]int{"/23": 4, "/19": 2} {
+			count := 0
+			for _, s := range resources(tpl, "AWS::EC2::Subnet") {
+				if strings.HasSuffix(props(s)["CidrBlock"].(string), mask) {
+					count++
+				}
+			}
+			if count != n {
+				t.Errorf("%d subnets of %s, want %d", count, mask, n)
+			}
+		}
+	})
+
+	t.Run("Cluster", func(t *testing.T) {
+		defer failOnAssertion(t)
+		st := bareStack()
+		infra.NewCluster(st, "Eks", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34"})
+		tpl := assertions.Template_FromStack(st, nil)
+		tpl.HasResourceProperties(jsii.String("AWS::EKS::Cluster"), map[string]any{
+			"ComputeConfig": map[string]any{"Enabled": true, "NodePools": []any{"system"}, "NodeRoleArn": assertions.Match_AnyValue()},
+			// No PublicAccessCidrs: the public endpoint is off.
+			"ResourcesVpcConfig": map[string]any{"EndpointPrivateAccess": true, "EndpointPublicAccess": false, "PublicAccessCidrs": assertions.Match_Absent()},
+		})
+		tpl.ResourceCountIs(jsii.String("AWS::EKS::AccessEntry"), jsii.Number(0))
+		tpl.HasResourceProperties(jsii.String("AWS::EKS::Addon"), map[string]any{"AddonName": "metrics-server"})
+		tpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
+			"Properties": map[string]any{"LogGroupName": "/aws/eks/c/cluster", "RetentionInDays": 30}, "DeletionPolicy": "Retain",
+		})
+		tpl.HasResource(jsii.String("AWS::KMS::Key"), map[string]any{"DeletionPolicy": "Retain"})
+	})
+
+	t.Run("Database", func(t *testing.T) {
+		defer failOnAssertion(t)
+		st := bareStack()
+		infra.NewDatabase(st, "Db", &infra.DatabaseProps{
+			Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-12345678"), Settings: platform.Dev().Database,
+			SecretName: "s", InstanceIdentifier: "db",
+		})
+		tpl := assertions.Template_FromStack(st, nil)
+		tpl.HasResource(jsii.String("AWS::RDS::DBInstance"), map[string]any{ // RemovalPolicy SNAPSHOT
+			"DeletionPolicy": "Snapshot", "Properties": map[string]any{"PerformanceInsightsRetentionPeriod": 7},
+		})
+		tpl.HasResource(jsii.String("AWS::SecretsManager::Secret"), map[string]any{"DeletionPolicy": "Retain"})
+		tpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
+			"Properties": map[string]any{"LogGroupName": "/aws/rds/instance/db/postgresql", "RetentionInDays": 30}, "DeletionPolicy": "Retain",
+		})
+	})
+
+	t.Run("Edge", func(t *testing.T) {
+		defer failOnAssertion(t)
+		st := bareStack()
+		infra.NewEdge(st, "Edge", &infra.EdgeProps{HostedZoneID: "Z123", ZoneName: "example.com", Host: "a.example.com", BackendRepository: "app/backend", FrontendRepository: "app/frontend"})
+		tpl := assertions.Template_FromStack(st, nil)
+		tpl.HasResource(jsii.String("AWS::ECR::Repository"), map[string]any{
+			"DeletionPolicy": "Retain",
+			"Properties": map[string]any{
+				"EmptyOnDelete":   false,
+				"LifecyclePolicy": map[string]any{"LifecyclePolicyText": assertions.Match_StringLikeRegexp(jsii.String(`"countNumber":14,"countUnit":"days".*"countNumber":30`))},
+			},
+		})
+	})
+}
+
+// Invalid props fail early with the field, the value and what is allowed.
+func TestConstructValidation(t *testing.T) {
+	azs := []string{"eu-west-1a", "eu-west-1b"}
+	cases := []struct {
+		name string
+		make func(st awscdk.Stack)
+		want string
+	}{
+		{"network cidr", func(st awscdk.Stack) {
+			infra.NewNetwork(st, "N", &infra.NetworkProps{Cidr: "10.0.0.0/8", AvailabilityZones: azs})
+		}, `NetworkProps.Cidr = "10.0.0.0/8"`},
+		{"network AZs", func(st awscdk.Stack) {
+			infra.NewNetwork(st, "N", &infra.NetworkProps{Cidr: "10.0.0.0/16", AvailabilityZones: azs[:1]})
+		}, "NetworkProps.AvailabilityZones"},
+		{"network NAT", func(st awscdk.Stack) {
+			infra.NewNetwork(st, "N", &infra.NetworkProps{Cidr: "10.0.0.0/16", AvailabilityZones: azs, NatGateways: 3})
+		}, "NetworkProps.NatGateways = 3: want 1 to 2"},
+		{"network retention", func(st awscdk.Stack) {
+			infra.NewNetwork(st, "N", &infra.NetworkProps{Cidr: "10.0.0.0/16", AvailabilityZones: azs, FlowLogRetentionDays: 10})
+		}, "NetworkProps.FlowLogRetentionDays = 10"},
+		{"network masks", func(st awscdk.Stack) {
+			infra.NewNetwork(st, "N", &infra.NetworkProps{Cidr: "10.0.0.0/20", AvailabilityZones: azs, PrivateCidrMask: 21})
+		}, "need"},
+		{"cluster vpc", func(st awscdk.Stack) {
+			infra.NewCluster(st, "C", &infra.ClusterProps{ClusterName: "c", KubernetesVersion: "1.34"})
+		}, "ClusterProps.Vpc = nil"},
+		{"cluster admin", func(st awscdk.Stack) {
+			infra.NewCluster(st, "C", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34", AdminRoleArns: []string{"alice"}})
+		}, `ClusterProps.AdminRoleArns[0] = "alice"`},
+		{"cluster node pool", func(st awscdk.Stack) {
+			infra.NewCluster(st, "C", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34", NodePools: []string{"storefront"}})
+		}, `ClusterProps.NodePools[0] = "storefront": want "system" or "general-purpose"`},
+		{"database secret", func(st awscdk.Stack) {
+			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: platform.Dev().Database, InstanceIdentifier: "db"})
+		}, `DatabaseProps.SecretName = ""`},
+		{"database client", func(st awscdk.Stack) {
+			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), Settings: platform.Dev().Database, SecretName: "s", InstanceIdentifier: "db"})
+		}, "DatabaseProps.ClientSecurityGroupID = nil"},
+		{"edge host", func(st awscdk.Stack) {
+			infra.NewEdge(st, "E", &infra.EdgeProps{HostedZoneID: "Z1", ZoneName: "example.com", Host: "shop.example.org", BackendRepository: "b", FrontendRepository: "f"})
+		}, `EdgeProps.Host = "shop.example.org": want a name inside ZoneName "example.com"`},
+		{"edge repositories", func(st awscdk.Stack) {
+			infra.NewEdge(st, "E", &infra.EdgeProps{HostedZoneID: "Z1", ZoneName: "example.com", Host: "shop.example.com", BackendRepository: "b", FrontendRepository: "b"})
+		}, "two distinct ECR repository names"},
+		{"pod identity", func(st awscdk.Stack) {
+			infra.NewPodIdentity(st, "P", &infra.PodIdentityProps{ClusterName: jsii.String("c"), Namespace: "shop"})
+		}, `ServiceAccount ("")`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got string
+			func() {
+				defer func() { got = fmt.Sprint(recover()) }()
+				c.make(bareStack())
+			}()
+			if !strings.Contains(got, c.want) {
+				t.Errorf("panic %q, want it to contain %q", got, c.want)
+			}
+		})
+	}
+}
