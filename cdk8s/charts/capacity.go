@@ -99,8 +99,8 @@ func (p CapacityPlan) Check() error {
 			vcpu(p.LimitCPUMilli), vcpu(need-p.LimitCPUMilli), vcpu(need)))
 	}
 	if need := p.TotalMemoryMiB(); need > p.LimitMemoryMiB {
-		short = append(short, fmt.Sprintf("NodePool memory limit %s is %s short of the %s requested at peak",
-			gib(p.LimitMemoryMiB), gib(need-p.LimitMemoryMiB), gib(need)))
+		short = append(short, fmt.Sprintf("NodePool memory limit %d MiB (%s) is %d MiB short of the %d MiB requested at peak",
+			p.LimitMemoryMiB, gib(p.LimitMemoryMiB), need-p.LimitMemoryMiB, need))
 	}
 	if len(short) == 0 {
 		return nil

@@ -1,0 +1,129 @@
+package charts_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+
+	"github.com/shopstack/shopstack/cdk8s/charts"
+	"github.com/shopstack/shopstack/platform"
+)
+
+// peak recomputes, independently of charts.PlanCapacity, what the storefront
+// may request at its peak: both HPAs at maxReplicas plus a 25% rollout
+// surge (rounded up), the migration Job (backend-sized) and the overhead.
+func peak(env platform.Environment) (cpuMilli, memMiB int) {
+	surge := func(n int) int { return (n*25 + 99) / 100 }
+	b, f := env.Backend, env.Frontend
+	cpuMilli = (b.MaxReplicas+surge(b.MaxReplicas)+1)*b.CPURequestMilli +
+		(f.MaxReplicas+surge(f.MaxReplicas))*f.CPURequestMilli + env.NodePool.SystemOverheadCPUMilli
+	memMiB = (b.MaxReplicas+surge(b.MaxReplicas)+1)*b.MemoryRequestMiB +
+		(f.MaxReplicas+surge(f.MaxReplicas))*f.MemoryRequestMiB + env.NodePool.SystemOverheadMemoryMiB
+	return
+}
+
+func TestCapacityFitsEveryEnvironment(t *testing.T) {
+	envs, err := platform.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range envs {
+		plan := charts.PlanCapacity(env)
+		cpu, mem := peak(env)
+		if plan.TotalCPUMilli() != cpu || plan.TotalMemoryMiB() != mem {
+			t.Errorf("%s: plan %dm / %dMi, independent sum %dm / %dMi\n%s", env.Name, plan.TotalCPUMilli(), plan.TotalMemoryMiB(), cpu, mem, plan)
+		}
+		if err := plan.Check(); err != nil {
+			t.Errorf("%s: %v", env.Name, err)
+		}
+		t.Logf("%s:\n%s", env.Name, plan)
+	}
+}
+
+func TestCapacityShortfallSaysByHowMuch(t *testing.T) {
+	env := platform.Dev()
+	cpu, mem := peak(env) // dev: 11800m, 16512Mi
+	tests := []struct {
+		name       string
+		cpuLimit   int
+		memLimit   int
+		want       []string
+		wantAbsent string
+	}{
+		{
+			name: "cpu short", cpuLimit: 8, memLimit: 128,
+			want:       []string{fmt.Sprintf("NodePool cpu limit 8 vCPU is %s vCPU short of the %s vCPU", vcpu(cpu-8000), vcpu(cpu))},
+			wantAbsent: "memory limit",
+		},
+		{
+			name: "memory short", cpuLimit: 32, memLimit: 16,
+			want:       []string{fmt.Sprintf("NodePool memory limit 16384 MiB (16 GiB) is %d MiB short of the %d MiB", mem-16384, mem)},
+			wantAbsent: "cpu limit",
+		},
+		{
+			name: "both short", cpuLimit: 4, memLimit: 8,
+			want: []string{
+				fmt.Sprintf("cpu limit 4 vCPU is %s vCPU short", vcpu(cpu-4000)),
+				fmt.Sprintf("memory limit 8192 MiB (8 GiB) is %d MiB short", mem-8192),
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := env
+			e.NodePool.CPULimit, e.NodePool.MemoryLimitGiB = tc.cpuLimit, tc.memLimit
+			err := charts.CheckCapacity(e)
+			if err == nil {
+				t.Fatalf("CheckCapacity accepted limits %d vCPU / %d GiB for a peak of %dm / %dMi", tc.cpuLimit, tc.memLimit, cpu, mem)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q\ndoes not say %q", err, w)
+				}
+			}
+			if tc.wantAbsent != "" && strings.Contains(err.Error(), tc.wantAbsent) {
+				t.Errorf("error %q mentions %q, which fits", err, tc.wantAbsent)
+			}
+		})
+	}
+
+	// Exactly at the limit fits (the check is >, not >=).
+	e := env
+	e.NodePool.SystemOverheadCPUMilli += 32000 - cpu
+	if err := charts.CheckCapacity(e); err != nil {
+		t.Errorf("a peak of exactly the cpu limit was refused: %v", err)
+	}
+}
+
+// TestBuildRefusesAPoolTooSmall: the check guards synthesis itself, so a
+// config that cannot scale never reaches dist/.
+func TestBuildRefusesAPoolTooSmall(t *testing.T) {
+	env := platform.Dev()
+	env.NodePool.CPULimit = 8
+	dir := t.TempDir()
+	var got any
+	func() {
+		defer func() { got = recover() }()
+		app := cdk8s.NewApp(&cdk8s.AppProps{Outdir: jsii.String(dir), YamlOutputType: cdk8s.YamlOutputType_FILE_PER_CHART})
+		charts.Build(app, env)
+		app.Synth()
+	}()
+	if got == nil {
+		t.Fatalf("Build accepted a NodePool cpu limit of 8 vCPU")
+	}
+	if msg := fmt.Sprint(got); !strings.Contains(msg, "NodePool cpu limit 8 vCPU is 3.8 vCPU short of the 11.8 vCPU requested at peak") {
+		t.Errorf("Build panicked with %q", msg)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("Build wrote %d files before refusing", len(entries))
+	}
+}
+
+func vcpu(m int) string {
+	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.3f", float64(m)/1000), "0"), ".")
+	return s
+}
