@@ -38,6 +38,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -77,7 +78,9 @@ func Binaries(t testing.TB) string {
 	cmd := exec.Command("bash", script)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
+	// build.sh says nothing on stderr when the binaries are cached; during a
+	// cold build its progress goes straight to the terminal as well.
+	cmd.Stderr = io.MultiWriter(&stderr, os.Stderr)
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("k8stest: %s failed after %s: %v\n%s", script, time.Since(start).Round(time.Millisecond), err, tail(stderr.String(), 4000))
 	}
