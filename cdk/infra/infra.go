@@ -58,10 +58,15 @@ func (s *Stacks) All() []awscdk.Stack {
 func Build(app awscdk.App, env platform.Environment) *Stacks {
 	stackEnv := &awscdk.Environment{Account: jsii.String(env.Account), Region: jsii.String(env.Region)}
 	newStack := func(part, description string) awscdk.Stack {
-		return awscdk.NewStack(app, jsii.String(env.StackName(part)), &awscdk.StackProps{
+		st := awscdk.NewStack(app, jsii.String(env.StackName(part)), &awscdk.StackProps{
 			Env:         stackEnv,
 			Description: jsii.String("shopstack " + env.Name + ": " + description),
 		})
+		// The VPC checks its AZs against Stack.AvailabilityZones, which is a
+		// context look-up (AWS credentials under the cdk CLI). The AZs come
+		// from the config instead: synthesis never calls AWS.
+		st.Node().SetContext(jsii.String(availabilityZonesContextKey(env)), jsii.Strings(env.AZNames()...))
+		return st
 	}
 	prod := env.Name == platform.EnvProd
 	// Dev may be torn down completely; prod keeps data and logs.
@@ -158,4 +163,10 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 		}), nil)
 	}
 	return s
+}
+
+// availabilityZonesContextKey is the key under which the CDK's
+// availability-zones context provider caches an account's AZs.
+func availabilityZonesContextKey(env platform.Environment) string {
+	return "availability-zones:account=" + env.Account + ":region=" + env.Region
 }

@@ -525,6 +525,14 @@ func TestSynthesis(t *testing.T) {
 		return out
 	}
 	first, second := synth(), synth()
+	// No context look-up is pending (the cdk CLI would call AWS for it).
+	var manifest struct{ Missing []struct{ Key string } }
+	if err := json.Unmarshal(first["manifest.json"], &manifest); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range manifest.Missing {
+		t.Errorf("synthesis needs a context look-up: %s", m.Key)
+	}
 	templates := 0
 	for name, data := range first {
 		if !strings.HasSuffix(name, ".template.json") && !strings.HasSuffix(name, ".assets.json") {
