@@ -1,0 +1,124 @@
+package monitoring
+
+import (
+	"fmt"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/shopstack/shopstack/platform"
+)
+
+// AlertmanagerReplicas form one gossip cluster: silences and notification
+// state survive the loss of a pod, and each alert is sent once.
+const AlertmanagerReplicas = 2
+
+// alertmanagerClusterService is the headless Service that gives the
+// replicas stable DNS names for peering.
+const alertmanagerClusterService = "alertmanager-cluster"
+
+const alertmanagerUID = 65534
+
+func addAlertmanager(scope constructs.Construct, env platform.Environment, files *Files) {
+	ns := env.Names.MonitoringNamespace
+	addObject(scope, "alertmanager-service-account", &corev1.ServiceAccount{
+		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta:                   meta(ns, Alertmanager, Alertmanager),
+		AutomountServiceAccountToken: ptr(false),
+	})
+	addObject(scope, "alertmanager-config", &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: meta(ns, "alertmanager-config", Alertmanager),
+		Data:       map[string]string{AlertmanagerConfigFile: string(files.Alertmanager)},
+	})
+	addObject(scope, "alertmanager-service", &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: meta(ns, Alertmanager, Alertmanager),
+		Spec: corev1.ServiceSpec{
+			Selector: map[string]string{appNameLabel: Alertmanager},
+			Ports:    []corev1.ServicePort{{Name: "http", Port: AlertmanagerPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+		},
+	})
+	addObject(scope, "alertmanager-cluster-service", &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: meta(ns, alertmanagerClusterService, Alertmanager),
+		Spec: corev1.ServiceSpec{
+			ClusterIP:                corev1.ClusterIPNone,
+			PublishNotReadyAddresses: true,
+			Selector:                 map[string]string{appNameLabel: Alertmanager},
+			Ports: []corev1.ServicePort{
+				{Name: "cluster-tcp", Port: AlertmanagerClusterPort, TargetPort: intstr.FromString("cluster-tcp"), Protocol: corev1.ProtocolTCP},
+				{Name: "cluster-udp", Port: AlertmanagerClusterPort, TargetPort: intstr.FromString("cluster-udp"), Protocol: corev1.ProtocolUDP},
+			},
+		},
+	})
+	args := []string{
+		"--config.file=" + alertmanagerConfigDir + "/" + AlertmanagerConfigFile,
+		"--storage.path=/alertmanager",
+		fmt.Sprintf("--web.listen-address=:%d", AlertmanagerPort),
+		fmt.Sprintf("--cluster.listen-address=0.0.0.0:%d", AlertmanagerClusterPort),
+		fmt.Sprintf("--cluster.advertise-address=$(POD_IP):%d", AlertmanagerClusterPort),
+	}
+	for i := 0; i < AlertmanagerReplicas; i++ {
+		args = append(args, fmt.Sprintf("--cluster.peer=%s-%d.%s.%s.svc:%d", Alertmanager, i, alertmanagerClusterService, ns, AlertmanagerClusterPort))
+	}
+	addObject(scope, "alertmanager-statefulset", &appsv1.StatefulSet{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
+		ObjectMeta: meta(ns, Alertmanager, Alertmanager),
+		Spec: appsv1.StatefulSetSpec{
+			Replicas:            ptr(int32(AlertmanagerReplicas)),
+			ServiceName:         alertmanagerClusterService,
+			PodManagementPolicy: appsv1.ParallelPodManagement,
+			Selector:            selector(Alertmanager),
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{
+					Labels:      labels(Alertmanager),
+					Annotations: map[string]string{"checksum/config": checksum(files.Alertmanager)},
+				},
+				Spec: corev1.PodSpec{
+					ServiceAccountName:           Alertmanager,
+					AutomountServiceAccountToken: ptr(false),
+					SecurityContext:              podSecurity(alertmanagerUID),
+					TopologySpreadConstraints:    zoneSpread(Alertmanager),
+					Containers: []corev1.Container{{
+						Name:  Alertmanager,
+						Image: AlertmanagerImage,
+						Args:  args,
+						Env: []corev1.EnvVar{{Name: "POD_IP", ValueFrom: &corev1.EnvVarSource{
+							FieldRef: &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "status.podIP"},
+						}}},
+						Ports: []corev1.ContainerPort{
+							port("http", AlertmanagerPort),
+							port("cluster-tcp", AlertmanagerClusterPort),
+							{Name: "cluster-udp", ContainerPort: AlertmanagerClusterPort, Protocol: corev1.ProtocolUDP},
+						},
+						Resources:       res(50, 64, 200, 128),
+						SecurityContext: containerSecurity(),
+						ReadinessProbe:  httpProbe("/-/ready", "http", 5, 10, 3),
+						LivenessProbe:   httpProbe("/-/healthy", "http", 10, 15, 4),
+						VolumeMounts: []corev1.VolumeMount{
+							mount("config", alertmanagerConfigDir),
+							mount("receivers", alertmanagerSecretDir),
+							writableMount("data", "/alertmanager"),
+						},
+					}},
+					Volumes: []corev1.Volume{
+						configMapVolume("config", "alertmanager-config"),
+						// Created outside git (docs/monitoring.md): the
+						// PagerDuty routing key and the Slack webhook URL.
+						{Name: "receivers", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+							SecretName: ReceiversSecret, DefaultMode: ptr(int32(0o440)),
+						}}},
+						// Silences and the notification log; the peers
+						// replicate them, so a restarted pod catches up.
+						emptyDir("data", 256),
+					},
+				},
+			},
+		},
+	})
+	addPDB(scope, ns, Alertmanager, ptr(intstr.FromInt32(1)), nil)
+}

@@ -1,0 +1,112 @@
+package monitoring
+
+import "github.com/shopstack/shopstack/platform"
+
+// The AlertManager configuration as Go data, with the YAML names of
+// alertmanager.yml. Every field is accepted by Debian's amtool 0.25 and by
+// alertmanager v0.34.
+//
+// Receivers read their credentials from files mounted from the Secret
+// ReceiversSecret, created outside git. The chat receiver posts to a Slack
+// incoming webhook (its URL from api_url_file); the paging receiver uses
+// PagerDuty Events v2 (its routing key from routing_key_file). A generic
+// webhook_configs.url_file would need AlertManager >= 0.26 in every checker,
+// and Debian's amtool is 0.25 (docs/monitoring.md).
+
+// AMConfig is alertmanager.yml.
+type AMConfig struct {
+	Global       AMGlobal        `yaml:"global"`
+	Route        *AMRoute        `yaml:"route"`
+	InhibitRules []AMInhibitRule `yaml:"inhibit_rules"`
+	Receivers    []AMReceiver    `yaml:"receivers"`
+}
+
+// AMGlobal holds global defaults.
+type AMGlobal struct {
+	ResolveTimeout string `yaml:"resolve_timeout"`
+}
+
+// AMRoute is a node of the routing tree.
+type AMRoute struct {
+	Receiver       string     `yaml:"receiver"`
+	GroupBy        []string   `yaml:"group_by,flow,omitempty"`
+	Matchers       []string   `yaml:"matchers,omitempty"`
+	GroupWait      string     `yaml:"group_wait,omitempty"`
+	GroupInterval  string     `yaml:"group_interval,omitempty"`
+	RepeatInterval string     `yaml:"repeat_interval,omitempty"`
+	Continue       bool       `yaml:"continue,omitempty"`
+	Routes         []*AMRoute `yaml:"routes,omitempty"`
+}
+
+// AMInhibitRule mutes target alerts while a source alert fires.
+type AMInhibitRule struct {
+	SourceMatchers []string `yaml:"source_matchers"`
+	TargetMatchers []string `yaml:"target_matchers"`
+	Equal          []string `yaml:"equal,flow"`
+}
+
+// AMReceiver is a named notification target.
+type AMReceiver struct {
+	Name             string        `yaml:"name"`
+	PagerdutyConfigs []AMPagerduty `yaml:"pagerduty_configs,omitempty"`
+	SlackConfigs     []AMSlack     `yaml:"slack_configs,omitempty"`
+}
+
+// AMPagerduty is a PagerDuty Events v2 integration.
+type AMPagerduty struct {
+	RoutingKeyFile string `yaml:"routing_key_file"`
+	SendResolved   bool   `yaml:"send_resolved"`
+	Severity       string `yaml:"severity,omitempty"`
+	Description    string `yaml:"description,omitempty"`
+}
+
+// AMSlack posts to a Slack incoming webhook.
+type AMSlack struct {
+	APIURLFile   string `yaml:"api_url_file"`
+	SendResolved bool   `yaml:"send_resolved"`
+	Title        string `yaml:"title,omitempty"`
+	Text         string `yaml:"text,omitempty"`
+}
+
+// Group labels: one notification per alert name and namespace.
+var amGroupBy = []string{"alertname", "namespace"}
+
+// AlertmanagerConfig is the alertmanager.yml of env.
+func AlertmanagerConfig(env platform.Environment) *AMConfig {
+	return &AMConfig{
+		Global: AMGlobal{ResolveTimeout: "5m"},
+		Route: &AMRoute{
+			// Anything without a known severity still reaches a human.
+			Receiver:       ReceiverChat,
+			GroupBy:        amGroupBy,
+			GroupWait:      "30s",
+			GroupInterval:  "5m",
+			RepeatInterval: "12h",
+			Routes: []*AMRoute{
+				{Receiver: ReceiverPaging, Matchers: []string{`severity="critical"`}, GroupWait: "10s", RepeatInterval: "1h"},
+				{Receiver: ReceiverChat, Matchers: []string{`severity="warning"`}, RepeatInterval: "12h"},
+			},
+		},
+		InhibitRules: []AMInhibitRule{{
+			// A critical alert silences its warning twin (same alert name,
+			// same namespace): one page, not a page and a chat message.
+			SourceMatchers: []string{`severity="critical"`},
+			TargetMatchers: []string{`severity="warning"`},
+			Equal:          amGroupBy,
+		}},
+		Receivers: []AMReceiver{
+			{Name: ReceiverPaging, PagerdutyConfigs: []AMPagerduty{{
+				RoutingKeyFile: alertmanagerSecretDir + "/" + ReceiversSecretPagingKey,
+				SendResolved:   true,
+				Severity:       SeverityCritical,
+				Description:    `[` + env.Name + `] {{ .CommonLabels.alertname }}: {{ .CommonAnnotations.summary }}`,
+			}}},
+			{Name: ReceiverChat, SlackConfigs: []AMSlack{{
+				APIURLFile:   alertmanagerSecretDir + "/" + ReceiversSecretChatKey,
+				SendResolved: true,
+				Title:        `[` + env.Name + `] [{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}`,
+				Text:         `{{ range .Alerts }}{{ .Annotations.summary }} - {{ .Annotations.runbook_url }}{{ "\n" }}{{ end }}`,
+			}}},
+		},
+	}
+}

@@ -1,0 +1,133 @@
+package monitoring
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/shopstack/shopstack/platform"
+)
+
+const exporterUID = 65534
+
+// kubeStateMetricsResources are the only object kinds kube-state-metrics
+// watches: what the rules and dashboards read. Its ClusterRole grants
+// exactly these.
+var kubeStateMetricsResources = []struct{ group, resource string }{
+	{"", "nodes"},
+	{"", "pods"},
+	{"", "persistentvolumeclaims"},
+	{"apps", "deployments"},
+	{"apps", "statefulsets"},
+	{"autoscaling", "horizontalpodautoscalers"},
+}
+
+func addKubeStateMetrics(scope constructs.Construct, env platform.Environment) {
+	ns := env.Names.MonitoringNamespace
+	addObject(scope, "kube-state-metrics-service-account", &corev1.ServiceAccount{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta: meta(ns, KubeStateMetrics, KubeStateMetrics),
+	})
+	var rules []rbacv1.PolicyRule
+	var names []string
+	for _, r := range kubeStateMetricsResources {
+		rules = append(rules, rbacv1.PolicyRule{APIGroups: []string{r.group}, Resources: []string{r.resource}, Verbs: []string{"list", "watch"}})
+		names = append(names, r.resource)
+	}
+	addObject(scope, "kube-state-metrics-cluster-role", &rbacv1.ClusterRole{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"},
+		ObjectMeta: metav1.ObjectMeta{Name: ns + "-" + KubeStateMetrics, Labels: labels(KubeStateMetrics)},
+		Rules:      rules,
+	})
+	addObject(scope, "kube-state-metrics-cluster-role-binding", &rbacv1.ClusterRoleBinding{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRoleBinding"},
+		ObjectMeta: metav1.ObjectMeta{Name: ns + "-" + KubeStateMetrics, Labels: labels(KubeStateMetrics)},
+		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: ns + "-" + KubeStateMetrics},
+		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: KubeStateMetrics, Namespace: ns}},
+	})
+	addObject(scope, "kube-state-metrics-deployment", &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: meta(ns, KubeStateMetrics, KubeStateMetrics),
+		Spec: appsv1.DeploymentSpec{
+			// One replica: two would export every series twice.
+			Replicas: ptr(int32(1)),
+			Selector: selector(KubeStateMetrics),
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels(KubeStateMetrics)},
+				Spec: corev1.PodSpec{
+					ServiceAccountName: KubeStateMetrics,
+					SecurityContext:    podSecurity(exporterUID),
+					Containers: []corev1.Container{{
+						Name:  KubeStateMetrics,
+						Image: KubeStateMetricsImage,
+						Args: []string{
+							fmt.Sprintf("--port=%d", KubeStateMetricsPort),
+							fmt.Sprintf("--telemetry-port=%d", KubeStateMetricsTelPort),
+							"--resources=" + strings.Join(names, ","),
+						},
+						Ports: []corev1.ContainerPort{
+							port(MetricsPortName, KubeStateMetricsPort),
+							port("telemetry", KubeStateMetricsTelPort),
+						},
+						Resources:       res(50, 64, 200, 256),
+						SecurityContext: containerSecurity(),
+						LivenessProbe:   httpProbe("/livez", MetricsPortName, 5, 15, 4),
+						ReadinessProbe:  httpProbe("/readyz", "telemetry", 5, 10, 3),
+					}},
+				},
+			},
+		},
+	})
+	addPDB(scope, ns, KubeStateMetrics, nil, ptr(intstr.FromInt32(1)))
+}
+
+// addPostgresExporter runs postgres_exporter against the database whose
+// connection settings are in secret (keys DATA_SOURCE_URI,
+// DATA_SOURCE_USER, DATA_SOURCE_PASS; created outside git from the Secrets
+// Manager secret, see docs/monitoring.md).
+func addPostgresExporter(scope constructs.Construct, env platform.Environment, app, secret string) {
+	ns := env.Names.MonitoringNamespace
+	addObject(scope, app+"-service-account", &corev1.ServiceAccount{
+		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta:                   meta(ns, app, app),
+		AutomountServiceAccountToken: ptr(false),
+	})
+	addObject(scope, app+"-deployment", &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: meta(ns, app, app),
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr(int32(1)),
+			Selector: selector(app),
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels(app)},
+				Spec: corev1.PodSpec{
+					ServiceAccountName:           app,
+					AutomountServiceAccountToken: ptr(false),
+					SecurityContext:              podSecurity(exporterUID),
+					Containers: []corev1.Container{{
+						Name:  PostgresExporter,
+						Image: PostgresExporterImage,
+						Args:  []string{fmt.Sprintf("--web.listen-address=:%d", PostgresExporterPort)},
+						EnvFrom: []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{
+							LocalObjectReference: corev1.LocalObjectReference{Name: secret},
+						}}},
+						Ports:           []corev1.ContainerPort{port(MetricsPortName, PostgresExporterPort)},
+						Resources:       res(25, 32, 100, 128),
+						SecurityContext: containerSecurity(),
+						// "/" is the exporter's landing page: alive even
+						// when the database is not (pg_up says that).
+						LivenessProbe:  httpProbe("/", MetricsPortName, 5, 15, 4),
+						ReadinessProbe: httpProbe("/", MetricsPortName, 5, 10, 3),
+					}},
+				},
+			},
+		},
+	})
+	addPDB(scope, ns, app, nil, ptr(intstr.FromInt32(1)))
+}

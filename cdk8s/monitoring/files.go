@@ -1,0 +1,199 @@
+package monitoring
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/shopstack/shopstack/platform"
+)
+
+// File names inside the ConfigMaps (and under testdata/<env>/).
+const (
+	PrometheusConfigFile         = "prometheus.yml"
+	RuleTestsFile                = "shopstack.rules.test.yml"
+	AlertmanagerConfigFile       = "alertmanager.yml"
+	GrafanaDatasourcesFile       = "datasources.yml"
+	GrafanaDashboardProviderFile = "dashboards.yml"
+)
+
+// Files is every configuration file of the monitoring layer of one
+// environment, rendered once. The ConfigMaps carry these bytes, and the
+// tests check these bytes (written to disk by WriteDir).
+type Files struct {
+	Prometheus         []byte
+	Rules              []byte
+	RuleTests          []byte
+	Alertmanager       []byte
+	GrafanaDatasources []byte
+	GrafanaProviders   []byte
+	// Dashboards maps a file name (DashboardPlatform, ...) to its JSON.
+	Dashboards map[string][]byte
+}
+
+// Generate renders every configuration file of env.
+func Generate(env platform.Environment) (*Files, error) {
+	alerts := Alerts(env)
+	f := &Files{Dashboards: map[string][]byte{}}
+	var err error
+	if f.Prometheus, err = marshalYAML(PrometheusConfig(env)); err != nil {
+		return nil, err
+	}
+	if f.Rules, err = marshalYAML(Rules(alerts)); err != nil {
+		return nil, err
+	}
+	if f.RuleTests, err = marshalYAML(RuleTests(alerts, RulesFile)); err != nil {
+		return nil, err
+	}
+	if f.Alertmanager, err = marshalYAML(AlertmanagerConfig(env)); err != nil {
+		return nil, err
+	}
+	if f.GrafanaDatasources, err = marshalYAML(grafanaDatasources(env)); err != nil {
+		return nil, err
+	}
+	if f.GrafanaProviders, err = marshalYAML(grafanaProviders()); err != nil {
+		return nil, err
+	}
+	boards, err := Dashboards(env)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range boards {
+		if f.Dashboards[d.File], err = d.JSON(); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// Paths maps each file to its path relative to a directory written by
+// WriteDir. The Prometheus config and rules share a directory so that
+// promtool finds the rules next to their tests.
+func (f *Files) Paths() map[string][]byte {
+	out := map[string][]byte{
+		"prometheus/" + PrometheusConfigFile:      f.Prometheus,
+		"prometheus/" + RulesFile:                 f.Rules,
+		"prometheus/" + RuleTestsFile:             f.RuleTests,
+		"alertmanager/" + AlertmanagerConfigFile:  f.Alertmanager,
+		"grafana/" + GrafanaDatasourcesFile:       f.GrafanaDatasources,
+		"grafana/" + GrafanaDashboardProviderFile: f.GrafanaProviders,
+	}
+	for name, b := range f.Dashboards {
+		out["grafana/dashboards/"+name] = b
+	}
+	return out
+}
+
+// WriteDir writes every file under dir (see Paths).
+func (f *Files) WriteDir(dir string) error {
+	for rel, b := range f.Paths() {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DashboardNames returns the dashboard file names in sorted order.
+func (f *Files) DashboardNames() []string {
+	names := make([]string, 0, len(f.Dashboards))
+	for n := range f.Dashboards {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func marshalYAML(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("marshal %T: %w", v, err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// checksum is a short digest of some files, put on pod templates so that a
+// configuration change rolls the pods.
+func checksum(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(strconv.Itoa(len(p))))
+		h.Write(p)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// Grafana provisioning files.
+
+type grafanaDatasourceFile struct {
+	APIVersion  int                 `yaml:"apiVersion"`
+	Datasources []grafanaDatasource `yaml:"datasources"`
+}
+
+type grafanaDatasource struct {
+	Name      string            `yaml:"name"`
+	Type      string            `yaml:"type"`
+	UID       string            `yaml:"uid"`
+	Access    string            `yaml:"access"`
+	URL       string            `yaml:"url"`
+	IsDefault bool              `yaml:"isDefault"`
+	Editable  bool              `yaml:"editable"`
+	JSONData  map[string]string `yaml:"jsonData"`
+}
+
+func grafanaDatasources(env platform.Environment) grafanaDatasourceFile {
+	return grafanaDatasourceFile{APIVersion: 1, Datasources: []grafanaDatasource{{
+		Name:      "Prometheus",
+		Type:      "prometheus",
+		UID:       GrafanaDatasourceUID,
+		Access:    "proxy",
+		URL:       fmt.Sprintf("http://%s.%s.svc:%d", Prometheus, env.Names.MonitoringNamespace, PrometheusPort),
+		IsDefault: true,
+		Editable:  false,
+		// Lets $__rate_interval know the scrape interval.
+		JSONData: map[string]string{"timeInterval": PrometheusConfig(env).Global.ScrapeInterval, "httpMethod": "POST"},
+	}}}
+}
+
+type grafanaProviderFile struct {
+	APIVersion int               `yaml:"apiVersion"`
+	Providers  []grafanaProvider `yaml:"providers"`
+}
+
+type grafanaProvider struct {
+	Name                  string            `yaml:"name"`
+	Folder                string            `yaml:"folder"`
+	Type                  string            `yaml:"type"`
+	DisableDeletion       bool              `yaml:"disableDeletion"`
+	AllowUIUpdates        bool              `yaml:"allowUiUpdates"`
+	UpdateIntervalSeconds int               `yaml:"updateIntervalSeconds"`
+	Options               map[string]string `yaml:"options"`
+}
+
+// grafanaDashboardsDir is where the dashboard ConfigMaps are mounted, one
+// sub-directory each.
+const grafanaDashboardsDir = "/etc/grafana/dashboards"
+
+func grafanaProviders() grafanaProviderFile {
+	return grafanaProviderFile{APIVersion: 1, Providers: []grafanaProvider{{
+		Name: "shopstack", Folder: "shopstack", Type: "file",
+		DisableDeletion: true, AllowUIUpdates: false, UpdateIntervalSeconds: 60,
+		Options: map[string]string{"path": grafanaDashboardsDir},
+	}}}
+}

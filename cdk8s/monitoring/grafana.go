@@ -1,0 +1,132 @@
+package monitoring
+
+import (
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/shopstack/shopstack/platform"
+)
+
+// grafanaUID is the user the Grafana image runs as.
+const grafanaUID = 472
+
+// dashboardConfigMap is the ConfigMap of one dashboard file (one each, so
+// that no ConfigMap nears the size limits of the API server or of
+// client-side apply's last-applied annotation).
+func dashboardConfigMap(file string) string {
+	return "grafana-dashboard-" + strings.TrimSuffix(file, ".json")
+}
+
+func addGrafana(scope constructs.Construct, env platform.Environment, files *Files) {
+	ns := env.Names.MonitoringNamespace
+	addObject(scope, "grafana-service-account", &corev1.ServiceAccount{
+		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta:                   meta(ns, Grafana, Grafana),
+		AutomountServiceAccountToken: ptr(false),
+	})
+	addObject(scope, "grafana-datasources", &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: meta(ns, "grafana-datasources", Grafana),
+		Data:       map[string]string{GrafanaDatasourcesFile: string(files.GrafanaDatasources)},
+	})
+	addObject(scope, "grafana-dashboard-providers", &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: meta(ns, "grafana-dashboard-providers", Grafana),
+		Data:       map[string]string{GrafanaDashboardProviderFile: string(files.GrafanaProviders)},
+	})
+	volumes := []corev1.Volume{
+		configMapVolume("datasources", "grafana-datasources"),
+		configMapVolume("dashboard-providers", "grafana-dashboard-providers"),
+		emptyDir("data", 512),
+		emptyDir("tmp", 64),
+	}
+	mounts := []corev1.VolumeMount{
+		mount("datasources", "/etc/grafana/provisioning/datasources"),
+		mount("dashboard-providers", "/etc/grafana/provisioning/dashboards"),
+		writableMount("data", "/var/lib/grafana"),
+		writableMount("tmp", "/tmp"),
+	}
+	sums := [][]byte{files.GrafanaDatasources, files.GrafanaProviders}
+	for _, file := range files.DashboardNames() {
+		name := dashboardConfigMap(file)
+		addObject(scope, name, &corev1.ConfigMap{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+			ObjectMeta: meta(ns, name, Grafana),
+			Data:       map[string]string{file: string(files.Dashboards[file])},
+		})
+		vol := strings.TrimPrefix(name, "grafana-")
+		volumes = append(volumes, configMapVolume(vol, name))
+		mounts = append(mounts, mount(vol, grafanaDashboardsDir+"/"+strings.TrimSuffix(file, ".json")))
+		sums = append(sums, files.Dashboards[file])
+	}
+	secretEnv := func(name, key string) corev1.EnvVar {
+		return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+			LocalObjectReference: corev1.LocalObjectReference{Name: GrafanaAdminSecret}, Key: key,
+		}}}
+	}
+	env1 := func(name, value string) corev1.EnvVar { return corev1.EnvVar{Name: name, Value: value} }
+	addObject(scope, "grafana-deployment", &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: meta(ns, Grafana, Grafana),
+		Spec: appsv1.DeploymentSpec{
+			// Stateless: dashboards and the data source are provisioned
+			// from ConfigMaps, users are the admin from the Secret.
+			Replicas: ptr(int32(1)),
+			Selector: selector(Grafana),
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{
+					Labels:      labels(Grafana),
+					Annotations: map[string]string{"checksum/config": checksum(sums...)},
+				},
+				Spec: corev1.PodSpec{
+					ServiceAccountName:           Grafana,
+					AutomountServiceAccountToken: ptr(false),
+					SecurityContext:              podSecurity(grafanaUID),
+					Containers: []corev1.Container{{
+						Name:  Grafana,
+						Image: GrafanaImage,
+						Env: []corev1.EnvVar{
+							secretEnv("GF_SECURITY_ADMIN_USER", "admin-user"),
+							secretEnv("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
+							env1("GF_PATHS_DATA", "/var/lib/grafana"),
+							env1("GF_PATHS_LOGS", "/var/lib/grafana/logs"),
+							env1("GF_PATHS_PLUGINS", "/var/lib/grafana/plugins"),
+							env1("GF_PATHS_PROVISIONING", "/etc/grafana/provisioning"),
+							env1("GF_LOG_MODE", "console"),
+							env1("GF_USERS_ALLOW_SIGN_UP", "false"),
+							env1("GF_AUTH_ANONYMOUS_ENABLED", "false"),
+							// No egress to grafana.com: no update checks,
+							// no usage reporting, no plugin downloads.
+							env1("GF_ANALYTICS_REPORTING_ENABLED", "false"),
+							env1("GF_ANALYTICS_CHECK_FOR_UPDATES", "false"),
+							env1("GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", "false"),
+							env1("GF_PLUGINS_PREINSTALL_DISABLED", "true"),
+							env1("GF_NEWS_NEWS_FEED_ENABLED", "false"),
+						},
+						Ports:           []corev1.ContainerPort{port("http", GrafanaPort)},
+						Resources:       res(100, 128, 500, 512),
+						SecurityContext: containerSecurity(),
+						ReadinessProbe:  httpProbe("/api/health", "http", 5, 10, 3),
+						LivenessProbe:   httpProbe("/api/health", "http", 30, 15, 4),
+						VolumeMounts:    mounts,
+					}},
+					Volumes: volumes,
+				},
+			},
+		},
+	})
+	addObject(scope, "grafana-service", &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: meta(ns, Grafana, Grafana),
+		Spec: corev1.ServiceSpec{
+			Selector: map[string]string{appNameLabel: Grafana},
+			Ports:    []corev1.ServicePort{{Name: "http", Port: GrafanaPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+		},
+	})
+	addPDB(scope, ns, Grafana, nil, ptr(intstr.FromInt32(1)))
+}

@@ -1,0 +1,297 @@
+package monitoring
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/shopstack/shopstack/platform"
+	"github.com/shopstack/shopstack/server/contract"
+)
+
+// The Prometheus configuration as Go data. Only the fields shopstack uses
+// are modelled, with the YAML names of the Prometheus configuration file;
+// every field here is accepted by promtool 2.42 and by Prometheus 3.
+
+// PromConfig is prometheus.yml.
+type PromConfig struct {
+	Global        PromGlobal      `yaml:"global"`
+	RuleFiles     []string        `yaml:"rule_files,omitempty"`
+	Alerting      *PromAlerting   `yaml:"alerting,omitempty"`
+	ScrapeConfigs []*ScrapeConfig `yaml:"scrape_configs"`
+}
+
+// PromGlobal is the global block.
+type PromGlobal struct {
+	ScrapeInterval     string            `yaml:"scrape_interval"`
+	ScrapeTimeout      string            `yaml:"scrape_timeout"`
+	EvaluationInterval string            `yaml:"evaluation_interval"`
+	ExternalLabels     map[string]string `yaml:"external_labels,omitempty"`
+}
+
+// PromAlerting points Prometheus at AlertManager.
+type PromAlerting struct {
+	Alertmanagers []AlertmanagerTarget `yaml:"alertmanagers"`
+}
+
+// AlertmanagerTarget is one entry of alerting.alertmanagers.
+type AlertmanagerTarget struct {
+	APIVersion          string          `yaml:"api_version"`
+	Timeout             string          `yaml:"timeout,omitempty"`
+	KubernetesSDConfigs []KubernetesSD  `yaml:"kubernetes_sd_configs,omitempty"`
+	StaticConfigs       []StaticConfig  `yaml:"static_configs,omitempty"`
+	RelabelConfigs      []RelabelConfig `yaml:"relabel_configs,omitempty"`
+}
+
+// ScrapeConfig is one scrape job.
+type ScrapeConfig struct {
+	JobName              string          `yaml:"job_name"`
+	ScrapeInterval       string          `yaml:"scrape_interval,omitempty"`
+	ScrapeTimeout        string          `yaml:"scrape_timeout,omitempty"`
+	MetricsPath          string          `yaml:"metrics_path,omitempty"`
+	Scheme               string          `yaml:"scheme,omitempty"`
+	SampleLimit          int             `yaml:"sample_limit,omitempty"`
+	Authorization        *Authorization  `yaml:"authorization,omitempty"`
+	TLSConfig            *TLSConfig      `yaml:"tls_config,omitempty"`
+	KubernetesSDConfigs  []KubernetesSD  `yaml:"kubernetes_sd_configs,omitempty"`
+	StaticConfigs        []StaticConfig  `yaml:"static_configs,omitempty"`
+	RelabelConfigs       []RelabelConfig `yaml:"relabel_configs,omitempty"`
+	MetricRelabelConfigs []RelabelConfig `yaml:"metric_relabel_configs,omitempty"`
+}
+
+// Authorization sends a bearer token read from a file.
+type Authorization struct {
+	CredentialsFile string `yaml:"credentials_file"`
+}
+
+// TLSConfig verifies the server against a CA file.
+type TLSConfig struct {
+	CAFile string `yaml:"ca_file"`
+}
+
+// KubernetesSD is a kubernetes_sd_configs entry.
+type KubernetesSD struct {
+	Role       string        `yaml:"role"`
+	Namespaces *SDNamespaces `yaml:"namespaces,omitempty"`
+	Selectors  []SDSelector  `yaml:"selectors,omitempty"`
+}
+
+// SDNamespaces limits discovery to some namespaces.
+type SDNamespaces struct {
+	Names []string `yaml:"names"`
+}
+
+// SDSelector is a label selector applied by the API server to the watch.
+type SDSelector struct {
+	Role  string `yaml:"role"`
+	Label string `yaml:"label,omitempty"`
+}
+
+// StaticConfig is a fixed target list.
+type StaticConfig struct {
+	Targets []string          `yaml:"targets"`
+	Labels  map[string]string `yaml:"labels,omitempty"`
+}
+
+// RelabelConfig is one relabelling step.
+type RelabelConfig struct {
+	SourceLabels []string `yaml:"source_labels,flow,omitempty"`
+	Separator    string   `yaml:"separator,omitempty"`
+	Regex        string   `yaml:"regex,omitempty"`
+	TargetLabel  string   `yaml:"target_label,omitempty"`
+	Replacement  string   `yaml:"replacement,omitempty"`
+	Action       string   `yaml:"action,omitempty"`
+}
+
+// ScrapeOverrides turns the in-cluster configuration into one for a test
+// outside a cluster: the listed jobs scrape fixed targets instead of
+// discovering pods (their relabelling, which reads discovery labels, goes
+// too), every other job is dropped, alerting and rule files are removed.
+type ScrapeOverrides struct {
+	// StaticTargets maps a job name to host:port targets.
+	StaticTargets map[string][]string
+	// TargetLabels are added to every static target (e.g. namespace).
+	TargetLabels map[string]string
+	// ScrapeInterval replaces the global interval.
+	ScrapeInterval string
+}
+
+// Label names of the kubernetes_sd_configs meta labels used below.
+const (
+	metaNamespace     = "__meta_kubernetes_namespace"
+	metaPodName       = "__meta_kubernetes_pod_name"
+	metaPodPhase      = "__meta_kubernetes_pod_phase"
+	metaContainerName = "__meta_kubernetes_pod_container_name"
+	metaPortNumber    = "__meta_kubernetes_pod_container_port_number"
+	metaPortName      = "__meta_kubernetes_pod_container_port_name"
+	metaNodeName      = "__meta_kubernetes_node_name"
+	appNameLabel      = "app.kubernetes.io/name"
+)
+
+// podLabelMeta is the meta label holding the value of a pod label.
+func podLabelMeta(label string) string {
+	r := strings.NewReplacer(".", "_", "/", "_", "-", "_")
+	return "__meta_kubernetes_pod_label_" + r.Replace(label)
+}
+
+// PrometheusConfig is the in-cluster prometheus.yml of env.
+func PrometheusConfig(env platform.Environment) *PromConfig {
+	mon := env.Names.MonitoringNamespace
+	cfg := &PromConfig{
+		Global: PromGlobal{
+			ScrapeInterval:     "30s",
+			ScrapeTimeout:      "10s",
+			EvaluationInterval: "30s",
+			ExternalLabels:     map[string]string{"cluster": env.Cluster.Name, "environment": env.Name},
+		},
+		RuleFiles: []string{prometheusRulesDir + "/*.yml"},
+		Alerting: &PromAlerting{Alertmanagers: []AlertmanagerTarget{{
+			APIVersion: "v2",
+			Timeout:    "10s",
+			// Every AlertManager replica gets every alert (they deduplicate
+			// among themselves), so discover the pods, not the Service.
+			KubernetesSDConfigs: []KubernetesSD{podSD(mon, Alertmanager)},
+			RelabelConfigs:      keepPod(Alertmanager, "http"),
+		}}},
+	}
+	cfg.ScrapeConfigs = []*ScrapeConfig{
+		backendJob(env),
+		frontendJob(env),
+		kubeletJob(JobKubelet, "/metrics", kubeletKeep),
+		kubeletJob(JobCadvisor, "/metrics/cadvisor", cadvisorKeep),
+		monitoringPodJob(mon, JobKubeStateMetrics, KubeStateMetrics, MetricsPortName),
+		monitoringPodJob(mon, JobPostgres, PostgresExporter, MetricsPortName),
+	}
+	if env.Database.ReadReplica {
+		cfg.ScrapeConfigs = append(cfg.ScrapeConfigs, monitoringPodJob(mon, JobPostgresReplica, PostgresReplicaExporter, MetricsPortName))
+	}
+	cfg.ScrapeConfigs = append(cfg.ScrapeConfigs,
+		&ScrapeConfig{JobName: JobPrometheus, StaticConfigs: []StaticConfig{{Targets: []string{"localhost:" + strconv.Itoa(PrometheusPort)}}}},
+		monitoringPodJob(mon, JobAlertmanager, Alertmanager, "http"),
+		monitoringPodJob(mon, JobGrafana, Grafana, "http"),
+	)
+	return cfg
+}
+
+// WithOverrides returns a copy of cfg for a test outside a cluster.
+func (cfg *PromConfig) WithOverrides(o ScrapeOverrides) *PromConfig {
+	out := &PromConfig{Global: cfg.Global}
+	if o.ScrapeInterval != "" {
+		out.Global.ScrapeInterval = o.ScrapeInterval
+		out.Global.EvaluationInterval = o.ScrapeInterval
+		out.Global.ScrapeTimeout = o.ScrapeInterval
+	}
+	for _, sc := range cfg.ScrapeConfigs {
+		targets, ok := o.StaticTargets[sc.JobName]
+		if !ok {
+			continue
+		}
+		c := *sc
+		c.KubernetesSDConfigs = nil
+		c.RelabelConfigs = nil
+		c.StaticConfigs = []StaticConfig{{Targets: targets, Labels: o.TargetLabels}}
+		out.ScrapeConfigs = append(out.ScrapeConfigs, &c)
+	}
+	return out
+}
+
+func podSD(namespace, app string) KubernetesSD {
+	return KubernetesSD{
+		Role:       "pod",
+		Namespaces: &SDNamespaces{Names: []string{namespace}},
+		Selectors:  []SDSelector{{Role: "pod", Label: appNameLabel + "=" + app}},
+	}
+}
+
+// keepPod keeps the running pods labelled app.kubernetes.io/name=app and,
+// of their container ports, only the one named port.
+func keepPod(app, port string) []RelabelConfig {
+	return []RelabelConfig{
+		{SourceLabels: []string{podLabelMeta(appNameLabel)}, Regex: app, Action: "keep"},
+		{SourceLabels: []string{metaPortName}, Regex: port, Action: "keep"},
+		{SourceLabels: []string{metaPodPhase}, Regex: "Pending|Succeeded|Failed|Completed", Action: "drop"},
+	}
+}
+
+// podTargetLabels copies the pod's namespace, name and container onto every
+// series of the target.
+var podTargetLabels = []RelabelConfig{
+	{SourceLabels: []string{metaNamespace}, TargetLabel: "namespace"},
+	{SourceLabels: []string{metaPodName}, TargetLabel: "pod"},
+	{SourceLabels: []string{metaContainerName}, TargetLabel: "container"},
+}
+
+// backendJob scrapes the storefront API pods on the server's own port and
+// metrics path (both from server/contract).
+func backendJob(env platform.Environment) *ScrapeConfig {
+	relabel := []RelabelConfig{
+		{SourceLabels: []string{podLabelMeta(appNameLabel)}, Regex: env.Names.Backend, Action: "keep"},
+		{SourceLabels: []string{metaPortNumber}, Regex: strconv.Itoa(contract.Port), Action: "keep"},
+		{SourceLabels: []string{metaPodPhase}, Regex: "Pending|Succeeded|Failed|Completed", Action: "drop"},
+	}
+	return &ScrapeConfig{
+		JobName:     JobBackend,
+		MetricsPath: contract.PathMetrics,
+		// A backstop against a label explosion: the server bounds its route
+		// label to route templates; measured ~ a few hundred series per pod.
+		SampleLimit:         BackendSampleLimit,
+		KubernetesSDConfigs: []KubernetesSD{podSD(env.Names.Namespace, env.Names.Backend)},
+		RelabelConfigs:      append(relabel, podTargetLabels...),
+	}
+}
+
+// BackendSampleLimit fails a backend scrape (up==0, TargetDown fires) rather
+// than ingest an unbounded number of series from one pod.
+const BackendSampleLimit = 5000
+
+// frontendJob scrapes the nginx-prometheus-exporter sidecar of the frontend
+// pods (port named "metrics"; docs/monitoring.md describes the sidecar).
+func frontendJob(env platform.Environment) *ScrapeConfig {
+	return &ScrapeConfig{
+		JobName:             JobFrontend,
+		MetricsPath:         "/metrics",
+		SampleLimit:         1000,
+		KubernetesSDConfigs: []KubernetesSD{podSD(env.Names.Namespace, env.Names.Frontend)},
+		RelabelConfigs:      append(keepPod(env.Names.Frontend, MetricsPortName), podTargetLabels...),
+	}
+}
+
+// Metric names kept from the kubelet and cAdvisor endpoints: what the rules
+// and dashboards read, nothing more (cAdvisor alone exports thousands of
+// series per node).
+var (
+	kubeletKeep  = []string{MetricKubeletVolumeAvailable, MetricKubeletVolumeCapacity, MetricKubeletVolumeUsed, MetricKubeletRunningPods}
+	cadvisorKeep = []string{MetricContainerCPU, MetricContainerMemoryWorkingSet, MetricContainerCPUThrottled, MetricContainerCPUPeriods}
+)
+
+// kubeletJob scrapes every node's kubelet through the API server proxy
+// (/api/v1/nodes/<node>/proxy<path>), so Prometheus needs only the API
+// server on 443 and never talks to a kubelet directly.
+func kubeletJob(job, path string, keep []string) *ScrapeConfig {
+	return &ScrapeConfig{
+		JobName:             job,
+		Scheme:              "https",
+		Authorization:       &Authorization{CredentialsFile: serviceAccountDir + "/token"},
+		TLSConfig:           &TLSConfig{CAFile: serviceAccountDir + "/ca.crt"},
+		KubernetesSDConfigs: []KubernetesSD{{Role: "node"}},
+		RelabelConfigs: []RelabelConfig{
+			{TargetLabel: "__address__", Replacement: "kubernetes.default.svc:443"},
+			{SourceLabels: []string{metaNodeName}, Regex: "(.+)", TargetLabel: "__metrics_path__", Replacement: "/api/v1/nodes/${1}/proxy" + path},
+			{SourceLabels: []string{metaNodeName}, TargetLabel: "node"},
+			{SourceLabels: []string{metaNodeName}, TargetLabel: "instance"},
+		},
+		MetricRelabelConfigs: []RelabelConfig{
+			{SourceLabels: []string{"__name__"}, Regex: strings.Join(keep, "|"), Action: "keep"},
+		},
+	}
+}
+
+// monitoringPodJob scrapes an exporter in namespace monitoring. It sets no
+// namespace/pod target labels: kube-state-metrics and the other exporters
+// export series about other objects that carry those labels themselves.
+func monitoringPodJob(namespace, job, app, port string) *ScrapeConfig {
+	return &ScrapeConfig{
+		JobName:             job,
+		KubernetesSDConfigs: []KubernetesSD{podSD(namespace, app)},
+		RelabelConfigs:      keepPod(app, port),
+	}
+}
