@@ -66,6 +66,10 @@ type ClusterProps struct {
 	// LogRetentionDays is how long control-plane logs stay in CloudWatch.
 	// Default: 30.
 	LogRetentionDays int
+	// DeletionProtection makes EKS refuse to delete the cluster until it is
+	// turned off.
+	// Default: false.
+	DeletionProtection bool
 	// RemovalPolicy applies to the secrets KMS key and the log group.
 	// Default: awscdk.RemovalPolicy_RETAIN.
 	RemovalPolicy awscdk.RemovalPolicy
@@ -153,6 +157,7 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 		Name:               jsii.String(p.ClusterName),
 		Version:            jsii.String(p.KubernetesVersion),
 		RoleArn:            clusterRole.RoleArn(),
+		DeletionProtection: jsii.Bool(p.DeletionProtection),
 		ResourcesVpcConfig: vpcConfig,
 		AccessConfig: &awseks.CfnCluster_AccessConfigProperty{
 			AuthenticationMode: jsii.String("API"),

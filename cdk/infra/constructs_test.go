@@ -58,7 +58,8 @@ func TestConstructDefaults(t *testing.T) {
 		infra.NewCluster(st, "Eks", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34"})
 		tpl := assertions.Template_FromStack(st, nil)
 		tpl.HasResourceProperties(jsii.String("AWS::EKS::Cluster"), map[string]any{
-			"ComputeConfig": map[string]any{"Enabled": true, "NodePools": []any{"system"}, "NodeRoleArn": assertions.Match_AnyValue()},
+			"ComputeConfig":      map[string]any{"Enabled": true, "NodePools": []any{"system"}, "NodeRoleArn": assertions.Match_AnyValue()},
+			"DeletionProtection": false,
 			// No PublicAccessCidrs: the public endpoint is off.
 			"ResourcesVpcConfig": map[string]any{"EndpointPrivateAccess": true, "EndpointPublicAccess": false, "PublicAccessCidrs": assertions.Match_Absent()},
 		})

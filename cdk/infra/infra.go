@@ -108,7 +108,9 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 		AdminRoleArns:     env.Cluster.AdminRoleARNs,
 		PublicAccessCidrs: env.Cluster.PublicAccessCIDRs,
 		LogRetentionDays:  env.Cluster.LogRetentionDays,
-		RemovalPolicy:     removal,
+		// prod's cluster is protected like its database.
+		DeletionProtection: env.Database.DeletionProtection,
+		RemovalPolicy:      removal,
 	})
 	s.ExternalDNS = NewPodIdentity(s.Cluster, "ExternalDns", &PodIdentityProps{
 		ClusterName:    s.ClusterConstruct.Name(),

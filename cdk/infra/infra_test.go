@@ -155,8 +155,9 @@ func TestCluster(t *testing.T) {
 			tpl := build(t, env).templates[infra.ClusterStack]
 			_, cluster := only(t, tpl, "AWS::EKS::Cluster")
 			tpl.HasResourceProperties(jsii.String("AWS::EKS::Cluster"), map[string]any{
-				"Name":    env.Cluster.Name,
-				"Version": env.Cluster.KubernetesVersion,
+				"Name":               env.Cluster.Name,
+				"Version":            env.Cluster.KubernetesVersion,
+				"DeletionProtection": env.Name == platform.EnvProd,
 				// Auto Mode: the three capabilities enabled together, self-managed add-ons off.
 				"ComputeConfig":              map[string]any{"Enabled": true, "NodePools": []any{"system"}, "NodeRoleArn": assertions.Match_AnyValue()},
 				"KubernetesNetworkConfig":    map[string]any{"ElasticLoadBalancing": map[string]any{"Enabled": true}},
