@@ -91,7 +91,7 @@ func currentUser(c *fiber.Ctx) *domain.User {
 func pathID(c *fiber.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id < 1 {
-		return 0, domain.NotFound("no such %s", strings.TrimSuffix(name, "_id"))
+		return 0, domain.NotFound("not found")
 	}
 	return id, nil
 }
@@ -547,13 +547,16 @@ func checkoutResult(err error) string {
 
 func (s *Server) placeOrder(c *fiber.Ctx) error {
 	order, created, err := s.doPlaceOrder(c)
-	s.metrics.checkouts.WithLabelValues(checkoutResult(err)).Inc()
 	if err != nil {
+		s.metrics.checkouts.WithLabelValues(checkoutResult(err)).Inc()
 		return err
 	}
 	if !created {
-		return c.JSON(order) // idempotent replay: same order, 200
+		// An idempotent replay: the same order again, 200. The checkout
+		// was counted when it happened.
+		return c.JSON(order)
 	}
+	s.metrics.checkouts.WithLabelValues(contract.CheckoutSucceeded).Inc()
 	s.metrics.ordersPlaced.Inc()
 	return c.Status(fiber.StatusCreated).JSON(order)
 }
@@ -619,6 +622,24 @@ func (s *Server) cancelOrder(c *fiber.Ctx) error {
 
 // ---- admin ----
 
+// maxStock bounds stock values and adjustments: the stock column is a
+// 32-bit integer, and an overflow there would be a 500 for bad input.
+// (Asked of domain.Validate in NEEDS.md; until then checked here.)
+const maxStock = 1_000_000_000
+
+func stockBounds(fields map[string]*int) error {
+	bad := map[string]string{}
+	for name, v := range fields {
+		if v != nil && (*v > maxStock || *v < -maxStock) {
+			bad[name] = "must be at most 1000000000 in size"
+		}
+	}
+	if len(bad) > 0 {
+		return domain.InvalidFields(bad)
+	}
+	return nil
+}
+
 func (s *Server) adminListProducts(c *fiber.Ctx) error {
 	q := newQuery(c)
 	all := true
@@ -641,6 +662,9 @@ func (s *Server) adminCreateProduct(c *fiber.Ctx) error {
 	if err := decodeInput(c, &in); err != nil {
 		return err
 	}
+	if err := stockBounds(map[string]*int{"stock": &in.Stock}); err != nil {
+		return err
+	}
 	p, err := s.deps.Services.Admin.CreateProduct(c.UserContext(), in)
 	if err != nil {
 		return err
@@ -655,6 +679,9 @@ func (s *Server) adminUpdateProduct(c *fiber.Ctx) error {
 	}
 	var in domain.ProductUpdate
 	if err := decodeInput(c, &in); err != nil {
+		return err
+	}
+	if err := stockBounds(map[string]*int{"stock": in.Stock}); err != nil {
 		return err
 	}
 	p, err := s.deps.Services.Admin.UpdateProduct(c.UserContext(), id, in)
@@ -683,6 +710,9 @@ func (s *Server) adminAdjustStock(c *fiber.Ctx) error {
 	}
 	var in domain.StockAdjust
 	if err := decodeInput(c, &in); err != nil {
+		return err
+	}
+	if err := stockBounds(map[string]*int{"delta": in.Delta, "stock": in.Stock}); err != nil {
 		return err
 	}
 	p, err := s.deps.Services.Admin.AdjustStock(c.UserContext(), id, in)

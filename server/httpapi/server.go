@@ -148,8 +148,7 @@ func New(deps Deps) *Server {
 		s.register(r)
 	}
 	if deps.StaticDir != "" {
-		s.app.Get("/*", markMatched, s.static)
-		s.app.Head("/*", markMatched, s.static)
+		s.app.Get("/*", markMatched, s.static) // Fiber adds HEAD to GET routes
 	}
 	return s
 }
@@ -174,16 +173,23 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // Serve serves on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 
-// Run serves on addr until ctx is cancelled (main passes a context from
-// signal.NotifyContext(SIGTERM, SIGINT)), then turns readiness to 503,
-// waits drainDelay so the load balancer sees it, and shuts down, waiting at
-// most shutdownTimeout for in-flight requests. It returns nil after a clean
-// shutdown.
+// Run listens on addr and serves until ctx is cancelled (main passes a
+// context from signal.NotifyContext(SIGTERM, SIGINT)); see RunListener.
 func (s *Server) Run(ctx context.Context, addr string, drainDelay, shutdownTimeout time.Duration) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
+	return s.RunListener(ctx, ln, drainDelay, shutdownTimeout)
+}
+
+// RunListener serves on ln until ctx is cancelled, then turns readiness to
+// 503 at once, keeps serving for drainDelay so the load balancer notices
+// and stops sending traffic, and shuts down: no new connections, in-flight
+// requests finish. The whole drain is bounded by shutdownTimeout
+// (contract.EnvShutdownTimeout); past it the remaining connections are
+// cut and an error is returned. It returns nil after a clean drain.
+func (s *Server) RunListener(ctx context.Context, ln net.Listener, drainDelay, shutdownTimeout time.Duration) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.Serve(ln) }()
 	s.log.Info("listening", "addr", ln.Addr().String())
@@ -192,13 +198,13 @@ func (s *Server) Run(ctx context.Context, addr string, drainDelay, shutdownTimeo
 		return err
 	case <-ctx.Done():
 	}
-	s.log.Info("draining", "drain_delay", drainDelay.String(), "shutdown_timeout", shutdownTimeout.String())
 	s.Drain()
+	s.log.Info("draining", "drain_delay", drainDelay.String(), "shutdown_timeout", shutdownTimeout.String())
 	deadline := time.Now().Add(shutdownTimeout)
+	if drainDelay > shutdownTimeout {
+		drainDelay = shutdownTimeout
+	}
 	if drainDelay > 0 {
-		if drainDelay > shutdownTimeout {
-			drainDelay = shutdownTimeout
-		}
 		time.Sleep(drainDelay)
 	}
 	sctx, cancel := context.WithDeadline(context.Background(), deadline)
