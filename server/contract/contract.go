@@ -57,6 +57,23 @@ const (
 	// EnvStaticDir, when set, makes the server also serve the built client
 	// (the single-process local storefront of `task up`).
 	EnvStaticDir = "SHOP_STATIC_DIR"
+	// EnvDrainDelay is how long readiness answers 503 after SIGTERM before
+	// the listener closes, so load balancers stop routing first (Go duration).
+	EnvDrainDelay = "SHOP_DRAIN_DELAY"
+	// EnvAdminEmail and EnvAdminPassword, when both set, create (or promote)
+	// that admin at start. There is no default password.
+	EnvAdminEmail    = "SHOP_ADMIN_EMAIL"
+	EnvAdminPassword = "SHOP_ADMIN_PASSWORD"
+	// EnvCookieSecure sets the Secure attribute of the session and cart
+	// cookies (default true; browsers accept Secure cookies on http://localhost).
+	EnvCookieSecure = "SHOP_COOKIE_SECURE"
+	// EnvCurrency is the shop's ISO 4217 currency (default USD).
+	EnvCurrency = "SHOP_CURRENCY"
+	// EnvProxyHeader names the header holding the client IP behind a load
+	// balancer, e.g. X-Forwarded-For (default: none, the TCP peer).
+	EnvProxyHeader = "SHOP_PROXY_HEADER"
+	// EnvLogLevel is debug, info (default), warn or error.
+	EnvLogLevel = "SHOP_LOG_LEVEL"
 )
 
 // Prometheus metric names and labels the server exports. Alert rules and
