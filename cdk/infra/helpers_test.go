@@ -93,6 +93,14 @@ func resources(tpl assertions.Template, typ string) map[string]map[string]any {
 	return out
 }
 
+// allResources returns every resource of the template, by logical id.
+func allResources(tpl assertions.Template) map[string]map[string]any {
+	data, _ := json.Marshal(tpl.ToJSON())
+	var t struct{ Resources map[string]map[string]any }
+	_ = json.Unmarshal(data, &t)
+	return t.Resources
+}
+
 // nagErrors lists the unsuppressed AwsSolutions errors of a stack.
 func nagErrors(st awscdk.Stack) []string {
 	msgs := assertions.Annotations_FromStack(st).FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))

@@ -457,8 +457,9 @@ func TestTags(t *testing.T) {
 		t.Run(env.Name, func(t *testing.T) {
 			defer failOnAssertion(t)
 			b := build(t, env)
+			tagged := 0
 			for part, tpl := range b.templates {
-				for id, r := range resources(tpl, "*") {
+				for id, r := range allResources(tpl) {
 					tags, ok := props(r)["Tags"].([]any)
 					if !ok {
 						continue
@@ -473,7 +474,11 @@ func TestTags(t *testing.T) {
 							t.Errorf("%s/%s: tag %s = %v, want %s", part, id, k, have[k], v)
 						}
 					}
+					tagged++
 				}
+			}
+			if tagged < 30 {
+				t.Errorf("only %d tagged resources: the check looked at too little", tagged)
 			}
 		})
 	}
