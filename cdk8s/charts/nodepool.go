@@ -68,8 +68,10 @@ func NewNodePool(scope constructs.Construct, id string, props *NodePoolProps) cd
 		Metadata:   &cdk8s.ApiObjectMetadata{Name: str(p.Name), Labels: stringMap(map[string]string{LabelPartOf: PartOf})},
 	})
 	obj.AddJsonPatch(cdk8s.JsonPatch_Add(str("/spec"), map[string]any{
+		// No template labels: Karpenter refuses node labels in the
+		// kubernetes.io domains, and pods select the pool by its
+		// karpenter.sh/nodepool label, which every node gets.
 		"template": map[string]any{
-			"metadata": map[string]any{"labels": map[string]any{LabelPartOf: PartOf}},
 			"spec": map[string]any{
 				"nodeClassRef": map[string]any{"group": AutoModeAPIGroup, "kind": "NodeClass", "name": p.NodeClassName},
 				"requirements": []any{
