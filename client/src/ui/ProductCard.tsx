@@ -4,14 +4,18 @@ import { Link } from '../lib/router';
 import { Price } from './Price';
 import { StockBadge } from './StockBadge';
 
+/**
+ * In a card the picture sits inside the link next to the product's name, so
+ * it is decorative (alt=""): a screen reader hears the name once.
+ */
 export function ProductImage({ product, size, eager = false }: { product: Pick<Product, 'images' | 'name'>; size: number; eager?: boolean }) {
   const src = product.images[0];
-  if (!src) return <div className="product-image product-image--none" role="img" aria-label={`No picture of ${product.name}`} />;
+  if (!src) return <div className="product-image product-image--none" aria-hidden="true" />;
   return (
     <img
       className="product-image"
       src={src}
-      alt={product.name}
+      alt=""
       width={size}
       height={size}
       loading={eager ? 'eager' : 'lazy'}
