@@ -187,7 +187,7 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 			AllowAllOutbound: jsii.Bool(true),
 		})
 		proxySG.AddIngressRule(awsec2.Peer_SecurityGroupId(p.ClientSecurityGroupID, nil), awsec2.Port_Tcp(jsii.Number(port)), jsii.String("PostgreSQL from the EKS cluster security group"), nil)
-		sg.AddIngressRule(proxySG, awsec2.Port_Tcp(jsii.Number(port)), jsii.String("PostgreSQL from the RDS Proxy"), nil)
+		// The proxy target opens the database's port to proxySG itself.
 		d.ProxySecurityGroup = proxySG
 		d.Proxy = awsrds.NewDatabaseProxy(c, jsii.String("Proxy"), &awsrds.DatabaseProxyProps{
 			DbProxyName:    jsii.String(p.InstanceIdentifier),

@@ -389,8 +389,11 @@ func TestDatabaseOptions(t *testing.T) {
 	})
 	tpl.HasResourceProperties(jsii.String("AWS::RDS::DBProxy"), map[string]any{"RequireTLS": true, "EngineFamily": "POSTGRESQL"})
 	// The database admits the proxy as well as the cluster; the proxy admits the cluster.
+	tpl.ResourceCountIs(jsii.String("AWS::EC2::SecurityGroupIngress"), jsii.Number(1))
 	tpl.HasResourceProperties(jsii.String("AWS::EC2::SecurityGroupIngress"), map[string]any{
-		"FromPort": env.Database.Port, "ToPort": env.Database.Port, "IpProtocol": "tcp",
+		"IpProtocol":            "tcp",
+		"FromPort":              map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("PostgresInstance")), "Endpoint.Port"}},
+		"GroupId":               map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("PostgresSecurityGroup")), "GroupId"}},
 		"SourceSecurityGroupId": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("ProxySecurityGroup")), "GroupId"}},
 	})
 	for _, sg := range resources(tpl, "AWS::EC2::SecurityGroup") {
