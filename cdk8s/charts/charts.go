@@ -11,7 +11,7 @@
 // Build writes one file per chart (see docs/kubernetes.md for the order in
 // which to apply them):
 //
-//	nodepool.k8s.yaml      the Auto Mode NodePool of the storefront
+//	cluster.k8s.yaml       cluster-wide: the storefront's Auto Mode NodePool, the network policy controller switch
 //	shop-base.k8s.yaml     namespace, LimitRange, ResourceQuota, backend ServiceAccount, NetworkPolicies
 //	shop-migrate.k8s.yaml  the migration Job of this release
 //	shop.k8s.yaml          backend and frontend workloads, the ALB ingress
@@ -28,7 +28,7 @@ import (
 
 // Chart ids, which are also the file names (<id>.k8s.yaml).
 const (
-	ChartNodePool    = "nodepool"
+	ChartCluster     = "cluster"
 	ChartBase        = "shop-base"
 	ChartMigrate     = "shop-migrate"
 	ChartStorefront  = "shop"
@@ -57,7 +57,9 @@ func Build(app cdk8s.App, env platform.Environment) {
 	}
 	onPool := map[string]string{labelNodePool: NodePoolName}
 
-	NewNodePool(chart(ChartNodePool), "nodepool", &NodePoolProps{Name: NodePoolName, Config: env.NodePool})
+	cluster := chart(ChartCluster)
+	NewNodePool(cluster, "nodepool", &NodePoolProps{Name: NodePoolName, Config: env.NodePool})
+	NewNetworkPolicyController(cluster, "network-policy-controller")
 
 	// The storefront's workloads are built first (into their chart) so that
 	// the NetworkPolicies of the base chart can select exactly their pods.

@@ -25,6 +25,7 @@ import (
 // typed maps every built-in kind the charts emit to its k8s.io/api type.
 // A kind missing here fails TestStrictDecode: add it with its type.
 var typed = map[string]func() any{
+	"v1/ConfigMap":                                    func() any { return &corev1.ConfigMap{} },
 	"v1/Namespace":                                    func() any { return &corev1.Namespace{} },
 	"v1/ServiceAccount":                               func() any { return &corev1.ServiceAccount{} },
 	"v1/Service":                                      func() any { return &corev1.Service{} },
@@ -89,7 +90,7 @@ func TestChartFiles(t *testing.T) {
 		for _, f := range files {
 			got = append(got, filepath.Base(f))
 		}
-		want := []string{"external-dns.k8s.yaml", "nodepool.k8s.yaml", "shop-base.k8s.yaml", "shop-migrate.k8s.yaml", "shop.k8s.yaml"}
+		want := []string{"cluster.k8s.yaml", "external-dns.k8s.yaml", "shop-base.k8s.yaml", "shop-migrate.k8s.yaml", "shop.k8s.yaml"}
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%s: files %v, want %v", name, got, want)
 		}

@@ -13,6 +13,17 @@ const (
 	PodIdentityAgentPort = 80
 )
 
+// NewNetworkPolicyController turns on EKS Auto Mode's network policy
+// controller, without which NetworkPolicies are stored but not enforced
+// (https://docs.aws.amazon.com/eks/latest/userguide/auto-net-pol.html,
+// "Step 1: Enable Network Policy Controller").
+func NewNetworkPolicyController(scope constructs.Construct, id string) k8s.KubeConfigMap {
+	return k8s.NewKubeConfigMap(scope, str(id), &k8s.KubeConfigMapProps{
+		Metadata: &k8s.ObjectMeta{Name: str("amazon-vpc-cni"), Namespace: str("kube-system")},
+		Data:     stringMap(map[string]string{"enable-network-policy-controller": "true"}),
+	})
+}
+
 // PrometheusPodLabels select the Prometheus pods of the monitoring namespace.
 var PrometheusPodLabels = map[string]string{LabelName: "prometheus"}
 

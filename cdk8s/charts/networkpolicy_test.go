@@ -233,6 +233,13 @@ func TestNetworkFlows(t *testing.T) {
 			}
 		}
 
+		// Auto Mode enforces none of this unless its controller is on.
+		var cm corev1.ConfigMap
+		find(t, docs, "ConfigMap", "kube-system", "amazon-vpc-cni", &cm)
+		if cm.Data["enable-network-policy-controller"] != "true" {
+			t.Errorf("amazon-vpc-cni data %v: the network policy controller is off", cm.Data)
+		}
+
 		// Default deny both ways in both namespaces.
 		for _, ns := range []string{shop, env.Names.ExternalDNSNamespace} {
 			ok := false
