@@ -47,7 +47,7 @@ export function requireBuild() {
 
 /** The server binary: $SHOP_SERVER_BIN, or built now from ./server/cmd/server. */
 export function serverBinary(workDir) {
-  if (process.env.SHOP_SERVER_BIN) return process.env.SHOP_SERVER_BIN;
+  if (process.env.SHOP_SERVER_BIN) return resolve(process.env.SHOP_SERVER_BIN);
   const bin = join(workDir, 'shop-server');
   try {
     execFileSync('go', ['build', '-o', bin, './server/cmd/server'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });

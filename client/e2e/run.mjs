@@ -3,7 +3,7 @@
 // ("e2e: N passed, N failed").
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +13,11 @@ const files = readdirSync(here)
   .filter((f) => f.endsWith('.test.mjs'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .map((f) => join(here, f));
+
+// Screenshots of failures from an earlier run would mislead.
+const artifacts = join(here, '..', '..', 'test-artifacts');
+mkdirSync(artifacts, { recursive: true });
+for (const f of readdirSync(artifacts)) if (f.endsWith('-FAILED.png')) rmSync(join(artifacts, f));
 
 let passed = 0;
 let failed = 0;

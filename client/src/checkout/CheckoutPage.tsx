@@ -48,6 +48,13 @@ export default function CheckoutPage() {
   return <CheckoutFormView methods={methods.data} defaultName={user.name} />;
 }
 
+/** The server's reason as a sentence, unless it only repeats the title ("card declined"). */
+function reason(message: string): string {
+  const m = message.trim().replace(/\.$/, '');
+  if (m === '' || /^(the |your )?(card|payment)( was)? (declined|failed)$/i.test(m)) return '';
+  return `${m[0]?.toUpperCase()}${m.slice(1)}. `;
+}
+
 const FIELD_ORDER: CheckoutField[] = ['name', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone', 'shippingMethod', 'cardNumber', 'expiry', 'cvc'];
 
 function CheckoutFormView({ methods, defaultName }: { methods: ShippingMethod[]; defaultName: string }) {
@@ -104,10 +111,10 @@ function CheckoutFormView({ methods, defaultName }: { methods: ShippingMethod[];
       }
       switch (err.code) {
         case 'payment_declined':
-          setFailure({ title: 'Your card was declined', message: `${err.message} No order was placed and you were not charged. Try another card.` });
+          setFailure({ title: 'Your card was declined', message: `${reason(err.message)}No order was placed and you were not charged. Try another card.` });
           break;
         case 'payment_failed':
-          setFailure({ title: 'Payment did not go through', message: `${err.message} No order was placed. Please try again.` });
+          setFailure({ title: 'Payment did not go through', message: `${reason(err.message)}No order was placed. Please try again.` });
           break;
         case 'insufficient_stock':
           setFailure({ title: 'Some items sold out', message: `${err.message} Your cart has been updated; please review it.` });
