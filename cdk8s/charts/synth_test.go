@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
@@ -67,7 +68,9 @@ func envDirs(t *testing.T) map[string]string {
 			if synthErr != nil {
 				return
 			}
+			start := time.Now()
 			synthErr = synthDir(filepath.Join(synthRoot, env.Name, "k8s"), env)
+			t.Logf("synthesized %s in %s", env.Name, time.Since(start).Round(time.Millisecond))
 		}
 	})
 	if synthErr != nil {
