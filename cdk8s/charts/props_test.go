@@ -1,0 +1,131 @@
+package charts_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+
+	"github.com/shopstack/shopstack/cdk8s/charts"
+	"github.com/shopstack/shopstack/platform"
+)
+
+func TestMigrationJobName(t *testing.T) {
+	long := strings.Repeat("a1b2c3d4", 12) // 96 characters
+	tests := []struct {
+		tag, want string
+	}{
+		{"0.1.0", "backend-migrate-0-1-0"},
+		{"v1.2.3-rc_1", "backend-migrate-v1-2-3-rc-1"},
+		{"3f9a2c1", "backend-migrate-3f9a2c1"},
+		{"Release_2026.11", "backend-migrate-release-2026-11"},
+	}
+	for _, tc := range tests {
+		env := platform.Dev()
+		env.Images.Tag = tc.tag
+		if got := charts.MigrationJobName(env); got != tc.want {
+			t.Errorf("tag %q: %q, want %q", tc.tag, got, tc.want)
+		}
+	}
+
+	label := regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	a, b := platform.Dev(), platform.Dev()
+	a.Images.Tag, b.Images.Tag = long, long[:len(long)-1]+"x"
+	na, nb := charts.MigrationJobName(a), charts.MigrationJobName(b)
+	for _, n := range []string{na, nb} {
+		if len(n) > 63 || !label.MatchString(n) {
+			t.Errorf("%q: not a DNS label of at most 63 characters", n)
+		}
+	}
+	if na == nb {
+		t.Errorf("two long tags that differ only at the end share the Job name %q", na)
+	}
+}
+
+// TestHTTPWorkloadRefusesBadProps: invalid props fail synthesis with an
+// error that names the field, the value and what is allowed.
+func TestHTTPWorkloadRefusesBadProps(t *testing.T) {
+	env := platform.Dev()
+	good := func() *charts.HTTPWorkloadProps {
+		return &charts.HTTPWorkloadProps{
+			Name: "web", Namespace: "shop", Image: "registry.example/web:1.0.0",
+			Port: 8080, PortName: "http", LivenessPath: "/healthz", UID: 1000, Sizing: env.Frontend,
+		}
+	}
+	tests := []struct {
+		name  string
+		edit  func(p *charts.HTTPWorkloadProps)
+		wants []string
+	}{
+		{"grace shorter than preStop + drain", func(p *charts.HTTPWorkloadProps) {
+			p.PreStopSleepSeconds, p.DrainSeconds, p.TerminationGracePeriodSeconds = 10, 20, 30
+		}, []string{"TerminationGracePeriodSeconds", "= 30", "more than PreStopSleepSeconds + DrainSeconds (30)"}},
+		{"root uid", func(p *charts.HTTPWorkloadProps) { p.UID = 0 }, []string{"UID", "= 0", "non-root"}},
+		{"no image", func(p *charts.HTTPWorkloadProps) { p.Image = "" }, []string{"Image", "required"}},
+		{"no requests", func(p *charts.HTTPWorkloadProps) { p.Sizing.CPURequestMilli = 0 }, []string{"Sizing", "requests"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := good()
+			tc.edit(p)
+			var got any
+			func() {
+				defer func() { got = recover() }()
+				app := cdk8s.NewApp(&cdk8s.AppProps{Outdir: jsii.String(t.TempDir())})
+				charts.NewHTTPWorkload(cdk8s.NewChart(app, jsii.String("c"), nil), "w", p)
+			}()
+			if got == nil {
+				t.Fatalf("accepted %+v", p)
+			}
+			for _, w := range tc.wants {
+				if !strings.Contains(fmt.Sprint(got), w) {
+					t.Errorf("error %q does not say %q", got, w)
+				}
+			}
+		})
+	}
+
+	// The defaults, asserted explicitly.
+	app := cdk8s.NewApp(&cdk8s.AppProps{Outdir: jsii.String(t.TempDir())})
+	w := charts.NewHTTPWorkload(cdk8s.NewChart(app, jsii.String("c"), nil), "w", good())
+	d := w.Props
+	for _, c := range []struct {
+		field     string
+		got, want any
+	}{
+		{"Component", d.Component, "web"},
+		{"ReadinessPath", d.ReadinessPath, "/healthz"},
+		{"ServiceAccountName", d.ServiceAccountName, "default"},
+		{"WritablePaths", fmt.Sprint(d.WritablePaths), "[/tmp]"},
+		{"WritableSizeLimitMiB", d.WritableSizeLimitMiB, 64},
+		{"PreStopSleepSeconds", d.PreStopSleepSeconds, 10},
+		{"DrainSeconds", d.DrainSeconds, 20},
+		{"TerminationGracePeriodSeconds", d.TerminationGracePeriodSeconds, 40},
+		{"Startup", d.Startup, charts.ProbeTiming{PeriodSeconds: 2, TimeoutSeconds: 2, FailureThreshold: 30}},
+		{"Liveness", d.Liveness, charts.ProbeTiming{PeriodSeconds: 10, TimeoutSeconds: 2, FailureThreshold: 3}},
+		{"Readiness", d.Readiness, charts.ProbeTiming{PeriodSeconds: 5, TimeoutSeconds: 2, FailureThreshold: 2}},
+		{"MaxSurge", d.MaxSurge, "25%"},
+		{"ScaleUpPercent", d.ScaleUpPercent, 100},
+		{"ScaleUpPods", d.ScaleUpPods, 4},
+		{"ScaleDownPercent", d.ScaleDownPercent, 50},
+	} {
+		if c.got != c.want {
+			t.Errorf("default %s = %v, want %v", c.field, c.got, c.want)
+		}
+	}
+}
+
+func TestSurgePods(t *testing.T) {
+	for _, tc := range []struct {
+		max   int
+		surge string
+		want  int
+	}{{20, "25%", 5}, {10, "25%", 3}, {2, "25%", 1}, {10, "2", 2}, {7, "100%", 7}} {
+		if got := charts.SurgePods(tc.max, tc.surge); got != tc.want {
+			t.Errorf("SurgePods(%d, %q) = %d, want %d", tc.max, tc.surge, got, tc.want)
+		}
+	}
+}
