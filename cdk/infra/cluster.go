@@ -187,9 +187,9 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 			ClusterLogging: &awseks.CfnCluster_ClusterLoggingProperty{EnabledTypes: &logTypes},
 		},
 	})
-	// The role's KMS grant (its default policy) and the log group must exist
-	// before the cluster starts using them.
-	cluster.Node().AddDependency(clusterRole, logs)
+	// The role's KMS grant (its default policy, which RoleArn does not
+	// reference) and the log group must exist before the cluster uses them.
+	cluster.Node().AddDependency(clusterRole.Node().FindChild(jsii.String("DefaultPolicy")), logs)
 
 	for _, arn := range p.AdminRoleArns {
 		awseks.NewCfnAccessEntry(c, jsii.String("Admin-"+roleIDPart(arn)), &awseks.CfnAccessEntryProps{
