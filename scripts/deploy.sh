@@ -19,16 +19,14 @@ region=$(go run ./cmd/envinfo -env "$env" Region)
 cluster=$(go run ./cmd/envinfo -env "$env" Cluster | sed -n 's/.*"Name":"\([^"]*\)".*/\1/p')
 aws eks update-kubeconfig --name "$cluster" --region "$region"
 
-echo "== Kubernetes: apply $dir"
-# 1. Namespaces and cluster-scoped prerequisites first, so that namespaced
-#    objects and PodSecurity labels exist before anything runs in them.
-kubectl apply --server-side -f "$dir" --selector 'shopstack.io/apply-phase=prerequisites' 2>/dev/null || true
-# 2. The migration Job of this release; the new backend must not serve
-#    before the schema is migrated.
-if ls "$dir"/*migrat*.yaml >/dev/null 2>&1; then
-  kubectl apply --server-side -f "$dir"/*migrat*.yaml
-  kubectl -n "$(kubectl get -f "$dir"/*migrat*.yaml -o jsonpath='{.items[0].metadata.namespace}')" \
-    wait --for=condition=complete --timeout=10m -f "$dir"/*migrat*.yaml
-fi
-# 3. Everything.
-kubectl apply --server-side -f "$dir"
+echo "== Kubernetes: apply $dir (order: docs/kubernetes.md)"
+ns=$(go run ./cmd/envinfo -env "$env" Names | sed -n 's/.*"Namespace":"\([^"]*\)".*/\1/p')
+# 1. Cluster-wide settings, namespaces, service accounts, policies, monitoring.
+kubectl apply --server-side -f "$dir/cluster.k8s.yaml" -f "$dir/shop-base.k8s.yaml" -f "$dir/external-dns.k8s.yaml"
+kubectl apply --server-side -f "$dir/monitoring.k8s.yaml"
+# 2. This release's migration Job; the new backend must not serve before it completes.
+kubectl apply --server-side -f "$dir/shop-migrate.k8s.yaml"
+kubectl -n "$ns" wait --for=condition=complete --timeout=16m -f "$dir/shop-migrate.k8s.yaml"
+# 3. Only then the workloads and the ingress.
+kubectl apply --server-side -f "$dir/shop.k8s.yaml"
+kubectl -n "$ns" rollout status deployment --timeout=10m
