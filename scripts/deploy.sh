@@ -29,4 +29,4 @@ kubectl apply --server-side -f "$dir/shop-migrate.k8s.yaml"
 kubectl -n "$ns" wait --for=condition=complete --timeout=16m -f "$dir/shop-migrate.k8s.yaml"
 # 3. Only then the workloads and the ingress.
 kubectl apply --server-side -f "$dir/shop.k8s.yaml"
-kubectl -n "$ns" rollout status deployment --timeout=10m
+for d in $(kubectl -n "$ns" get deployments -o name); do kubectl -n "$ns" rollout status "$d" --timeout=10m; done
