@@ -90,6 +90,11 @@ describe('storefront journeys', () => {
       await page.getByRole('heading', { name: 'Shop by category' }).waitFor();
       await page.getByRole('list', { name: 'Featured products' }).waitFor();
       await expectNoA11yViolations(page, 'home');
+      // Keyboard: the first Tab reaches the skip link, which leads to the main content.
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+      await page.keyboard.press('Enter');
+      assert.ok(page.url().endsWith('#main'), 'the skip link goes to #main');
 
       // Browse a category.
       await page.locator('.category-list').getByRole('link', { name: new RegExp(`^${esc(category.name)}`) }).click();
@@ -151,6 +156,7 @@ describe('storefront journeys', () => {
       await page.waitForURL(/\/checkout\/confirmation\/\d+$/);
       await page.getByRole('heading', { level: 1, name: /Thank you/ }).waitFor();
       const orderId = Number(page.url().split('/').pop());
+      fixture.orderId = orderId;
       assert.equal((await page.getByTestId('order-total').textContent()).trim(), usd(expectedTotal));
       await cartCount(page).filter({ hasText: /^0$/ }).waitFor();
       await expectNoA11yViolations(page, 'confirmation');
@@ -260,6 +266,35 @@ describe('storefront journeys', () => {
       await page.getByRole('heading', { level: 1, name }).waitFor();
       await page.locator('.product__price').filter({ hasText: '$42.50' }).waitFor();
       await screenshot(page, 'journey-3-admin-product');
+
+      // Stock, then deactivation: the product leaves the shop.
+      await page.goto(`/admin/products?q=${encodeURIComponent(name)}`);
+      await page.getByRole('link', { name, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: `Edit ${name}` }).waitFor();
+      await expectNoA11yViolations(page, 'admin edit product');
+      await page.getByLabel('Stock on hand').fill('9');
+      await page.getByRole('button', { name: 'Set stock' }).click();
+      await page.getByText('Stock set to 9.').waitFor();
+      const created = (await (await context.request.get(`/api/v1/admin/products?q=${encodeURIComponent(name)}`)).json()).items.find((p) => p.name === name);
+      assert.equal(created?.stock, 9, 'stock was not set through the admin form');
+      await page.getByRole('link', { name: 'Products', exact: true }).click();
+      await page.getByRole('button', { name: `Deactivate ${name}` }).click();
+      await page.getByText(`${name} is deactivated`).waitFor();
+      const gone = await context.request.get(`/api/v1/products/${created.slug}`);
+      assert.equal(gone.status(), 404, 'a deactivated product is still in the shop');
+
+      // Order status: the customer journey's order moves from paid to shipped.
+      await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Orders' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+      await expectNoA11yViolations(page, 'admin orders');
+      const row = fixture.orderId ? page.getByRole('row').filter({ hasText: `#${fixture.orderId}` }) : page.getByRole('row').nth(1);
+      const select = row.getByRole('combobox');
+      const moves = await select.locator('option').allTextContents();
+      const target = moves.includes('shipped') ? 'shipped' : moves[0];
+      await select.selectOption(target);
+      await row.getByRole('button', { name: /^Update/ }).click();
+      await row.locator('.badge').filter({ hasText: new RegExp(`^${target}$`, 'i') }).waitFor();
+      await screenshot(page, 'journey-3-admin-orders');
       expectNoProblems(problems);
     } catch (e) {
       await screenshot(page, 'journey-3-FAILED').catch(() => {});

@@ -69,7 +69,7 @@ function Shell({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <Header />
-      <main id="main" className="container main">
+      <main id="main" className="container main" tabIndex={-1}>
         {children}
       </main>
       <footer className="footer">
