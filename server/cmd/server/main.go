@@ -1,0 +1,198 @@
+// Command server is the storefront backend: one binary with the
+// subcommands serve (default), migrate and seed. It only wires the
+// packages together: config -> database -> store -> httpapi.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/shopstack/shopstack/server/config"
+	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/server/httpapi"
+	"github.com/shopstack/shopstack/server/migrations"
+	"github.com/shopstack/shopstack/server/payment"
+	"github.com/shopstack/shopstack/server/seed"
+	"github.com/shopstack/shopstack/server/store"
+)
+
+const usage = `usage: server [serve|migrate|seed]
+
+  serve    serve the storefront API on SHOP_LISTEN_ADDR (default :8080)
+  migrate  apply pending database migrations and exit
+  seed     load the demo catalog (idempotent) and exit
+
+Configuration comes from SHOP_* environment variables (docs/server.md).`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		if errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, usage)
+			os.Exit(2)
+		}
+		slog.Error("exiting", "err", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// run executes one subcommand; logs go to logOut as JSON lines.
+func run(ctx context.Context, args []string, getenv func(string) string, logOut io.Writer) error {
+	cmd := contract.CmdServe
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	if len(args) > 1 || (cmd != contract.CmdServe && cmd != contract.CmdMigrate && cmd != contract.CmdSeed) {
+		return errUsage
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	slog.SetDefault(log)
+	log = log.With("cmd", cmd)
+
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st := store.New(db, store.Options{Payments: payment.NewTestProvider(), Currency: cfg.Currency})
+
+	switch cmd {
+	case contract.CmdMigrate:
+		return migrate(ctx, db, log)
+	case contract.CmdSeed:
+		if err := prepareSchema(ctx, cfg, db, log); err != nil {
+			return err
+		}
+		return loadDemo(ctx, st, log)
+	}
+	return serve(ctx, cfg, db, st, log)
+}
+
+// openDB opens the configured database and waits (up to a minute) until
+// it answers, so a pod that starts before its database does not crash-loop.
+func openDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*bun.DB, error) {
+	var (
+		db  *bun.DB
+		err error
+	)
+	if cfg.Database.Driver == config.DriverSQLite {
+		log.Info("database", "driver", "sqlite", "path", cfg.Database.SQLitePath)
+		db, err = store.OpenSQLite(cfg.Database.SQLitePath)
+	} else {
+		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		dsn, rerr := cfg.Database.PostgresURL(rctx)
+		cancel()
+		if rerr != nil {
+			return nil, rerr
+		}
+		log.Info("database", "driver", "postgres", "secret_id", cfg.Database.SecretID, "max_conns", cfg.Database.MaxConns)
+		db, err = store.OpenPostgres(dsn, cfg.Database.MaxConns)
+	}
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err = db.PingContext(pctx)
+		cancel()
+		if err == nil {
+			return db, nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			db.Close()
+			return nil, fmt.Errorf("database unreachable: %w", err)
+		}
+		log.Warn("waiting for the database", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+func migrate(ctx context.Context, db *bun.DB, log *slog.Logger) error {
+	applied, err := migrations.Apply(ctx, db)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		log.Info("schema is current")
+	} else {
+		log.Info("migrations applied", "migrations", applied)
+	}
+	return nil
+}
+
+// prepareSchema migrates the embedded SQLite file (zero set-up) but only
+// checks PostgreSQL: there, the migration Job runs `server migrate` before
+// a new version serves, and a server never changes the schema itself.
+func prepareSchema(ctx context.Context, cfg *config.Config, db *bun.DB, log *slog.Logger) error {
+	if cfg.Database.Driver == config.DriverSQLite {
+		return migrate(ctx, db, log)
+	}
+	pending, err := migrations.Pending(ctx, db)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		return fmt.Errorf("the database schema is not current (pending: %s): run `server migrate` first", strings.Join(pending, ", "))
+	}
+	return nil
+}
+
+func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	res, err := seed.Load(ctx, st)
+	if err != nil {
+		return err
+	}
+	log.Info("demo catalog loaded", "categories", res.Categories, "products", res.Products, "created", res.Created)
+	return nil
+}
+
+func serve(ctx context.Context, cfg *config.Config, db *bun.DB, st *store.Store, log *slog.Logger) error {
+	if err := prepareSchema(ctx, cfg, db, log); err != nil {
+		return err
+	}
+	if cfg.Database.Driver == config.DriverSQLite {
+		if err := loadDemo(ctx, st, log); err != nil {
+			return err
+		}
+	}
+	if cfg.AdminEmail != "" {
+		admin, err := st.Services().Accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		if err != nil {
+			return fmt.Errorf("admin bootstrap: %w", err)
+		}
+		log.Info("admin ready", "email", admin.Email, "id", admin.ID)
+	}
+	log.Info("payments use the built-in test-card provider")
+	srv := httpapi.New(httpapi.Deps{
+		Services:        st.Services(),
+		DB:              db,
+		Image:           seed.SVG,
+		Logger:          slog.Default(),
+		Currency:        cfg.Currency,
+		StaticDir:       cfg.StaticDir,
+		ProxyHeader:     cfg.ProxyHeader,
+		InsecureCookies: !cfg.CookieSecure,
+	})
+	return srv.Run(ctx, cfg.ListenAddr, cfg.DrainDelay, cfg.ShutdownTimeout)
+}
