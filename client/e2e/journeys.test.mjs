@@ -217,6 +217,13 @@ describe('storefront journeys', () => {
       assert.equal((await apiGet(server.url, `/products/${c.slug}`)).stock, stockBefore, 'a declined payment changed the stock');
       const cart = await (await context.request.get('/api/v1/cart')).json();
       assert.equal(cart.item_count, 1, 'the cart keeps its item after a decline');
+
+      // Log out: the header offers to log in again and the account page asks for it.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click();
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log in' }).waitFor();
+      const me = await context.request.get('/api/v1/auth/me');
+      assert.equal(me.status(), 401, 'still logged in after logging out');
       expectNoProblems(problems);
     } catch (e) {
       await screenshot(page, 'journey-2-FAILED').catch(() => {});
@@ -298,6 +305,71 @@ describe('storefront journeys', () => {
       expectNoProblems(problems);
     } catch (e) {
       await screenshot(page, 'journey-3-FAILED').catch(() => {});
+      throw e;
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('catalog: price filter, sort and pages live in the URL; search as you type; remove from cart', async () => {
+    const { category } = fixture;
+    const { context, page, problems } = await openPage(browser, { baseURL: server.url });
+    const prices = async () =>
+      (await page.locator('.product-grid .price').allTextContents()).map((t) => Math.round(Number(t.replace(/[^0-9.]/g, '')) * 100));
+    try {
+      await page.goto('/catalog');
+      await page.getByRole('heading', { level: 1, name: 'All products' }).waitFor();
+      await page.locator('.product-grid').waitFor();
+
+      await page.getByLabel('Sort by').selectOption('price_asc');
+      await page.waitForURL(/sort=price_asc/);
+      await page.locator('.product-grid').waitFor();
+      const ascending = await prices();
+      assert.deepEqual(ascending, [...ascending].sort((x, y) => x - y), 'not sorted by price');
+
+      await page.getByLabel('Min price').fill('20');
+      await page.getByLabel('Max price').fill('80');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL(/min=20&max=80/);
+      await page.locator('.product-grid').waitFor();
+      const inRange = await prices();
+      assert.ok(inRange.length > 0 && inRange.every((p) => p >= 2000 && p <= 8000), `prices outside 20-80: ${inRange}`);
+      const filtered = await apiGet(server.url, '/products?min_price=2000&max_price=8000&sort=price_asc&per_page=12');
+      await page.getByRole('heading', { name: `${filtered.total} products` }).waitFor();
+
+      // Pagination keeps the filters; Back restores the previous page of results.
+      if (filtered.total > 12) {
+        await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Page 2' }).click();
+        await page.waitForURL(/min=20&max=80&sort=price_asc&page=2/);
+        await page.locator('[aria-current="page"]', { hasText: '2' }).waitFor();
+        await page.goBack();
+        await page.waitForURL((u) => !u.search.includes('page=2'));
+      }
+      await page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: new RegExp(`^${esc(category.name)}`) }).click();
+      await page.waitForURL(new RegExp(`category=${category.slug}&min=20&max=80&sort=price_asc`));
+      await page.getByRole('heading', { level: 1, name: category.name }).waitFor();
+      await screenshot(page, 'journey-5-catalog-filters');
+
+      // Search as you type: the URL follows the box without pressing Enter.
+      await page.getByRole('searchbox', { name: 'Search products' }).fill('x');
+      await page.getByRole('searchbox', { name: 'Search products' }).press('Enter');
+      await page.waitForURL(/\/search\?q=x/);
+      const box = page.getByRole('searchbox', { name: 'Search products' });
+      await box.fill(fixture.b.name);
+      await page.waitForURL((u) => u.searchParams.get('q') === fixture.b.name);
+      await page.getByRole('link', { name: fixture.b.name, exact: true }).first().click();
+      await page.getByRole('heading', { level: 1, name: fixture.b.name }).waitFor();
+      await addToCart(page);
+
+      // Remove it again: the cart shows its empty state.
+      await page.getByRole('link', { name: /^Cart 1 item/ }).click();
+      await page.getByRole('button', { name: `Remove ${fixture.b.name}` }).click();
+      await page.getByText('Your cart is empty').waitFor();
+      await cartCount(page).filter({ hasText: /^0$/ }).waitFor();
+      await expectNoA11yViolations(page, 'empty cart');
+      expectNoProblems(problems);
+    } catch (e) {
+      await screenshot(page, 'journey-5-FAILED').catch(() => {});
       throw e;
     } finally {
       await context.close();

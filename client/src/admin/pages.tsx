@@ -222,15 +222,18 @@ export function AdminProductNewPage() {
 
 export function AdminProductEditPage() {
   const { id = '' } = useParams();
-  const product = useResource((s) => api.adminFindProduct(Number(id), s), id);
+  const loaded = useResource((s) => api.adminFindProduct(Number(id), s), id);
+  // The stock form updates this copy, so its success message is not lost to a reload.
+  const [updated, setUpdated] = useState<Product | null>(null);
+  const product = updated ?? loaded.data;
   return (
-    <AdminShell title={product.data ? `Edit ${product.data.name}` : 'Edit product'}>
-      {product.status === 'loading' && <Loading label="Loading product…" />}
-      {product.status === 'error' && <ErrorState error={product.error} onRetry={product.reload} />}
-      {product.status === 'ok' && (
+    <AdminShell title={product ? `Edit ${product.name}` : 'Edit product'}>
+      {loaded.status === 'loading' && <Loading label="Loading product…" />}
+      {loaded.status === 'error' && <ErrorState error={loaded.error} onRetry={loaded.reload} />}
+      {loaded.status === 'ok' && product && (
         <>
-          <StockEditor product={product.data} onSaved={product.reload} />
-          <ProductEditor key={product.data.updatedAt} initial={fromProduct(product.data)} product={product.data} />
+          <StockEditor product={product} onSaved={setUpdated} />
+          <ProductEditor key={product.id} initial={fromProduct(product)} product={product} />
         </>
       )}
     </AdminShell>
@@ -344,7 +347,7 @@ function ProductEditor({ initial, product }: { initial: ProductFormState; produc
   );
 }
 
-function StockEditor({ product, onSaved }: { product: Product; onSaved: () => void }) {
+function StockEditor({ product, onSaved }: { product: Product; onSaved: (p: Product) => void }) {
   const [stock, setStock] = useState(String(product.stock));
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -357,9 +360,9 @@ function StockEditor({ product, onSaved }: { product: Product; onSaved: () => vo
     }
     setBusy(true);
     try {
-      await api.adminSetStock(product.id, n);
-      setMessage({ kind: 'success', text: `Stock set to ${n}.` });
-      onSaved();
+      const saved = await api.adminSetStock(product.id, n);
+      setMessage({ kind: 'success', text: `Stock set to ${saved.stock}.` });
+      onSaved(saved);
     } catch (err) {
       setMessage({ kind: 'error', text: api.describeError(err) });
     } finally {
