@@ -147,7 +147,9 @@ func (s *Store) Dialect() string { return s.db.Dialect().Name().String() }
 // PostgreSQL keeps), so values read back compare equal.
 func (s *Store) timestamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
-func (s *Store) money(amount int64) domain.Money { return domain.Money{Amount: amount, Currency: s.currency} }
+func (s *Store) money(amount int64) domain.Money {
+	return domain.Money{Amount: amount, Currency: s.currency}
+}
 
 // inTx runs fn in a transaction, rolled back when fn returns an error.
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
