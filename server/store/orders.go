@@ -242,23 +242,25 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 
 		// 3. Stock.
 		var subtotal int64
-		for _, l := range lines {
+		for i, l := range lines {
 			if !l.Active {
 				return domain.InsufficientStock("%s is no longer available", l.Name)
 			}
-			res, err := tx.NewUpdate().Model((*productRow)(nil)).
+			// RETURNING the price reads it from the row this UPDATE has
+			// locked: the price charged is the price at decrement time.
+			var price int64
+			err := tx.NewUpdate().Model((*productRow)(nil)).
 				Set("stock = stock - ?", l.Quantity).Set("updated_at = ?", now).
-				Where("id = ? AND stock >= ? AND active", l.ProductID, l.Quantity).Exec(ctx)
-			if err != nil {
-				if isCheckViolation(err) {
-					return domain.InsufficientStock("not enough %s in stock", l.Name)
-				}
-				return internal("decrement stock", err)
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
+				Where("id = ? AND stock >= ? AND active", l.ProductID, l.Quantity).
+				Returning("price").Scan(ctx, &price)
+			if errors.Is(err, sql.ErrNoRows) || isCheckViolation(err) {
 				return domain.InsufficientStock("not enough %s in stock", l.Name)
 			}
-			subtotal += l.Price * int64(l.Quantity)
+			if err != nil {
+				return internal("decrement stock", err)
+			}
+			lines[i].Price = price
+			subtotal += price * int64(l.Quantity)
 		}
 
 		// 4. The order.
