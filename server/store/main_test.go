@@ -136,6 +136,9 @@ type countingProvider struct {
 	calls   atomic.Int64 // Charge calls
 	charges atomic.Int64 // successful charges
 	refunds atomic.Int64
+	// afterCharge, when set, runs after a successful charge (to break the
+	// transaction between the charge and the commit).
+	afterCharge func()
 }
 
 func (p *countingProvider) Charge(ctx context.Context, req domain.ChargeRequest) (*domain.PaymentResult, error) {
@@ -143,6 +146,9 @@ func (p *countingProvider) Charge(ctx context.Context, req domain.ChargeRequest)
 	res, err := p.inner.Charge(ctx, req)
 	if err == nil {
 		p.charges.Add(1)
+		if p.afterCharge != nil {
+			p.afterCharge()
+		}
 	}
 	return res, err
 }

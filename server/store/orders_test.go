@@ -232,3 +232,30 @@ func TestCancelAndTransitions(t *testing.T) {
 		wantCode(t, err, domain.EINVALID)
 	})
 }
+
+// TestChargeRefundedWhenCommitFails: if the transaction dies after a
+// successful charge (here: the request is cancelled right after it), the
+// charge is refunded and nothing of the order remains.
+func TestChargeRefundedWhenCommitFails(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		e.category(t, "c", "C")
+		a := e.product(t, "A-1", "Apple", "c", 150, 10)
+		u, _ := e.user(t, "unlucky@example.com")
+		must[*domain.Cart](t)(e.svc.Carts.AddItem(context.Background(), domain.CartKey{UserID: u.ID}, a.ID, 2))
+
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		e.pay.afterCharge = cancel
+		_, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, checkout("k", payment.CardSuccess))
+		if err == nil {
+			t.Fatal("the order committed on a cancelled request")
+		}
+		e.pay.afterCharge = nil
+		if e.pay.charges.Load() != 1 || e.pay.refunds.Load() != 1 {
+			t.Fatalf("charges %d, refunds %d; want 1 and 1", e.pay.charges.Load(), e.pay.refunds.Load())
+		}
+		if e.count(t, "orders") != 0 || e.count(t, "idempotency_keys") != 0 || e.stock(t, a.ID) != 10 {
+			t.Fatalf("orders %d, keys %d, stock %d", e.count(t, "orders"), e.count(t, "idempotency_keys"), e.stock(t, a.ID))
+		}
+	})
+}
