@@ -38,10 +38,20 @@ func (in ProductCreate) Validate() error {
 	}
 	validateImages(fe, in.Images)
 	validateAttributes(fe, in.Attributes)
-	if in.Stock < 0 {
-		fe.add("stock", "must not be negative")
-	}
+	validateStock(fe, "stock", in.Stock)
 	return fe.err()
+}
+
+// MaxStock bounds a product's stock and a single adjustment (the column is
+// a 32-bit integer; nobody stocks a billion of anything).
+const MaxStock = 1_000_000_000
+
+func validateStock(fe fieldErrors, field string, n int) {
+	if n < 0 {
+		fe.add(field, "must not be negative")
+	} else if n > MaxStock {
+		fe.add(field, "must be at most 1000000000")
+	}
 }
 
 // ProductUpdate is a partial update; nil fields stay.
@@ -86,8 +96,8 @@ func (in ProductUpdate) Validate() error {
 	if in.Attributes != nil {
 		validateAttributes(fe, *in.Attributes)
 	}
-	if in.Stock != nil && *in.Stock < 0 {
-		fe.add("stock", "must not be negative")
+	if in.Stock != nil {
+		validateStock(fe, "stock", *in.Stock)
 	}
 	return fe.err()
 }
@@ -165,8 +175,12 @@ func (in StockAdjust) Validate() error {
 		return InvalidFields(map[string]string{"delta": "give delta or stock"})
 	case in.Delta != nil && in.Stock != nil:
 		return InvalidFields(map[string]string{"delta": "give either delta or stock, not both"})
-	case in.Stock != nil && *in.Stock < 0:
-		return InvalidFields(map[string]string{"stock": "must not be negative"})
+	case in.Stock != nil:
+		fe := fieldErrors{}
+		validateStock(fe, "stock", *in.Stock)
+		return fe.err()
+	case *in.Delta < -MaxStock || *in.Delta > MaxStock:
+		return InvalidFields(map[string]string{"delta": "must be between -1000000000 and 1000000000"})
 	}
 	return nil
 }

@@ -112,6 +112,10 @@ func TestValidation(t *testing.T) {
 		{"address", domain.Address{Country: "USA"}.Validate(), []string{"name", "line1", "city", "postal_code", "country"}},
 		{"product", domain.ProductCreate{SKU: "bad sku", Price: -1, Stock: -1}.Validate(), []string{"sku", "name", "price", "category_slug", "stock"}},
 		{"stock neither", domain.StockAdjust{}.Validate(), []string{"delta"}},
+		{"stock delta overflow", domain.StockAdjust{Delta: ptr(1 << 40)}.Validate(), []string{"delta"}},
+		{"stock too large", domain.StockAdjust{Stock: ptr(domain.MaxStock + 1)}.Validate(), []string{"stock"}},
+		{"update stock too large", domain.ProductUpdate{Stock: ptr(domain.MaxStock + 1)}.Validate(), []string{"stock"}},
+		{"page too large", domain.ProductFilter{Page: ptr(1 << 40)}.Validate(), []string{"page"}},
 		{"search empty", domain.SearchQuery{Query: "  "}.Validate(), []string{"q"}},
 		{"filter", domain.ProductFilter{MinPrice: ptr[int64](5), MaxPrice: ptr[int64](1), Sort: ptr(domain.ProductSort("x"))}.Validate(), []string{"max_price", "sort"}},
 	}

@@ -30,6 +30,7 @@ type Pagination struct {
 const (
 	DefaultPerPage = 24
 	MaxPerPage     = 100
+	MaxPage        = 1_000_000 // keeps offsets far from overflow
 )
 
 // NewPagination builds a Pagination from optional query values, applying
@@ -38,8 +39,8 @@ func NewPagination(page, perPage *int) (Pagination, error) {
 	p := Pagination{Page: 1, PerPage: DefaultPerPage}
 	fe := fieldErrors{}
 	if page != nil {
-		if *page < 1 {
-			fe.add("page", "must be at least 1")
+		if *page < 1 || *page > MaxPage {
+			fe.add("page", "must be between 1 and 1000000")
 		}
 		p.Page = *page
 	}
@@ -63,6 +64,9 @@ func (p Pagination) Normalized() Pagination {
 	}
 	if p.PerPage > MaxPerPage {
 		p.PerPage = MaxPerPage
+	}
+	if p.Page > MaxPage {
+		p.Page = MaxPage
 	}
 	return p
 }

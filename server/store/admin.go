@@ -170,8 +170,9 @@ func (s adminService) AdjustStock(ctx context.Context, id int64, in domain.Stock
 		if in.Stock != nil {
 			q = q.Set("stock = ?", *in.Stock)
 		} else {
-			// Relative, atomic, and never below zero.
-			q = q.Set("stock = stock + ?", *in.Delta).Where("stock + ? >= 0", *in.Delta)
+			// Relative, atomic, never below zero nor above MaxStock.
+			q = q.Set("stock = stock + ?", *in.Delta).
+				Where("stock + ? >= 0 AND stock + ? <= ?", *in.Delta, *in.Delta, domain.MaxStock)
 		}
 		res, err := q.Exec(ctx)
 		if err != nil {
@@ -181,7 +182,7 @@ func (s adminService) AdjustStock(ctx context.Context, id int64, in domain.Stock
 			return internal("adjust stock", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return domain.Conflict("stock cannot go below zero")
+			return domain.Conflict("stock cannot go below zero or above %d", domain.MaxStock)
 		}
 		out, err = s.productWhere(ctx, tx, "p.id = ?", id)
 		return err

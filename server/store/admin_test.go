@@ -65,6 +65,13 @@ func TestAdminProducts(t *testing.T) {
 		}
 		_, err = admin.AdjustStock(ctx, p.ID, domain.StockAdjust{})
 		wantCode(t, err, domain.EINVALID)
+		// Bounded both ways: no int32 overflow reaches the database.
+		_, err = admin.AdjustStock(ctx, p.ID, domain.StockAdjust{Delta: ptr(1 << 62)})
+		wantCode(t, err, domain.EINVALID)
+		must[*domain.Product](t)(admin.AdjustStock(ctx, p.ID, domain.StockAdjust{Stock: ptr(domain.MaxStock)}))
+		_, err = admin.AdjustStock(ctx, p.ID, domain.StockAdjust{Delta: ptr(domain.MaxStock)})
+		wantCode(t, err, domain.ECONFLICT)
+		must[*domain.Product](t)(admin.AdjustStock(ctx, p.ID, domain.StockAdjust{Stock: ptr(12)}))
 		_, err = admin.AdjustStock(ctx, 999999, domain.StockAdjust{Delta: ptr(1)})
 		wantCode(t, err, domain.ENOTFOUND)
 		_, err = admin.UpdateProduct(ctx, p.ID, domain.ProductUpdate{Stock: ptr(-1)})
