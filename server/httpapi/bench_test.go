@@ -61,6 +61,7 @@ func BenchmarkSearch(b *testing.B) {
 func BenchmarkAddToCartGuest(b *testing.B) {
 	e := newEnv(b, "sqlite")
 	p := e.anyProduct(b)
+	e.setStock(b, p.ID, 1_000_000)
 	body, _ := json.Marshal(map[string]any{"product_id": p.ID, "quantity": 1})
 	benchRequest(b, e, "POST", "/api/v1/cart/items", body, 200)
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -21,6 +22,7 @@ type client struct {
 	app     *fiber.App
 	cookies map[string]*http.Cookie
 	headers map[string]string
+	spec    *openapi3.T // when set, every JSON answer is checked against it
 }
 
 func newClient(t testing.TB, app *fiber.App) *client {
@@ -130,6 +132,9 @@ func (c *client) do(method, path string, body any, hdr ...string) *response {
 		c.t.Fatal(err)
 	}
 	r := &response{Status: res.StatusCode, Header: res.Header, Body: out, Cookies: res.Cookies()}
+	if c.spec != nil {
+		checkResponseSchema(c.t, c.spec, method, path, r)
+	}
 	for _, ck := range r.Cookies {
 		if ck.MaxAge < 0 || (!ck.Expires.IsZero() && ck.Expires.Before(time.Now())) || ck.Value == "" {
 			delete(c.cookies, ck.Name)

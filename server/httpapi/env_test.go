@@ -150,7 +150,16 @@ func (e *testEnv) registerUser(t testing.TB) (email, password string) {
 }
 
 // client returns a cookie-keeping client bound to t.
-func (e *testEnv) client(t testing.TB) *client { return newClient(t, e.srv.App()) }
+func (e *testEnv) client(t testing.TB) *client {
+	t.Helper()
+	c := newClient(t, e.srv.App())
+	doc, err := loadSpec(e.srv)
+	if err != nil {
+		t.Fatalf("OpenAPI document: %v", err)
+	}
+	c.spec = doc
+	return c
+}
 
 func (e *testEnv) login(t testing.TB, email, password string) *client {
 	t.Helper()

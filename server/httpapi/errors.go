@@ -20,14 +20,15 @@ const (
 // ErrorBody is the one shape of every error response:
 // {"error": {"code", "message", "fields"}}.
 type ErrorBody struct {
-	Error ErrorDetail `json:"error"`
+	Error ErrorDetail `json:"error" validate:"required"`
 }
 
 // ErrorDetail is the inside of ErrorBody. Fields is only present for
-// validation errors (422).
+// validation errors (422). (The validate tags only mark the fields
+// required in the OpenAPI document; error bodies are never decoded here.)
 type ErrorDetail struct {
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
+	Code    string            `json:"code" validate:"required"`
+	Message string            `json:"message" validate:"required"`
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 

@@ -90,6 +90,16 @@ func buildOpenAPI(routes []route) openAPIDoc {
 			ok["content"] = map[string]any{r.contentType: map[string]any{"schema": map[string]any{"type": "string"}}}
 		}
 		responses[itoa(r.status)] = ok
+		for st, body := range r.also {
+			desc := http.StatusText(st)
+			if st == http.StatusOK && r.status == http.StatusCreated {
+				desc = "the same order again (idempotent replay of the Idempotency-Key)"
+			}
+			responses[itoa(st)] = map[string]any{
+				"description": desc,
+				"content":     map[string]any{fiber.MIMEApplicationJSON: map[string]any{"schema": sg.schema(reflect.TypeOf(body))}},
+			}
+		}
 		errs := append([]int{}, r.errors...)
 		if r.request != nil {
 			errs = append(errs, http.StatusRequestEntityTooLarge)

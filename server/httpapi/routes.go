@@ -34,10 +34,11 @@ type route struct {
 	summary      string
 	tag          string
 	access       access
-	limited      bool // per-IP rate limit (login, register)
-	request      any  // zero value of the JSON body type, nil if none
-	response     any  // zero value of the success body type, nil if none
-	status       int  // success status
+	limited      bool        // per-IP rate limit (login, register)
+	request      any         // zero value of the JSON body type, nil if none
+	response     any         // zero value of the success body type, nil if none
+	status       int         // success status
+	also         map[int]any // other documented answers with their own body type
 	contentType  string
 	query        []param
 	headers      []param
@@ -73,7 +74,7 @@ func (s *Server) apiRoutes() []route {
 	return []route{
 		// Probes, metrics and the document itself.
 		{method: "GET", path: contract.PathHealthz, tag: "ops", summary: "Liveness: the process is alive (no dependencies)", response: map[string]string{}, status: 200, handler: s.healthz},
-		{method: "GET", path: contract.PathReadyz, tag: "ops", summary: "Readiness: database reachable and not draining", response: readyBody{}, status: 200, errors: []int{503}, handler: s.readyz},
+		{method: "GET", path: contract.PathReadyz, tag: "ops", summary: "Readiness: database reachable and not draining", response: readyBody{}, status: 200, also: map[int]any{503: readyBody{}}, handler: s.readyz},
 		{method: "GET", path: contract.PathMetrics, tag: "ops", summary: "Prometheus metrics", contentType: "text/plain", status: 200,
 			handler: adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{Registry: s.metrics.registry}))},
 		{method: "GET", path: contract.PathOpenAPI, tag: "ops", summary: "This OpenAPI 3 document", response: map[string]any{}, status: 200, handler: s.openapi},
@@ -121,7 +122,7 @@ func (s *Server) apiRoutes() []route {
 		{method: "GET", path: b + "/shipping-methods", tag: "orders", summary: "Shipping methods", response: itemsBody[domain.ShippingMethod]{}, status: 200, handler: s.shippingMethods},
 		{method: "POST", path: b + "/orders", tag: "orders", summary: "Place an order from the cart (pay by card)", access: loggedIn,
 			headers: []param{{name: HeaderIdempotencyKey, typ: "string", desc: "unique per checkout attempt (a UUID); a retry with the same key returns the same order", required: true}},
-			request: domain.PlaceOrderInput{}, response: domain.Order{}, status: 201, errors: []int{400, 401, 402, 409, 422, 502}, handler: s.placeOrder},
+			request: domain.PlaceOrderInput{}, response: domain.Order{}, status: 201, also: map[int]any{200: domain.Order{}}, errors: []int{400, 401, 402, 409, 422, 502}, handler: s.placeOrder},
 		{method: "GET", path: b + "/orders", tag: "orders", summary: "The customer's orders, newest first", access: loggedIn, query: pageParams(), response: orderPage{}, status: 200, errors: []int{401}, handler: s.listOrders},
 		{method: "GET", path: b + "/orders/:id", tag: "orders", summary: "One of the customer's orders", access: loggedIn, response: domain.Order{}, status: 200, errors: []int{401, 404}, handler: s.getOrder},
 		{method: "POST", path: b + "/orders/:id/cancel", tag: "orders", summary: "Cancel a pending or paid order (restores stock)", access: loggedIn, response: domain.Order{}, status: 200, errors: []int{401, 404, 409}, handler: s.cancelOrder},
