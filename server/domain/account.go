@@ -101,6 +101,10 @@ func (a Address) validate(prefix string) fieldErrors {
 		fe.add(prefix+"country", "must be an ISO 3166 alpha-2 code")
 	}
 	opt("phone", a.Phone, 30)
+	for field, v := range map[string]string{"name": a.Name, "line1": a.Line1, "line2": a.Line2, "city": a.City,
+		"region": a.Region, "postal_code": a.PostalCode, "country": a.Country, "phone": a.Phone} {
+		fe.checkText(prefix+field, v)
+	}
 	return fe
 }
 
@@ -147,6 +151,8 @@ func (in RegisterInput) Validate() error {
 	} else if n > 100 {
 		fe.add("name", "must be at most 100 characters")
 	}
+	fe.checkText("name", in.Name)
+	fe.checkText("email", in.Email)
 	return fe.err()
 }
 
@@ -163,6 +169,7 @@ func (in LoginInput) Validate() error {
 	if strings.TrimSpace(in.Email) == "" {
 		fe.add("email", "is required")
 	}
+	fe.checkText("email", in.Email)
 	if in.Password == "" {
 		fe.add("password", "is required")
 	} else if len(in.Password) > 4*MaxPasswordLen {
@@ -185,6 +192,7 @@ func (in ProfileUpdate) Validate() error {
 		} else if n > 100 {
 			fe.add("name", "must be at most 100 characters")
 		}
+		fe.checkText("name", *in.Name)
 	}
 	return fe.err()
 }

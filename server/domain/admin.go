@@ -36,6 +36,7 @@ func (in ProductCreate) Validate() error {
 	if strings.TrimSpace(in.CategorySlug) == "" {
 		fe.add("category_slug", "is required")
 	}
+	fe.checkText("category_slug", in.CategorySlug)
 	validateImages(fe, in.Images)
 	validateAttributes(fe, in.Attributes)
 	validateStock(fe, "stock", in.Stock)
@@ -87,8 +88,11 @@ func (in ProductUpdate) Validate() error {
 	if in.Price != nil {
 		validatePrice(fe, *in.Price)
 	}
-	if in.CategorySlug != nil && strings.TrimSpace(*in.CategorySlug) == "" {
-		fe.add("category_slug", "must not be empty")
+	if in.CategorySlug != nil {
+		if strings.TrimSpace(*in.CategorySlug) == "" {
+			fe.add("category_slug", "must not be empty")
+		}
+		fe.checkText("category_slug", *in.CategorySlug)
 	}
 	if in.Images != nil {
 		validateImages(fe, *in.Images)
@@ -109,6 +113,7 @@ func validateSKU(fe fieldErrors, s string) {
 }
 
 func validateName(fe fieldErrors, s string) {
+	fe.checkText("name", s)
 	if n := utf8.RuneCountInString(strings.TrimSpace(s)); n == 0 {
 		fe.add("name", "is required")
 	} else if n > 200 {
@@ -123,6 +128,7 @@ func validateSlug(fe fieldErrors, s string) {
 }
 
 func validateDescription(fe fieldErrors, s string) {
+	fe.checkText("description", s)
 	if utf8.RuneCountInString(s) > 5000 {
 		fe.add("description", "must be at most 5000 characters")
 	}
@@ -143,6 +149,7 @@ func validateImages(fe fieldErrors, imgs []string) {
 	if len(imgs) > 10 {
 		fe.add("images", "at most 10 images")
 	}
+	fe.checkText("images", imgs...)
 	for _, s := range imgs {
 		if s == "" || len(s) > 500 {
 			fe.add("images", "each image must be a non-empty URL of at most 500 characters")
@@ -155,6 +162,7 @@ func validateAttributes(fe fieldErrors, attrs map[string]string) {
 		fe.add("attributes", "at most 30 attributes")
 	}
 	for k, v := range attrs {
+		fe.checkText("attributes", k, v)
 		if k == "" || len(k) > 50 || len(v) > 200 {
 			fe.add("attributes", "keys must be 1-50 and values at most 200 characters")
 		}

@@ -94,6 +94,12 @@ func (f ProductFilter) Validate() error {
 	if f.MinPrice != nil && f.MaxPrice != nil && *f.MinPrice > *f.MaxPrice {
 		fe.add("max_price", "must not be less than min_price")
 	}
+	if f.CategorySlug != nil {
+		fe.checkText("category", *f.CategorySlug)
+	}
+	if f.Query != nil {
+		fe.checkText("q", *f.Query)
+	}
 	if f.Sort != nil && !f.Sort.Valid() {
 		fe.add("sort", "must be one of featured, name, price_asc, price_desc, newest")
 	}
@@ -129,6 +135,7 @@ func (q SearchQuery) Validate() error {
 	} else if utf8.RuneCountInString(q.Query) > MaxSearchQueryLen {
 		fe.add("q", "must be at most 200 characters")
 	}
+	fe.checkText("q", q.Query)
 	if _, err := NewPagination(q.Page, q.PerPage); err != nil {
 		for k, v := range ErrorFields(err) {
 			fe.add(k, v)

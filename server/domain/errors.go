@@ -137,3 +137,18 @@ func (f fieldErrors) err() error {
 	}
 	return InvalidFields(map[string]string(f))
 }
+
+// checkText rejects NUL bytes, which PostgreSQL text cannot hold (and the
+// SQL layer refuses), so they are a validation error everywhere.
+func (f fieldErrors) checkText(field string, values ...string) {
+	for _, v := range values {
+		if strings.IndexByte(v, 0) >= 0 {
+			f.add(field, "must not contain NUL characters")
+			return
+		}
+	}
+}
+
+// HasNUL reports whether s contains a NUL byte (lookups by slug or SKU
+// treat such values as not found).
+func HasNUL(s string) bool { return strings.IndexByte(s, 0) >= 0 }

@@ -169,3 +169,32 @@ func TestPasswordDefaults(t *testing.T) {
 	_, _, err := st.Services().Accounts.Login(ctx, domain.LoginInput{Email: "p@example.com", Password: "correct horsE"})
 	wantCode(t, err, domain.EUNAUTHORIZED)
 }
+
+func TestBadTextIsInvalidNotInternal(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		_, _, err := e.svc.Accounts.Register(ctx, domain.RegisterInput{Email: "nul@example.com", Password: "correct horse", Name: "a\x00b"})
+		wantCode(t, err, domain.EINVALID)
+		_, _, err = e.svc.Accounts.Login(ctx, domain.LoginInput{Email: "x\x00@example.com", Password: "correct horse"})
+		wantCode(t, err, domain.EINVALID)
+		u, _ := e.user(t, "text@example.com")
+		_, err = e.svc.Accounts.CreateAddress(ctx, u.ID, domain.Address{Name: "A", Line1: "1\x00", City: "C", PostalCode: "P", Country: "GB"})
+		wantCode(t, err, domain.EINVALID)
+		_, err = e.svc.Catalog.ListProducts(ctx, domain.ProductFilter{Query: ptr("\x00"), CategorySlug: ptr("a\x00")})
+		wantCode(t, err, domain.EINVALID)
+		e.category(t, "c", "C")
+		_, err = e.svc.Admin.CreateProduct(ctx, domain.ProductCreate{SKU: "N-1", Name: "N", Description: "\x00", Price: 1, CategorySlug: "c",
+			Attributes: map[string]string{"k": "\x00"}})
+		wantCode(t, err, domain.EINVALID)
+		_, err = e.svc.Search.Search(ctx, domain.SearchQuery{Query: "wool\x00"})
+		wantCode(t, err, domain.EINVALID)
+		// Invalid UTF-8 is not an error: the SQL layer replaces it.
+		if _, err = e.svc.Search.Search(ctx, domain.SearchQuery{Query: "wool\xff"}); err != nil {
+			t.Fatalf("bad UTF-8 in a search: %v", err)
+		}
+		_, err = e.svc.Catalog.ProductBySlug(ctx, "x\x00")
+		wantCode(t, err, domain.ENOTFOUND)
+		_, err = e.svc.Catalog.ProductBySKU(ctx, "x\x00")
+		wantCode(t, err, domain.ENOTFOUND)
+	})
+}

@@ -182,10 +182,16 @@ func (s *Store) listProducts(ctx context.Context, f domain.ProductFilter) (*doma
 }
 
 func (s catalogService) ProductBySlug(ctx context.Context, slug string) (*domain.Product, error) {
+	if domain.HasNUL(slug) {
+		return nil, domain.NotFound("product not found")
+	}
 	return s.productWhere(ctx, s.db, "p.slug = ? AND p.active", slug)
 }
 
 func (s catalogService) ProductBySKU(ctx context.Context, sku string) (*domain.Product, error) {
+	if domain.HasNUL(sku) {
+		return nil, domain.NotFound("product not found")
+	}
 	return s.productWhere(ctx, s.db, "p.sku = ?", sku)
 }
 

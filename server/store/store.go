@@ -205,6 +205,13 @@ func internal(op string, err error) error {
 	if errors.As(err, &de) {
 		return err
 	}
+	switch pgCode(err) {
+	case "22021", "22P05": // character_not_in_repertoire, untranslatable_character
+		// PostgreSQL text cannot hold NUL bytes or invalid UTF-8 (SQLite can).
+		return domain.Invalid("text must be valid UTF-8 without NUL characters")
+	case "22003": // numeric_value_out_of_range
+		return domain.Invalid("a number is out of range")
+	}
 	return fmt.Errorf("store: %s: %w", op, err)
 }
 
