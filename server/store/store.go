@@ -16,8 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -54,10 +55,17 @@ func OpenPostgres(dsn string, maxConns int) (*bun.DB, error) {
 	if maxConns <= 0 {
 		maxConns = 10
 	}
-	sqldb, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: opening PostgreSQL: %w", err)
+		// pgx's message can quote the URL; do not repeat it.
+		return nil, errors.New("store: the PostgreSQL URL is malformed")
 	}
+	// Bun formats arguments into the SQL text itself, so every statement is
+	// unique: preparing and caching them would only cost round trips and
+	// server memory (and pin connections behind RDS Proxy). The simple
+	// protocol sends each one as it is.
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	sqldb := stdlib.OpenDB(*cfg)
 	sqldb.SetMaxOpenConns(maxConns)
 	sqldb.SetMaxIdleConns(maxConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
