@@ -65,6 +65,9 @@ func OpenPostgres(dsn string, maxConns int) (*bun.DB, error) {
 	// server memory (and pin connections behind RDS Proxy). The simple
 	// protocol sends each one as it is.
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	// Bun escapes quotes by doubling them, which is only safe while
+	// backslashes are literal: pin it for every session.
+	cfg.RuntimeParams["standard_conforming_strings"] = "on"
 	sqldb := stdlib.OpenDB(*cfg)
 	sqldb.SetMaxOpenConns(maxConns)
 	sqldb.SetMaxIdleConns(maxConns)
