@@ -239,6 +239,9 @@ func attack(ctx context.Context, c *child, name string, tr vegeta.Targeter, dura
 				return result{Scenario: name, Requests: m.Requests, RPS: m.Throughput, P50: m.Latencies.P50, P99: m.Latencies.P99,
 					PeakRSS: rss, Success: m.Success, StatusCodes: m.StatusCodes}, nil
 			}
+			if res.Code == 0 && res.Error == vegeta.ErrNoTargets.Error() {
+				continue // the bounded targeter ran out: not a request
+			}
 			m.Add(res)
 		}
 	}
