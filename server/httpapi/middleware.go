@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -89,7 +90,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	c.Locals(localsRequestID, id)
 	c.Set(HeaderRequestID, id)
 	log := s.log.With("request_id", id)
-	c.SetUserContext(WithLogger(c.UserContext(), log))
+	ctx, cancel := context.WithTimeout(WithLogger(c.UserContext(), log), s.deps.RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
 
 	s.metrics.inFlight.Inc()
 	defer s.metrics.inFlight.Dec()
@@ -120,7 +123,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 		slog.Int("status", status),
 		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 		slog.Int("bytes", len(c.Response().Body())),
-		slog.String("ip", c.IP()),
+		slog.String("ip", s.clientIP(c)),
 	)
 	return nil
 }
@@ -167,17 +170,16 @@ type RateLimit struct {
 	Window time.Duration
 }
 
-// rateLimiter limits a route per client IP (c.IP(), which honours the
-// configured proxy header behind the load balancer) and answers 429
+// rateLimiter limits a route per client IP (clientIP) and answers 429
 // `rate_limited` with Retry-After. Counters live in this process: with N
 // replicas a client gets at most N times the limit, which is still a brake
 // on password guessing.
-func rateLimiter(rl RateLimit) fiber.Handler {
+func (s *Server) rateLimiter(rl RateLimit) fiber.Handler {
 	return limiter.New(limiter.Config{
 		Max:        rl.Max,
 		Expiration: rl.Window,
 		KeyGenerator: func(c *fiber.Ctx) string {
-			return c.Route().Path + "|" + c.IP()
+			return c.Route().Path + "|" + s.clientIP(c)
 		},
 		LimitReached: func(c *fiber.Ctx) error {
 			retry := c.GetRespHeader(fiber.HeaderRetryAfter)
@@ -188,4 +190,20 @@ func rateLimiter(rl RateLimit) fiber.Handler {
 			return domain.RateLimited("too many attempts, retry in %s seconds", retry)
 		},
 	})
+}
+
+// clientIP is the address of the client: the TCP peer, or behind a load
+// balancer the last entry of Deps.ProxyHeader (the one the balancer
+// appended; earlier entries are whatever the client sent).
+func (s *Server) clientIP(c *fiber.Ctx) string {
+	if h := s.deps.ProxyHeader; h != "" {
+		v := c.Get(h)
+		if i := strings.LastIndexByte(v, ','); i >= 0 {
+			v = v[i+1:]
+		}
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return c.Context().RemoteIP().String()
 }

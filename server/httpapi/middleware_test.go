@@ -209,6 +209,10 @@ func TestRateLimit(t *testing.T) {
 	wantErr(t, c2.do("POST", "/api/v1/auth/login", body, "X-Forwarded-For", "10.0.0.1"), 401, "unauthorized")
 	wantErr(t, c2.do("POST", "/api/v1/auth/login", body, "X-Forwarded-For", "10.0.0.1"), 429, "rate_limited")
 	wantErr(t, c2.do("POST", "/api/v1/auth/login", body, "X-Forwarded-For", "10.0.0.2"), 401, "unauthorized")
+	// Only the entry the load balancer appended counts: a forged prefix
+	// does not buy a fresh budget.
+	wantErr(t, c2.do("POST", "/api/v1/auth/login", body, "X-Forwarded-For", "203.0.113.9, 10.0.0.1"), 429, "rate_limited")
+	wantErr(t, c2.do("POST", "/api/v1/auth/login", body, "X-Forwarded-For", "198.51.100.7,10.0.0.2"), 429, "rate_limited")
 }
 
 func TestMetrics(t *testing.T) {

@@ -153,7 +153,7 @@ func (s *Server) register(r route) {
 		handlers = append(handlers, requireJSON)
 	}
 	if r.limited {
-		handlers = append(handlers, rateLimiter(s.deps.AuthRateLimit))
+		handlers = append(handlers, s.rateLimiter(s.deps.AuthRateLimit))
 	}
 	switch r.access {
 	case guestOK:

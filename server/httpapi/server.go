@@ -58,8 +58,15 @@ type Deps struct {
 	AuthRateLimit RateLimit
 	// ProxyHeader names the header holding the client IP when the server
 	// runs behind a load balancer ("X-Forwarded-For"); the rate limiter
-	// and the access log use it. Default: "" (the TCP peer address).
+	// and the access log use it. Only its last entry counts: that is the
+	// address the load balancer itself appended, while earlier entries come
+	// from the client and could be forged to dodge the rate limit.
+	// Default: "" (the TCP peer address).
 	ProxyHeader string
+	// RequestTimeout bounds the context every service call gets, so a
+	// stuck query cannot hold a request (and the drain) forever.
+	// Default: WriteTimeout.
+	RequestTimeout time.Duration
 	// InsecureCookies drops the Secure attribute of the session and cart
 	// cookies. Only for tests with a cookie jar over plain HTTP; browsers
 	// accept Secure cookies on http://localhost anyway. Default: false.
@@ -95,6 +102,9 @@ func (d *Deps) setDefaults() {
 	}
 	if d.IdleTimeout <= 0 {
 		d.IdleTimeout = 60 * time.Second
+	}
+	if d.RequestTimeout <= 0 {
+		d.RequestTimeout = d.WriteTimeout
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -134,7 +144,6 @@ func New(deps Deps) *Server {
 		ReadTimeout:           deps.ReadTimeout,
 		WriteTimeout:          deps.WriteTimeout,
 		IdleTimeout:           deps.IdleTimeout,
-		ProxyHeader:           deps.ProxyHeader,
 		DisableStartupMessage: true,
 		// Values taken from the request (params, headers) outlive the
 		// handler in log attributes and service calls: copy them.
