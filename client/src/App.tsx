@@ -11,6 +11,7 @@ import { searchHref } from './catalog/filters';
 import { ROUTES, SHOP_NAME } from './constants';
 import { NotFoundPage } from './NotFoundPage';
 import { Link, navigate, Routes, useFocusOnNavigate, useLocation, type Route } from './lib/router';
+import { ErrorBoundary } from './ui/ErrorBoundary';
 import { Loading } from './ui/Status';
 
 // Checkout, account and admin are separate chunks: most visits never need them.
@@ -52,12 +53,21 @@ export function App() {
     <CartProvider>
       <SessionProvider>
         <Shell>
-          <Suspense fallback={<Loading />}>
-            <Routes routes={routes} fallback={() => <NotFoundPage />} />
-          </Suspense>
+          <Page />
         </Shell>
       </SessionProvider>
     </CartProvider>
+  );
+}
+
+function Page() {
+  const { pathname } = useLocation();
+  return (
+    <ErrorBoundary resetKey={pathname}>
+      <Suspense fallback={<Loading />}>
+        <Routes routes={routes} fallback={() => <NotFoundPage />} />
+      </Suspense>
+    </ErrorBoundary>
   );
 }
 
