@@ -113,6 +113,10 @@ type ScrapeOverrides struct {
 	TargetLabels map[string]string
 	// ScrapeInterval replaces the global interval.
 	ScrapeInterval string
+	// RuleFiles replaces rule_files (none when empty).
+	RuleFiles []string
+	// Alertmanagers are static AlertManager host:port targets (none when empty).
+	Alertmanagers []string
 }
 
 // Label names of the kubernetes_sd_configs meta labels used below.
@@ -174,7 +178,12 @@ func PrometheusConfig(env platform.Environment) *PromConfig {
 
 // WithOverrides returns a copy of cfg for a test outside a cluster.
 func (cfg *PromConfig) WithOverrides(o ScrapeOverrides) *PromConfig {
-	out := &PromConfig{Global: cfg.Global}
+	out := &PromConfig{Global: cfg.Global, RuleFiles: o.RuleFiles}
+	if len(o.Alertmanagers) > 0 {
+		out.Alerting = &PromAlerting{Alertmanagers: []AlertmanagerTarget{{
+			APIVersion: "v2", StaticConfigs: []StaticConfig{{Targets: o.Alertmanagers}},
+		}}}
+	}
 	if o.ScrapeInterval != "" {
 		out.Global.ScrapeInterval = o.ScrapeInterval
 		out.Global.EvaluationInterval = o.ScrapeInterval
