@@ -102,7 +102,10 @@ func buildOpenAPI(routes []route) openAPIDoc {
 		}
 		errs := append([]int{}, r.errors...)
 		if r.request != nil {
-			errs = append(errs, http.StatusRequestEntityTooLarge)
+			errs = append(errs, http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
+		}
+		if r.limited {
+			errs = append(errs, http.StatusTooManyRequests)
 		}
 		switch r.access {
 		case loggedIn:
