@@ -21,9 +21,11 @@ const BackendUID = 65532
 
 // Backend drain timing: the preStop sleep keeps a terminating pod serving
 // while the ALB deregisters it; then SIGTERM makes /readyz answer 503 and
-// the server finishes in-flight requests within SHOP_SHUTDOWN_TIMEOUT.
+// the server keeps answering for SHOP_DRAIN_DELAY and then finishes
+// in-flight requests within SHOP_SHUTDOWN_TIMEOUT.
 const (
 	BackendPreStopSleepSeconds    = 10
+	BackendDrainDelaySeconds      = 5
 	BackendShutdownTimeoutSeconds = 20
 )
 
@@ -36,6 +38,10 @@ func backendEnv(env platform.Environment) []EnvVar {
 		{Name: contract.EnvAWSRegion, Value: env.Region},
 		{Name: contract.EnvDatabasePoolMaxConns, Value: strconv.Itoa(env.Database.PoolMaxConns)},
 		{Name: contract.EnvShutdownTimeout, Value: fmt.Sprintf("%ds", BackendShutdownTimeoutSeconds)},
+		{Name: contract.EnvDrainDelay, Value: fmt.Sprintf("%ds", BackendDrainDelaySeconds)},
+		// Behind the ALB the client address is in X-Forwarded-For; the
+		// login/register rate limits key on it.
+		{Name: contract.EnvProxyHeader, Value: "X-Forwarded-For"},
 	}
 }
 
@@ -69,7 +75,7 @@ func NewBackend(scope constructs.Construct, id string, props *BackendProps) *HTT
 		ServiceAccountName:  env.Names.BackendServiceAccount,
 		WritablePaths:       []string{"/tmp"},
 		PreStopSleepSeconds: BackendPreStopSleepSeconds,
-		DrainSeconds:        BackendShutdownTimeoutSeconds,
+		DrainSeconds:        BackendDrainDelaySeconds + BackendShutdownTimeoutSeconds,
 		MaxSurge:            defaultMaxSurge,
 		PodAnnotations: map[string]string{
 			"prometheus.io/scrape": "true",

@@ -1,10 +1,10 @@
 package charts_test
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -130,7 +130,7 @@ func workloadCases(env platform.Environment) []workloadCase {
 			cpuReq: q(backend.CPURequestMilli), cpuLim: q(backend.CPULimitMilli),
 			memReq: mi(backend.MemoryRequestMiB), memLim: mi(backend.MemoryLimitMiB),
 			serviceAccount: env.Names.BackendServiceAccount, wantService: true, wantPDB: true,
-			writable: []string{"/tmp"}, drainAfterSIGTERMs: charts.BackendShutdownTimeoutSeconds,
+			writable: []string{"/tmp"}, drainAfterSIGTERMs: charts.BackendDrainDelaySeconds + charts.BackendShutdownTimeoutSeconds,
 		},
 		{
 			name: env.Names.Frontend, namespace: env.Names.Namespace, image: env.FrontendImage(),
@@ -342,10 +342,23 @@ func checkDrain(t *testing.T, pod corev1.PodSpec, c corev1.Container, drain int)
 	if pod.TerminationGracePeriodSeconds == nil || *pod.TerminationGracePeriodSeconds <= sleep+int64(drain) {
 		t.Errorf("terminationGracePeriodSeconds %v, want > preStop %d + drain %d", pod.TerminationGracePeriodSeconds, sleep, drain)
 	}
+	// The server's own drain after SIGTERM is SHOP_DRAIN_DELAY (readiness
+	// 503, still serving) plus at most SHOP_SHUTDOWN_TIMEOUT (in-flight
+	// requests); together they must be the drain the grace period allows.
+	var serverDrain time.Duration
+	configured := false
 	for _, e := range c.Env {
-		if e.Name == contract.EnvShutdownTimeout && e.Value != fmt.Sprintf("%ds", drain) {
-			t.Errorf("%s = %q, want %ds", e.Name, e.Value, drain)
+		if e.Name == contract.EnvShutdownTimeout || e.Name == contract.EnvDrainDelay {
+			d, err := time.ParseDuration(e.Value)
+			if err != nil {
+				t.Errorf("%s = %q: %v", e.Name, e.Value, err)
+			}
+			serverDrain += d
+			configured = true
 		}
+	}
+	if configured && serverDrain != time.Duration(drain)*time.Second {
+		t.Errorf("%s + %s = %s, want %ds", contract.EnvDrainDelay, contract.EnvShutdownTimeout, serverDrain, drain)
 	}
 }
 
