@@ -203,6 +203,36 @@ func (cfg *PromConfig) WithOverrides(o ScrapeOverrides) *PromConfig {
 	return out
 }
 
+// WithStaticDiscovery returns a copy of cfg in which every
+// kubernetes_sd_configs block is replaced by a static target, everything
+// else (relabelling, authorization, TLS, limits, alerting) kept. Debian
+// builds Prometheus without Kubernetes service discovery, so this is the
+// form in which Debian's promtool 2.42 can check the rest of the file.
+func (cfg *PromConfig) WithStaticDiscovery() *PromConfig {
+	out := *cfg
+	static := []StaticConfig{{Targets: []string{"127.0.0.1:9"}}}
+	if cfg.Alerting != nil {
+		a := *cfg.Alerting
+		a.Alertmanagers = nil
+		for _, am := range cfg.Alerting.Alertmanagers {
+			if len(am.KubernetesSDConfigs) > 0 {
+				am.KubernetesSDConfigs, am.StaticConfigs = nil, static
+			}
+			a.Alertmanagers = append(a.Alertmanagers, am)
+		}
+		out.Alerting = &a
+	}
+	out.ScrapeConfigs = nil
+	for _, sc := range cfg.ScrapeConfigs {
+		c := *sc
+		if len(c.KubernetesSDConfigs) > 0 {
+			c.KubernetesSDConfigs, c.StaticConfigs = nil, static
+		}
+		out.ScrapeConfigs = append(out.ScrapeConfigs, &c)
+	}
+	return &out
+}
+
 func podSD(namespace, app string) KubernetesSD {
 	return KubernetesSD{
 		Role:       "pod",

@@ -1,23 +1,45 @@
 package monitoring
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 )
 
-// TestPromtoolCheckConfig runs `promtool check config` on the generated
-// prometheus.yml. promtool also loads the rule files the config names; those
-// point at the in-cluster mount and match nothing here, so the rules are
-// checked separately below.
+// TestPromtoolCheckConfig checks the generated prometheus.yml twice:
+//
+//   - in full, byte for byte, with promtool built from the Prometheus module
+//     pinned in go.mod (v0.316.0, newer than the deployed v3.5 image).
+//     Debian's promtool cannot: Debian builds Prometheus without Kubernetes
+//     service discovery ("field kubernetes_sd_configs not found");
+//   - with Debian's promtool 2.42 (older than the image), on the same
+//     configuration with each kubernetes_sd_configs swapped for a static
+//     target (WithStaticDiscovery), so that every other field, relabelling
+//     included, is checked by the older parser too.
+//
+// --syntax-only: the rule files, token and CA named in the file are
+// in-cluster paths; the rules are checked on their own below.
 func TestPromtoolCheckConfig(t *testing.T) {
+	upstream := upstreamPromtool(t)
 	for _, env := range environments(t) {
 		t.Run(env.Name, func(t *testing.T) {
 			dir, _ := generated(t, env)
-			out, err := run(t, filepath.Join(dir, "prometheus"), "promtool", "check", "config", "--syntax-only", PrometheusConfigFile)
+			out, err := runBin(t, filepath.Join(dir, "prometheus"), upstream, "check", "config", "--syntax-only", PrometheusConfigFile)
 			if err != nil {
-				t.Fatalf("promtool check config: %v\n%s", err, out)
+				t.Fatalf("promtool %s check config: %v\n%s", promtoolModuleVersion, err, out)
 			}
-			t.Log(out)
+			b, err := marshalYAML(PrometheusConfig(env).WithStaticDiscovery())
+			if err != nil {
+				t.Fatal(err)
+			}
+			static := filepath.Join(dir, "prometheus", "static-discovery.yml")
+			if err := os.WriteFile(static, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, err = run(t, filepath.Dir(static), "promtool", "check", "config", "--syntax-only", static)
+			if err != nil {
+				t.Fatalf("Debian promtool check config (static discovery): %v\n%s", err, out)
+			}
 		})
 	}
 }
