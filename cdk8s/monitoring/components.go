@@ -60,6 +60,7 @@ const (
 	JobPrometheus       = "prometheus"
 	JobAlertmanager     = "alertmanager"
 	JobGrafana          = "grafana"
+	JobExternalDNS      = "external-dns"
 )
 
 // Secrets created outside git (docs/monitoring.md has the commands). Only

@@ -7,6 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/shopstack/shopstack/cdk8s/charts"
 	"github.com/shopstack/shopstack/platform"
 	"github.com/shopstack/shopstack/server/contract"
 )
@@ -65,6 +66,9 @@ func addNetworkPolicies(scope constructs.Construct, env platform.Environment) {
 			{To: []networkingv1.NetworkPolicyPeer{inNamespace(PostgresExporter), inNamespace(PostgresReplicaExporter)}, Ports: []networkingv1.NetworkPolicyPort{tcp(PostgresExporterPort)}},
 			{To: []networkingv1.NetworkPolicyPeer{inNamespace(Alertmanager)}, Ports: []networkingv1.NetworkPolicyPort{tcp(AlertmanagerPort)}},
 			{To: []networkingv1.NetworkPolicyPeer{inNamespace(Grafana)}, Ports: []networkingv1.NetworkPolicyPort{tcp(GrafanaPort)}},
+			{To: []networkingv1.NetworkPolicyPeer{{
+				NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: env.Names.ExternalDNSNamespace}},
+			}}, Ports: []networkingv1.NetworkPolicyPort{tcp(charts.ExternalDNSPort)}},
 			{To: []networkingv1.NetworkPolicyPeer{vpc}, Ports: []networkingv1.NetworkPolicyPort{tcp(443), tcp(10250)}},
 		},
 	})

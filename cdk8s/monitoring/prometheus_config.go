@@ -164,6 +164,7 @@ func PrometheusConfig(env platform.Environment) *PromConfig {
 		kubeletJob(JobCadvisor, "/metrics/cadvisor", cadvisorKeep),
 		monitoringPodJob(mon, JobKubeStateMetrics, KubeStateMetrics, MetricsPortName),
 		monitoringPodJob(mon, JobPostgres, PostgresExporter, MetricsPortName),
+		annotatedPodsJob(JobExternalDNS, env.Names.ExternalDNSNamespace),
 	}
 	if env.Database.ReadReplica {
 		cfg.ScrapeConfigs = append(cfg.ScrapeConfigs, monitoringPodJob(mon, JobPostgresReplica, PostgresReplicaExporter, MetricsPortName))
@@ -321,6 +322,26 @@ func kubeletJob(job, path string, keep []string) *ScrapeConfig {
 		MetricRelabelConfigs: []RelabelConfig{
 			{SourceLabels: []string{"__name__"}, Regex: strings.Join(keep, "|"), Action: "keep"},
 		},
+	}
+}
+
+// annotatedPodsJob scrapes the pods of namespace that ask for it with the
+// prometheus.io/scrape, /port and /path annotations (ExternalDNS, whose
+// chart sets them).
+func annotatedPodsJob(job, namespace string) *ScrapeConfig {
+	ann := func(name string) string { return "__meta_kubernetes_pod_annotation_prometheus_io_" + name }
+	return &ScrapeConfig{
+		JobName:             job,
+		SampleLimit:         2000,
+		KubernetesSDConfigs: []KubernetesSD{{Role: "pod", Namespaces: &SDNamespaces{Names: []string{namespace}}}},
+		RelabelConfigs: append([]RelabelConfig{
+			{SourceLabels: []string{ann("scrape")}, Regex: "true", Action: "keep"},
+			{SourceLabels: []string{metaPodPhase}, Regex: "Pending|Succeeded|Failed|Completed", Action: "drop"},
+			// The annotated port, whatever ports the containers declare
+			// (the per-port targets then coincide and are deduplicated).
+			{SourceLabels: []string{"__address__", ann("port")}, Regex: `([^:]+)(?::\d+)?;(\d+)`, Replacement: "${1}:${2}", TargetLabel: "__address__"},
+			{SourceLabels: []string{ann("path")}, Regex: "(.+)", TargetLabel: "__metrics_path__"},
+		}, podTargetLabels...),
 	}
 }
 
