@@ -114,6 +114,7 @@ func TestManifests(t *testing.T) {
 			seen := map[string]bool{}
 			var pods []struct {
 				kind, name string
+				replicas   int32
 				labels     map[string]string
 				spec       corev1.PodSpec
 			}
@@ -158,17 +159,19 @@ func TestManifests(t *testing.T) {
 					_ = yaml.Unmarshal(doc, &d)
 					pods = append(pods, struct {
 						kind, name string
+						replicas   int32
 						labels     map[string]string
 						spec       corev1.PodSpec
-					}{"Deployment", d.Name, d.Spec.Template.Labels, d.Spec.Template.Spec})
+					}{"Deployment", d.Name, *d.Spec.Replicas, d.Spec.Template.Labels, d.Spec.Template.Spec})
 				case "StatefulSet":
 					var s appsv1.StatefulSet
 					_ = yaml.Unmarshal(doc, &s)
 					pods = append(pods, struct {
 						kind, name string
+						replicas   int32
 						labels     map[string]string
 						spec       corev1.PodSpec
-					}{"StatefulSet", s.Name, s.Spec.Template.Labels, s.Spec.Template.Spec})
+					}{"StatefulSet", s.Name, *s.Spec.Replicas, s.Spec.Template.Labels, s.Spec.Template.Spec})
 					if s.Name == Prometheus {
 						if len(s.Spec.VolumeClaimTemplates) != 1 || *s.Spec.VolumeClaimTemplates[0].Spec.StorageClassName != StorageClassName {
 							t.Errorf("prometheus: volumeClaimTemplates %+v", s.Spec.VolumeClaimTemplates)
@@ -192,6 +195,20 @@ func TestManifests(t *testing.T) {
 			if len(pods) < 5 {
 				t.Fatalf("only %d workloads", len(pods))
 			}
+			// The monitoring layer fits in the capacity the NodePool keeps
+			// for system pods (platform.NodePool.SystemOverhead*).
+			var cpuMilli, memBytes int64
+			for _, p := range pods {
+				for _, c := range p.spec.Containers {
+					cpuMilli += c.Resources.Limits.Cpu().MilliValue() * int64(p.replicas)
+					memBytes += c.Resources.Limits.Memory().Value() * int64(p.replicas)
+				}
+			}
+			if cpuMilli > int64(env.NodePool.SystemOverheadCPUMilli) || memBytes > int64(env.NodePool.SystemOverheadMemoryMiB)<<20 {
+				t.Errorf("monitoring limits %dm CPU / %dMi exceed the NodePool's system overhead %dm / %dMi",
+					cpuMilli, memBytes>>20, env.NodePool.SystemOverheadCPUMilli, env.NodePool.SystemOverheadMemoryMiB)
+			}
+			t.Logf("monitoring limits: %dm CPU, %dMi memory", cpuMilli, memBytes>>20)
 			for _, p := range pods {
 				covered := false
 				for _, pdb := range pdbs {
