@@ -1,9 +1,13 @@
 package monitoring
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	amconfig "github.com/prometheus/alertmanager/config"
 	"github.com/prometheus/alertmanager/dispatch"
@@ -144,5 +148,94 @@ func TestAlertmanagerRoutingAndInhibition(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAlertmanagerDaemonRoutesAndInhibits runs Debian's
+// prometheus-alertmanager (0.25) with the generated configuration, posts a
+// critical alert, its warning twin and a warning in another namespace
+// through the v2 API, and reads back which receivers each one routes to and
+// whether the daemon itself marks the twin inhibited.
+func TestAlertmanagerDaemonRoutesAndInhibits(t *testing.T) {
+	dir, _ := generated(t, environments(t)[0])
+	addr := freeAddr(t)
+	start(t, tool(t, "prometheus-alertmanager"), nil,
+		"--config.file="+filepath.Join(dir, "alertmanager", AlertmanagerConfigFile),
+		"--storage.path="+t.TempDir(),
+		"--web.listen-address="+addr,
+		"--cluster.listen-address=",
+	)
+	base := "http://" + addr
+	waitOK(t, base+"/-/ready", time.Minute)
+
+	type alert struct {
+		Labels      model.LabelSet    `json:"labels"`
+		Annotations map[string]string `json:"annotations"`
+		StartsAt    time.Time         `json:"startsAt"`
+	}
+	now := time.Now().UTC()
+	post := []alert{{criticalAlert, map[string]string{"summary": "c"}, now}, {warningTwin, map[string]string{"summary": "w"}, now}, {warningOther, map[string]string{"summary": "o"}, now}}
+	body, _ := json.Marshal(post)
+	resp, err := http.Post(base+"/api/v2/alerts", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST alerts: %s", resp.Status)
+	}
+
+	type gettable struct {
+		Labels    model.LabelSet `json:"labels"`
+		Receivers []struct {
+			Name string `json:"name"`
+		} `json:"receivers"`
+		Status struct {
+			State       string   `json:"state"`
+			InhibitedBy []string `json:"inhibitedBy"`
+		} `json:"status"`
+	}
+	find := func(all []gettable, ls model.LabelSet) *gettable {
+		for i := range all {
+			if all[i].Labels.Equal(ls) {
+				return &all[i]
+			}
+		}
+		return nil
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/api/v2/alerts")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []gettable
+		err = json.NewDecoder(resp.Body).Decode(&all)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, w, o := find(all, criticalAlert), find(all, warningTwin), find(all, warningOther)
+		if c != nil && w != nil && o != nil && len(w.Status.InhibitedBy) > 0 {
+			for _, x := range []struct {
+				a    *gettable
+				want string
+			}{{c, ReceiverPaging}, {w, ReceiverChat}, {o, ReceiverChat}} {
+				if len(x.a.Receivers) != 1 || x.a.Receivers[0].Name != x.want {
+					t.Errorf("%v: receivers %+v, want %s", x.a.Labels, x.a.Receivers, x.want)
+				}
+			}
+			if len(c.Status.InhibitedBy) != 0 || len(o.Status.InhibitedBy) != 0 {
+				t.Errorf("only the warning twin may be inhibited: critical %v, other namespace %v", c.Status.InhibitedBy, o.Status.InhibitedBy)
+			}
+			if w.Status.State != "suppressed" {
+				t.Errorf("warning twin state %q, want suppressed", w.Status.State)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the warning twin was not inhibited within 30s: %+v", all)
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }
