@@ -31,6 +31,9 @@ func TestMain(m *testing.M) {
 		os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 	}
 	code := m.Run()
+	if serverBin != "" {
+		os.RemoveAll(filepath.Dir(serverBin))
+	}
 	jsii.Close()
 	os.Exit(code)
 }
