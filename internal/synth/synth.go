@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
@@ -92,9 +91,6 @@ func CloudFormation(dir string, env platform.Environment) error {
 		data, err := os.ReadFile(t)
 		if err != nil {
 			return err
-		}
-		if !strings.HasSuffix(string(data), "\n") {
-			data = append(data, '\n')
 		}
 		if err := os.WriteFile(filepath.Join(dir, filepath.Base(t)), data, 0o644); err != nil {
 			return err
