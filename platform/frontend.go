@@ -15,4 +15,11 @@ const (
 	FrontendHealthPath = "/healthz"
 	// FrontendUID is the uid (and gid) of the nginx-unprivileged image.
 	FrontendUID = 101
+	// FrontendStatusPort is nginx's second server, bound to 127.0.0.1 only
+	// (client/nginx/status.conf.template, rendered with this number by
+	// client/Dockerfile): only containers of the same pod reach it, i.e. the
+	// nginx-prometheus-exporter sidecar. Never exposed by a Service.
+	FrontendStatusPort = 8081
+	// FrontendStatusPath is nginx's stub_status location on that server.
+	FrontendStatusPath = "/stub_status"
 )

@@ -33,6 +33,7 @@ func TestAPIServerAcceptsManifests(t *testing.T) {
 	docs := readDocs(t, dirs[env.Name])
 	namespace := string(find(t, docs, "Namespace", "", env.Names.Namespace, nil).Raw)
 	backend := find(t, docs, "Deployment", env.Names.Namespace, env.Names.Backend, nil).Raw
+	frontend := find(t, docs, "Deployment", env.Names.Namespace, env.Names.Frontend, nil).Raw
 	nodePool := find(t, docs, "NodePool", "", charts.NodePoolName, nil).Raw
 
 	for _, tc := range []struct {
@@ -52,6 +53,14 @@ func TestAPIServerAcceptsManifests(t *testing.T) {
 			broken: edit(t, backend, func(o map[string]any) {
 				podSpec(o)["securityContext"] = map[string]any{"runAsNonRoot": true}
 				container(o)["securityContext"] = map[string]any{"allowPrivilegeEscalation": false, "capabilities": map[string]any{"add": []any{"NET_ADMIN"}}}
+			}),
+			want: `would violate PodSecurity "restricted`,
+		},
+		{
+			name: "frontend exporter sidecar allowing privilege escalation",
+			broken: edit(t, frontend, func(o map[string]any) {
+				sidecar := podSpec(o)["containers"].([]any)[1].(map[string]any)
+				sidecar["securityContext"].(map[string]any)["allowPrivilegeEscalation"] = true
 			}),
 			want: `would violate PodSecurity "restricted`,
 		},

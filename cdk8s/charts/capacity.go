@@ -56,20 +56,33 @@ func PlanCapacity(env platform.Environment) CapacityPlan {
 
 // StorefrontDemands are the pods of namespace env.Names.Namespace at their
 // peak: both HPAs at maxReplicas, each rollout's surge, and the migration
-// Job. The ResourceQuota is sized from the same numbers.
+// Job. A pod's demand is the sum of its containers (the frontend's includes
+// FrontendSidecars). The ResourceQuota is sized from the same numbers.
 func StorefrontDemands(env platform.Environment) []Demand {
-	d := func(name string, pods int, w platform.Workload) Demand {
+	d := func(name string, pods int, r Resources) Demand {
 		return Demand{Name: name, Pods: pods,
-			CPUMilli: w.CPURequestMilli, MemoryMiB: w.MemoryRequestMiB,
-			CPULimitMilli: w.CPULimitMilli, MemoryLimitMiB: w.MemoryLimitMiB}
+			CPUMilli: r.CPURequestMilli, MemoryMiB: r.MemoryRequestMiB,
+			CPULimitMilli: r.CPULimitMilli, MemoryLimitMiB: r.MemoryLimitMiB}
 	}
+	backendPod := PodResources(env.Backend, nil)
+	frontendPod := PodResources(env.Frontend, FrontendSidecars())
 	return []Demand{
-		d(env.Names.Backend+" at maxReplicas", env.Backend.MaxReplicas, env.Backend),
-		d(env.Names.Backend+" rollout surge", SurgePods(env.Backend.MaxReplicas, defaultMaxSurge), env.Backend),
-		d(env.Names.Frontend+" at maxReplicas", env.Frontend.MaxReplicas, env.Frontend),
-		d(env.Names.Frontend+" rollout surge", SurgePods(env.Frontend.MaxReplicas, defaultMaxSurge), env.Frontend),
-		d("migration job", 1, migrationResources(env)),
+		d(env.Names.Backend+" at maxReplicas", env.Backend.MaxReplicas, backendPod),
+		d(env.Names.Backend+" rollout surge", SurgePods(env.Backend.MaxReplicas, defaultMaxSurge), backendPod),
+		d(env.Names.Frontend+" at maxReplicas", env.Frontend.MaxReplicas, frontendPod),
+		d(env.Names.Frontend+" rollout surge", SurgePods(env.Frontend.MaxReplicas, defaultMaxSurge), frontendPod),
+		d("migration job", 1, resourcesOf(migrationResources(env))),
 	}
+}
+
+// storefrontContainers are the resources of every container the storefront
+// runs (the LimitRange must admit each one).
+func storefrontContainers(env platform.Environment) []Resources {
+	out := []Resources{resourcesOf(env.Backend), resourcesOf(env.Frontend), resourcesOf(migrationResources(env))}
+	for _, s := range FrontendSidecars() {
+		out = append(out, s.Resources)
+	}
+	return out
 }
 
 // TotalCPUMilli sums the demands.
@@ -156,15 +169,16 @@ func containerDefaults(env platform.Environment) *ContainerDefaults {
 		DefaultCPUMilli: defaultLimitCPUMilli, DefaultMemoryMiB: defaultLimitMemoryMiB,
 		DefaultRequestCPUMilli: defaultRequestCPUMilli, DefaultRequestMemoryMiB: defaultRequestMemoryMiB,
 	}
-	for _, dem := range StorefrontDemands(env) {
-		d.MaxCPUMilli = max(d.MaxCPUMilli, dem.CPULimitMilli, defaultLimitCPUMilli)
-		d.MaxMemoryMiB = max(d.MaxMemoryMiB, dem.MemoryLimitMiB, defaultLimitMemoryMiB)
+	for _, c := range storefrontContainers(env) {
+		d.MaxCPUMilli = max(d.MaxCPUMilli, c.CPULimitMilli, defaultLimitCPUMilli)
+		d.MaxMemoryMiB = max(d.MaxMemoryMiB, c.MemoryLimitMiB, defaultLimitMemoryMiB)
 	}
 	return d
 }
 
 // storefrontQuota admits every storefront pod at its peak (both HPAs at
-// maxReplicas, each rollout's surge, the migration Job) plus QuotaSparePods
+// maxReplicas, each rollout's surge, the migration Job; sidecars included)
+// plus QuotaSparePods
 // pods at the LimitRange defaults, and nothing more.
 func storefrontQuota(env platform.Environment) *Quota {
 	q := &Quota{

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/shopstack/shopstack/cdk8s/charts"
 	"github.com/shopstack/shopstack/platform"
@@ -16,14 +17,52 @@ import (
 // peak recomputes, independently of charts.PlanCapacity, what the storefront
 // may request at its peak: both HPAs at maxReplicas plus a 25% rollout
 // surge (rounded up), the migration Job (backend-sized) and the overhead.
+// A frontend pod is nginx plus the exporter sidecar (10m, 16Mi requested).
 func peak(env platform.Environment) (cpuMilli, memMiB int) {
 	surge := func(n int) int { return (n*25 + 99) / 100 }
 	b, f := env.Backend, env.Frontend
 	cpuMilli = (b.MaxReplicas+surge(b.MaxReplicas)+1)*b.CPURequestMilli +
-		(f.MaxReplicas+surge(f.MaxReplicas))*f.CPURequestMilli + env.NodePool.SystemOverheadCPUMilli
+		(f.MaxReplicas+surge(f.MaxReplicas))*(f.CPURequestMilli+10) + env.NodePool.SystemOverheadCPUMilli
 	memMiB = (b.MaxReplicas+surge(b.MaxReplicas)+1)*b.MemoryRequestMiB +
-		(f.MaxReplicas+surge(f.MaxReplicas))*f.MemoryRequestMiB + env.NodePool.SystemOverheadMemoryMiB
+		(f.MaxReplicas+surge(f.MaxReplicas))*(f.MemoryRequestMiB+16) + env.NodePool.SystemOverheadMemoryMiB
 	return
+}
+
+// TestCapacityCountsEveryContainer: the plan's per-pod demand of each
+// storefront Deployment is the sum of the requests and limits of all the
+// containers the synthesized pod template runs (sidecars included), so a
+// container added to a pod cannot escape the capacity proof or the quota.
+func TestCapacityCountsEveryContainer(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, env platform.Environment, docs []doc) {
+		demands := map[string]charts.Demand{}
+		for _, d := range charts.StorefrontDemands(env) {
+			demands[d.Name] = d
+		}
+		for _, name := range []string{env.Names.Backend, env.Names.Frontend} {
+			var dep appsv1.Deployment
+			find(t, docs, "Deployment", env.Names.Namespace, name, &dep)
+			var cpuReq, memReq, cpuLim, memLim int64
+			for _, c := range dep.Spec.Template.Spec.Containers {
+				cpuReq += c.Resources.Requests.Cpu().MilliValue()
+				memReq += c.Resources.Requests.Memory().Value() >> 20
+				cpuLim += c.Resources.Limits.Cpu().MilliValue()
+				memLim += c.Resources.Limits.Memory().Value() >> 20
+			}
+			for _, suffix := range []string{" at maxReplicas", " rollout surge"} {
+				d, ok := demands[name+suffix]
+				if !ok {
+					t.Errorf("no demand %q in the plan", name+suffix)
+					continue
+				}
+				got := [4]int64{int64(d.CPUMilli), int64(d.MemoryMiB), int64(d.CPULimitMilli), int64(d.MemoryLimitMiB)}
+				want := [4]int64{cpuReq, memReq, cpuLim, memLim}
+				if got != want {
+					t.Errorf("%s%s: plan per pod %v (cpu req, mem req, cpu lim, mem lim), the pod's %d containers sum to %v",
+						name, suffix, got, len(dep.Spec.Template.Spec.Containers), want)
+				}
+			}
+		}
+	})
 }
 
 func TestCapacityFitsEveryEnvironment(t *testing.T) {
@@ -46,7 +85,7 @@ func TestCapacityFitsEveryEnvironment(t *testing.T) {
 
 func TestCapacityShortfallSaysByHowMuch(t *testing.T) {
 	env := platform.Dev()
-	cpu, mem := peak(env) // dev: 11800m, 16512Mi
+	cpu, mem := peak(env) // dev: 11930m, 16720Mi (13 frontend pods x 10m/16Mi of sidecar)
 	tests := []struct {
 		name       string
 		cpuLimit   int
@@ -115,7 +154,7 @@ func TestBuildRefusesAPoolTooSmall(t *testing.T) {
 	if got == nil {
 		t.Fatalf("Build accepted a NodePool cpu limit of 8 vCPU")
 	}
-	if msg := fmt.Sprint(got); !strings.Contains(msg, "NodePool cpu limit 8 vCPU is 3.8 vCPU short of the 11.8 vCPU requested at peak") {
+	if msg := fmt.Sprint(got); !strings.Contains(msg, "NodePool cpu limit 8 vCPU is 3.93 vCPU short of the 11.93 vCPU requested at peak") {
 		t.Errorf("Build panicked with %q", msg)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {

@@ -3,7 +3,10 @@ package charts_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -335,12 +338,16 @@ func TestQuotaAndLimitRange(t *testing.T) {
 		surge := func(n int) int { return (n*25 + 99) / 100 }
 		b, f := env.Backend, env.Frontend
 		bPods, fPods := b.MaxReplicas+surge(b.MaxReplicas)+1, f.MaxReplicas+surge(f.MaxReplicas) // +1: the Job
+		// Every frontend pod also runs the exporter sidecar (10m/16Mi
+		// requests, 50m/32Mi limits).
+		fCPUReq, fMemReq := f.CPURequestMilli+10, f.MemoryRequestMiB+16
+		fCPULim, fMemLim := f.CPULimitMilli+50, f.MemoryLimitMiB+32
 		need := map[corev1.ResourceName]*resource.Quantity{
 			corev1.ResourcePods:           resource.NewQuantity(int64(bPods+fPods), resource.DecimalSI),
-			corev1.ResourceRequestsCPU:    resource.NewMilliQuantity(int64(bPods*b.CPURequestMilli+fPods*f.CPURequestMilli), resource.DecimalSI),
-			corev1.ResourceLimitsCPU:      resource.NewMilliQuantity(int64(bPods*b.CPULimitMilli+fPods*f.CPULimitMilli), resource.DecimalSI),
-			corev1.ResourceRequestsMemory: resource.NewQuantity(int64(bPods*b.MemoryRequestMiB+fPods*f.MemoryRequestMiB)<<20, resource.BinarySI),
-			corev1.ResourceLimitsMemory:   resource.NewQuantity(int64(bPods*b.MemoryLimitMiB+fPods*f.MemoryLimitMiB)<<20, resource.BinarySI),
+			corev1.ResourceRequestsCPU:    resource.NewMilliQuantity(int64(bPods*b.CPURequestMilli+fPods*fCPUReq), resource.DecimalSI),
+			corev1.ResourceLimitsCPU:      resource.NewMilliQuantity(int64(bPods*b.CPULimitMilli+fPods*fCPULim), resource.DecimalSI),
+			corev1.ResourceRequestsMemory: resource.NewQuantity(int64(bPods*b.MemoryRequestMiB+fPods*fMemReq)<<20, resource.BinarySI),
+			corev1.ResourceLimitsMemory:   resource.NewQuantity(int64(bPods*b.MemoryLimitMiB+fPods*fMemLim)<<20, resource.BinarySI),
 		}
 		for name, want := range need {
 			got, ok := q.Spec.Hard[name]
@@ -352,7 +359,7 @@ func TestQuotaAndLimitRange(t *testing.T) {
 			t.Errorf("services.loadbalancers = %s: traffic must enter through the ALB only", got.String())
 		}
 		max := lr.Spec.Limits[0].Max
-		for _, w := range []platform.Workload{b, f} {
+		for _, w := range []platform.Workload{b, f, {CPULimitMilli: 50, MemoryLimitMiB: 32}} {
 			if max.Cpu().MilliValue() < int64(w.CPULimitMilli) || max.Memory().Value() < int64(w.MemoryLimitMiB)<<20 {
 				t.Errorf("LimitRange max %v refuses a container limited to %dm/%dMi", max, w.CPULimitMilli, w.MemoryLimitMiB)
 			}
@@ -415,3 +422,67 @@ func TestNodePool(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestFrontendImageServesStubStatus: the image's nginx config (rendered by
+// client/nginx/render.sh with the ports client/Dockerfile passes) listens
+// on the platform's frontend port and serves stub_status on the loopback
+// status server, which is exactly what the exporter sidecar scrapes.
+func TestFrontendImageServesStubStatus(t *testing.T) {
+	root := filepath.Join("..", "..")
+	dockerfile, err := os.ReadFile(filepath.Join(root, "client", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var args []string
+	for _, line := range strings.Split(string(dockerfile), "\n") {
+		if f := strings.Fields(line); len(f) > 3 && f[0] == "RUN" && f[1] == "sh" && f[2] == "nginx/render.sh" {
+			args = f[3:]
+		}
+	}
+	if len(args) != 5 {
+		t.Fatalf("client/Dockerfile: no `RUN sh nginx/render.sh OUT_DIR ROOT PORT RUNTIME_DIR STATUS_PORT` line (got %q)", args)
+	}
+	if args[2] != strconv.Itoa(platform.FrontendPort) || args[4] != strconv.Itoa(platform.FrontendStatusPort) {
+		t.Errorf("client/Dockerfile renders PORT %s and STATUS_PORT %s, want platform.FrontendPort %d and platform.FrontendStatusPort %d",
+			args[2], args[4], platform.FrontendPort, platform.FrontendStatusPort)
+	}
+
+	out := t.TempDir()
+	render := exec.Command("sh", filepath.Join(root, "client", "nginx", "render.sh"), out, args[1], args[2], args[3], args[4])
+	if b, err := render.CombinedOutput(); err != nil {
+		t.Fatalf("render.sh: %v\n%s", err, b)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(out, "conf.d", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	status, public := read("status.conf"), read("default.conf")
+	listens := regexp.MustCompile(`(?m)^\s*listen\s+([^;]+);`)
+	if got := listens.FindAllStringSubmatch(status, -1); len(got) != 1 || got[0][1] != "127.0.0.1:"+args[4] {
+		t.Errorf("status.conf listens on %q, want only 127.0.0.1:%s", got, args[4])
+	}
+	if !regexp.MustCompile(`location = ` + regexp.QuoteMeta(platform.FrontendStatusPath) + ` \{\s*stub_status;`).MatchString(status) {
+		t.Errorf("status.conf has no `location = %s { stub_status; }`:\n%s", platform.FrontendStatusPath, status)
+	}
+	if got := listens.FindAllStringSubmatch(public, -1); len(got) != 1 || got[0][1] != args[2] {
+		t.Errorf("default.conf listens on %q, want only %s", got, args[2])
+	}
+	if strings.Contains(public, "stub_status") {
+		t.Errorf("default.conf (the public server) mentions stub_status")
+	}
+
+	// The sidecar scrapes that server.
+	want := "--nginx.scrape-uri=http://127.0.0.1:" + args[4] + platform.FrontendStatusPath
+	var scrapes bool
+	for _, s := range charts.FrontendSidecars() {
+		for _, a := range s.Args {
+			scrapes = scrapes || a == want
+		}
+	}
+	if !scrapes {
+		t.Errorf("no frontend sidecar runs with %s", want)
+	}
+}

@@ -1,6 +1,9 @@
 package charts
 
 import (
+	"fmt"
+	"strconv"
+
 	"github.com/aws/constructs-go/constructs/v10"
 
 	"github.com/shopstack/shopstack/platform"
@@ -10,6 +13,54 @@ import (
 // files, proxy/client body caches, the pid file); each gets an emptyDir so
 // that the root filesystem stays read-only.
 var nginxWritableDirs = []string{"/tmp", "/var/cache/nginx", "/var/run"}
+
+// The nginx-prometheus-exporter sidecar of the frontend pods: it reads
+// nginx's stub_status over the pod's loopback and serves Prometheus
+// metrics. cdk8s/monitoring imports these: its storefront-frontend scrape
+// job keeps the pod port named NginxExporterPortName, Prometheus' egress
+// policy allows NginxExporterPort, and the metric names its rules and
+// dashboards read are pinned to NginxExporterVersion.
+const (
+	NginxExporterName    = "nginx-exporter"
+	NginxExporterVersion = "1.4.2"
+	NginxExporterImage   = "docker.io/nginx/nginx-prometheus-exporter:" + NginxExporterVersion
+	NginxExporterPort    = 9113
+	// NginxExporterPortName is the name monitoring's exporters use too.
+	NginxExporterPortName    = "metrics"
+	NginxExporterMetricsPath = "/metrics"
+	// NginxExporterUID is the image's USER (1001:1001; a static binary on
+	// scratch, so any non-root uid works).
+	NginxExporterUID = 1001
+)
+
+// NginxExporterResources are the sidecar's requests and limits: it holds a
+// few series and answers one scrape every 30 s plus its probes.
+var NginxExporterResources = Resources{CPURequestMilli: 10, CPULimitMilli: 50, MemoryRequestMiB: 16, MemoryLimitMiB: 32}
+
+// NginxExporterScrapeURI is where the exporter reads stub_status: nginx's
+// loopback-only status server (client/nginx/status.conf.template).
+var NginxExporterScrapeURI = fmt.Sprintf("http://127.0.0.1:%d%s", platform.FrontendStatusPort, platform.FrontendStatusPath)
+
+// FrontendSidecars are the containers beside nginx in every frontend pod.
+// NewFrontend runs them and the capacity plan and quota count them.
+func FrontendSidecars() []Sidecar {
+	return []Sidecar{{
+		Name:  NginxExporterName,
+		Image: NginxExporterImage,
+		Args: []string{
+			"--nginx.scrape-uri=" + NginxExporterScrapeURI,
+			"--web.listen-address=:" + strconv.Itoa(NginxExporterPort),
+			"--web.telemetry-path=" + NginxExporterMetricsPath,
+		},
+		Port:     NginxExporterPort,
+		PortName: NginxExporterPortName,
+		// /metrics answers 200 with nginx_up 0 while nginx is down, so these
+		// probes check the exporter alone and never restart it for nginx.
+		ProbePath: NginxExporterMetricsPath,
+		UID:       NginxExporterUID,
+		Resources: NginxExporterResources,
+	}}
+}
 
 // FrontendProps configures the storefront web app (nginx serving the SPA).
 type FrontendProps struct {
@@ -21,7 +72,9 @@ type FrontendProps struct {
 
 // NewFrontend adds the frontend's Deployment, Service, HPA and PDB. nginx
 // needs no Kubernetes or AWS identity: it runs under the namespace's
-// default ServiceAccount with no token mounted.
+// default ServiceAccount with no token mounted. Each pod also runs the
+// nginx-prometheus-exporter sidecar (FrontendSidecars), which Prometheus
+// scrapes; the HPA scales on nginx's own CPU and memory.
 func NewFrontend(scope constructs.Construct, id string, props *FrontendProps) *HTTPWorkload {
 	env := props.Env
 	return NewHTTPWorkload(scope, id, &HTTPWorkloadProps{
@@ -44,5 +97,7 @@ func NewFrontend(scope constructs.Construct, id string, props *FrontendProps) *H
 		MaxSurge:            defaultMaxSurge,
 		ServiceAnnotations:  albHealthCheck(platform.FrontendHealthPath),
 		NodeSelector:        props.NodeSelector,
+		Sidecars:            FrontendSidecars(),
+		MetricsPortName:     NginxExporterPortName,
 	})
 }

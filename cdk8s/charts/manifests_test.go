@@ -1,6 +1,7 @@
 package charts_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -115,6 +116,34 @@ type workloadCase struct {
 	wantPDB            bool
 	writable           []string
 	drainAfterSIGTERMs int // seconds the process needs after SIGTERM
+	// sidecars are the containers after the server's, in order. With
+	// sidecars the HPA must scale on the server container alone.
+	sidecars []sidecarCase
+}
+
+// sidecarCase is one helper container of a workload's pods.
+type sidecarCase struct {
+	name, image    string
+	args           []string
+	port           int
+	portName       string
+	probePath      string
+	uid            int64
+	cpuReq, cpuLim string
+	memReq, memLim string
+}
+
+// nginxExporter is what the monitoring doc asks of the frontend's sidecar:
+// it reads nginx's loopback stub_status (the platform contract) and serves
+// metrics on 9113, named "metrics", with small pinned resources.
+var nginxExporter = sidecarCase{
+	name: "nginx-exporter", image: "docker.io/nginx/nginx-prometheus-exporter:1.4.2",
+	args: []string{
+		fmt.Sprintf("--nginx.scrape-uri=http://127.0.0.1:%d%s", platform.FrontendStatusPort, platform.FrontendStatusPath),
+		"--web.listen-address=:9113", "--web.telemetry-path=/metrics",
+	},
+	port: 9113, portName: "metrics", probePath: "/metrics", uid: 1001,
+	cpuReq: "10m", cpuLim: "50m", memReq: "16Mi", memLim: "32Mi",
 }
 
 func workloadCases(env platform.Environment) []workloadCase {
@@ -141,6 +170,7 @@ func workloadCases(env platform.Environment) []workloadCase {
 			memReq: mi(frontend.MemoryRequestMiB), memLim: mi(frontend.MemoryLimitMiB),
 			serviceAccount: "default", wantService: true, wantPDB: true,
 			writable: []string{"/tmp", "/var/cache/nginx", "/var/run"}, drainAfterSIGTERMs: 10,
+			sidecars: []sidecarCase{nginxExporter},
 		},
 		{
 			name: "external-dns", namespace: env.Names.ExternalDNSNamespace, image: charts.ExternalDNSImage,
@@ -172,11 +202,20 @@ func TestWorkloads(t *testing.T) {
 				var dep appsv1.Deployment
 				find(t, docs, "Deployment", tc.namespace, tc.name, &dep)
 				pod := dep.Spec.Template.Spec
-				if len(pod.Containers) != 1 {
-					t.Fatalf("%d containers, want 1", len(pod.Containers))
+				if len(pod.Containers) != 1+len(tc.sidecars) {
+					t.Fatalf("%d containers, want 1 + %d sidecars", len(pod.Containers), len(tc.sidecars))
+				}
+				if len(pod.InitContainers) != 0 {
+					t.Errorf("%d init containers, want none", len(pod.InitContainers))
 				}
 				c := pod.Containers[0]
+				if c.Name != tc.name {
+					t.Errorf("first container %q, want the server %q", c.Name, tc.name)
+				}
 				checkImage(t, c.Image, tc.image)
+				for i, sc := range tc.sidecars {
+					checkSidecar(t, pod, pod.Containers[1+i], sc)
+				}
 				checkPodSecurity(t, pod, c, tc.uid)
 				checkWritable(t, pod, c, tc.writable)
 				if got := pod.ServiceAccountName; got != tc.serviceAccount {
@@ -245,7 +284,11 @@ func TestWorkloads(t *testing.T) {
 
 				var hpa autoscalingv2.HorizontalPodAutoscaler
 				find(t, docs, "HorizontalPodAutoscaler", tc.namespace, tc.name, &hpa)
-				checkHPA(t, hpa, tc.name, w)
+				hpaContainer := ""
+				if len(tc.sidecars) > 0 {
+					hpaContainer = tc.name
+				}
+				checkHPA(t, hpa, tc.name, hpaContainer, w)
 
 				var pdb policyv1.PodDisruptionBudget
 				find(t, docs, "PodDisruptionBudget", tc.namespace, tc.name, &pdb)
@@ -261,6 +304,61 @@ func TestWorkloads(t *testing.T) {
 			})
 		}
 	})
+}
+
+// checkSidecar asserts one helper container: image, args, its one named
+// port, liveness and readiness on that port, resources, and the restricted
+// security context under its own non-root uid.
+func checkSidecar(t *testing.T, pod corev1.PodSpec, c corev1.Container, want sidecarCase) {
+	t.Helper()
+	if c.Name != want.name {
+		t.Errorf("sidecar %q, want %q", c.Name, want.name)
+	}
+	checkImage(t, c.Image, want.image)
+	if strings.Join(c.Args, " ") != strings.Join(want.args, " ") {
+		t.Errorf("%s args %q, want %q", c.Name, c.Args, want.args)
+	}
+	if len(c.Ports) != 1 || int(c.Ports[0].ContainerPort) != want.port || c.Ports[0].Name != want.portName || c.Ports[0].Protocol != corev1.ProtocolTCP {
+		t.Errorf("%s ports %+v, want one %s:%d/TCP", c.Name, c.Ports, want.portName, want.port)
+	}
+	for _, r := range []struct {
+		what string
+		list corev1.ResourceList
+		name corev1.ResourceName
+		want string
+	}{
+		{"requests.cpu", c.Resources.Requests, corev1.ResourceCPU, want.cpuReq},
+		{"limits.cpu", c.Resources.Limits, corev1.ResourceCPU, want.cpuLim},
+		{"requests.memory", c.Resources.Requests, corev1.ResourceMemory, want.memReq},
+		{"limits.memory", c.Resources.Limits, corev1.ResourceMemory, want.memLim},
+	} {
+		got, ok := r.list[r.name]
+		if !ok || got.Cmp(resource.MustParse(r.want)) != 0 {
+			t.Errorf("%s %s = %v, want %s", c.Name, r.what, got.String(), r.want)
+		}
+	}
+	for _, p := range []struct {
+		what  string
+		probe *corev1.Probe
+	}{{"livenessProbe", c.LivenessProbe}, {"readinessProbe", c.ReadinessProbe}} {
+		if p.probe == nil || p.probe.HTTPGet == nil {
+			t.Errorf("%s %s: missing or not httpGet", c.Name, p.what)
+			continue
+		}
+		if p.probe.HTTPGet.Path != want.probePath {
+			t.Errorf("%s %s path %q, want %q", c.Name, p.what, p.probe.HTTPGet.Path, want.probePath)
+		}
+		if port := resolvePort(c, p.probe.HTTPGet.Port); port != want.port {
+			t.Errorf("%s %s port %s resolves to %d, want %d", c.Name, p.what, p.probe.HTTPGet.Port.String(), port, want.port)
+		}
+	}
+	if c.Lifecycle != nil || len(c.VolumeMounts) != 0 || len(c.Env) != 0 {
+		t.Errorf("%s: lifecycle %+v, mounts %v, env %v: want none", c.Name, c.Lifecycle, c.VolumeMounts, c.Env)
+	}
+	checkPodSecurity(t, pod, c, *pod.SecurityContext.RunAsUser)
+	if cs := c.SecurityContext; cs == nil || cs.RunAsUser == nil || *cs.RunAsUser != want.uid || cs.RunAsNonRoot == nil || !*cs.RunAsNonRoot {
+		t.Errorf("%s securityContext %+v: want runAsNonRoot, runAsUser %d", c.Name, cs, want.uid)
+	}
 }
 
 func checkImage(t *testing.T, image, want string) {
@@ -383,7 +481,10 @@ func checkSpread(t *testing.T, pod corev1.PodSpec, selector map[string]string) {
 	}
 }
 
-func checkHPA(t *testing.T, hpa autoscalingv2.HorizontalPodAutoscaler, target string, w platform.Workload) {
+// checkHPA asserts the HPA of target from w; with container set, its
+// utilization targets must be ContainerResource metrics of that container
+// (a pod with sidecars), else Resource metrics of the whole pod.
+func checkHPA(t *testing.T, hpa autoscalingv2.HorizontalPodAutoscaler, target, container string, w platform.Workload) {
 	t.Helper()
 	s := hpa.Spec
 	if s.ScaleTargetRef.Kind != "Deployment" || s.ScaleTargetRef.Name != target || s.ScaleTargetRef.APIVersion != "apps/v1" {
@@ -394,6 +495,16 @@ func checkHPA(t *testing.T, hpa autoscalingv2.HorizontalPodAutoscaler, target st
 	}
 	targets := map[corev1.ResourceName]int{}
 	for _, m := range s.Metrics {
+		if container != "" {
+			cr := m.ContainerResource
+			if m.Type != autoscalingv2.ContainerResourceMetricSourceType || cr == nil || cr.Container != container ||
+				cr.Target.Type != autoscalingv2.UtilizationMetricType || cr.Target.AverageUtilization == nil {
+				t.Errorf("metric %+v: want ContainerResource utilization of container %s", m, container)
+				continue
+			}
+			targets[cr.Name] = int(*cr.Target.AverageUtilization)
+			continue
+		}
 		if m.Type != autoscalingv2.ResourceMetricSourceType || m.Resource == nil || m.Resource.Target.AverageUtilization == nil {
 			t.Errorf("metric %+v: want Resource utilization", m)
 			continue

@@ -115,7 +115,8 @@ type StorefrontNetworkPoliciesProps struct {
 	// DatabasePort is the PostgreSQL port. Required.
 	DatabasePort int
 	// MonitoringNamespace is where Prometheus runs; its pods labelled
-	// PrometheusPodLabels may scrape both workloads. Required.
+	// PrometheusPodLabels may scrape both workloads on their metrics ports
+	// (HTTPWorkloadProps.MetricsPortName). Required.
 	MonitoringNamespace string
 }
 
@@ -127,14 +128,21 @@ func NewStorefrontNetworkPolicies(scope constructs.Construct, id string, p *Stor
 	prometheus := podsIn(p.MonitoringNamespace, PrometheusPodLabels)
 	for _, w := range []*HTTPWorkload{p.Frontend, p.Backend} {
 		wp := w.Props
+		// The ALB's nodes and the kubelet are VPC addresses: the ALB sends
+		// to the server's port, the kubelet probes it and every sidecar's.
+		fromVPC := []*k8s.NetworkPolicyPort{tcp(wp.Port)}
+		for _, s := range wp.Sidecars {
+			fromVPC = append(fromVPC, tcp(s.Port))
+		}
 		NewNetworkPolicy(c, wp.Name+"-ingress", &NetworkPolicyProps{
 			Name: wp.Name + "-ingress", Namespace: p.Namespace,
 			PodSelector: &k8s.LabelSelector{MatchLabels: stringMap(w.SelectorLabels)},
 			Ingress: []*k8s.NetworkPolicyIngressRule{
-				// The ALB's nodes and the kubelet (probes) are VPC addresses.
-				{From: &[]*k8s.NetworkPolicyPeer{ipBlock(p.VPCCIDR)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(wp.Port)}},
-				// Prometheus scrapes the same port (/metrics on the backend).
-				{From: &[]*k8s.NetworkPolicyPeer{prometheus}, Ports: &[]*k8s.NetworkPolicyPort{tcp(wp.Port)}},
+				{From: &[]*k8s.NetworkPolicyPeer{ipBlock(p.VPCCIDR)}, Ports: &fromVPC},
+				// Prometheus scrapes the workload's metrics port only: the
+				// server's own on the backend (/metrics), the exporter
+				// sidecar's on the frontend.
+				{From: &[]*k8s.NetworkPolicyPeer{prometheus}, Ports: &[]*k8s.NetworkPolicyPort{tcp(wp.MetricsPort())}},
 			},
 		})
 	}

@@ -188,6 +188,7 @@ func TestNetworkFlows(t *testing.T) {
 		clusterDNS := endpoint{ip: "172.20.0.10"}
 		dbPort := env.Database.Port
 		tcp, udp := corev1.ProtocolTCP, corev1.ProtocolUDP
+		const exporterPort = 9113 // the nginx-prometheus-exporter sidecar (docs/monitoring.md)
 
 		flows := []struct {
 			name     string
@@ -201,7 +202,14 @@ func TestNetworkFlows(t *testing.T) {
 			{"internet -> backend (only through the ALB)", internet, backend, contract.Port, tcp, false},
 			{"ALB -> frontend on another port", alb, frontend, 9000, tcp, false},
 			{"prometheus -> backend metrics", prometheus, backend, contract.Port, tcp, true},
-			{"prometheus -> frontend", prometheus, frontend, platform.FrontendPort, tcp, true},
+			{"prometheus -> frontend exporter sidecar", prometheus, frontend, exporterPort, tcp, true},
+			{"prometheus -> frontend nginx (it scrapes the sidecar only)", prometheus, frontend, platform.FrontendPort, tcp, false},
+			{"prometheus -> frontend stub_status (loopback only)", prometheus, frontend, platform.FrontendStatusPort, tcp, false},
+			{"kubelet -> frontend exporter probes", alb, frontend, exporterPort, tcp, true},
+			{"VPC -> frontend stub_status (loopback only)", alb, frontend, platform.FrontendStatusPort, tcp, false},
+			{"grafana -> frontend exporter", grafana, frontend, exporterPort, tcp, false},
+			{"prometheus-labelled pod elsewhere -> frontend exporter", otherNS, frontend, exporterPort, tcp, false},
+			{"backend -> frontend exporter", backend, frontend, exporterPort, tcp, false},
 			{"prometheus -> external-dns metrics", prometheus, externalDNS, charts.ExternalDNSPort, tcp, true},
 			{"grafana -> backend", grafana, backend, contract.Port, tcp, false},
 			{"prometheus-labelled pod elsewhere -> backend", otherNS, backend, contract.Port, tcp, false},

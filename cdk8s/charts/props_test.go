@@ -66,6 +66,28 @@ func TestHTTPWorkloadRefusesBadProps(t *testing.T) {
 		{"root uid", func(p *charts.HTTPWorkloadProps) { p.UID = 0 }, []string{"UID", "= 0", "non-root"}},
 		{"no image", func(p *charts.HTTPWorkloadProps) { p.Image = "" }, []string{"Image", "required"}},
 		{"no requests", func(p *charts.HTTPWorkloadProps) { p.Sizing.CPURequestMilli = 0 }, []string{"Sizing", "requests"}},
+		{"sidecar on the server's port", func(p *charts.HTTPWorkloadProps) {
+			p.Sidecars = []charts.Sidecar{sidecar()}
+			p.Sidecars[0].Port = 8080
+		}, []string{"Sidecars", "exporter", "Port 8080", "not the server's 8080"}},
+		{"sidecar named like the server's port", func(p *charts.HTTPWorkloadProps) {
+			p.Sidecars = []charts.Sidecar{sidecar()}
+			p.Sidecars[0].PortName = "http"
+		}, []string{"Sidecars", "PortName \"http\"", "other than the server's"}},
+		{"sidecar as root", func(p *charts.HTTPWorkloadProps) {
+			p.Sidecars = []charts.Sidecar{sidecar()}
+			p.Sidecars[0].UID = 0
+		}, []string{"Sidecars", "exporter", "UID 0", "non-root"}},
+		{"sidecar without requests", func(p *charts.HTTPWorkloadProps) {
+			p.Sidecars = []charts.Sidecar{sidecar()}
+			p.Sidecars[0].Resources.MemoryRequestMiB = 0
+		}, []string{"Sidecars", "exporter", "Resources", "requests > 0"}},
+		{"two sidecars with one port name", func(p *charts.HTTPWorkloadProps) {
+			second := sidecar()
+			second.Name, second.Port = "other", 9114
+			p.Sidecars = []charts.Sidecar{sidecar(), second}
+		}, []string{"Sidecars", "used twice"}},
+		{"metrics port nobody has", func(p *charts.HTTPWorkloadProps) { p.MetricsPortName = "metrics" }, []string{"MetricsPortName", `"metrics"`, "server's port name or a sidecar's"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,10 +133,45 @@ func TestHTTPWorkloadRefusesBadProps(t *testing.T) {
 		{"ScaleUpPercent", d.ScaleUpPercent, 100},
 		{"ScaleUpPods", d.ScaleUpPods, 4},
 		{"ScaleDownPercent", d.ScaleDownPercent, 50},
+		{"Sidecars", len(d.Sidecars), 0},
+		{"MetricsPortName", d.MetricsPortName, "http"},
+		{"MetricsPort()", d.MetricsPort(), 8080},
 	} {
 		if c.got != c.want {
 			t.Errorf("default %s = %v, want %v", c.field, c.got, c.want)
 		}
+	}
+}
+
+// sidecar is a valid Sidecar for the props tests.
+func sidecar() charts.Sidecar {
+	return charts.Sidecar{
+		Name: "exporter", Image: "registry.example/exporter:1.0.0", Port: 9113, PortName: "metrics",
+		ProbePath: "/metrics", UID: 1001,
+		Resources: charts.Resources{CPURequestMilli: 10, CPULimitMilli: 50, MemoryRequestMiB: 16, MemoryLimitMiB: 32},
+	}
+}
+
+// TestHTTPWorkloadWithSidecar: a sidecar's port can be the metrics port,
+// and the pod's resources are the sum of its containers.
+func TestHTTPWorkloadWithSidecar(t *testing.T) {
+	env := platform.Dev()
+	app := cdk8s.NewApp(&cdk8s.AppProps{Outdir: jsii.String(t.TempDir())})
+	w := charts.NewHTTPWorkload(cdk8s.NewChart(app, jsii.String("c"), nil), "w", &charts.HTTPWorkloadProps{
+		Name: "web", Namespace: "shop", Image: "registry.example/web:1.0.0",
+		Port: 8080, PortName: "http", LivenessPath: "/healthz", UID: 1000, Sizing: env.Frontend,
+		Sidecars: []charts.Sidecar{sidecar()}, MetricsPortName: "metrics",
+	})
+	if got := w.Props.MetricsPort(); got != 9113 {
+		t.Errorf("MetricsPort() = %d, want the sidecar's 9113", got)
+	}
+	f := env.Frontend
+	want := charts.Resources{
+		CPURequestMilli: f.CPURequestMilli + 10, CPULimitMilli: f.CPULimitMilli + 50,
+		MemoryRequestMiB: f.MemoryRequestMiB + 16, MemoryLimitMiB: f.MemoryLimitMiB + 32,
+	}
+	if got := charts.PodResources(f, w.Props.Sidecars); got != want {
+		t.Errorf("PodResources = %+v, want %+v", got, want)
 	}
 }
 

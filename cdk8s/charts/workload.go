@@ -16,6 +16,85 @@ type EnvVar struct {
 	Value string
 }
 
+// Resources are one container's CPU and memory requests and limits.
+type Resources struct {
+	CPURequestMilli, CPULimitMilli   int
+	MemoryRequestMiB, MemoryLimitMiB int
+}
+
+// resourcesOf takes the requests and limits of a workload's config.
+func resourcesOf(w platform.Workload) Resources {
+	return Resources{
+		CPURequestMilli: w.CPURequestMilli, CPULimitMilli: w.CPULimitMilli,
+		MemoryRequestMiB: w.MemoryRequestMiB, MemoryLimitMiB: w.MemoryLimitMiB,
+	}
+}
+
+// plus adds o to r (the containers of one pod).
+func (r Resources) plus(o Resources) Resources {
+	return Resources{
+		CPURequestMilli: r.CPURequestMilli + o.CPURequestMilli, CPULimitMilli: r.CPULimitMilli + o.CPULimitMilli,
+		MemoryRequestMiB: r.MemoryRequestMiB + o.MemoryRequestMiB, MemoryLimitMiB: r.MemoryLimitMiB + o.MemoryLimitMiB,
+	}
+}
+
+// Sidecar is a helper container in every pod of an HTTPWorkload, beside the
+// server (e.g. a metrics exporter). It shares the pod's network namespace,
+// so it reaches the server on 127.0.0.1. It serves one named HTTP port,
+// which its liveness and readiness probes check; it gets the restricted
+// security context with its own uid and writes nowhere.
+type Sidecar struct {
+	// Name of the container; not the workload's. Required.
+	Name string
+	// Image is the full image reference, pinned; never ":latest". Required.
+	Image string
+	// Args are the container's arguments. Default: the image's CMD.
+	Args []string
+	// Port and PortName are the container port and its name; neither may
+	// be the server's. Required.
+	Port     int
+	PortName string
+	// ProbePath is probed on Port by the liveness and readiness probes (with
+	// the workload's Liveness and Readiness timing). Required.
+	ProbePath string
+	// UID is the non-root uid (and gid) the container runs as. Required.
+	UID int
+	// Resources are the container's requests and limits; the capacity plan
+	// and the ResourceQuota count them for every pod. Required.
+	Resources Resources
+}
+
+func (s Sidecar) validate(p HTTPWorkloadProps) error {
+	switch {
+	case s.Name == "" || s.Name == p.Name:
+		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: Name %q: want a container name other than the workload's", p.Name, s.Name)
+	case s.Image == "":
+		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: Image is required", p.Name, s.Name)
+	case s.Port <= 0 || s.Port > 65535 || s.Port == p.Port:
+		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: Port %d: want 1-65535 and not the server's %d", p.Name, s.Name, s.Port, p.Port)
+	case s.PortName == "" || s.PortName == p.PortName:
+		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: PortName %q: want a name other than the server's %q", p.Name, s.Name, s.PortName, p.PortName)
+	case s.ProbePath == "":
+		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: ProbePath is required", p.Name, s.Name)
+	case s.UID <= 0:
+		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: UID %d: want a non-root uid (> 0)", p.Name, s.Name, s.UID)
+	case s.Resources.CPURequestMilli <= 0 || s.Resources.MemoryRequestMiB <= 0 ||
+		s.Resources.CPULimitMilli < s.Resources.CPURequestMilli || s.Resources.MemoryLimitMiB < s.Resources.MemoryRequestMiB:
+		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: Resources %+v: want requests > 0 and limits >= requests", p.Name, s.Name, s.Resources)
+	}
+	return nil
+}
+
+// PodResources are the requests and limits of one pod of a workload sized w
+// with these sidecars: what the capacity plan and the quota count per pod.
+func PodResources(w platform.Workload, sidecars []Sidecar) Resources {
+	r := resourcesOf(w)
+	for _, s := range sidecars {
+		r = r.plus(s.Resources)
+	}
+	return r
+}
+
 // ProbeTiming is when and how often one probe runs.
 type ProbeTiming struct {
 	PeriodSeconds    int
@@ -92,6 +171,15 @@ type HTTPWorkloadProps struct {
 	// ScaleDownPercent bounds one minute of HPA scale-down after the
 	// stabilization window (Sizing.ScaleDownStabilizationSeconds). Default: 50.
 	ScaleDownPercent int
+	// Sidecars run beside the server in every pod. With sidecars the HPA
+	// scales on the server container's own utilization (ContainerResource
+	// metrics), not on the pod's sum, so a sidecar's usage never moves the
+	// replica count. Default: none.
+	Sidecars []Sidecar
+	// MetricsPortName is the container port (the server's or a sidecar's)
+	// Prometheus scrapes; the storefront's NetworkPolicy admits Prometheus
+	// to that port only. Default: PortName.
+	MetricsPortName string
 }
 
 // HTTPWorkload is the Deployment, Service, HorizontalPodAutoscaler and
@@ -152,6 +240,9 @@ func (p HTTPWorkloadProps) withDefaults() HTTPWorkloadProps {
 	if p.ScaleDownPercent == 0 {
 		p.ScaleDownPercent = 50
 	}
+	if p.MetricsPortName == "" {
+		p.MetricsPortName = p.PortName
+	}
 	return p
 }
 
@@ -179,7 +270,36 @@ func (p HTTPWorkloadProps) validate() error {
 	case p.Sizing.CPURequestMilli <= 0 || p.Sizing.MemoryRequestMiB <= 0:
 		return fmt.Errorf("HTTPWorkloadProps.Sizing of %s: the HPA needs CPU and memory requests", p.Name)
 	}
+	names := map[string]bool{p.Name: true}
+	portNames := map[string]bool{p.PortName: true}
+	ports := map[int]bool{p.Port: true}
+	for _, s := range p.Sidecars {
+		if err := s.validate(p); err != nil {
+			return err
+		}
+		if names[s.Name] || portNames[s.PortName] || ports[s.Port] {
+			return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: container name, port name %q or port %d used twice", p.Name, s.Name, s.PortName, s.Port)
+		}
+		names[s.Name], portNames[s.PortName], ports[s.Port] = true, true, true
+	}
+	if p.MetricsPort() == 0 {
+		return fmt.Errorf("HTTPWorkloadProps.MetricsPortName of %s = %q: want the server's port name or a sidecar's", p.Name, p.MetricsPortName)
+	}
 	return nil
+}
+
+// MetricsPort is the number of the port named MetricsPortName (the
+// server's or a sidecar's); 0 if none has that name.
+func (p HTTPWorkloadProps) MetricsPort() int {
+	if p.MetricsPortName == p.PortName {
+		return p.Port
+	}
+	for _, s := range p.Sidecars {
+		if s.PortName == p.MetricsPortName {
+			return s.Port
+		}
+	}
+	return 0
 }
 
 // NewHTTPWorkload adds the objects of one HTTP server to scope. It panics
@@ -202,15 +322,16 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 	}
 
 	port := intOrStr(p.PortName)
-	httpProbe := func(path string, t ProbeTiming) *k8s.Probe {
+	probeOn := func(path, portName string, t ProbeTiming) *k8s.Probe {
 		return &k8s.Probe{
-			HttpGet:          &k8s.HttpGetAction{Path: str(path), Port: port, Scheme: str("HTTP")},
+			HttpGet:          &k8s.HttpGetAction{Path: str(path), Port: intOrStr(portName), Scheme: str("HTTP")},
 			PeriodSeconds:    num(t.PeriodSeconds),
 			TimeoutSeconds:   num(t.TimeoutSeconds),
 			FailureThreshold: num(t.FailureThreshold),
 			SuccessThreshold: num(1),
 		}
 	}
+	httpProbe := func(path string, t ProbeTiming) *k8s.Probe { return probeOn(path, p.PortName, t) }
 	var env []*k8s.EnvVar
 	for _, e := range p.Env {
 		env = append(env, &k8s.EnvVar{Name: str(e.Name), Value: str(e.Value)})
@@ -238,6 +359,10 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 	if len(env) > 0 {
 		container.Env = &env
 	}
+	containers := []*k8s.Container{container}
+	for _, sc := range p.Sidecars {
+		containers = append(containers, sidecarContainer(sc, probeOn, p.Liveness, p.Readiness))
+	}
 
 	spread := func(key, when string) *k8s.TopologySpreadConstraint {
 		return &k8s.TopologySpreadConstraint{
@@ -258,7 +383,7 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 		EnableServiceLinks:            jsii.Bool(false),
 		SecurityContext:               restrictedPodSecurityContext(p.UID),
 		TerminationGracePeriodSeconds: num(p.TerminationGracePeriodSeconds),
-		Containers:                    &[]*k8s.Container{container},
+		Containers:                    &containers,
 		Volumes:                       &vols,
 		TopologySpreadConstraints: &[]*k8s.TopologySpreadConstraint{
 			// Zones: hard, so a zone outage never takes more than its share.
@@ -313,12 +438,20 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 	})
 
 	utilization := func(resource string, percent int) *k8s.MetricSpecV2 {
+		target := &k8s.MetricTargetV2{Type: str("Utilization"), AverageUtilization: num(percent)}
+		if len(p.Sidecars) > 0 {
+			// A Resource metric would compare the pod's summed usage with its
+			// summed requests, sidecars included; the target is the server's.
+			return &k8s.MetricSpecV2{
+				Type: str("ContainerResource"),
+				ContainerResource: &k8s.ContainerResourceMetricSourceV2{
+					Name: str(resource), Container: str(p.Name), Target: target,
+				},
+			}
+		}
 		return &k8s.MetricSpecV2{
-			Type: str("Resource"),
-			Resource: &k8s.ResourceMetricSourceV2{
-				Name:   str(resource),
-				Target: &k8s.MetricTargetV2{Type: str("Utilization"), AverageUtilization: num(percent)},
-			},
+			Type:     str("Resource"),
+			Resource: &k8s.ResourceMetricSourceV2{Name: str(resource), Target: target},
 		}
 	}
 	w.HPA = k8s.NewKubeHorizontalPodAutoscalerV2(c, str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
@@ -362,6 +495,27 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 		},
 	})
 	return w
+}
+
+// sidecarContainer renders one Sidecar: its port, probes on that port with
+// the server's liveness/readiness timing, restricted security context under
+// its own uid (it writes nothing, so it needs no volume).
+func sidecarContainer(sc Sidecar, probe func(path, port string, t ProbeTiming) *k8s.Probe, liveness, readiness ProbeTiming) *k8s.Container {
+	c := &k8s.Container{
+		Name:                     str(sc.Name),
+		Image:                    str(sc.Image),
+		ImagePullPolicy:          str("IfNotPresent"),
+		Ports:                    &[]*k8s.ContainerPort{{Name: str(sc.PortName), ContainerPort: num(sc.Port), Protocol: str("TCP")}},
+		Resources:                resources(sc.Resources.CPURequestMilli, sc.Resources.MemoryRequestMiB, sc.Resources.CPULimitMilli, sc.Resources.MemoryLimitMiB),
+		LivenessProbe:            probe(sc.ProbePath, sc.PortName, liveness),
+		ReadinessProbe:           probe(sc.ProbePath, sc.PortName, readiness),
+		SecurityContext:          restrictedContainerSecurityContext(sc.UID),
+		TerminationMessagePolicy: str("FallbackToLogsOnError"),
+	}
+	if len(sc.Args) > 0 {
+		c.Args = strs(sc.Args...)
+	}
+	return c
 }
 
 // SurgePods is the number of extra pods a rollout at maxReplicas may add.

@@ -14,7 +14,6 @@ const (
 	GrafanaImage           = "docker.io/grafana/grafana:12.0.2"
 	KubeStateMetricsImage  = "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.15.0"
 	PostgresExporterImage  = "quay.io/prometheuscommunity/postgres-exporter:v0.17.1"
-	NginxExporterImage     = "docker.io/nginx/nginx-prometheus-exporter:1.4.2"
 	kubeStateMetricsVer    = "v2.15.0"
 	postgresExporterVer    = "v0.17.1"
 	kubeletMetricsK8sMinor = "1.34"
@@ -40,11 +39,10 @@ const (
 	KubeStateMetricsPort    = 8080
 	KubeStateMetricsTelPort = 8081
 	PostgresExporterPort    = 9187
-	// NginxExporterPort is the port of the nginx-prometheus-exporter sidecar
-	// the frontend pods need (see docs/monitoring.md).
-	NginxExporterPort = 9113
 	// MetricsPortName is the container port name of every exporter port that
-	// Prometheus scrapes in namespace monitoring and of the frontend sidecar.
+	// Prometheus scrapes in namespace monitoring. (The frontend's
+	// nginx-prometheus-exporter sidecar, its image, port and port name are
+	// the charts' own: charts.NginxExporter*.)
 	MetricsPortName = "metrics"
 )
 

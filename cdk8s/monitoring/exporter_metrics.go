@@ -1,5 +1,7 @@
 package monitoring
 
+import "github.com/shopstack/shopstack/cdk8s/charts"
+
 // Metric names read from the exporters and from Prometheus/AlertManager
 // themselves. The storefront's own names come from server/contract and are
 // checked against a real scrape of the server; these are checked against the
@@ -52,7 +54,7 @@ const (
 	MetricContainerCPUPeriods       = "container_cpu_cfs_periods_total"
 )
 
-// nginx-prometheus-exporter (NginxExporterImage), from stub_status.
+// nginx-prometheus-exporter (charts.NginxExporterImage), from stub_status.
 const (
 	MetricNginxUp          = "nginx_up"
 	MetricNginxRequests    = "nginx_http_requests_total"
@@ -96,7 +98,7 @@ var ExporterMetrics = map[string][]string{
 		MetricKubeletRunningPods, MetricContainerCPU, MetricContainerMemoryWorkingSet,
 		MetricContainerCPUThrottled, MetricContainerCPUPeriods,
 	},
-	"nginx-prometheus-exporter 1.4.2": {MetricNginxUp, MetricNginxRequests, MetricNginxConnections},
+	"nginx-prometheus-exporter " + charts.NginxExporterVersion: {MetricNginxUp, MetricNginxRequests, MetricNginxConnections},
 	"prometheus/alertmanager (self)": {
 		MetricUp, MetricPromConfigReloadOK, MetricPromNotificationsErrors,
 		MetricPromNotificationsSent, MetricPromNotificationsDiscovered, MetricPromRuleEvalFailures,

@@ -61,7 +61,7 @@ func addNetworkPolicies(scope constructs.Construct, env platform.Environment) {
 		PodSelector: app(Prometheus), PolicyTypes: egress,
 		Egress: []networkingv1.NetworkPolicyEgressRule{
 			{To: []networkingv1.NetworkPolicyPeer{shop(env.Names.Backend)}, Ports: []networkingv1.NetworkPolicyPort{tcp(contract.Port)}},
-			{To: []networkingv1.NetworkPolicyPeer{shop(env.Names.Frontend)}, Ports: []networkingv1.NetworkPolicyPort{tcp(NginxExporterPort)}},
+			{To: []networkingv1.NetworkPolicyPeer{shop(env.Names.Frontend)}, Ports: []networkingv1.NetworkPolicyPort{tcp(charts.NginxExporterPort)}},
 			{To: []networkingv1.NetworkPolicyPeer{inNamespace(KubeStateMetrics)}, Ports: []networkingv1.NetworkPolicyPort{tcp(KubeStateMetricsPort)}},
 			{To: []networkingv1.NetworkPolicyPeer{inNamespace(PostgresExporter), inNamespace(PostgresReplicaExporter)}, Ports: []networkingv1.NetworkPolicyPort{tcp(PostgresExporterPort)}},
 			{To: []networkingv1.NetworkPolicyPeer{inNamespace(Alertmanager)}, Ports: []networkingv1.NetworkPolicyPort{tcp(AlertmanagerPort)}},

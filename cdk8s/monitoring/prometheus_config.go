@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopstack/shopstack/cdk8s/charts"
 	"github.com/shopstack/shopstack/platform"
 	"github.com/shopstack/shopstack/server/contract"
 )
@@ -284,14 +285,15 @@ func backendJob(env platform.Environment) *ScrapeConfig {
 const BackendSampleLimit = 5000
 
 // frontendJob scrapes the nginx-prometheus-exporter sidecar of the frontend
-// pods (port named "metrics"; docs/monitoring.md describes the sidecar).
+// pods: the pod port the charts name charts.NginxExporterPortName, on the
+// path they configure, so the job and the sidecar agree by construction.
 func frontendJob(env platform.Environment) *ScrapeConfig {
 	return &ScrapeConfig{
 		JobName:             JobFrontend,
-		MetricsPath:         "/metrics",
+		MetricsPath:         charts.NginxExporterMetricsPath,
 		SampleLimit:         1000,
 		KubernetesSDConfigs: []KubernetesSD{podSD(env.Names.Namespace, env.Names.Frontend)},
-		RelabelConfigs:      append(keepPod(env.Names.Frontend, MetricsPortName), podTargetLabels...),
+		RelabelConfigs:      append(keepPod(env.Names.Frontend, charts.NginxExporterPortName), podTargetLabels...),
 	}
 }
 

@@ -1,13 +1,14 @@
 // The frontend container's nginx config (client/nginx), rendered by the same
 // render.sh the Dockerfile uses and run by Debian's nginx over the real
-// build: headers, CSP, cache rules, history fallback, /healthz, gzip; then
-// the browser loads the shop through it (a test-only location proxies /api
+// build: headers, CSP, cache rules, history fallback, /healthz, gzip, and
+// stub_status on the loopback-only status server (never on the public
+// port); then the browser loads the shop through it (a test-only location proxies /api
 // to the real server) and must see no CSP violation and no console error.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
@@ -21,13 +22,14 @@ let dir;
 let nginx;
 let nginxExited = null;
 let base;
+let statusPort;
 let server;
 let browser;
 
 /** A raw GET (node's fetch would decompress and hide Content-Encoding). */
-function get(path, headers = {}) {
+function get(path, headers = {}, origin = base) {
   return new Promise((ok, fail) => {
-    const req = request(`${base}${path}`, { headers }, (res) => {
+    const req = request(`${origin}${path}`, { headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -45,7 +47,9 @@ before(async () => {
   server = await startServer({ staticDir: null, name: 'e2e-nginx-server' });
   dir = mkdtempSync(join(tmpdir(), 'shop-nginx-'));
   const port = await freePort();
-  execFileSync('sh', [join(clientDir, 'nginx', 'render.sh'), dir, distDir, String(port), dir]);
+  statusPort = await freePort();
+  while (statusPort === port) statusPort = await freePort();
+  execFileSync('sh', [join(clientDir, 'nginx', 'render.sh'), dir, distDir, String(port), dir, String(statusPort)]);
   copyFileSync('/etc/nginx/mime.types', join(dir, 'mime.types'));
   mkdirSync(join(dir, 'server.d'));
   // Test only: the ingress does this in the cluster.
@@ -137,6 +141,37 @@ describe('nginx serving the build', () => {
     assert.equal(favicon.status, 200);
     assert.match(favicon.headers['content-type'], /image\/svg\+xml/);
     assert.equal(favicon.headers['cache-control'], 'no-cache');
+  });
+
+  it('answers stub_status on the loopback status server only', async () => {
+    const status = `http://127.0.0.1:${statusPort}`;
+    const res = await get('/stub_status', {}, status);
+    assert.equal(res.status, 200);
+    // The format nginx-prometheus-exporter parses.
+    assert.match(
+      res.body.toString(),
+      /^Active connections: \d+ \nserver accepts handled requests\n \d+ \d+ \d+ \nReading: \d+ Writing: \d+ Waiting: \d+ \n$/,
+    );
+    assert.equal((await get('/', {}, status)).status, 404, 'the status server serves nothing but stub_status');
+
+    // The public port has no stub_status: the path is just another client
+    // route (index.html), never the counters.
+    for (const path of ['/stub_status', '/stub_status/', '/status']) {
+      const pub = await get(path);
+      assert.doesNotMatch(pub.body.toString(), /Active connections/, `public ${path}`);
+      assert.match(pub.body.toString(), /<div id="root">/, `public ${path}`);
+    }
+
+    // Bound to 127.0.0.1 only: on this host's other addresses the public
+    // port answers and the status port refuses the connection.
+    const conf = readFileSync(join(dir, 'conf.d', 'status.conf'), 'utf8');
+    assert.deepEqual(conf.match(/^\s*listen\s+[^;]+;/gm).map((l) => l.trim()), [`listen 127.0.0.1:${statusPort};`]);
+    const others = Object.values(networkInterfaces()).flat().filter((a) => a.family === 'IPv4' && !a.internal).map((a) => a.address);
+    for (const ip of others) {
+      const publicPort = new URL(base).port;
+      assert.equal((await get('/healthz', {}, `http://${ip}:${publicPort}`)).status, 200, `public port on ${ip}`);
+      await assert.rejects(get('/stub_status', {}, `http://${ip}:${statusPort}`), { code: 'ECONNREFUSED' }, `status port on ${ip}`);
+    }
   });
 
   it('loads the shop in Chromium with no CSP violation, console error or axe violation', async () => {
