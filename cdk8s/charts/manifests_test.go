@@ -307,7 +307,8 @@ func TestWorkloads(t *testing.T) {
 }
 
 // checkSidecar asserts one helper container: image, args, its one named
-// port, liveness and readiness on that port, resources, and the restricted
+// port, liveness on that port and no readiness probe (a sidecar must not
+// take the pod out of service), resources, and the restricted
 // security context under its own non-root uid.
 func checkSidecar(t *testing.T, pod corev1.PodSpec, c corev1.Container, want sidecarCase) {
 	t.Helper()
@@ -340,7 +341,7 @@ func checkSidecar(t *testing.T, pod corev1.PodSpec, c corev1.Container, want sid
 	for _, p := range []struct {
 		what  string
 		probe *corev1.Probe
-	}{{"livenessProbe", c.LivenessProbe}, {"readinessProbe", c.ReadinessProbe}} {
+	}{{"livenessProbe", c.LivenessProbe}} {
 		if p.probe == nil || p.probe.HTTPGet == nil {
 			t.Errorf("%s %s: missing or not httpGet", c.Name, p.what)
 			continue
@@ -351,6 +352,9 @@ func checkSidecar(t *testing.T, pod corev1.PodSpec, c corev1.Container, want sid
 		if port := resolvePort(c, p.probe.HTTPGet.Port); port != want.port {
 			t.Errorf("%s %s port %s resolves to %d, want %d", c.Name, p.what, p.probe.HTTPGet.Port.String(), port, want.port)
 		}
+	}
+	if c.ReadinessProbe != nil {
+		t.Errorf("%s has a readiness probe: a hung sidecar would make the whole pod unready", c.Name)
 	}
 	if c.Lifecycle != nil || len(c.VolumeMounts) != 0 || len(c.Env) != 0 {
 		t.Errorf("%s: lifecycle %+v, mounts %v, env %v: want none", c.Name, c.Lifecycle, c.VolumeMounts, c.Env)

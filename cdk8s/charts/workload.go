@@ -361,7 +361,7 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 	}
 	containers := []*k8s.Container{container}
 	for _, sc := range p.Sidecars {
-		containers = append(containers, sidecarContainer(sc, probeOn, p.Liveness, p.Readiness))
+		containers = append(containers, sidecarContainer(sc, probeOn, p.Liveness))
 	}
 
 	spread := func(key, when string) *k8s.TopologySpreadConstraint {
@@ -497,10 +497,13 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 	return w
 }
 
-// sidecarContainer renders one Sidecar: its port, probes on that port with
-// the server's liveness/readiness timing, restricted security context under
-// its own uid (it writes nothing, so it needs no volume).
-func sidecarContainer(sc Sidecar, probe func(path, port string, t ProbeTiming) *k8s.Probe, liveness, readiness ProbeTiming) *k8s.Container {
+// sidecarContainer renders one Sidecar: its port, a liveness probe on that
+// port with the server's liveness timing, restricted security context under
+// its own uid (it writes nothing, so it needs no volume). A sidecar gets no
+// readiness probe on purpose: a pod is ready only when all its containers
+// are, so a hung metrics exporter would take a healthy storefront pod out
+// of the Service; liveness restarts the exporter instead.
+func sidecarContainer(sc Sidecar, probe func(path, port string, t ProbeTiming) *k8s.Probe, liveness ProbeTiming) *k8s.Container {
 	c := &k8s.Container{
 		Name:                     str(sc.Name),
 		Image:                    str(sc.Image),
@@ -508,7 +511,6 @@ func sidecarContainer(sc Sidecar, probe func(path, port string, t ProbeTiming) *
 		Ports:                    &[]*k8s.ContainerPort{{Name: str(sc.PortName), ContainerPort: num(sc.Port), Protocol: str("TCP")}},
 		Resources:                resources(sc.Resources.CPURequestMilli, sc.Resources.MemoryRequestMiB, sc.Resources.CPULimitMilli, sc.Resources.MemoryLimitMiB),
 		LivenessProbe:            probe(sc.ProbePath, sc.PortName, liveness),
-		ReadinessProbe:           probe(sc.ProbePath, sc.PortName, readiness),
 		SecurityContext:          restrictedContainerSecurityContext(sc.UID),
 		TerminationMessagePolicy: str("FallbackToLogsOnError"),
 	}
