@@ -8,19 +8,36 @@ import (
 	"testing"
 
 	"github.com/shopstack/shopstack/cdk/infra"
+	"github.com/shopstack/shopstack/platform"
 )
 
 // cfn-lint checks the templates against CloudFormation's resource schemas
 // (property names, types, allowed values, region availability): the closest
 // this repository gets to a deploy. W3010 (hard-coded AZs) is by design:
-// synthesis never looks AZs up.
+// synthesis never looks AZs up. Each environment is linted as committed and
+// with the read replica and RDS Proxy on.
 func TestCfnLint(t *testing.T) {
 	bin, err := exec.LookPath("cfn-lint")
 	if err != nil {
 		t.Fatal("cfn-lint is not installed (pip install cfn-lint==1.51.0): it validates the templates against the CloudFormation schemas")
 	}
+	type variant struct {
+		name string
+		env  platform.Environment
+	}
+	var variants []variant
 	for _, env := range environments(t) {
-		t.Run(env.Name, func(t *testing.T) {
+		variants = append(variants, variant{env.Name, env})
+		// The optional database parts are off in the committed environments;
+		// lint them too (a replica once set StorageEncrypted, E3020).
+		opt := env
+		opt.Database.ReadReplica = true
+		opt.Database.RDSProxy = true
+		variants = append(variants, variant{env.Name + "-replica-proxy", opt})
+	}
+	for _, v := range variants {
+		env := v.env
+		t.Run(v.name, func(t *testing.T) {
 			dir := t.TempDir()
 			app := infra.NewApp(dir)
 			infra.Build(app, env)

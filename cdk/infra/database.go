@@ -158,6 +158,13 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 	d := &Database{Construct: c, Instance: instance, Secret: secret, SecurityGroup: sg, ParameterGroup: params}
 
 	if s.ReadReplica {
+		// No StorageEncrypted: a replica inherits its source's encryption,
+		// and CloudFormation says not to specify the property together with
+		// SourceDBInstanceIdentifier (cfn-lint E3020): "If you specify the
+		// SourceDBInstanceIdentifier or SourceDbiResourceId property, don't
+		// specify this property. The value is inherited from the source DB
+		// instance"
+		// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-storageencrypted).
 		d.Replica = awsrds.NewDatabaseInstanceReadReplica(c, jsii.String("Replica"), &awsrds.DatabaseInstanceReadReplicaProps{
 			InstanceIdentifier:          jsii.String(p.InstanceIdentifier + "-replica"),
 			SourceDatabaseInstance:      instance,
@@ -170,7 +177,6 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 			ParameterGroup:              params,
 			StorageType:                 awsrds.StorageType_GP3,
 			MaxAllocatedStorage:         jsii.Number(float64(s.MaxAllocatedStorageGiB)),
-			StorageEncrypted:            jsii.Bool(true),
 			MultiAz:                     jsii.Bool(false),
 			DeletionProtection:          jsii.Bool(s.DeletionProtection),
 			RemovalPolicy:               replicaRemoval(p.RemovalPolicy),

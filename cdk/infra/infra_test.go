@@ -384,8 +384,15 @@ func TestDatabaseOptions(t *testing.T) {
 	env.Database.RDSProxy = true
 	tpl := build(t, env).templates[infra.DatabaseStack]
 	tpl.ResourceCountIs(jsii.String("AWS::RDS::DBInstance"), jsii.Number(2))
+	// The replica inherits the primary's encryption; CloudFormation says not
+	// to set StorageEncrypted with SourceDBInstanceIdentifier (cfn-lint
+	// E3020). The assertion here used to require StorageEncrypted: true,
+	// which was wrong.
 	tpl.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]any{
-		"SourceDBInstanceIdentifier": assertions.Match_AnyValue(), "StorageEncrypted": true, "PubliclyAccessible": false,
+		"SourceDBInstanceIdentifier": assertions.Match_AnyValue(), "StorageEncrypted": assertions.Match_Absent(), "PubliclyAccessible": false,
+	})
+	tpl.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]any{
+		"SourceDBInstanceIdentifier": assertions.Match_Absent(), "StorageEncrypted": true,
 	})
 	tpl.HasResourceProperties(jsii.String("AWS::RDS::DBProxy"), map[string]any{"RequireTLS": true, "EngineFamily": "POSTGRESQL"})
 	// The database admits the proxy as well as the cluster; the proxy admits the cluster.

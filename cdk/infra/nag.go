@@ -35,6 +35,9 @@ func suppress(s *Stacks, env platform.Environment) {
 			"so a non-default port would add no protection."))
 	if d.Replica != nil {
 		suppressOn(d.Replica, nagRule("AwsSolutions-RDS11", "Same port as the primary (platform Database.Port); reachable from the EKS cluster security group only."))
+		suppressOn(d.Replica, nagRule("AwsSolutions-RDS2",
+			"The replica is encrypted: it inherits the encrypted primary's storage encryption. CloudFormation says not to specify StorageEncrypted "+
+				"with SourceDBInstanceIdentifier (AWS::RDS::DBInstance StorageEncrypted; cfn-lint E3020), which is what this rule looks for."))
 	}
 	suppressOn(d.Secret, nagRule("AwsSolutions-SMG4",
 		"Rotation needs a rotation Lambda (a code asset or a Serverless Application Repository app) with network access to the database, and the backend reads "+
