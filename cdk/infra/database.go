@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,6 +20,25 @@ import (
 
 // DatabaseLogExports are the PostgreSQL logs exported to CloudWatch Logs.
 var DatabaseLogExports = []string{"postgresql", "upgrade"}
+
+// The generated secret's GenerateSecretString, spelled out rather than left
+// to the CDK's defaults (these are the CDK 2.230 values, so nothing changes
+// on an existing stack). It must never change: CloudFormation regenerates
+// the secret value when GenerateSecretString changes, and the host, port
+// and dbname that the SecretTargetAttachment wrote into it once are lost
+// (aws/aws-cdk#10800), so the backend could no longer build its DSN. The
+// CDK also names the secret's logical id after a hash of
+// ExcludeCharacters: a change replaces the secret, which its fixed name
+// makes fail. TestDatabase pins the synthesized value.
+const (
+	// DatabaseSecretExcludeCharacters never appear in the password: none of
+	// them needs escaping in a URL, a shell or a libpq connection string.
+	DatabaseSecretExcludeCharacters = " %+~`#$&*()|[]{}:;<>?!'/@\"\\"
+	// DatabaseSecretPasswordLength is the generated password's length.
+	DatabaseSecretPasswordLength = 30
+	// DatabaseSecretPasswordKey is the JSON key the password is generated into.
+	DatabaseSecretPasswordKey = "password"
+)
 
 // DatabaseProps configure a Database.
 type DatabaseProps struct {
@@ -128,7 +148,8 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 		PubliclyAccessible: jsii.Bool(false),
 		DatabaseName:       jsii.String(s.DatabaseName),
 		Credentials: awsrds.Credentials_FromGeneratedSecret(jsii.String(s.Username), &awsrds.CredentialsBaseOptions{
-			SecretName: jsii.String(p.SecretName),
+			SecretName:        jsii.String(p.SecretName),
+			ExcludeCharacters: jsii.String(DatabaseSecretExcludeCharacters),
 		}),
 		ParameterGroup:              params,
 		MultiAz:                     jsii.Bool(s.MultiAZ),
@@ -150,6 +171,12 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 	instance.Node().AddDependency(logGroups...)
 
 	secret := instance.Node().FindChild(jsii.String("Secret")).(awsrds.DatabaseSecret)
+	secret.Node().DefaultChild().(awssecretsmanager.CfnSecret).SetGenerateSecretString(&awssecretsmanager.CfnSecret_GenerateSecretStringProperty{
+		SecretStringTemplate: jsii.String(secretTemplate(s.Username)),
+		GenerateStringKey:    jsii.String(DatabaseSecretPasswordKey),
+		PasswordLength:       jsii.Number(DatabaseSecretPasswordLength),
+		ExcludeCharacters:    jsii.String(DatabaseSecretExcludeCharacters),
+	})
 	if p.RemovalPolicy != awscdk.RemovalPolicy_DESTROY {
 		// A kept database (or its final snapshot) is useless without its
 		// credentials.
@@ -216,6 +243,19 @@ func (d *Database) SecretReadStatements() []awsiam.PolicyStatement {
 		Actions:   jsii.Strings("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
 		Resources: jsii.Strings(*d.Secret.SecretArn()),
 	})}
+}
+
+// secretTemplate is the secret's JSON before the password is generated
+// into it: {"username":...}, byte for byte what the CDK writes
+// (JSON.stringify, which leaves <, > and & alone).
+func secretTemplate(username string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(map[string]string{"username": username}); err != nil {
+		panic(err)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // logRemoval maps the instance's removal policy to its log groups (a log

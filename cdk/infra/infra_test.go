@@ -2,7 +2,9 @@ package infra_test
 
 import (
 	"bytes"
+	"crypto/md5"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -350,6 +352,7 @@ func TestDatabase(t *testing.T) {
 			if secret["DeletionPolicy"] != wantSecretDeletion {
 				t.Errorf("secret DeletionPolicy %v, want %s", secret["DeletionPolicy"], wantSecretDeletion)
 			}
+			checkGeneratedSecret(t, env, secretID, secret)
 
 			// The backend's Pod Identity: exactly platform's namespace and
 			// service account; read access to that secret only.
@@ -373,6 +376,36 @@ func TestDatabase(t *testing.T) {
 				t.Errorf("backend role policies %s, want one with %s", asJSON(policies), asJSON(want))
 			}
 		})
+	}
+}
+
+// checkGeneratedSecret pins the secret's GenerateSecretString exactly. A
+// change to it makes CloudFormation generate a new secret value, and the
+// host, port and dbname that the SecretTargetAttachment wrote into the old
+// one are gone (aws/aws-cdk#10800): the backend can no longer build its
+// DSN. Treat a failure here as a blocker, not as a value to update.
+func checkGeneratedSecret(t *testing.T, env platform.Environment, id string, secret map[string]any) {
+	t.Helper()
+	const excluded = " %+~`#$&*()|[]{}:;<>?!'/@\"\\"
+	want := map[string]any{
+		"ExcludeCharacters":    excluded,
+		"GenerateStringKey":    "password",
+		"PasswordLength":       float64(30),
+		"SecretStringTemplate": `{"username":"` + env.Database.Username + `"}`,
+	}
+	if got := props(secret)["GenerateSecretString"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("secret GenerateSecretString\n got %s\nwant %s", asJSON(got), asJSON(want))
+	}
+	// The CDK suffixes the secret's logical id with md5 of the excluded
+	// characters (DatabaseSecret, replaceOnPasswordCriteriaChanges): a new
+	// id replaces the secret, and its fixed Name makes that replacement fail.
+	// JSON.stringify does not escape <, > and &; json.Marshal would.
+	var crit bytes.Buffer
+	enc := json.NewEncoder(&crit)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(map[string]string{"excludeCharacters": excluded})
+	if sum := fmt.Sprintf("%x", md5.Sum(bytes.TrimSpace(crit.Bytes()))); !strings.HasSuffix(id, sum) {
+		t.Errorf("secret logical id %s does not end with %s: the secret would be replaced", id, sum)
 	}
 }
 
