@@ -103,6 +103,41 @@ func TestConstructDefaults(t *testing.T) {
 	})
 }
 
+// The engine version reaches the instance exactly as configured, a major
+// alone ("16", RDS picks its preferred minor and AutoMinorVersionUpgrade
+// moves it on) or with a minor; the parameter group family is derived from
+// the major either way.
+func TestDatabaseEngineVersion(t *testing.T) {
+	for _, tc := range []struct{ version, family string }{
+		{"16", "postgres16"},
+		{"16.8", "postgres16"},
+		{"17", "postgres17"},
+		{"17.2", "postgres17"},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			defer failOnAssertion(t)
+			st := bareStack()
+			settings := platform.Dev().Database
+			settings.EngineVersion = tc.version
+			settings.ReadReplica = true
+			infra.NewDatabase(st, "Db", &infra.DatabaseProps{
+				Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-12345678"), Settings: settings,
+				SecretName: "s", InstanceIdentifier: "db",
+			})
+			tpl := assertions.Template_FromStack(st, nil)
+			tpl.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]any{
+				"Engine": "postgres", "EngineVersion": tc.version, "AutoMinorVersionUpgrade": true, "AllowMajorVersionUpgrade": false,
+			})
+			tpl.ResourceCountIs(jsii.String("AWS::RDS::DBParameterGroup"), jsii.Number(1))
+			tpl.HasResourceProperties(jsii.String("AWS::RDS::DBParameterGroup"), map[string]any{"Family": tc.family})
+			// The replica names no version of its own: it follows its source.
+			tpl.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]any{
+				"SourceDBInstanceIdentifier": assertions.Match_AnyValue(), "EngineVersion": assertions.Match_Absent(),
+			})
+		})
+	}
+}
+
 // Invalid props fail early with the field, the value and what is allowed.
 func TestConstructValidation(t *testing.T) {
 	azs := []string{"eu-west-1a", "eu-west-1b"}
@@ -138,6 +173,16 @@ func TestConstructValidation(t *testing.T) {
 		{"database secret", func(st awscdk.Stack) {
 			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: platform.Dev().Database, InstanceIdentifier: "db"})
 		}, `DatabaseProps.SecretName = ""`},
+		{"database engine version", func(st awscdk.Stack) {
+			settings := platform.Dev().Database
+			settings.EngineVersion = "v16"
+			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db"})
+		}, `DatabaseProps.Settings.EngineVersion = "v16": want a PostgreSQL major version such as "16"`},
+		{"database engine version patch", func(st awscdk.Stack) {
+			settings := platform.Dev().Database
+			settings.EngineVersion = "16.8.1"
+			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db"})
+		}, `DatabaseProps.Settings.EngineVersion = "16.8.1"`},
 		{"database client", func(st awscdk.Stack) {
 			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), Settings: platform.Dev().Database, SecretName: "s", InstanceIdentifier: "db"})
 		}, "DatabaseProps.ClientSecurityGroupID = nil"},

@@ -3,6 +3,7 @@ package infra
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -102,7 +103,15 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 	s := p.Settings
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	port := float64(s.Port)
-	major := strings.SplitN(s.EngineVersion, ".", 2)[0]
+	// EngineVersion goes to the instance exactly as configured. A major
+	// alone ("16") is documented: "If a major version is specified but a
+	// minor version is not, Amazon RDS defaults to a recent release of the
+	// major version you have specified"
+	// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.DBVersions.html;
+	// also https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_BestPractices.html#CHAP_BestPractices.AutoDBCreation),
+	// and AutoMinorVersionUpgrade moves it on from there. The parameter
+	// group family comes from the major version alone (postgres16).
+	major := engineMajor(s.EngineVersion)
 	engine := awsrds.DatabaseInstanceEngine_Postgres(&awsrds.PostgresInstanceEngineProps{
 		Version: awsrds.PostgresEngineVersion_Of(jsii.String(s.EngineVersion), jsii.String(major), nil),
 	})
@@ -276,6 +285,15 @@ func replicaRemoval(r awscdk.RemovalPolicy) awscdk.RemovalPolicy {
 	return awscdk.RemovalPolicy_DESTROY
 }
 
+// engineVersionRe is a PostgreSQL major version, optionally with a minor.
+var engineVersionRe = regexp.MustCompile(`^[1-9][0-9]*(\.[0-9]+)?$`)
+
+// engineMajor returns the major version of "16" or "16.8": "16".
+func engineMajor(version string) string {
+	major, _, _ := strings.Cut(version, ".")
+	return major
+}
+
 func (p *DatabaseProps) withDefaults() DatabaseProps {
 	out := *p
 	if out.LogRetentionDays == 0 {
@@ -303,8 +321,8 @@ func (p DatabaseProps) validate() error {
 	if p.InstanceIdentifier == "" {
 		return fmt.Errorf("infra: DatabaseProps.InstanceIdentifier = %q: want an RDS instance identifier", p.InstanceIdentifier)
 	}
-	if !strings.Contains(p.Settings.EngineVersion, ".") {
-		return fmt.Errorf("infra: DatabaseProps.Settings.EngineVersion = %q: want \"<major>.<minor>\"", p.Settings.EngineVersion)
+	if !engineVersionRe.MatchString(p.Settings.EngineVersion) {
+		return fmt.Errorf("infra: DatabaseProps.Settings.EngineVersion = %q: want a PostgreSQL major version such as \"16\" (RDS picks its preferred minor) or \"<major>.<minor>\" such as \"16.8\"", p.Settings.EngineVersion)
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
 		return fmt.Errorf("infra: DatabaseProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)
