@@ -6,12 +6,14 @@ package config
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -78,6 +80,10 @@ type Database struct {
 	// SHOP_AWS_REGION falling back to AWS_REGION).
 	SecretID string
 	Region   string
+	// CAFile is the PEM bundle that verifies the server certificate of a
+	// URL built from the secret (SHOP_DATABASE_CA_FILE). Default
+	// contract.DefaultDatabaseCAFile, where the image puts it.
+	CAFile string
 	// MaxConns caps the pool per process. Default 10.
 	MaxConns int
 }
@@ -99,7 +105,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		CookieSecure:    true,
 		Currency:        DefaultCurrency,
 		LogLevel:        slog.LevelInfo,
-		Database:        Database{Driver: DriverSQLite, SQLitePath: DefaultSQLitePath, MaxConns: DefaultPoolMaxConns},
+		Database:        Database{Driver: DriverSQLite, SQLitePath: DefaultSQLitePath, MaxConns: DefaultPoolMaxConns, CAFile: contract.DefaultDatabaseCAFile},
 	}
 	if v := get(contract.EnvListenAddr); v != "" {
 		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
@@ -158,6 +164,13 @@ func Load(getenv func(string) string) (*Config, error) {
 	if db.Region == "" {
 		db.Region = get("AWS_REGION")
 	}
+	if v := get(contract.EnvDatabaseCAFile); v != "" {
+		db.CAFile = v
+		if db.SecretID == "" {
+			errs = append(errs, fmt.Errorf("%s applies to %s only; with %s put sslrootcert in the URL",
+				contract.EnvDatabaseCAFile, contract.EnvDatabaseSecretID, contract.EnvDatabaseURL))
+		}
+	}
 	switch {
 	case db.URL != "" && db.SecretID != "":
 		errs = append(errs, fmt.Errorf("set %s or %s, not both", contract.EnvDatabaseURL, contract.EnvDatabaseSecretID))
@@ -200,18 +213,51 @@ func (d Database) PostgresURL(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("config: AWS configuration: %w", err)
 	}
-	out, err := secretsmanager.NewFromConfig(awsCfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(d.SecretID)})
+	return d.PostgresURLFrom(ctx, AWSClients{Secrets: secretsmanager.NewFromConfig(awsCfg)})
+}
+
+// SecretsAPI is the one Secrets Manager call the server makes
+// (*secretsmanager.Client implements it; tests pass a fake).
+type SecretsAPI interface {
+	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+}
+
+// AWSClients are the AWS APIs PostgresURLFrom reads.
+type AWSClients struct {
+	Secrets SecretsAPI
+}
+
+// PostgresURLFrom builds the URL from the RDS secret d.SecretID, read
+// through c, with TLS verified against d.CAFile.
+func (d Database) PostgresURLFrom(ctx context.Context, c AWSClients) (string, error) {
+	if err := checkCAFile(d.CAFile); err != nil {
+		return "", err
+	}
+	out, err := c.Secrets.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(d.SecretID)})
 	if err != nil {
 		return "", fmt.Errorf("config: reading secret %s: %w", d.SecretID, err)
 	}
 	if out.SecretString == nil {
 		return "", fmt.Errorf("config: secret %s has no string value", d.SecretID)
 	}
-	dsn, err := DSNFromRDSSecret([]byte(*out.SecretString))
+	dsn, err := DSNFromRDSSecret([]byte(*out.SecretString), DSNOptions{CAFile: d.CAFile})
 	if err != nil {
 		return "", fmt.Errorf("config: secret %s: %w", d.SecretID, err)
 	}
 	return dsn, nil
+}
+
+// checkCAFile fails early, naming the variable, when the CA bundle cannot
+// verify anything: pgx would only say so at the first connection.
+func checkCAFile(path string) error {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %s: reading the database CA bundle: %w", contract.EnvDatabaseCAFile, err)
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM(pem) {
+		return fmt.Errorf("config: %s=%s: no PEM certificate in the file", contract.EnvDatabaseCAFile, path)
+	}
+	return nil
 }
 
 // rdsSecret is the JSON that RDS (and CDK's generated credentials) store.
@@ -223,10 +269,26 @@ type rdsSecret struct {
 	DBName   string          `json:"dbname"`
 }
 
-// DSNFromRDSSecret builds a postgres:// URL with sslmode=require from an
-// RDS secret {host, port, username, password, dbname}. The port defaults to
-// 5432 and the database to "postgres". Errors never contain the password.
-func DSNFromRDSSecret(secret []byte) (string, error) {
+// DSNOptions say how DSNFromRDSSecret reaches the database.
+type DSNOptions struct {
+	// CAFile is the PEM bundle the server certificate must chain to
+	// (sslrootcert). Required.
+	CAFile string
+}
+
+// DSNFromRDSSecret builds a postgres:// URL from an RDS secret {host, port,
+// username, password, dbname}. The port defaults to 5432 and the database to
+// "postgres". TLS is verify-full: the certificate must chain to a CA in
+// opts.CAFile and name the host. (RDS: "If your connection parameters
+// specify sslmode=verify-ca or sslmode=verify-full, then your client
+// requires the RDS CA certificates to be in their trust store or referenced
+// in the connection URL",
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html.)
+// Errors never contain the password.
+func DSNFromRDSSecret(secret []byte, opts DSNOptions) (string, error) {
+	if opts.CAFile == "" {
+		return "", errors.New("no CA bundle to verify the database with")
+	}
 	var s rdsSecret
 	if err := json.Unmarshal(secret, &s); err != nil {
 		return "", errors.New("the secret is not the RDS JSON object {host, port, username, password, dbname}")
@@ -260,7 +322,7 @@ func DSNFromRDSSecret(secret []byte) (string, error) {
 		User:     url.UserPassword(s.Username, s.Password),
 		Host:     net.JoinHostPort(s.Host, strconv.Itoa(port)),
 		Path:     "/" + s.DBName,
-		RawQuery: "sslmode=require",
+		RawQuery: url.Values{"sslmode": {"verify-full"}, "sslrootcert": {opts.CAFile}}.Encode(),
 	}
 	return u.String(), nil
 }

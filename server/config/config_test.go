@@ -24,7 +24,8 @@ func TestDefaults(t *testing.T) {
 		CookieSecure:    true,
 		Currency:        "USD",
 		LogLevel:        slog.LevelInfo,
-		Database:        config.Database{Driver: "sqlite", SQLitePath: "./var/shop.db", MaxConns: 10},
+		Database: config.Database{Driver: "sqlite", SQLitePath: "./var/shop.db", MaxConns: 10,
+			CAFile: "/etc/ssl/certs/shop-database-ca.pem"},
 	}
 	if *c != want {
 		t.Fatalf("defaults\n got %+v\nwant %+v", *c, want)
@@ -64,6 +65,10 @@ func TestValues(t *testing.T) {
 	if s.Database.Region != "us-east-1" {
 		t.Fatalf("SHOP_AWS_REGION must win over AWS_REGION: %s", s.Database.Region)
 	}
+	s, err = config.Load(env(map[string]string{"SHOP_DATABASE_SECRET_ID": "shop/db", "AWS_REGION": "eu-west-1", "SHOP_DATABASE_CA_FILE": "/run/ca.pem"}))
+	if err != nil || s.Database.CAFile != "/run/ca.pem" {
+		t.Fatalf("SHOP_DATABASE_CA_FILE: %+v %v", s, err)
+	}
 }
 
 func TestBadValues(t *testing.T) {
@@ -84,6 +89,8 @@ func TestBadValues(t *testing.T) {
 		{"both databases", map[string]string{"SHOP_DATABASE_URL": "postgres://h/db", "SHOP_DATABASE_SECRET_ID": "x"}, "not both"},
 		{"bad url", map[string]string{"SHOP_DATABASE_URL": "mysql://secretpw@h/db"}, "SHOP_DATABASE_URL"},
 		{"secret without region", map[string]string{"SHOP_DATABASE_SECRET_ID": "x"}, "region"},
+		{"CA file with a URL", map[string]string{"SHOP_DATABASE_URL": "postgres://h/db", "SHOP_DATABASE_CA_FILE": "/ca.pem"}, "SHOP_DATABASE_CA_FILE applies to SHOP_DATABASE_SECRET_ID only"},
+		{"CA file alone", map[string]string{"SHOP_DATABASE_CA_FILE": "/ca.pem"}, "SHOP_DATABASE_CA_FILE applies to SHOP_DATABASE_SECRET_ID only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,21 +110,24 @@ func TestBadValues(t *testing.T) {
 	}
 }
 
+// The URL built from the secret verifies the server: verify-full (chain to
+// the CA bundle and the host name) with the bundle as sslrootcert.
 func TestDSNFromRDSSecret(t *testing.T) {
+	const tls = "?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Fcerts%2Fshop-database-ca.pem"
 	tests := []struct {
 		name, secret, want, err string
 	}{
 		{"rds generated", `{"username":"shop","password":"p@ss:w/rd?#","engine":"postgres","host":"db.abc.eu-west-1.rds.amazonaws.com","port":5432,"dbname":"shop","dbInstanceIdentifier":"x"}`,
-			"postgres://shop:p%40ss%3Aw%2Frd%3F%23@db.abc.eu-west-1.rds.amazonaws.com:5432/shop?sslmode=require", ""},
-		{"string port, default db", `{"username":"u","password":"p","host":"h","port":"6543"}`, "postgres://u:p@h:6543/postgres?sslmode=require", ""},
-		{"no port", `{"username":"u","password":"p","host":"h","dbname":"d"}`, "postgres://u:p@h:5432/d?sslmode=require", ""},
+			"postgres://shop:p%40ss%3Aw%2Frd%3F%23@db.abc.eu-west-1.rds.amazonaws.com:5432/shop" + tls, ""},
+		{"string port, default db", `{"username":"u","password":"p","host":"h","port":"6543"}`, "postgres://u:p@h:6543/postgres" + tls, ""},
+		{"no port", `{"username":"u","password":"p","host":"h","dbname":"d"}`, "postgres://u:p@h:5432/d" + tls, ""},
 		{"missing fields", `{"username":"u"}`, "", "host, password"},
 		{"bad port", `{"username":"u","password":"hunter2","host":"h","port":"x"}`, "", "port"},
 		{"not json", `secret`, "", "RDS JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := config.DSNFromRDSSecret([]byte(tt.secret))
+			got, err := config.DSNFromRDSSecret([]byte(tt.secret), config.DSNOptions{CAFile: "/etc/ssl/certs/shop-database-ca.pem"})
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) || strings.Contains(err.Error(), "hunter2") {
 					t.Fatalf("error %v, want %q", err, tt.err)
@@ -132,5 +142,8 @@ func TestDSNFromRDSSecret(t *testing.T) {
 				t.Fatalf("password lost in %s", got)
 			}
 		})
+	}
+	if _, err := config.DSNFromRDSSecret([]byte(`{"username":"u","password":"p","host":"h"}`), config.DSNOptions{}); err == nil {
+		t.Fatal("a DSN without a CA bundle: TLS would not verify the server")
 	}
 }

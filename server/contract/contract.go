@@ -48,6 +48,10 @@ const (
 	EnvDatabaseSecretID = "SHOP_DATABASE_SECRET_ID"
 	// EnvAWSRegion is the region of that secret (falls back to AWS_REGION).
 	EnvAWSRegion = "SHOP_AWS_REGION"
+	// EnvDatabaseCAFile is the PEM bundle that verifies the database's
+	// certificate when the URL is built from the secret (sslmode=verify-full).
+	// Default: DefaultDatabaseCAFile.
+	EnvDatabaseCAFile = "SHOP_DATABASE_CA_FILE"
 	// EnvDatabasePoolMaxConns caps the connection pool per process.
 	EnvDatabasePoolMaxConns = "SHOP_DATABASE_POOL_MAX_CONNS"
 	// EnvSQLitePath is the embedded SQLite file used when no PostgreSQL is configured.
@@ -75,6 +79,13 @@ const (
 	// EnvLogLevel is debug, info (default), warn or error.
 	EnvLogLevel = "SHOP_LOG_LEVEL"
 )
+
+// DefaultDatabaseCAFile is where the backend image (server/Dockerfile)
+// puts the CA bundle that verifies RDS: the RDS global bundle (DB instance
+// endpoints) followed by the Amazon Trust Services root CAs (RDS Proxy
+// endpoints present ACM certificates). The server reads it unless
+// EnvDatabaseCAFile says otherwise.
+const DefaultDatabaseCAFile = "/etc/ssl/certs/shop-database-ca.pem"
 
 // Prometheus metric names and labels the server exports. Alert rules and
 // dashboards are written against these.

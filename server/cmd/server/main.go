@@ -103,6 +103,9 @@ func openDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*bun.DB,
 			return nil, rerr
 		}
 		log.Info("database", "driver", "postgres", "secret_id", cfg.Database.SecretID, "max_conns", cfg.Database.MaxConns)
+		if cfg.Database.SecretID != "" {
+			log.Info("database TLS", "sslmode", "verify-full", "ca_file", cfg.Database.CAFile)
+		}
 		db, err = store.OpenPostgres(dsn, cfg.Database.MaxConns)
 	}
 	if err != nil {

@@ -21,6 +21,9 @@
 //
 // Templates make per-test databases cheap: migrate once into
 // pgtest.Template(name, fn), then NewDatabaseFrom(t, name).
+//
+// StartLocal(Options{TLS: ...}) starts a private server with ssl on and the
+// given certificate, for tests of verified TLS connections.
 package pgtest
 
 import (
@@ -89,8 +92,25 @@ func NewServer() (*Server, error) {
 		}
 		return s, nil
 	}
-	return startLocal()
+	return startLocal(Options{})
 }
+
+// Options configure a server that StartLocal starts.
+type Options struct {
+	// TLS, when not nil, turns ssl on with this certificate and key.
+	// Default: ssl off.
+	TLS *TLS
+}
+
+// TLS is the server's certificate chain and private key, PEM-encoded.
+type TLS struct {
+	CertPEM, KeyPEM []byte
+}
+
+// StartLocal starts a private server with opts, always from the local
+// binaries (SHOP_TEST_DATABASE_URL is not used: the options must apply).
+// Stop it when done.
+func StartLocal(opts Options) (*Server, error) { return startLocal(opts) }
 
 // binDir finds the newest /usr/lib/postgresql/<v>/bin holding initdb.
 func binDir() (string, error) {
@@ -129,7 +149,7 @@ func runAs() (*syscall.Credential, int, int, error) {
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, uid, gid, nil
 }
 
-func startLocal() (_ *Server, err error) {
+func startLocal(opts Options) (_ *Server, err error) {
 	bin, err := binDir()
 	if err != nil {
 		return nil, err
@@ -176,10 +196,18 @@ func startLocal() (_ *Server, err error) {
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}
 	defer logFile.Close()
-	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port),
-		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+sock,
+	args := []string{"-D", data, "-p", strconv.Itoa(port),
+		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + sock,
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-		"-c", "max_connections=300", "-c", "shared_buffers=32MB", "-c", "log_min_messages=warning")
+		"-c", "max_connections=300", "-c", "shared_buffers=32MB", "-c", "log_min_messages=warning"}
+	if opts.TLS != nil {
+		tlsArgs, err := writeTLS(dir, opts.TLS, uid, gid)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, tlsArgs...)
+	}
+	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
 	// Pdeathsig: if the test binary dies without Stop, the server follows.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGTERM, Setpgid: true}
 	cmd.Dir = dir
@@ -214,6 +242,21 @@ func startLocal() (_ *Server, err error) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// writeTLS writes the certificate and key where the server (running as
+// uid) may read them; postgres refuses a key that others can read.
+func writeTLS(dir string, t *TLS, uid, gid int) ([]string, error) {
+	cert, key := filepath.Join(dir, "server.crt"), filepath.Join(dir, "server.key")
+	for path, data := range map[string][]byte{cert: t.CertPEM, key: t.KeyPEM} {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			return nil, fmt.Errorf("pgtest: %w", err)
+		}
+		if err := os.Chown(path, uid, gid); err != nil {
+			return nil, fmt.Errorf("pgtest: chown %s: %w", path, err)
+		}
+	}
+	return []string{"-c", "ssl=on", "-c", "ssl_cert_file=" + cert, "-c", "ssl_key_file=" + key}, nil
 }
 
 func freePort() (int, error) {
