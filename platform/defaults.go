@@ -63,6 +63,9 @@ func base(name string) Environment {
 			DatabaseSecretName:        "shopstack/" + name + "/database",
 			Backend:                   "backend",
 			Frontend:                  "frontend",
+
+			// Written by the database stack when Database.RDSProxy is on.
+			DatabaseProxyEndpointParameter: "/shopstack/" + name + "/database/proxy-endpoint",
 		},
 		// The seed architecture's numbers: backend 2-20 pods, frontend 2-10,
 		// both at 70% CPU / 80% memory; limits 512Mi/500m and 256Mi/200m.

@@ -150,6 +150,13 @@ type Names struct {
 	// DatabaseSecretName is the Secrets Manager secret holding the RDS
 	// credentials (JSON: host, port, username, password, dbname).
 	DatabaseSecretName string
+	// DatabaseProxyEndpointParameter is the SSM Parameter Store parameter
+	// (a fully qualified name, "/...") into which the database stack writes
+	// the RDS Proxy's endpoint when Database.RDSProxy is on. The endpoint is
+	// known only after deploy; this name is known at synth time, so the
+	// backend finds the proxy by it (its Pod Identity may read exactly this
+	// parameter) and connects there instead of the secret's host.
+	DatabaseProxyEndpointParameter string
 	// Backend and Frontend are the Deployment/Service names.
 	Backend  string
 	Frontend string

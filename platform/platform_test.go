@@ -75,6 +75,8 @@ func TestEnvironmentDefaults(t *testing.T) {
 		{"backend image", dev.BackendImage(), "111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/backend:0.1.0"},
 		{"dev secret", dev.Names.DatabaseSecretName, "shopstack/dev/database"},
 		{"prod secret", prod.Names.DatabaseSecretName, "shopstack/prod/database"},
+		{"dev proxy endpoint parameter", dev.Names.DatabaseProxyEndpointParameter, "/shopstack/dev/database/proxy-endpoint"},
+		{"prod proxy endpoint parameter", prod.Names.DatabaseProxyEndpointParameter, "/shopstack/prod/database/proxy-endpoint"},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
@@ -141,6 +143,22 @@ func TestValidateRejects(t *testing.T) {
 		{field: "Names.Frontend", mutate: func(e *platform.Environment) { e.Names.Frontend = e.Names.Backend }, allowed: "other than Names.Backend"},
 		{field: "Names.MonitoringNamespace", mutate: func(e *platform.Environment) { e.Names.MonitoringNamespace = e.Names.Namespace }, allowed: "other than Names.Namespace"},
 		{field: "Names.DatabaseSecretName", mutate: func(e *platform.Environment) { e.Names.DatabaseSecretName = "shop stack" }, allowed: "Secrets Manager name"},
+		// SSM parameter names (PutParameter, Name): fully qualified here,
+		// a-zA-Z0-9_.- per level, at most 15 levels, not prefixed aws/ssm,
+		// at most 1011 characters counting the ARN before the name.
+		{field: "Names.DatabaseProxyEndpointParameter", mutate: func(e *platform.Environment) { e.Names.DatabaseProxyEndpointParameter = "" }, allowed: "fully qualified SSM parameter name"},
+		{field: "Names.DatabaseProxyEndpointParameter", mutate: func(e *platform.Environment) { e.Names.DatabaseProxyEndpointParameter = "shopstack/dev/proxy" }, allowed: "fully qualified SSM parameter name"},
+		{field: "Names.DatabaseProxyEndpointParameter", mutate: func(e *platform.Environment) { e.Names.DatabaseProxyEndpointParameter = "/shop stack/proxy" }, allowed: "letters, digits and _.-"},
+		{field: "Names.DatabaseProxyEndpointParameter", mutate: func(e *platform.Environment) { e.Names.DatabaseProxyEndpointParameter = "/shopstack//proxy" }, allowed: "letters, digits and _.-"},
+		{field: "Names.DatabaseProxyEndpointParameter", mutate: func(e *platform.Environment) { e.Names.DatabaseProxyEndpointParameter = "/AWS/proxy" }, allowed: "not starting with aws or ssm"},
+		{field: "Names.DatabaseProxyEndpointParameter", mutate: func(e *platform.Environment) { e.Names.DatabaseProxyEndpointParameter = "/ssmparams/proxy" }, allowed: "not starting with aws or ssm"},
+		{field: "Names.DatabaseProxyEndpointParameter", mutate: func(e *platform.Environment) {
+			e.Names.DatabaseProxyEndpointParameter = strings.Repeat("/a", 16)
+		}, allowed: "at most 15 levels"},
+		{field: "Names.DatabaseProxyEndpointParameter", mutate: func(e *platform.Environment) {
+			// "arn:aws:ssm:eu-west-1:111122223333:parameter/" is 45 characters.
+			e.Names.DatabaseProxyEndpointParameter = "/" + strings.Repeat("p", 1011-45+1)
+		}, allowed: "at most 1011 characters"},
 		{field: "Backend.MinReplicas", mutate: func(e *platform.Environment) { e.Backend.MinReplicas = 1 }, allowed: "at least 2"},
 		{field: "Backend.MaxReplicas", mutate: func(e *platform.Environment) { e.Backend.MaxReplicas = 1 }, allowed: "between MinReplicas (2) and 100"},
 		{field: "Frontend.TargetCPUPercent", mutate: func(e *platform.Environment) { e.Frontend.TargetCPUPercent = 5 }, allowed: "between 10 and 100"},
@@ -200,5 +218,21 @@ func TestValidateReportsAll(t *testing.T) {
 	}
 	if got := strings.Join(fields, ","); got != "Account,Database.MultiAZ,Images.Tag" {
 		t.Errorf("fields %s, want Account,Database.MultiAZ,Images.Tag", got)
+	}
+}
+
+// The SSM parameter name's limits are inclusive: 15 levels, and 1011
+// characters counting "arn:aws:ssm:eu-west-1:111122223333:parameter/" (45).
+func TestProxyEndpointParameterNameLimits(t *testing.T) {
+	for name, value := range map[string]string{
+		"15 levels":       strings.Repeat("/a", 15),
+		"1011 with ARN":   "/" + strings.Repeat("p", 1011-45),
+		"dots and dashes": "/shop-stack/prod.db/proxy_endpoint",
+	} {
+		env := platform.Dev()
+		env.Names.DatabaseProxyEndpointParameter = value
+		if err := env.Validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

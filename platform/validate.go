@@ -118,6 +118,8 @@ func (e Environment) Validate() error {
 	v.check(e.Names.Backend != e.Names.Frontend, "Names.Frontend", e.Names.Frontend, "a name other than Names.Backend")
 	v.check(e.Names.Namespace != e.Names.MonitoringNamespace, "Names.MonitoringNamespace", e.Names.MonitoringNamespace, "a namespace other than Names.Namespace")
 	v.check(secretNameRe.MatchString(e.Names.DatabaseSecretName), "Names.DatabaseSecretName", e.Names.DatabaseSecretName, "a Secrets Manager name: letters, digits and /_+=.@-")
+	v.check(validSSMParameterName(e.Names.DatabaseProxyEndpointParameter, e.Region, e.Account), "Names.DatabaseProxyEndpointParameter", e.Names.DatabaseProxyEndpointParameter,
+		`a fully qualified SSM parameter name: "/" then at most 15 levels of letters, digits and _.-, not starting with aws or ssm, at most 1011 characters with its ARN`)
 
 	// Workloads
 	v.workload("Backend", e.Backend)
