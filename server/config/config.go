@@ -1,7 +1,8 @@
 // Package config reads the server's configuration from SHOP_* environment
 // variables (names in server/contract) and resolves the database: an
 // embedded SQLite file by default, PostgreSQL from a URL, or PostgreSQL
-// from an RDS-generated Secrets Manager secret.
+// from an RDS-generated Secrets Manager secret (TLS verify-full; through
+// the RDS Proxy when an SSM parameter names its endpoint).
 package config
 
 import (
@@ -22,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/shopstack/shopstack/server/contract"
 )
@@ -80,6 +82,10 @@ type Database struct {
 	// SHOP_AWS_REGION falling back to AWS_REGION).
 	SecretID string
 	Region   string
+	// HostParameter is an SSM parameter whose value replaces the secret's
+	// host (SHOP_DATABASE_HOST_PARAMETER): the RDS Proxy endpoint, written
+	// there by the database stack. Default "": the secret's host.
+	HostParameter string
 	// CAFile is the PEM bundle that verifies the server certificate of a
 	// URL built from the secret (SHOP_DATABASE_CA_FILE). Default
 	// contract.DefaultDatabaseCAFile, where the image puts it.
@@ -164,6 +170,15 @@ func Load(getenv func(string) string) (*Config, error) {
 	if db.Region == "" {
 		db.Region = get("AWS_REGION")
 	}
+	if v := get(contract.EnvDatabaseHostParameter); v != "" {
+		db.HostParameter = v
+		if db.SecretID == "" {
+			errs = append(errs, fmt.Errorf("%s replaces the host of %s and needs it", contract.EnvDatabaseHostParameter, contract.EnvDatabaseSecretID))
+		}
+		if strings.ContainsAny(v, " \t") {
+			bad(contract.EnvDatabaseHostParameter, v, "must be an SSM parameter name or ARN")
+		}
+	}
 	if v := get(contract.EnvDatabaseCAFile); v != "" {
 		db.CAFile = v
 		if db.SecretID == "" {
@@ -213,7 +228,7 @@ func (d Database) PostgresURL(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("config: AWS configuration: %w", err)
 	}
-	return d.PostgresURLFrom(ctx, AWSClients{Secrets: secretsmanager.NewFromConfig(awsCfg)})
+	return d.PostgresURLFrom(ctx, AWSClients{Secrets: secretsmanager.NewFromConfig(awsCfg), Parameters: ssm.NewFromConfig(awsCfg)})
 }
 
 // SecretsAPI is the one Secrets Manager call the server makes
@@ -222,13 +237,23 @@ type SecretsAPI interface {
 	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
 }
 
-// AWSClients are the AWS APIs PostgresURLFrom reads.
+// ParametersAPI is the one Systems Manager call the server makes
+// (*ssm.Client implements it; tests pass a fake).
+type ParametersAPI interface {
+	GetParameter(ctx context.Context, in *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+}
+
+// AWSClients are the AWS APIs PostgresURLFrom reads. Parameters is needed
+// only with a HostParameter.
 type AWSClients struct {
-	Secrets SecretsAPI
+	Secrets    SecretsAPI
+	Parameters ParametersAPI
 }
 
 // PostgresURLFrom builds the URL from the RDS secret d.SecretID, read
-// through c, with TLS verified against d.CAFile.
+// through c, with TLS verified against d.CAFile. With d.HostParameter, the
+// host is that parameter's value (the RDS Proxy endpoint) instead of the
+// secret's; port, user, password and database stay the secret's.
 func (d Database) PostgresURLFrom(ctx context.Context, c AWSClients) (string, error) {
 	if err := checkCAFile(d.CAFile); err != nil {
 		return "", err
@@ -240,11 +265,43 @@ func (d Database) PostgresURLFrom(ctx context.Context, c AWSClients) (string, er
 	if out.SecretString == nil {
 		return "", fmt.Errorf("config: secret %s has no string value", d.SecretID)
 	}
-	dsn, err := DSNFromRDSSecret([]byte(*out.SecretString), DSNOptions{CAFile: d.CAFile})
+	opts := DSNOptions{CAFile: d.CAFile}
+	if d.HostParameter != "" {
+		if opts.Host, err = d.hostFromParameter(ctx, c.Parameters); err != nil {
+			return "", err
+		}
+	}
+	dsn, err := DSNFromRDSSecret([]byte(*out.SecretString), opts)
 	if err != nil {
 		return "", fmt.Errorf("config: secret %s: %w", d.SecretID, err)
 	}
 	return dsn, nil
+}
+
+// hostRe is a DNS host name (an RDS Proxy endpoint such as
+// shopstack-prod.proxy-abc.eu-west-1.rds.amazonaws.com).
+var hostRe = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+
+// hostFromParameter reads the host from the parameter d.HostParameter:
+// GetParameter answers {"Parameter": {"Name", "Type", "Value", ...}}
+// (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html).
+// A String parameter needs no decryption.
+func (d Database) hostFromParameter(ctx context.Context, p ParametersAPI) (string, error) {
+	if p == nil {
+		return "", fmt.Errorf("config: %s=%s: no Systems Manager client", contract.EnvDatabaseHostParameter, d.HostParameter)
+	}
+	out, err := p.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(d.HostParameter)})
+	if err != nil {
+		return "", fmt.Errorf("config: reading parameter %s (%s): %w", d.HostParameter, contract.EnvDatabaseHostParameter, err)
+	}
+	if out.Parameter == nil || out.Parameter.Value == nil {
+		return "", fmt.Errorf("config: parameter %s (%s) has no value", d.HostParameter, contract.EnvDatabaseHostParameter)
+	}
+	host := strings.TrimSpace(*out.Parameter.Value)
+	if len(host) > 253 || !hostRe.MatchString(host) {
+		return "", fmt.Errorf("config: parameter %s (%s) = %q: want a host name, the RDS Proxy endpoint", d.HostParameter, contract.EnvDatabaseHostParameter, host)
+	}
+	return host, nil
 }
 
 // checkCAFile fails early, naming the variable, when the CA bundle cannot
@@ -274,11 +331,14 @@ type DSNOptions struct {
 	// CAFile is the PEM bundle the server certificate must chain to
 	// (sslrootcert). Required.
 	CAFile string
+	// Host replaces the secret's host when not "" (the RDS Proxy
+	// endpoint). verify-full checks the certificate against it.
+	Host string
 }
 
 // DSNFromRDSSecret builds a postgres:// URL from an RDS secret {host, port,
-// username, password, dbname}. The port defaults to 5432 and the database to
-// "postgres". TLS is verify-full: the certificate must chain to a CA in
+// username, password, dbname}, with opts.Host instead of the secret's host
+// when set. The port defaults to 5432 and the database to "postgres". TLS is verify-full: the certificate must chain to a CA in
 // opts.CAFile and name the host. (RDS: "If your connection parameters
 // specify sslmode=verify-ca or sslmode=verify-full, then your client
 // requires the RDS CA certificates to be in their trust store or referenced
@@ -292,6 +352,9 @@ func DSNFromRDSSecret(secret []byte, opts DSNOptions) (string, error) {
 	var s rdsSecret
 	if err := json.Unmarshal(secret, &s); err != nil {
 		return "", errors.New("the secret is not the RDS JSON object {host, port, username, password, dbname}")
+	}
+	if opts.Host != "" {
+		s.Host = opts.Host
 	}
 	var missing []string
 	if s.Host == "" {

@@ -152,23 +152,36 @@ func TestVerifyFull(t *testing.T) {
 		name       string
 		host, port string
 		bundle     [][]byte
-		err        string // "" = connects over TLS
+		// proxyHost, when set, is the value of the SSM parameter that
+		// replaces the secret's host (the RDS Proxy endpoint).
+		proxyHost string
+		err       string // "" = connects over TLS
 	}{
-		{"right CA, host in the certificate", "localhost", localhost, [][]byte{rightCA.pem}, ""},
+		{"right CA, host in the certificate", "localhost", localhost, [][]byte{rightCA.pem}, "", ""},
 		// The image's bundle is several roots (RDS global bundle, then the
 		// Amazon Trust Services roots): one of them suffices.
-		{"bundle of several roots", "localhost", localhost, [][]byte{wrongCA.pem, rightCA.pem}, ""},
-		{"wrong CA", "localhost", localhost, [][]byte{wrongCA.pem}, "certificate signed by unknown authority"},
-		{"host name not in the certificate", "localhost", elsewhere, [][]byte{rightCA.pem}, "certificate is valid for db.elsewhere.test, not localhost"},
-		{"address not in the certificate", "127.0.0.1", localhost, [][]byte{rightCA.pem}, "cannot validate certificate for 127.0.0.1"},
+		{"bundle of several roots", "localhost", localhost, [][]byte{wrongCA.pem, rightCA.pem}, "", ""},
+		{"wrong CA", "localhost", localhost, [][]byte{wrongCA.pem}, "", "certificate signed by unknown authority"},
+		{"host name not in the certificate", "localhost", elsewhere, [][]byte{rightCA.pem}, "", "certificate is valid for db.elsewhere.test, not localhost"},
+		{"address not in the certificate", "127.0.0.1", localhost, [][]byte{rightCA.pem}, "", "cannot validate certificate for 127.0.0.1"},
+		// Through the proxy: the secret names the instance (here an address
+		// the certificate lacks), the parameter the endpoint that answers;
+		// the URL goes there and verifies that name.
+		{"host from the parameter", "127.0.0.1", localhost, [][]byte{wrongCA.pem, rightCA.pem}, "localhost", ""},
+		{"host from the parameter, not in the certificate", "localhost", elsewhere, [][]byte{rightCA.pem}, "localhost", "certificate is valid for db.elsewhere.test, not localhost"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			secrets := &fakeSecrets{secretString: rdsSecret(t, tt.host, tt.port)}
 			db := config.Database{SecretID: "shopstack/test/database", Region: "eu-west-1", CAFile: writeFile(t, "ca.pem", tt.bundle...)}
+			clients := config.AWSClients{Secrets: secrets}
+			if tt.proxyHost != "" {
+				db.HostParameter = "/shopstack/test/database/proxy-endpoint"
+				clients.Parameters = &fakeParameters{values: map[string]string{db.HostParameter: tt.proxyHost}}
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			dsn, err := db.PostgresURLFrom(ctx, config.AWSClients{Secrets: secrets})
+			dsn, err := db.PostgresURLFrom(ctx, clients)
 			if err != nil {
 				t.Fatal(err)
 			}

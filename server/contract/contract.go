@@ -48,6 +48,11 @@ const (
 	EnvDatabaseSecretID = "SHOP_DATABASE_SECRET_ID"
 	// EnvAWSRegion is the region of that secret (falls back to AWS_REGION).
 	EnvAWSRegion = "SHOP_AWS_REGION"
+	// EnvDatabaseHostParameter names an SSM Parameter Store parameter whose
+	// value replaces the secret's host: the RDS Proxy endpoint, which the
+	// database stack writes there (platform Names.DatabaseProxyEndpointParameter).
+	// Only with EnvDatabaseSecretID.
+	EnvDatabaseHostParameter = "SHOP_DATABASE_HOST_PARAMETER"
 	// EnvDatabaseCAFile is the PEM bundle that verifies the database's
 	// certificate when the URL is built from the secret (sslmode=verify-full).
 	// Default: DefaultDatabaseCAFile.

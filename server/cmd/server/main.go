@@ -104,7 +104,7 @@ func openDB(ctx context.Context, cfg *config.Config, log *slog.Logger) (*bun.DB,
 		}
 		log.Info("database", "driver", "postgres", "secret_id", cfg.Database.SecretID, "max_conns", cfg.Database.MaxConns)
 		if cfg.Database.SecretID != "" {
-			log.Info("database TLS", "sslmode", "verify-full", "ca_file", cfg.Database.CAFile)
+			log.Info("database TLS", "sslmode", "verify-full", "ca_file", cfg.Database.CAFile, "host_parameter", cfg.Database.HostParameter)
 		}
 		db, err = store.OpenPostgres(dsn, cfg.Database.MaxConns)
 	}
