@@ -183,6 +183,17 @@ func TestConstructValidation(t *testing.T) {
 			settings.EngineVersion = "16.8.1"
 			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db"})
 		}, `DatabaseProps.Settings.EngineVersion = "16.8.1"`},
+		{"database proxy parameter", func(st awscdk.Stack) {
+			settings := platform.Dev().Database
+			settings.RDSProxy = true
+			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db"})
+		}, `DatabaseProps.ProxyEndpointParameterName = "": want a fully qualified SSM parameter name`},
+		{"database proxy port", func(st awscdk.Stack) {
+			settings := platform.Dev().Database
+			settings.RDSProxy = true
+			settings.Port = 6543
+			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db", ProxyEndpointParameterName: "/p"})
+		}, "DatabaseProps.Settings.Port = 6543 with Settings.RDSProxy: want 5432"},
 		{"database client", func(st awscdk.Stack) {
 			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), Settings: platform.Dev().Database, SecretName: "s", InstanceIdentifier: "db"})
 		}, "DatabaseProps.ClientSecurityGroupID = nil"},

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsrds"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -61,6 +62,11 @@ type DatabaseProps struct {
 	// InstanceIdentifier is the RDS instance identifier; the CloudWatch log
 	// groups of the exports are named after it. Required.
 	InstanceIdentifier string
+	// ProxyEndpointParameterName is the SSM Parameter Store parameter (a
+	// fully qualified name, "/...") the RDS Proxy's endpoint is written
+	// into; the backend reads it by this name. Required with
+	// Settings.RDSProxy, unused without.
+	ProxyEndpointParameterName string
 	// LogRetentionDays is how long exported PostgreSQL logs are kept.
 	// Default: 30.
 	LogRetentionDays int
@@ -87,14 +93,19 @@ type Database struct {
 	ParameterGroup awsrds.ParameterGroup
 	// Replica is nil unless Settings.ReadReplica.
 	Replica awsrds.DatabaseInstanceReadReplica
-	// Proxy and ProxySecurityGroup are nil unless Settings.RDSProxy.
-	Proxy              awsrds.DatabaseProxy
-	ProxySecurityGroup awsec2.SecurityGroup
+	// Proxy, ProxySecurityGroup and ProxyEndpointParameter are nil unless
+	// Settings.RDSProxy.
+	Proxy                  awsrds.DatabaseProxy
+	ProxySecurityGroup     awsec2.SecurityGroup
+	ProxyEndpointParameter awsssm.StringParameter
+
+	proxyEndpointParameterName string
 }
 
 // NewDatabase creates a Database. Construct ids: "SecurityGroup",
 // "Parameters", "Logs-postgresql", "Logs-upgrade", "Instance",
-// "Instance/Secret", "Replica", "ProxySecurityGroup", "Proxy".
+// "Instance/Secret", "Replica", "ProxySecurityGroup", "Proxy",
+// "ProxyEndpoint".
 func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *Database {
 	p := props.withDefaults()
 	if err := p.validate(); err != nil {
@@ -241,6 +252,21 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 			RequireTLS:     jsii.Bool(true),
 			IamAuth:        jsii.Bool(false),
 		})
+		// The proxy's endpoint exists only after deploy, and nothing
+		// deployed may need such a value: the stack writes it into a
+		// parameter whose name platform fixes, and the backend reads it
+		// there (ProxyEndpointReadStatements) and connects to it instead of
+		// the secret's host, which is the instance's. Value: the DBProxy's
+		// Endpoint attribute, "The endpoint that you can use to connect to
+		// the DB proxy"
+		// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#aws-resource-rds-dbproxy-return-values).
+		d.proxyEndpointParameterName = p.ProxyEndpointParameterName
+		d.ProxyEndpointParameter = awsssm.NewStringParameter(c, jsii.String("ProxyEndpoint"), &awsssm.StringParameterProps{
+			ParameterName: jsii.String(p.ProxyEndpointParameterName),
+			StringValue:   d.Proxy.Endpoint(),
+			Description:   jsii.String("RDS Proxy endpoint of " + p.InstanceIdentifier + ": the backend connects here"),
+			Tier:          awsssm.ParameterTier_STANDARD,
+		})
 	}
 	return d
 }
@@ -267,6 +293,29 @@ func secretTemplate(username string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// ProxyEndpointReadStatements let a principal read the proxy endpoint
+// parameter and nothing else: ssm:GetParameter on that parameter's ARN,
+// "arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}"
+// (Service Authorization Reference, AWS Systems Manager, resource type
+// parameter: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html).
+// None without a proxy.
+func (d *Database) ProxyEndpointReadStatements() []awsiam.PolicyStatement {
+	if d.ProxyEndpointParameter == nil {
+		return nil
+	}
+	arn := awscdk.Stack_Of(d.Construct).FormatArn(&awscdk.ArnComponents{
+		Service:      jsii.String("ssm"),
+		Resource:     jsii.String("parameter"),
+		ResourceName: jsii.String(strings.TrimPrefix(d.proxyEndpointParameterName, "/")),
+		ArnFormat:    awscdk.ArnFormat_SLASH_RESOURCE_NAME,
+	})
+	return []awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("ReadDatabaseProxyEndpoint"),
+		Actions:   jsii.Strings("ssm:GetParameter"),
+		Resources: jsii.Strings(*arn),
+	})}
+}
+
 // logRemoval maps the instance's removal policy to its log groups (a log
 // group cannot be snapshotted: keep it).
 func logRemoval(r awscdk.RemovalPolicy) awscdk.RemovalPolicy {
@@ -284,6 +333,9 @@ func replicaRemoval(r awscdk.RemovalPolicy) awscdk.RemovalPolicy {
 	}
 	return awscdk.RemovalPolicy_DESTROY
 }
+
+// rdsProxyPostgresPort is the port RDS Proxy listens on for PostgreSQL.
+const rdsProxyPostgresPort = 5432
 
 // engineVersionRe is a PostgreSQL major version, optionally with a minor.
 var engineVersionRe = regexp.MustCompile(`^[1-9][0-9]*(\.[0-9]+)?$`)
@@ -323,6 +375,19 @@ func (p DatabaseProps) validate() error {
 	}
 	if !engineVersionRe.MatchString(p.Settings.EngineVersion) {
 		return fmt.Errorf("infra: DatabaseProps.Settings.EngineVersion = %q: want a PostgreSQL major version such as \"16\" (RDS picks its preferred minor) or \"<major>.<minor>\" such as \"16.8\"", p.Settings.EngineVersion)
+	}
+	if p.Settings.RDSProxy {
+		if !strings.HasPrefix(p.ProxyEndpointParameterName, "/") {
+			return fmt.Errorf("infra: DatabaseProps.ProxyEndpointParameterName = %q: want a fully qualified SSM parameter name (\"/...\") with Settings.RDSProxy", p.ProxyEndpointParameterName)
+		}
+		// "Currently, all proxies listen on port 5432 for PostgreSQL"
+		// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html,
+		// additional limitations for RDS for PostgreSQL). The backend
+		// connects to the proxy on the secret's port, and the proxy's
+		// security group and the NetworkPolicies open Settings.Port.
+		if p.Settings.Port != rdsProxyPostgresPort {
+			return fmt.Errorf("infra: DatabaseProps.Settings.Port = %d with Settings.RDSProxy: want %d, the only port RDS Proxy listens on for PostgreSQL", p.Settings.Port, rdsProxyPostgresPort)
+		}
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
 		return fmt.Errorf("infra: DatabaseProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)

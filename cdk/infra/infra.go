@@ -128,16 +128,25 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 		InstanceIdentifier:    "shopstack-" + env.Name,
 		LogRetentionDays:      env.Cluster.LogRetentionDays,
 		RemovalPolicy:         dbRemoval,
+
+		// Used with Database.RDSProxy only.
+		ProxyEndpointParameterName: env.Names.DatabaseProxyEndpointParameter,
 	})
 	// The backend's association lives beside the secret it grants, so the
 	// policy names the secret's real ARN and the stacks stay acyclic
 	// (cluster -> database only).
+	backendReads := "the database secret " + env.Names.DatabaseSecretName
+	if env.Database.RDSProxy {
+		// The backend connects through the proxy, whose endpoint it reads
+		// from this parameter.
+		backendReads += " and the proxy endpoint parameter " + env.Names.DatabaseProxyEndpointParameter
+	}
 	s.Backend = NewPodIdentity(s.Database, "BackendIdentity", &PodIdentityProps{
 		ClusterName:    s.ClusterConstruct.Name(),
 		Namespace:      env.Names.Namespace,
 		ServiceAccount: env.Names.BackendServiceAccount,
-		Description:    "storefront backend: reads the database secret " + env.Names.DatabaseSecretName + " only",
-		Statements:     s.DatabaseConstruct.SecretReadStatements(),
+		Description:    "storefront backend: reads " + backendReads + " only",
+		Statements:     append(s.DatabaseConstruct.SecretReadStatements(), s.DatabaseConstruct.ProxyEndpointReadStatements()...),
 	})
 
 	s.Cluster.AddDependency(s.Network, jsii.String("the cluster runs in the VPC's private subnets"))

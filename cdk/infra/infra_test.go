@@ -307,6 +307,7 @@ func TestDatabase(t *testing.T) {
 			}
 			tpl.ResourceCountIs(jsii.String("AWS::RDS::DBInstance"), jsii.Number(1))
 			tpl.ResourceCountIs(jsii.String("AWS::RDS::DBProxy"), jsii.Number(0))
+			tpl.ResourceCountIs(jsii.String("AWS::SSM::Parameter"), jsii.Number(0))
 			tpl.HasResourceProperties(jsii.String("AWS::RDS::DBParameterGroup"), map[string]any{
 				"Family":     "postgres16",
 				"Parameters": map[string]any{"rds.force_ssl": "1", "log_min_duration_statement": itoa(env.Database.SlowStatementMillis)},
@@ -428,6 +429,25 @@ func TestDatabaseOptions(t *testing.T) {
 		"SourceDBInstanceIdentifier": assertions.Match_Absent(), "StorageEncrypted": true,
 	})
 	tpl.HasResourceProperties(jsii.String("AWS::RDS::DBProxy"), map[string]any{"RequireTLS": true, "EngineFamily": "POSTGRESQL"})
+	// The proxy's endpoint, known after deploy, goes into the parameter
+	// named in platform; the backend may read exactly that parameter.
+	proxyID, _ := only(t, tpl, "AWS::RDS::DBProxy")
+	tpl.ResourceCountIs(jsii.String("AWS::SSM::Parameter"), jsii.Number(1))
+	tpl.HasResourceProperties(jsii.String("AWS::SSM::Parameter"), map[string]any{
+		"Name":  env.Names.DatabaseProxyEndpointParameter,
+		"Type":  "String",
+		"Value": map[string]any{"Fn::GetAtt": []any{proxyID, "Endpoint"}},
+	})
+	_, assoc := only(t, tpl, "AWS::EKS::PodIdentityAssociation")
+	role := roleByGetAtt(t, tpl, props(assoc)["RoleArn"])
+	statements := asJSON(props(role)["Policies"])
+	wantGrant := asJSON(map[string]any{"Action": "ssm:GetParameter", "Effect": "Allow",
+		"Resource": map[string]any{"Fn::Join": []any{"", []any{"arn:", map[string]any{"Ref": "AWS::Partition"},
+			":ssm:" + env.Region + ":" + env.Account + ":parameter" + env.Names.DatabaseProxyEndpointParameter}}},
+		"Sid": "ReadDatabaseProxyEndpoint"})
+	if !strings.Contains(statements, wantGrant) {
+		t.Errorf("backend role policies %s, want the statement %s", statements, wantGrant)
+	}
 	// The database admits the proxy as well as the cluster; the proxy admits the cluster.
 	tpl.ResourceCountIs(jsii.String("AWS::EC2::SecurityGroupIngress"), jsii.Number(1))
 	tpl.HasResourceProperties(jsii.String("AWS::EC2::SecurityGroupIngress"), map[string]any{

@@ -32,8 +32,18 @@ const (
 // backendEnv is the environment of every backend container (server and
 // migration Job). Only the secret's NAME appears: the server fetches the
 // credentials from Secrets Manager through EKS Pod Identity at start.
+//
+// With Database.RDSProxy, both also get the NAME of the SSM parameter that
+// holds the proxy's endpoint, and connect there instead of the secret's
+// host (the instance). The migration Job goes through the proxy too:
+// `server migrate` holds a session advisory lock, and RDS Proxy pins a
+// session that uses pg_advisory_lock to one database connection until it
+// ends ("Conditions that cause pinning for RDS for PostgreSQL",
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-pinning.html),
+// so the lock and the migrations share one connection as they do without a
+// proxy; DDL is supported. Nothing asks migrations to bypass the proxy.
 func backendEnv(env platform.Environment) []EnvVar {
-	return []EnvVar{
+	vars := []EnvVar{
 		{Name: contract.EnvDatabaseSecretID, Value: env.Names.DatabaseSecretName},
 		{Name: contract.EnvAWSRegion, Value: env.Region},
 		{Name: contract.EnvDatabasePoolMaxConns, Value: strconv.Itoa(env.Database.PoolMaxConns)},
@@ -43,6 +53,10 @@ func backendEnv(env platform.Environment) []EnvVar {
 		// login/register rate limits key on it.
 		{Name: contract.EnvProxyHeader, Value: "X-Forwarded-For"},
 	}
+	if env.Database.RDSProxy {
+		vars = append(vars, EnvVar{Name: contract.EnvDatabaseHostParameter, Value: env.Names.DatabaseProxyEndpointParameter})
+	}
+	return vars
 }
 
 // BackendProps configures the storefront API.

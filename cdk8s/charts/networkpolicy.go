@@ -154,7 +154,7 @@ func NewStorefrontNetworkPolicies(scope constructs.Construct, id string, p *Stor
 		Egress: []*k8s.NetworkPolicyEgressRule{
 			// PostgreSQL (RDS or RDS Proxy) inside the VPC.
 			{To: &[]*k8s.NetworkPolicyPeer{ipBlock(p.VPCCIDR)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(p.DatabasePort)}},
-			// AWS APIs over HTTPS (Secrets Manager, STS), through the NAT
+			// AWS APIs over HTTPS (Secrets Manager, SSM, STS), through the NAT
 			// gateway or VPC endpoints.
 			{To: &[]*k8s.NetworkPolicyPeer{ipBlock("0.0.0.0/0")}, Ports: &[]*k8s.NetworkPolicyPort{tcp(443)}},
 			// The Pod Identity agent hands out the credentials.
