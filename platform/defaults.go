@@ -50,8 +50,11 @@ func base(name string) Environment {
 			PoolMaxConns:           10,
 		},
 		Images: Images{
-			BackendRepository:  "shopstack/backend",
-			FrontendRepository: "shopstack/frontend",
+			// ECR repository names are unique per account and region, and
+			// dev and prod share both by default: each environment owns its
+			// own repositories (dev's are emptied and deleted with its stack).
+			BackendRepository:  "shopstack/" + name + "/backend",
+			FrontendRepository: "shopstack/" + name + "/frontend",
 			Tag:                "0.1.0",
 		},
 		Names: Names{

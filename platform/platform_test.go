@@ -72,7 +72,8 @@ func TestEnvironmentDefaults(t *testing.T) {
 		{"prod backups", prod.Database.BackupRetentionDays, 30},
 		{"prod AZ names", strings.Join(prod.AZNames(), ","), "eu-west-1a,eu-west-1b,eu-west-1c"},
 		{"dev stack name", dev.StackName("network"), "shopstack-dev-network"},
-		{"backend image", dev.BackendImage(), "111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/backend:0.1.0"},
+		{"dev backend image", dev.BackendImage(), "111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/dev/backend:0.1.0"},
+		{"prod frontend image", prod.FrontendImage(), "111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/prod/frontend:0.1.0"},
 		{"dev secret", dev.Names.DatabaseSecretName, "shopstack/dev/database"},
 		{"prod secret", prod.Names.DatabaseSecretName, "shopstack/prod/database"},
 	} {
