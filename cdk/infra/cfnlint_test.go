@@ -1,9 +1,11 @@
 package infra_test
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -33,9 +35,36 @@ func TestCfnLint(t *testing.T) {
 			cmd := exec.Command(bin, args...)
 			cmd.Env = append(os.Environ(), "NO_COLOR=1")
 			out, err := cmd.CombinedOutput()
-			if err != nil || len(strings.TrimSpace(string(out))) > 0 {
-				t.Errorf("cfn-lint (%v):\n%s", err, out)
+			findings := cfnLintFindings(string(out))
+			// Exit status 4 alone means warnings only: the filtered one.
+			var exit *exec.ExitError
+			if len(findings) > 0 || (err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 4)) {
+				t.Errorf("cfn-lint (%v):\n%s", err, strings.Join(findings, "\n"))
 			}
 		})
 	}
+}
+
+// majorOnlyDeprecated matches cfn-lint's W3691 for an EngineVersion that is a
+// PostgreSQL major version alone. RDS accepts it ("If a major version is
+// specified but a minor version isn't, Amazon RDS defaults to a recent release
+// of the major version that you specified", RDS for PostgreSQL release notes,
+// https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-versions.html),
+// and cfn-lint's valid list has the majors since aws-cloudformation/cfn-lint#3850
+// (the same false positive for E3691, cfn-lint#3849), but its generated
+// deprecated list also holds every major that has a deprecated minor (16 and
+// 17, not 18, in 1.51's data), so the warning says nothing about the major.
+var majorOnlyDeprecated = regexp.MustCompile(`:W3691:Engine version '\d+' for engine 'postgres' is deprecated`)
+
+// cfnLintFindings is cfn-lint's parseable output, one finding a line, less
+// the one false positive above.
+func cfnLintFindings(out string) []string {
+	var findings []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if line == "" || majorOnlyDeprecated.MatchString(line) {
+			continue
+		}
+		findings = append(findings, line)
+	}
+	return findings
 }

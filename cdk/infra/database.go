@@ -257,8 +257,8 @@ func (p DatabaseProps) validate() error {
 	if p.InstanceIdentifier == "" {
 		return fmt.Errorf("infra: DatabaseProps.InstanceIdentifier = %q: want an RDS instance identifier", p.InstanceIdentifier)
 	}
-	if !strings.Contains(p.Settings.EngineVersion, ".") {
-		return fmt.Errorf("infra: DatabaseProps.Settings.EngineVersion = %q: want \"<major>.<minor>\"", p.Settings.EngineVersion)
+	if p.Settings.EngineVersion == "" {
+		return fmt.Errorf("infra: DatabaseProps.Settings.EngineVersion = %q: want a PostgreSQL version", p.Settings.EngineVersion)
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
 		return fmt.Errorf("infra: DatabaseProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)

@@ -105,12 +105,16 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 		Vpc:               s.NetworkConstruct.Vpc,
 		ClusterName:       env.Cluster.Name,
 		KubernetesVersion: env.Cluster.KubernetesVersion,
+		SupportType:       env.Cluster.SupportType,
 		AdminRoleArns:     env.Cluster.AdminRoleARNs,
 		PublicAccessCidrs: env.Cluster.PublicAccessCIDRs,
 		LogRetentionDays:  env.Cluster.LogRetentionDays,
 		// prod's cluster is protected like its database.
 		DeletionProtection: env.Database.DeletionProtection,
 		RemovalPolicy:      removal,
+		// The storefront's IngressClassParams carry env.Tags (cdk8s/charts),
+		// which Auto Mode may put on the ALB only with this permission.
+		PropagateLoadBalancerTags: len(env.Tags) > 0,
 	})
 	s.ExternalDNS = NewPodIdentity(s.Cluster, "ExternalDns", &PodIdentityProps{
 		ClusterName:    s.ClusterConstruct.Name(),

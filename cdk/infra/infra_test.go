@@ -144,6 +144,21 @@ func TestNetwork(t *testing.T) {
 				"ResourceType": "VPC", "TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs",
 			})
 			tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": env.Network.FlowLogRetentionDays})
+			// Confused-deputy protection on the flow-log role (audit F14): the
+			// VPC User Guide's aws:SourceAccount / aws:SourceArn block.
+			tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+				"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{
+					"Action": "sts:AssumeRole", "Effect": "Allow",
+					"Principal": map[string]any{"Service": "vpc-flow-logs.amazonaws.com"},
+					"Condition": map[string]any{
+						"StringEquals": map[string]any{"aws:SourceAccount": map[string]any{"Ref": "AWS::AccountId"}},
+						"ArnLike": map[string]any{"aws:SourceArn": map[string]any{"Fn::Join": []any{"", []any{
+							"arn:", map[string]any{"Ref": "AWS::Partition"}, ":ec2:", map[string]any{"Ref": "AWS::Region"}, ":",
+							map[string]any{"Ref": "AWS::AccountId"}, ":vpc-flow-log/*",
+						}}}},
+					},
+				}}},
+			})
 		})
 	}
 }
@@ -159,7 +174,10 @@ func TestCluster(t *testing.T) {
 				"Version":            env.Cluster.KubernetesVersion,
 				"DeletionProtection": env.Name == platform.EnvProd,
 				// Auto Mode: the three capabilities enabled together, self-managed add-ons off.
-				"ComputeConfig":              map[string]any{"Enabled": true, "NodePools": []any{"system"}, "NodeRoleArn": assertions.Match_AnyValue()},
+				// Both built-in pools: metrics-server is created with the
+				// cluster and needs an untainted pool (audit F6).
+				"ComputeConfig":              map[string]any{"Enabled": true, "NodePools": []any{"system", "general-purpose"}, "NodeRoleArn": assertions.Match_AnyValue()},
+				"UpgradePolicy":              map[string]any{"SupportType": env.Cluster.SupportType},
 				"KubernetesNetworkConfig":    map[string]any{"ElasticLoadBalancing": map[string]any{"Enabled": true}},
 				"StorageConfig":              map[string]any{"BlockStorage": map[string]any{"Enabled": true}},
 				"BootstrapSelfManagedAddons": false,
@@ -208,6 +226,19 @@ func TestCluster(t *testing.T) {
 				}})},
 				"Roles": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("ClusterRole"))}},
 			})
+			// env.Tags reach the ALB through the IngressClassParams: the
+			// documented tag-propagation statement, exactly (audit F3).
+			tagProp := statementBySid(t, tpl, "ClusterRole", infra.LoadBalancerTagPropagationSid)
+			if tagProp == nil {
+				t.Fatalf("the cluster role has no %s statement", infra.LoadBalancerTagPropagationSid)
+			}
+			if got, want := sorted(stringList(tagProp["Action"])), sorted([]string{"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup",
+				"elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule", "ec2:CreateSecurityGroup"}); !reflect.DeepEqual(got, want) {
+				t.Errorf("tag propagation actions %v, want %v", got, want)
+			}
+			if got, want := asJSON(tagProp["Condition"]), `{"StringEquals":{"aws:RequestTag/eks:eks-cluster-name":"${aws:PrincipalTag/eks:eks-cluster-name}"}}`; got != want || tagProp["Resource"] != "*" || tagProp["Effect"] != "Allow" {
+				t.Errorf("tag propagation statement %s, want Allow on * with condition %s", asJSON(tagProp), want)
+			}
 
 			nodeRole := roleByGetAtt(t, tpl, props(cluster)["ComputeConfig"].(map[string]any)["NodeRoleArn"])
 			if svc, acts := trust(t, nodeRole); svc != "ec2.amazonaws.com" || !reflect.DeepEqual(acts, []string{"sts:AssumeRole"}) {
@@ -306,7 +337,8 @@ func TestDatabase(t *testing.T) {
 			tpl.ResourceCountIs(jsii.String("AWS::RDS::DBInstance"), jsii.Number(1))
 			tpl.ResourceCountIs(jsii.String("AWS::RDS::DBProxy"), jsii.Number(0))
 			tpl.HasResourceProperties(jsii.String("AWS::RDS::DBParameterGroup"), map[string]any{
-				"Family":     "postgres16",
+				// The family follows the major, whether or not a minor is pinned.
+				"Family":     "postgres" + env.Database.MajorVersion(),
 				"Parameters": map[string]any{"rds.force_ssl": "1", "log_min_duration_statement": itoa(env.Database.SlowStatementMillis)},
 			})
 			for _, l := range []string{"postgresql", "upgrade"} {
@@ -600,4 +632,37 @@ func TestSynthesis(t *testing.T) {
 	if templates != 8 {
 		t.Errorf("%d templates, want 8 (4 stacks x dev, prod)", templates)
 	}
+}
+
+// statementBySid returns the statement with that Sid in the AWS::IAM::Policy
+// attached to the role whose logical id contains roleIDPart.
+func statementBySid(t *testing.T, tpl assertions.Template, roleIDPart, sid string) map[string]any {
+	t.Helper()
+	for _, pol := range resources(tpl, "AWS::IAM::Policy") {
+		if !strings.Contains(asJSON(props(pol)["Roles"]), roleIDPart) {
+			continue
+		}
+		doc := props(pol)["PolicyDocument"].(map[string]any)
+		for _, st := range doc["Statement"].([]any) {
+			if m := st.(map[string]any); m["Sid"] == sid {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+// stringList reads a policy element that is a string or a list of strings.
+func stringList(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		out := make([]string, len(x))
+		for i, e := range x {
+			out[i], _ = e.(string)
+		}
+		return out
+	}
+	return nil
 }
