@@ -27,7 +27,7 @@ func base(name string) Environment {
 			FlowLogRetentionDays: 30,
 		},
 		Cluster: Cluster{
-			Name:              "shopstack-" + name,
+			Name: "shopstack-" + name,
 			// The newest version EKS offers (1.36, on EKS since 2026-06-02,
 			// standard support until 2027-08-02: EKSKubernetesSupport).
 			KubernetesVersion: "1.36",
