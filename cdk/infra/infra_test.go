@@ -483,6 +483,16 @@ func TestTags(t *testing.T) {
 			if tagged < 30 {
 				t.Errorf("only %d tagged resources: the check looked at too little", tagged)
 			}
+			// The stacks themselves (cdk deploy passes these to CloudFormation).
+			for _, st := range b.stacks.All() {
+				got := map[string]string{}
+				for k, v := range *st.Tags().TagValues() {
+					got[k] = *v
+				}
+				if !reflect.DeepEqual(got, env.Tags) {
+					t.Errorf("%s: stack tags %v, want %v", *st.StackName(), got, env.Tags)
+				}
+			}
 		})
 	}
 }
