@@ -15,7 +15,8 @@ import (
 // the AWS CDK feature flags and everything else the cdk CLI passes to the
 // app from cdk.json, so an in-process synthesis behaves exactly like
 // `npx cdk synth` (under the CLI, the CLI's copy of the same values wins, as
-// do `--context` overrides).
+// do `--context` overrides). The flags are those a new project of the pinned
+// aws-cdk-lib gets; TestFeatureFlags holds them there (LegacyFeatureFlags).
 //
 // Version reporting is off: it would add a CDKMetadata resource that changes
 // with the CDK version, not with the platform. Path metadata (each
