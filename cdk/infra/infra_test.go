@@ -221,7 +221,8 @@ func TestCluster(t *testing.T) {
 			// The cluster role may use the secrets key.
 			tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
 				"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{map[string]any{
-					"Action": assertions.Match_ArrayWith(&[]any{"kms:Encrypt", "kms:Decrypt"}), "Effect": "Allow",
+					// Exactly the four actions key.Grant names, sorted (@aws-cdk/aws-iam:minimizePolicies).
+					"Action": []any{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"}, "Effect": "Allow",
 					"Resource": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("SecretsKey")), "Arn"}},
 				}})},
 				"Roles": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("ClusterRole"))}},
@@ -397,8 +398,9 @@ func TestDatabase(t *testing.T) {
 			if svc, acts := trust(t, role); svc != "pods.eks.amazonaws.com" || !reflect.DeepEqual(acts, []string{"sts:AssumeRole", "sts:TagSession"}) {
 				t.Errorf("backend role trust: %s %v, want pods.eks.amazonaws.com [sts:AssumeRole sts:TagSession]", svc, acts)
 			}
+			// Actions sorted (@aws-cdk/aws-iam:minimizePolicies).
 			want := []any{map[string]any{"Sid": "ReadDatabaseSecret", "Effect": "Allow",
-				"Action":   []any{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
+				"Action":   []any{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"},
 				"Resource": map[string]any{"Ref": secretID}}}
 			policies := props(role)["Policies"].([]any)
 			if got := policies[0].(map[string]any)["PolicyDocument"].(map[string]any)["Statement"]; len(policies) != 1 || asJSON(got) != asJSON(want) {
@@ -514,6 +516,16 @@ func TestTags(t *testing.T) {
 			}
 			if tagged < 30 {
 				t.Errorf("only %d tagged resources: the check looked at too little", tagged)
+			}
+			// The stacks themselves (cdk deploy passes these to CloudFormation).
+			for _, st := range b.stacks.All() {
+				got := map[string]string{}
+				for k, v := range *st.Tags().TagValues() {
+					got[k] = *v
+				}
+				if !reflect.DeepEqual(got, env.Tags) {
+					t.Errorf("%s: stack tags %v, want %v", *st.StackName(), got, env.Tags)
+				}
 			}
 		})
 	}
