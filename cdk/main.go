@@ -6,6 +6,9 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 
 	"github.com/aws/jsii-runtime-go"
 
@@ -21,8 +24,18 @@ func main() {
 		os.Exit(1)
 	}
 	app := infra.NewApp("") // the CLI passes the output directory in CDK_OUTDIR
+	now := time.Now()
 	for _, env := range envs {
-		infra.Build(app, env)
+		stacks := infra.Build(app, env)
+		// The cdk CLI prints annotations; a support-date warning belongs to
+		// the stack whose engine it names.
+		for _, w := range env.SupportWarnings(now) {
+			st := stacks.Cluster
+			if w.Field == "Database.EngineVersion" {
+				st = stacks.Database
+			}
+			awscdk.Annotations_Of(st).AddWarningV2(jsii.String("shopstack:support-"+w.Field), jsii.String(w.String()))
+		}
 	}
 	app.Synth(nil)
 }

@@ -27,14 +27,25 @@ func base(name string) Environment {
 			FlowLogRetentionDays: 30,
 		},
 		Cluster: Cluster{
-			Name:              "shopstack-" + name,
-			KubernetesVersion: "1.34",
+			Name: "shopstack-" + name,
+			// The newest version EKS offers (1.36, on EKS since 2026-06-02,
+			// standard support until 2027-08-02: EKSKubernetesSupport).
+			KubernetesVersion: "1.36",
+			// Dev follows EKS's upgrades at the end of standard support;
+			// prod stays on its version (at extended-support prices) until
+			// someone upgrades it, and synthesis warns 90 days ahead.
+			SupportType:       "STANDARD",
 			AdminRoleARNs:     []string{"arn:aws:iam::" + PlaceholderAccount + ":role/Admin"},
 			PublicAccessCIDRs: []string{"203.0.113.0/24"},
 			LogRetentionDays:  30,
 		},
 		Database: Database{
-			EngineVersion:          "16.8",
+			// The major alone: RDS creates a current minor of it and
+			// AutoMinorVersionUpgrade keeps it current, so the template never
+			// names a minor RDS has retired (16.8 could no longer be created
+			// from 2026-05-01) nor one older than the running instance.
+			// 17: RDS standard support until 2030-02-28 (RDSPostgresSupport).
+			EngineVersion:          "17",
 			InstanceClass:          "t4g.medium",
 			AllocatedStorageGiB:    20,
 			MaxAllocatedStorageGiB: 100,
@@ -50,8 +61,11 @@ func base(name string) Environment {
 			PoolMaxConns:           10,
 		},
 		Images: Images{
-			BackendRepository:  "shopstack/backend",
-			FrontendRepository: "shopstack/frontend",
+			// ECR repository names are unique per account and region, and
+			// dev and prod share both by default: each environment owns its
+			// own repositories (dev's are emptied and deleted with its stack).
+			BackendRepository:  "shopstack/" + name + "/backend",
+			FrontendRepository: "shopstack/" + name + "/frontend",
 			Tag:                "0.1.0",
 		},
 		Names: Names{
@@ -118,6 +132,7 @@ func Prod() Environment {
 	e.Network.NATGateways = 3
 	e.Network.FlowLogRetentionDays = 90
 	e.Cluster.LogRetentionDays = 90
+	e.Cluster.SupportType = "EXTENDED"
 	e.Database.InstanceClass = "r7g.large"
 	e.Database.AllocatedStorageGiB = 100
 	e.Database.MaxAllocatedStorageGiB = 500

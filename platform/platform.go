@@ -77,7 +77,8 @@ type Network struct {
 type Cluster struct {
 	// Name is the EKS cluster name.
 	Name string
-	// KubernetesVersion is "1.<minor>", e.g. "1.33".
+	// KubernetesVersion is "1.<minor>", e.g. "1.35". Synthesis warns when it
+	// nears the end of EKS standard support (see EKSKubernetesSupport).
 	KubernetesVersion string
 	// AdminRoleARNs get cluster-admin through EKS access entries.
 	AdminRoleARNs []string
@@ -86,11 +87,17 @@ type Cluster struct {
 	PublicAccessCIDRs []string
 	// LogRetentionDays applies to the KMS/flow/database log groups the stacks own.
 	LogRetentionDays int
+	// SupportType is what EKS does when KubernetesVersion leaves standard
+	// support: "STANDARD" upgrades the cluster to the next version,
+	// "EXTENDED" keeps it on its version at the extended-support price.
+	SupportType string
 }
 
 // Database configures RDS PostgreSQL.
 type Database struct {
-	// EngineVersion is the full PostgreSQL version, e.g. "16.6".
+	// EngineVersion is the PostgreSQL major version, e.g. "17" (RDS picks a
+	// current minor and upgrades it), or "<major>.<minor>" to pin a minor
+	// that RDS still offers. The parameter group family follows the major.
 	EngineVersion string
 	// InstanceClass is the RDS instance class without the "db." prefix,
 	// e.g. "t4g.medium".

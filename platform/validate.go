@@ -29,7 +29,7 @@ var (
 	zoneIDRe      = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
 	hostRe        = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 	k8sVersionRe  = regexp.MustCompile(`^1\.(\d+)$`)
-	pgVersionRe   = regexp.MustCompile(`^(1[3-9])\.(\d+)$`)
+	pgVersionRe   = regexp.MustCompile(`^(1[3-9])(\.\d+)?$`)
 	classRe       = regexp.MustCompile(`^[a-z][a-z0-9]*\.[a-z0-9]+$`)
 	dnsLabelRe    = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 	pgIdentRe     = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
@@ -66,7 +66,7 @@ func (e Environment) Validate() error {
 	// Cluster
 	v.check(dnsLabelRe.MatchString(e.Cluster.Name) && len(e.Cluster.Name) <= 100, "Cluster.Name", e.Cluster.Name, "a lower-case name of letters, digits and '-' (max 100)")
 	if m := k8sVersionRe.FindStringSubmatch(e.Cluster.KubernetesVersion); m == nil {
-		v.fail("Cluster.KubernetesVersion", e.Cluster.KubernetesVersion, `"1.<minor>", e.g. "1.34"`)
+		v.fail("Cluster.KubernetesVersion", e.Cluster.KubernetesVersion, `"1.<minor>", e.g. "1.35"`)
 	} else if minor, _ := strconv.Atoi(m[1]); minor < minKubernetesMinor {
 		v.fail("Cluster.KubernetesVersion", e.Cluster.KubernetesVersion, fmt.Sprintf("1.%d or newer (EKS Auto Mode)", minKubernetesMinor))
 	}
@@ -79,10 +79,11 @@ func (e Environment) Validate() error {
 		p, err := netip.ParsePrefix(c)
 		v.check(err == nil && p.Addr().Is4() && p.Bits() > 0 && p.Masked() == p, fmt.Sprintf("Cluster.PublicAccessCIDRs[%d]", i), c, "an IPv4 CIDR narrower than 0.0.0.0/0, e.g. 203.0.113.0/24")
 	}
+	v.check(e.Cluster.SupportType == "STANDARD" || e.Cluster.SupportType == "EXTENDED", "Cluster.SupportType", e.Cluster.SupportType, `"STANDARD" (EKS upgrades the cluster at the end of standard support) or "EXTENDED" (it stays, at the extended-support price)`)
 	v.check(validRetention(e.Cluster.LogRetentionDays), "Cluster.LogRetentionDays", e.Cluster.LogRetentionDays, "a CloudWatch Logs retention: "+retentionList())
 
 	// Database
-	v.check(pgVersionRe.MatchString(e.Database.EngineVersion), "Database.EngineVersion", e.Database.EngineVersion, `a PostgreSQL "<major>.<minor>" version, major 13 to 19, e.g. "16.8"`)
+	v.check(pgVersionRe.MatchString(e.Database.EngineVersion), "Database.EngineVersion", e.Database.EngineVersion, `a PostgreSQL major version, 13 to 19, e.g. "17" (RDS picks its current minor and upgrades it), or "<major>.<minor>" to pin a minor RDS still offers`)
 	v.check(classRe.MatchString(e.Database.InstanceClass) && !strings.HasPrefix(e.Database.InstanceClass, "db."), "Database.InstanceClass", e.Database.InstanceClass, `an RDS instance class without "db.", e.g. "t4g.medium"`)
 	v.check(e.Database.AllocatedStorageGiB >= 20 && e.Database.AllocatedStorageGiB <= 65536, "Database.AllocatedStorageGiB", e.Database.AllocatedStorageGiB, "between 20 and 65536 (gp3)")
 	v.check(e.Database.MaxAllocatedStorageGiB > e.Database.AllocatedStorageGiB && e.Database.MaxAllocatedStorageGiB <= 65536, "Database.MaxAllocatedStorageGiB", e.Database.MaxAllocatedStorageGiB, fmt.Sprintf("greater than AllocatedStorageGiB (%d) and at most 65536 (storage autoscaling)", e.Database.AllocatedStorageGiB))
@@ -98,8 +99,8 @@ func (e Environment) Validate() error {
 	}
 
 	// Images
-	v.check(ecrRepoRe.MatchString(e.Images.BackendRepository), "Images.BackendRepository", e.Images.BackendRepository, "an ECR repository name, e.g. shopstack/backend")
-	v.check(ecrRepoRe.MatchString(e.Images.FrontendRepository), "Images.FrontendRepository", e.Images.FrontendRepository, "an ECR repository name, e.g. shopstack/frontend")
+	v.check(ecrRepoRe.MatchString(e.Images.BackendRepository), "Images.BackendRepository", e.Images.BackendRepository, "an ECR repository name, e.g. shopstack/prod/backend")
+	v.check(ecrRepoRe.MatchString(e.Images.FrontendRepository), "Images.FrontendRepository", e.Images.FrontendRepository, "an ECR repository name, e.g. shopstack/prod/frontend")
 	v.check(e.Images.BackendRepository != e.Images.FrontendRepository, "Images.FrontendRepository", e.Images.FrontendRepository, "a repository other than Images.BackendRepository")
 	v.check(imageTagRe.MatchString(e.Images.Tag) && e.Images.Tag != "latest", "Images.Tag", e.Images.Tag, `an immutable image tag (letters, digits, '.', '_', '-'), never "latest"`)
 

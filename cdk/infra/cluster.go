@@ -3,6 +3,7 @@ package infra
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -38,6 +39,47 @@ var ControlPlaneLogTypes = []string{"api", "audit", "authenticator", "controller
 // ClusterAdminPolicy is the EKS access policy the admin access entries get.
 const ClusterAdminPolicy = "AmazonEKSClusterAdminPolicy"
 
+// Built-in Auto Mode node pools ("Enable or Disable Built-in NodePools",
+// https://docs.aws.amazon.com/eks/latest/userguide/set-builtin-node-pools.html):
+// "system" has a CriticalAddonsOnly taint ("Many EKS addons, such as
+// CoreDNS, tolerate this taint"); "general-purpose" has none.
+const (
+	SystemNodePool         = "system"
+	GeneralPurposeNodePool = "general-purpose"
+)
+
+// AddonsNeedingUntaintedPool are the add-ons whose pods are not documented
+// to tolerate the system pool's CriticalAddonsOnly taint. metrics-server
+// is a community add-on; its configuration schema (which would say whether
+// tolerations can be set) is not published in the EKS User Guide, and Auto
+// Mode users saw it wait for a node at cluster creation
+// (awslabs/ai-on-eks#302). NewCluster requires the general-purpose pool
+// when one of these is installed.
+var AddonsNeedingUntaintedPool = []string{"metrics-server"}
+
+// LoadBalancerTagPropagationActions are the create calls of the "LoadBalancer"
+// statement of the EKS User Guide's tag-propagation example policy ("Amazon
+// EKS Auto Mode cluster IAM role", section "Custom AWS tags for EKS Auto
+// resources",
+// https://docs.aws.amazon.com/eks/latest/userguide/auto-cluster-iam-role.html#tag-prop;
+// awsdocs/amazon-eks-user-guide latest/ug/automode/auto-learn-iam.adoc).
+// AmazonEKSLoadBalancingPolicy allows them only with the tag keys
+// eks:eks-cluster-name, ingress.eks.amazonaws.com/{stack,resource} and
+// service.eks.amazonaws.com/{stack,resource} (ForAllValues:StringEquals
+// aws:TagKeys, policy version v6), and tag-on-create (AddTags with
+// elasticloadbalancing:CreateAction, ec2:CreateTags with ec2:CreateAction)
+// with any key.
+var LoadBalancerTagPropagationActions = []string{
+	"elasticloadbalancing:CreateLoadBalancer",
+	"elasticloadbalancing:CreateTargetGroup",
+	"elasticloadbalancing:CreateListener",
+	"elasticloadbalancing:CreateRule",
+	"ec2:CreateSecurityGroup",
+}
+
+// LoadBalancerTagPropagationSid is the Sid of that statement on the cluster role.
+const LoadBalancerTagPropagationSid = "LoadBalancerTagPropagation"
+
 // ClusterProps configure a Cluster.
 type ClusterProps struct {
 	// Vpc is where the cluster runs; its private subnets (with egress) hold
@@ -57,12 +99,30 @@ type ClusterProps struct {
 	PublicAccessCidrs []string
 	// NodePools are the built-in Auto Mode node pools to enable
 	// ("system", "general-purpose"). Workload node pools come from
-	// Kubernetes manifests.
-	// Default: ["system"].
+	// Kubernetes manifests, which are applied only after the stacks exist.
+	// Default: ["system", "general-purpose"]: the add-ons are created with
+	// the cluster, when no other pool exists yet, and an add-on whose pods do
+	// not tolerate the system pool's CriticalAddonsOnly taint
+	// (AddonsNeedingUntaintedPool) needs general-purpose to be scheduled.
 	NodePools []string
 	// Addons are EKS add-ons to install (those Auto Mode does not bring).
 	// Default: ["metrics-server"] (the HPAs need it).
 	Addons []string
+	// SupportType is the cluster's upgrade policy at the end of the
+	// version's standard support: "STANDARD" (EKS upgrades the cluster
+	// then; no extended-support charges) or "EXTENDED" (the cluster stays on
+	// its version at the extended-support price). AWS::EKS::Cluster
+	// UpgradePolicy.SupportType,
+	// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-upgradepolicy.html
+	// Default: "EXTENDED" (EKS's own default, written out).
+	SupportType string
+	// PropagateLoadBalancerTags lets Auto Mode put user-defined tags (an
+	// IngressClassParams' spec.tags) on the load balancers, target groups,
+	// listeners, rules and security groups it creates. The Auto Mode
+	// managed policies allow only EKS's own tag keys there, so without it
+	// an Ingress whose class carries tags never gets a load balancer.
+	// Default: false.
+	PropagateLoadBalancerTags bool
 	// LogRetentionDays is how long control-plane logs stay in CloudWatch.
 	// Default: 30.
 	LogRetentionDays int
@@ -123,6 +183,9 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),
 		ManagedPolicies: managedPolicies(AutoModeNodePolicies),
 	})
+	for _, r := range []awsiam.Role{clusterRole, nodeRole} {
+		acknowledgeManagedPolicyMetadataWarning(r)
+	}
 
 	key := awskms.NewKey(c, jsii.String("SecretsKey"), &awskms.KeyProps{
 		Description:       jsii.String("Envelope encryption of Kubernetes secrets in " + p.ClusterName),
@@ -159,6 +222,7 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 		RoleArn:            clusterRole.RoleArn(),
 		DeletionProtection: jsii.Bool(p.DeletionProtection),
 		ResourcesVpcConfig: vpcConfig,
+		UpgradePolicy:      &awseks.CfnCluster_UpgradePolicyProperty{SupportType: jsii.String(p.SupportType)},
 		AccessConfig: &awseks.CfnCluster_AccessConfigProperty{
 			AuthenticationMode: jsii.String("API"),
 			// Access comes from the explicit entries below only: an implicit
@@ -189,6 +253,21 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 	})
 	// The role's KMS grant (its default policy, which RoleArn does not
 	// reference) and the log group must exist before the cluster uses them.
+	if p.PropagateLoadBalancerTags {
+		// The documented statement, as published: any tag keys, but only in
+		// requests that also tag the resource with this cluster's name,
+		// which EKS sets from the role session's principal tag.
+		clusterRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String(LoadBalancerTagPropagationSid),
+			Actions:   jsii.Strings(LoadBalancerTagPropagationActions...),
+			Resources: jsii.Strings("*"),
+			Conditions: &map[string]interface{}{
+				"StringEquals": map[string]interface{}{
+					"aws:RequestTag/eks:eks-cluster-name": "${aws:PrincipalTag/eks:eks-cluster-name}",
+				},
+			},
+		}))
+	}
 	cluster.Node().AddDependency(clusterRole.Node().FindChild(jsii.String("DefaultPolicy")), logs)
 
 	for _, arn := range p.AdminRoleArns {
@@ -220,6 +299,20 @@ func managedPolicies(names []string) *[]awsiam.IManagedPolicy {
 	return &out
 }
 
+// addConstructMetadataFailed is the warning aws-cdk-lib (2.224 and later,
+// feature flag @aws-cdk/core:enableAdditionalMetadataCollection) raises on a
+// Role given ManagedPolicy.fromAwsManagedPolicyName policies: its usage
+// analytics cannot record them (aws/aws-cdk#36078). The role and its
+// template are unaffected, and shopstack reports no analytics at all.
+const addConstructMetadataFailed = "@aws-cdk/core:addConstructMetadataFailed"
+
+// acknowledgeManagedPolicyMetadataWarning acknowledges that warning on one
+// role (and nothing else), so `npx cdk synth` stays free of warnings.
+func acknowledgeManagedPolicyMetadataWarning(role awsiam.Role) {
+	awscdk.Annotations_Of(role).AcknowledgeWarning(jsii.String(addConstructMetadataFailed),
+		jsii.String("aws-cdk-lib cannot record AWS managed policies in its usage analytics (aws/aws-cdk#36078); the role is unaffected and analytics reporting is off"))
+}
+
 var roleARNRe = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_/-]+)$`)
 
 // roleIDPart turns a role ARN into a construct id part: the role's path and
@@ -232,7 +325,10 @@ func roleIDPart(arn string) string {
 func (p *ClusterProps) withDefaults() ClusterProps {
 	out := *p
 	if out.NodePools == nil {
-		out.NodePools = []string{"system"}
+		out.NodePools = []string{SystemNodePool, GeneralPurposeNodePool}
+	}
+	if out.SupportType == "" {
+		out.SupportType = "EXTENDED"
 	}
 	if out.Addons == nil {
 		out.Addons = []string{"metrics-server"}
@@ -262,9 +358,17 @@ func (p ClusterProps) validate() error {
 		}
 	}
 	for i, np := range p.NodePools {
-		if np != "system" && np != "general-purpose" {
+		if np != SystemNodePool && np != GeneralPurposeNodePool {
 			return fmt.Errorf("infra: ClusterProps.NodePools[%d] = %q: want \"system\" or \"general-purpose\"", i, np)
 		}
+	}
+	for _, a := range p.Addons {
+		if slices.Contains(AddonsNeedingUntaintedPool, a) && !slices.Contains(p.NodePools, GeneralPurposeNodePool) {
+			return fmt.Errorf("infra: ClusterProps.NodePools = %q: want %q too: the add-on %q is created with the cluster and its pods do not tolerate the system pool's CriticalAddonsOnly taint", p.NodePools, GeneralPurposeNodePool, a)
+		}
+	}
+	if p.SupportType != "STANDARD" && p.SupportType != "EXTENDED" {
+		return fmt.Errorf("infra: ClusterProps.SupportType = %q: want \"STANDARD\" or \"EXTENDED\"", p.SupportType)
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
 		return fmt.Errorf("infra: ClusterProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)

@@ -15,7 +15,9 @@ import (
 )
 
 func bareStack() awscdk.Stack {
-	app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	// NewApp: the constructs are tested under cdk.json's feature flags, as
+	// every real synthesis runs them.
+	app := infra.NewApp("")
 	return awscdk.NewStack(app, jsii.String("Test"), &awscdk.StackProps{
 		Env: &awscdk.Environment{Account: jsii.String("111122223333"), Region: jsii.String("eu-west-1")},
 	})
@@ -58,13 +60,20 @@ func TestConstructDefaults(t *testing.T) {
 		infra.NewCluster(st, "Eks", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34"})
 		tpl := assertions.Template_FromStack(st, nil)
 		tpl.HasResourceProperties(jsii.String("AWS::EKS::Cluster"), map[string]any{
-			"ComputeConfig":      map[string]any{"Enabled": true, "NodePools": []any{"system"}, "NodeRoleArn": assertions.Match_AnyValue()},
+			"ComputeConfig":      map[string]any{"Enabled": true, "NodePools": []any{"system", "general-purpose"}, "NodeRoleArn": assertions.Match_AnyValue()},
+			"UpgradePolicy":      map[string]any{"SupportType": "EXTENDED"},
 			"DeletionProtection": false,
 			// No PublicAccessCidrs: the public endpoint is off.
 			"ResourcesVpcConfig": map[string]any{"EndpointPrivateAccess": true, "EndpointPublicAccess": false, "PublicAccessCidrs": assertions.Match_Absent()},
 		})
 		tpl.ResourceCountIs(jsii.String("AWS::EKS::AccessEntry"), jsii.Number(0))
 		tpl.HasResourceProperties(jsii.String("AWS::EKS::Addon"), map[string]any{"AddonName": "metrics-server"})
+		// No tag propagation unless asked for: only the KMS grant.
+		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
+			"PolicyDocument": map[string]any{"Statement": assertions.Match_Not(assertions.Match_ArrayWith(&[]any{
+				assertions.Match_ObjectLike(&map[string]any{"Sid": "LoadBalancerTagPropagation"}),
+			}))},
+		})
 		tpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
 			"Properties": map[string]any{"LogGroupName": "/aws/eks/c/cluster", "RetentionInDays": 30}, "DeletionPolicy": "Retain",
 		})
@@ -170,6 +179,12 @@ func TestConstructValidation(t *testing.T) {
 		{"cluster node pool", func(st awscdk.Stack) {
 			infra.NewCluster(st, "C", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34", NodePools: []string{"storefront"}})
 		}, `ClusterProps.NodePools[0] = "storefront": want "system" or "general-purpose"`},
+		{"cluster metrics-server without an untainted pool", func(st awscdk.Stack) {
+			infra.NewCluster(st, "C", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34", NodePools: []string{"system"}})
+		}, `ClusterProps.NodePools = ["system"]: want "general-purpose" too: the add-on "metrics-server"`},
+		{"cluster support type", func(st awscdk.Stack) {
+			infra.NewCluster(st, "C", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34", SupportType: "LTS"})
+		}, `ClusterProps.SupportType = "LTS": want "STANDARD" or "EXTENDED"`},
 		{"database secret", func(st awscdk.Stack) {
 			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: platform.Dev().Database, InstanceIdentifier: "db"})
 		}, `DatabaseProps.SecretName = ""`},

@@ -122,7 +122,7 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 	// also https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_BestPractices.html#CHAP_BestPractices.AutoDBCreation),
 	// and AutoMinorVersionUpgrade moves it on from there. The parameter
 	// group family comes from the major version alone (postgres16).
-	major := engineMajor(s.EngineVersion)
+	major := s.MajorVersion()
 	engine := awsrds.DatabaseInstanceEngine_Postgres(&awsrds.PostgresInstanceEngineProps{
 		Version: awsrds.PostgresEngineVersion_Of(jsii.String(s.EngineVersion), jsii.String(major), nil),
 	})
@@ -339,12 +339,6 @@ const rdsProxyPostgresPort = 5432
 
 // engineVersionRe is a PostgreSQL major version, optionally with a minor.
 var engineVersionRe = regexp.MustCompile(`^[1-9][0-9]*(\.[0-9]+)?$`)
-
-// engineMajor returns the major version of "16" or "16.8": "16".
-func engineMajor(version string) string {
-	major, _, _ := strings.Cut(version, ".")
-	return major
-}
 
 func (p *DatabaseProps) withDefaults() DatabaseProps {
 	out := *p

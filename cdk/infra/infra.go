@@ -52,15 +52,23 @@ func (s *Stacks) All() []awscdk.Stack {
 	return []awscdk.Stack{s.Network, s.Edge, s.Cluster, s.Database}
 }
 
-// Build adds the stacks of env to app. Every stack is tagged with env.Tags
-// and checked by cdk-nag's AwsSolutions pack; findings are error annotations
+// Build adds the stacks of env to app. Every stack (the CloudFormation stack
+// itself and every taggable resource in it) is tagged with env.Tags and checked by cdk-nag's AwsSolutions pack; findings are error annotations
 // (which make `cdk synth` fail) unless suppressed with a reason in nag.go.
 func Build(app awscdk.App, env platform.Environment) *Stacks {
 	stackEnv := &awscdk.Environment{Account: jsii.String(env.Account), Region: jsii.String(env.Region)}
+	stackTags := map[string]*string{}
+	for k, v := range env.Tags {
+		stackTags[k] = jsii.String(v)
+	}
 	newStack := func(part, description string) awscdk.Stack {
 		st := awscdk.NewStack(app, jsii.String(env.StackName(part)), &awscdk.StackProps{
 			Env:         stackEnv,
 			Description: jsii.String("shopstack " + env.Name + ": " + description),
+			// The CloudFormation stack's own tags (cdk deploy sets them; they
+			// are not in the template). With @aws-cdk/core:explicitStackTags
+			// the Tags_Of(stack) below reaches the resources only.
+			Tags: &stackTags,
 		})
 		// The VPC checks its AZs against Stack.AvailabilityZones, which is a
 		// context look-up (AWS credentials under the cdk CLI). The AZs come
@@ -105,12 +113,16 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 		Vpc:               s.NetworkConstruct.Vpc,
 		ClusterName:       env.Cluster.Name,
 		KubernetesVersion: env.Cluster.KubernetesVersion,
+		SupportType:       env.Cluster.SupportType,
 		AdminRoleArns:     env.Cluster.AdminRoleARNs,
 		PublicAccessCidrs: env.Cluster.PublicAccessCIDRs,
 		LogRetentionDays:  env.Cluster.LogRetentionDays,
 		// prod's cluster is protected like its database.
 		DeletionProtection: env.Database.DeletionProtection,
 		RemovalPolicy:      removal,
+		// The storefront's IngressClassParams carry env.Tags (cdk8s/charts),
+		// which Auto Mode may put on the ALB only with this permission.
+		PropagateLoadBalancerTags: len(env.Tags) > 0,
 	})
 	s.ExternalDNS = NewPodIdentity(s.Cluster, "ExternalDns", &PodIdentityProps{
 		ClusterName:    s.ClusterConstruct.Name(),

@@ -146,6 +146,21 @@ func TestNetwork(t *testing.T) {
 				"ResourceType": "VPC", "TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs",
 			})
 			tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": env.Network.FlowLogRetentionDays})
+			// Confused-deputy protection on the flow-log role (audit F14): the
+			// VPC User Guide's aws:SourceAccount / aws:SourceArn block.
+			tpl.HasResourceProperties(jsii.String("AWS::IAM::Role"), map[string]any{
+				"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{
+					"Action": "sts:AssumeRole", "Effect": "Allow",
+					"Principal": map[string]any{"Service": "vpc-flow-logs.amazonaws.com"},
+					"Condition": map[string]any{
+						"StringEquals": map[string]any{"aws:SourceAccount": map[string]any{"Ref": "AWS::AccountId"}},
+						"ArnLike": map[string]any{"aws:SourceArn": map[string]any{"Fn::Join": []any{"", []any{
+							"arn:", map[string]any{"Ref": "AWS::Partition"}, ":ec2:", map[string]any{"Ref": "AWS::Region"}, ":",
+							map[string]any{"Ref": "AWS::AccountId"}, ":vpc-flow-log/*",
+						}}}},
+					},
+				}}},
+			})
 		})
 	}
 }
@@ -161,7 +176,10 @@ func TestCluster(t *testing.T) {
 				"Version":            env.Cluster.KubernetesVersion,
 				"DeletionProtection": env.Name == platform.EnvProd,
 				// Auto Mode: the three capabilities enabled together, self-managed add-ons off.
-				"ComputeConfig":              map[string]any{"Enabled": true, "NodePools": []any{"system"}, "NodeRoleArn": assertions.Match_AnyValue()},
+				// Both built-in pools: metrics-server is created with the
+				// cluster and needs an untainted pool (audit F6).
+				"ComputeConfig":              map[string]any{"Enabled": true, "NodePools": []any{"system", "general-purpose"}, "NodeRoleArn": assertions.Match_AnyValue()},
+				"UpgradePolicy":              map[string]any{"SupportType": env.Cluster.SupportType},
 				"KubernetesNetworkConfig":    map[string]any{"ElasticLoadBalancing": map[string]any{"Enabled": true}},
 				"StorageConfig":              map[string]any{"BlockStorage": map[string]any{"Enabled": true}},
 				"BootstrapSelfManagedAddons": false,
@@ -205,11 +223,25 @@ func TestCluster(t *testing.T) {
 			// The cluster role may use the secrets key.
 			tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
 				"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{map[string]any{
-					"Action": assertions.Match_ArrayWith(&[]any{"kms:Encrypt", "kms:Decrypt"}), "Effect": "Allow",
+					// Exactly the four actions key.Grant names, sorted (@aws-cdk/aws-iam:minimizePolicies).
+					"Action": []any{"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"}, "Effect": "Allow",
 					"Resource": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("SecretsKey")), "Arn"}},
 				}})},
 				"Roles": []any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("ClusterRole"))}},
 			})
+			// env.Tags reach the ALB through the IngressClassParams: the
+			// documented tag-propagation statement, exactly (audit F3).
+			tagProp := statementBySid(t, tpl, "ClusterRole", infra.LoadBalancerTagPropagationSid)
+			if tagProp == nil {
+				t.Fatalf("the cluster role has no %s statement", infra.LoadBalancerTagPropagationSid)
+			}
+			if got, want := sorted(stringList(tagProp["Action"])), sorted([]string{"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup",
+				"elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule", "ec2:CreateSecurityGroup"}); !reflect.DeepEqual(got, want) {
+				t.Errorf("tag propagation actions %v, want %v", got, want)
+			}
+			if got, want := asJSON(tagProp["Condition"]), `{"StringEquals":{"aws:RequestTag/eks:eks-cluster-name":"${aws:PrincipalTag/eks:eks-cluster-name}"}}`; got != want || tagProp["Resource"] != "*" || tagProp["Effect"] != "Allow" {
+				t.Errorf("tag propagation statement %s, want Allow on * with condition %s", asJSON(tagProp), want)
+			}
 
 			nodeRole := roleByGetAtt(t, tpl, props(cluster)["ComputeConfig"].(map[string]any)["NodeRoleArn"])
 			if svc, acts := trust(t, nodeRole); svc != "ec2.amazonaws.com" || !reflect.DeepEqual(acts, []string{"sts:AssumeRole"}) {
@@ -309,7 +341,8 @@ func TestDatabase(t *testing.T) {
 			tpl.ResourceCountIs(jsii.String("AWS::RDS::DBProxy"), jsii.Number(0))
 			tpl.ResourceCountIs(jsii.String("AWS::SSM::Parameter"), jsii.Number(0))
 			tpl.HasResourceProperties(jsii.String("AWS::RDS::DBParameterGroup"), map[string]any{
-				"Family":     "postgres16",
+				// The family follows the major, whether or not a minor is pinned.
+				"Family":     "postgres" + env.Database.MajorVersion(),
 				"Parameters": map[string]any{"rds.force_ssl": "1", "log_min_duration_statement": itoa(env.Database.SlowStatementMillis)},
 			})
 			for _, l := range []string{"postgresql", "upgrade"} {
@@ -369,8 +402,9 @@ func TestDatabase(t *testing.T) {
 			if svc, acts := trust(t, role); svc != "pods.eks.amazonaws.com" || !reflect.DeepEqual(acts, []string{"sts:AssumeRole", "sts:TagSession"}) {
 				t.Errorf("backend role trust: %s %v, want pods.eks.amazonaws.com [sts:AssumeRole sts:TagSession]", svc, acts)
 			}
+			// Actions sorted (@aws-cdk/aws-iam:minimizePolicies).
 			want := []any{map[string]any{"Sid": "ReadDatabaseSecret", "Effect": "Allow",
-				"Action":   []any{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
+				"Action":   []any{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"},
 				"Resource": map[string]any{"Ref": secretID}}}
 			policies := props(role)["Policies"].([]any)
 			if got := policies[0].(map[string]any)["PolicyDocument"].(map[string]any)["Statement"]; len(policies) != 1 || asJSON(got) != asJSON(want) {
@@ -410,6 +444,29 @@ func checkGeneratedSecret(t *testing.T, env platform.Environment, id string, sec
 	}
 }
 
+// arnString renders an ARN the template may write as a string or as
+// Fn::Join with Ref AWS::Partition (the environments are in "aws").
+func arnString(t *testing.T, v any) string {
+	t.Helper()
+	switch v := v.(type) {
+	case string:
+		return v
+	case map[string]any:
+		if v["Ref"] == "AWS::Partition" {
+			return "aws"
+		}
+		if join, ok := v["Fn::Join"].([]any); ok && len(join) == 2 {
+			var parts []string
+			for _, p := range join[1].([]any) {
+				parts = append(parts, arnString(t, p))
+			}
+			return strings.Join(parts, join[0].(string))
+		}
+	}
+	t.Fatalf("cannot render %s", asJSON(v))
+	return ""
+}
+
 // The optional read replica and RDS Proxy (off in dev and prod).
 func TestDatabaseOptions(t *testing.T) {
 	defer failOnAssertion(t)
@@ -440,13 +497,20 @@ func TestDatabaseOptions(t *testing.T) {
 	})
 	_, assoc := only(t, tpl, "AWS::EKS::PodIdentityAssociation")
 	role := roleByGetAtt(t, tpl, props(assoc)["RoleArn"])
-	statements := asJSON(props(role)["Policies"])
-	wantGrant := asJSON(map[string]any{"Action": "ssm:GetParameter", "Effect": "Allow",
-		"Resource": map[string]any{"Fn::Join": []any{"", []any{"arn:", map[string]any{"Ref": "AWS::Partition"},
-			":ssm:" + env.Region + ":" + env.Account + ":parameter" + env.Names.DatabaseProxyEndpointParameter}}},
-		"Sid": "ReadDatabaseProxyEndpoint"})
-	if !strings.Contains(statements, wantGrant) {
-		t.Errorf("backend role policies %s, want the statement %s", statements, wantGrant)
+	// The parameter's ARN is parameter/${ParameterNameWithoutLeadingSlash}
+	// (Service Authorization Reference, AWS Systems Manager).
+	wantARN := "arn:aws:ssm:" + env.Region + ":" + env.Account + ":parameter/" + strings.TrimPrefix(env.Names.DatabaseProxyEndpointParameter, "/")
+	var grants []string
+	for _, p := range props(role)["Policies"].([]any) {
+		for _, st := range p.(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			st := st.(map[string]any)
+			if st["Sid"] == "ReadDatabaseProxyEndpoint" {
+				grants = append(grants, asJSON(st["Action"])+" "+arnString(t, st["Resource"]))
+			}
+		}
+	}
+	if want := `"ssm:GetParameter" ` + wantARN; len(grants) != 1 || grants[0] != want {
+		t.Errorf("backend proxy endpoint grants %v, want [%s]", grants, want)
 	}
 	// The database admits the proxy as well as the cluster; the proxy admits the cluster.
 	tpl.ResourceCountIs(jsii.String("AWS::EC2::SecurityGroupIngress"), jsii.Number(1))
@@ -542,6 +606,16 @@ func TestTags(t *testing.T) {
 			}
 			if tagged < 30 {
 				t.Errorf("only %d tagged resources: the check looked at too little", tagged)
+			}
+			// The stacks themselves (cdk deploy passes these to CloudFormation).
+			for _, st := range b.stacks.All() {
+				got := map[string]string{}
+				for k, v := range *st.Tags().TagValues() {
+					got[k] = *v
+				}
+				if !reflect.DeepEqual(got, env.Tags) {
+					t.Errorf("%s: stack tags %v, want %v", *st.StackName(), got, env.Tags)
+				}
 			}
 		})
 	}
@@ -660,4 +734,37 @@ func TestSynthesis(t *testing.T) {
 	if templates != 8 {
 		t.Errorf("%d templates, want 8 (4 stacks x dev, prod)", templates)
 	}
+}
+
+// statementBySid returns the statement with that Sid in the AWS::IAM::Policy
+// attached to the role whose logical id contains roleIDPart.
+func statementBySid(t *testing.T, tpl assertions.Template, roleIDPart, sid string) map[string]any {
+	t.Helper()
+	for _, pol := range resources(tpl, "AWS::IAM::Policy") {
+		if !strings.Contains(asJSON(props(pol)["Roles"]), roleIDPart) {
+			continue
+		}
+		doc := props(pol)["PolicyDocument"].(map[string]any)
+		for _, st := range doc["Statement"].([]any) {
+			if m := st.(map[string]any); m["Sid"] == sid {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+// stringList reads a policy element that is a string or a list of strings.
+func stringList(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		out := make([]string, len(x))
+		for i, e := range x {
+			out[i], _ = e.(string)
+		}
+		return out
+	}
+	return nil
 }

@@ -21,6 +21,13 @@ func suppress(s *Stacks, env platform.Environment) {
 		"EKS Auto Mode requires these AWS managed policies on the cluster role (Amazon EKS User Guide: Amazon EKS Auto Mode cluster IAM role); "+
 			"AWS keeps them in step with what Auto Mode's compute, storage, load balancing and networking capabilities call.",
 		managedPolicyFindings(AutoModeClusterPolicies)...))
+	if len(env.Tags) > 0 {
+		cdknag.NagSuppressions_AddResourceSuppressions(c.ClusterRole.Node().FindChild(jsii.String("DefaultPolicy")), &[]*cdknag.NagPackSuppression{nagRule("AwsSolutions-IAM5",
+			"The EKS User Guide's tag-propagation statement (Amazon EKS Auto Mode cluster IAM role, #tag-prop), as documented: the load balancers, target groups, "+
+				"listeners, rules and security groups do not exist before Auto Mode creates them, so there is no ARN to name; every request must tag the new "+
+				"resource with this cluster's name (aws:RequestTag/eks:eks-cluster-name = the session's principal tag).",
+			"Resource::*")}, jsii.Bool(false))
+	}
 	suppressOn(c.NodeRole, nagRule("AwsSolutions-IAM4",
 		"EKS Auto Mode nodes need exactly these AWS managed policies (Amazon EKS User Guide: Amazon EKS Auto Mode node IAM role).",
 		managedPolicyFindings(AutoModeNodePolicies)...))

@@ -1,8 +1,12 @@
 package infra_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
 )
 
 // Every stack of every environment passes cdk-nag's AwsSolutions pack: each
@@ -33,5 +37,24 @@ func TestAwsSolutionsChecksWithOptions(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// No stack carries a warning either (cdk-nag's or the CDK's own): `npx cdk
+// synth` prints none, so a new one stands out.
+func TestNoWarnings(t *testing.T) {
+	for _, env := range environments(t) {
+		for _, options := range []bool{false, true} {
+			env.Database.ReadReplica, env.Database.RDSProxy = options, options
+			t.Run(fmt.Sprintf("%s/options=%v", env.Name, options), func(t *testing.T) {
+				b := build(t, env)
+				for _, st := range b.stacks.All() {
+					msgs := assertions.Annotations_FromStack(st).FindWarning(jsii.String("*"), assertions.Match_AnyValue())
+					for _, m := range *msgs {
+						t.Errorf("%s: warning at %s: %v", *st.StackName(), *m.Id, m.Entry.Data)
+					}
+				}
+			})
+		}
 	}
 }

@@ -107,9 +107,23 @@ func NewNetwork(scope constructs.Construct, id string, props *NetworkProps) *Net
 		Retention:     retentionDays(p.FlowLogRetentionDays),
 		RemovalPolicy: p.RemovalPolicy,
 	})
-	vpc.AddFlowLog(jsii.String("FlowLog"), &awsec2.FlowLogOptions{
+	flowLog := vpc.AddFlowLog(jsii.String("FlowLog"), &awsec2.FlowLogOptions{
 		Destination: awsec2.FlowLogDestination_ToCloudWatchLogs(logs, nil),
 		TrafficType: awsec2.FlowLogTrafficType_ALL,
+	})
+	// The flow-log service may assume the role only for this account's
+	// flow logs: the confused-deputy condition block the VPC User Guide
+	// recommends ("IAM role for publishing flow logs to CloudWatch Logs",
+	// https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html:
+	// aws:SourceAccount = the flow log's owner, aws:SourceArn = the flow
+	// log's ARN, "you can replace [the flow log id] with a wildcard").
+	// The role stays the one the CDK creates (same logical id); only its
+	// trust statement gains the condition.
+	role := flowLog.Node().FindChild(jsii.String("IAMRole")).Node().DefaultChild().(awscdk.CfnResource)
+	role.AddPropertyOverride(jsii.String("AssumeRolePolicyDocument.Statement.0.Condition"), map[string]any{
+		"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()},
+		"ArnLike": map[string]any{"aws:SourceArn": awscdk.Fn_Join(jsii.String(""), jsii.Strings(
+			"arn:", *awscdk.Aws_PARTITION(), ":ec2:", *awscdk.Aws_REGION(), ":", *awscdk.Aws_ACCOUNT_ID(), ":vpc-flow-log/*"))},
 	})
 	return &Network{Construct: c, Vpc: vpc, FlowLogGroup: logs}
 }

@@ -21,6 +21,7 @@ func main() {
 	start := time.Now()
 	envs, err := platform.All()
 	if err == nil {
+		synth.WarnSupport(os.Stderr, envs, start)
 		err = synth.Run(*out, envs)
 	}
 	if err != nil {
