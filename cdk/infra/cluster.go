@@ -73,6 +73,11 @@ type ClusterProps struct {
 	// RemovalPolicy applies to the secrets KMS key and the log group.
 	// Default: awscdk.RemovalPolicy_RETAIN.
 	RemovalPolicy awscdk.RemovalPolicy
+	// PullThroughCachePrefixes are the ECR pull-through cache prefixes the
+	// nodes pull images through; the node role may create their cache
+	// repositories on a first pull (PullThroughCacheStatements).
+	// Default: none.
+	PullThroughCachePrefixes []string
 }
 
 // Cluster is an EKS cluster in Auto Mode built from the L1 CfnCluster (the
@@ -93,6 +98,8 @@ type Cluster struct {
 	SecretsKey awskms.Key
 	// LogGroup receives the control-plane logs.
 	LogGroup awslogs.LogGroup
+
+	pullThroughCachePrefixes []string
 }
 
 // Name is the cluster name as a reference (creates a dependency on the cluster).
@@ -123,6 +130,9 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),
 		ManagedPolicies: managedPolicies(AutoModeNodePolicies),
 	})
+	for _, st := range PullThroughCacheStatements(c, p.PullThroughCachePrefixes) {
+		nodeRole.AddToPrincipalPolicy(st)
+	}
 
 	key := awskms.NewKey(c, jsii.String("SecretsKey"), &awskms.KeyProps{
 		Description:       jsii.String("Envelope encryption of Kubernetes secrets in " + p.ClusterName),
@@ -209,7 +219,8 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 			ResolveConflicts: jsii.String("OVERWRITE"),
 		})
 	}
-	return &Cluster{Construct: c, Cluster: cluster, ClusterRole: clusterRole, NodeRole: nodeRole, SecretsKey: key, LogGroup: logs}
+	return &Cluster{Construct: c, Cluster: cluster, ClusterRole: clusterRole, NodeRole: nodeRole, SecretsKey: key, LogGroup: logs,
+		pullThroughCachePrefixes: p.PullThroughCachePrefixes}
 }
 
 func managedPolicies(names []string) *[]awsiam.IManagedPolicy {
@@ -264,6 +275,11 @@ func (p ClusterProps) validate() error {
 	for i, np := range p.NodePools {
 		if np != "system" && np != "general-purpose" {
 			return fmt.Errorf("infra: ClusterProps.NodePools[%d] = %q: want \"system\" or \"general-purpose\"", i, np)
+		}
+	}
+	for i, pfx := range p.PullThroughCachePrefixes {
+		if len(pfx) < 2 || len(pfx) > 30 || !ecrPrefixRe.MatchString(pfx) {
+			return fmt.Errorf("infra: ClusterProps.PullThroughCachePrefixes[%d] = %q: want an ECR pull-through cache prefix (2-30 characters)", i, pfx)
 		}
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
