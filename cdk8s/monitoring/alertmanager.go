@@ -85,7 +85,7 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 					TopologySpreadConstraints:    zoneSpread(Alertmanager),
 					Containers: []corev1.Container{{
 						Name:  Alertmanager,
-						Image: AlertmanagerImage,
+						Image: env.MirroredImage(AlertmanagerImage),
 						Args:  args,
 						Env: []corev1.EnvVar{{Name: "POD_IP", ValueFrom: &corev1.EnvVarSource{
 							FieldRef: &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "status.podIP"},

@@ -2,7 +2,9 @@ package monitoring
 
 // Images are pinned to exact release tags. The metric names the rules and
 // dashboards read from each exporter are listed in exporter_metrics.go with
-// the version they were taken from; bump both together.
+// the version they were taken from; bump both together. These are the
+// upstream references: the manifests pull them through the environment's
+// ECR pull-through cache (platform.Environment.MirroredImage).
 const (
 	// PrometheusImage is the Prometheus 3.5 LTS line. Its configuration is
 	// checked by Debian's promtool 2.42 (older) and by the Go loader of

@@ -89,7 +89,7 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *Fil
 					SecurityContext:              podSecurity(grafanaUID),
 					Containers: []corev1.Container{{
 						Name:  Grafana,
-						Image: GrafanaImage,
+						Image: env.MirroredImage(GrafanaImage),
 						Env: []corev1.EnvVar{
 							secretEnv("GF_SECURITY_ADMIN_USER", "admin-user"),
 							secretEnv("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),

@@ -118,7 +118,7 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 					TerminationGracePeriodSeconds: ptr(int64(300)),
 					Containers: []corev1.Container{{
 						Name:  Prometheus,
-						Image: PrometheusImage,
+						Image: env.MirroredImage(PrometheusImage),
 						Args: []string{
 							"--config.file=" + prometheusConfigDir + "/" + PrometheusConfigFile,
 							"--storage.tsdb.path=" + prometheusDataDir,

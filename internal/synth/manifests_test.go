@@ -1,0 +1,183 @@
+package synth
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/shopstack/shopstack/internal/k8stest"
+	"github.com/shopstack/shopstack/platform"
+)
+
+// The tests below read every generated file of every environment, exactly
+// as `go run ./cmd/synth` writes dist/: the storefront charts, ExternalDNS
+// and monitoring, and the CloudFormation templates beside them.
+
+var (
+	distOnce sync.Once
+	distRoot string
+	distErr  error
+	distEnvs []platform.Environment
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if distRoot != "" {
+		os.RemoveAll(distRoot)
+	}
+	os.Exit(code)
+}
+
+// synthesized runs Run once for every environment into a temporary dist/.
+func synthesized(t *testing.T) (string, []platform.Environment) {
+	t.Helper()
+	distOnce.Do(func() {
+		distEnvs, distErr = platform.All()
+		if distErr != nil {
+			return
+		}
+		if distRoot, distErr = os.MkdirTemp("", "shopstack-dist-"); distErr != nil {
+			return
+		}
+		distErr = Run(filepath.Join(distRoot, "dist"), distEnvs)
+	})
+	if distErr != nil {
+		t.Fatalf("synth: %v", distErr)
+	}
+	return filepath.Join(distRoot, "dist"), distEnvs
+}
+
+// forEachEnv runs f with the Kubernetes objects of each environment.
+func forEachEnv(t *testing.T, f func(t *testing.T, env platform.Environment, dir string, objs []k8stest.Object)) {
+	dist, envs := synthesized(t)
+	for _, env := range envs {
+		t.Run(env.Name, func(t *testing.T) {
+			dir := filepath.Join(dist, env.Name)
+			objs, err := k8stest.ReadManifests(filepath.Join(dir, KubernetesDir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f(t, env, dir, objs)
+		})
+	}
+}
+
+func decode(t *testing.T, o k8stest.Object, into any) {
+	t.Helper()
+	if err := yaml.UnmarshalStrict(o.YAML, into); err != nil {
+		t.Fatalf("%s: %v", o, err)
+	}
+}
+
+// podTemplate is the pod template of a workload object (nil for others).
+func podTemplate(t *testing.T, o k8stest.Object) *corev1.PodTemplateSpec {
+	t.Helper()
+	switch o.Kind {
+	case "Deployment":
+		var d appsv1.Deployment
+		decode(t, o, &d)
+		return &d.Spec.Template
+	case "StatefulSet":
+		var s appsv1.StatefulSet
+		decode(t, o, &s)
+		return &s.Spec.Template
+	case "DaemonSet":
+		var d appsv1.DaemonSet
+		decode(t, o, &d)
+		return &d.Spec.Template
+	case "ReplicaSet":
+		var r appsv1.ReplicaSet
+		decode(t, o, &r)
+		return &r.Spec.Template
+	case "Job":
+		var j batchv1.Job
+		decode(t, o, &j)
+		return &j.Spec.Template
+	case "CronJob":
+		var c batchv1.CronJob
+		decode(t, o, &c)
+		return &c.Spec.JobTemplate.Spec.Template
+	case "Pod":
+		var p corev1.Pod
+		decode(t, o, &p)
+		return &corev1.PodTemplateSpec{ObjectMeta: p.ObjectMeta, Spec: p.Spec}
+	}
+	return nil
+}
+
+// allContainers are a pod's init and regular containers.
+func allContainers(spec corev1.PodSpec) []corev1.Container {
+	return append(append([]corev1.Container(nil), spec.InitContainers...), spec.Containers...)
+}
+
+// TestThirdPartyImagesThroughPullThroughCache: every container image is
+// either the project's own (ECR repositories of the edge stack) or lives
+// under a prefix that an AWS::ECR::PullThroughCacheRule of the same
+// environment's edge template defines, in the environment's own registry:
+// no node pulls from a public registry directly.
+func TestThirdPartyImagesThroughPullThroughCache(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, env platform.Environment, dir string, objs []k8stest.Object) {
+		data, err := os.ReadFile(filepath.Join(dir, CloudFormationDir, env.StackName("edge")+".template.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tpl struct {
+			Resources map[string]struct {
+				Type       string
+				Properties map[string]any
+			}
+		}
+		if err := json.Unmarshal(data, &tpl); err != nil {
+			t.Fatal(err)
+		}
+		var prefixes []string
+		for id, r := range tpl.Resources {
+			if r.Type != "AWS::ECR::PullThroughCacheRule" {
+				continue
+			}
+			p, ok := r.Properties["EcrRepositoryPrefix"].(string)
+			if !ok {
+				t.Errorf("edge %s: EcrRepositoryPrefix %v is not a literal", id, r.Properties["EcrRepositoryPrefix"])
+				continue
+			}
+			prefixes = append(prefixes, p)
+		}
+		if len(prefixes) == 0 {
+			t.Fatal("the edge template defines no pull-through cache rule")
+		}
+		own := map[string]bool{env.BackendImage(): true, env.FrontendImage(): true}
+		thirdParty := map[string]bool{}
+		for _, o := range objs {
+			tpl := podTemplate(t, o)
+			if tpl == nil {
+				continue
+			}
+			for _, c := range allContainers(tpl.Spec) {
+				if own[c.Image] {
+					continue
+				}
+				thirdParty[c.Image] = true
+				ok := false
+				for _, p := range prefixes {
+					ok = ok || strings.HasPrefix(c.Image, env.Registry()+"/"+p+"/")
+				}
+				if !ok {
+					t.Errorf("%s/%s: image %q is not under a pull-through cache prefix of %s (%v)", o, c.Name, c.Image, env.Registry(), prefixes)
+				}
+			}
+		}
+		// Prometheus, AlertManager, Grafana, kube-state-metrics,
+		// postgres_exporter, ExternalDNS, the nginx exporter.
+		if len(thirdParty) < 7 {
+			t.Errorf("only %d third-party images found: the check looked at too little", len(thirdParty))
+		}
+	})
+}
