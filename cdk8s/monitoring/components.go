@@ -41,6 +41,9 @@ const (
 	KubeStateMetricsPort    = 8080
 	KubeStateMetricsTelPort = 8081
 	PostgresExporterPort    = 9187
+	// KubeletPort is the kubelet's HTTPS port (the kubelet's default
+	// --port), where Prometheus scrapes /metrics and /metrics/cadvisor.
+	KubeletPort = 10250
 	// MetricsPortName is the container port name of every exporter port that
 	// Prometheus scrapes in namespace monitoring. (The frontend's
 	// nginx-prometheus-exporter sidecar, its image, port and port name are

@@ -54,15 +54,19 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
 		ObjectMeta: meta(ns, Prometheus, Prometheus),
 	})
-	// Read-only discovery and scraping. nodes/proxy is what the API server
-	// checks for /api/v1/nodes/<node>/proxy/metrics (kubelet and cAdvisor
-	// scraped through the API server); only "get" is granted.
+	// Read-only discovery and scraping. The kubelets are scraped directly
+	// on their port (kubeletJob), which the kubelet authorizes as get on
+	// nodes/metrics for /metrics and /metrics/* ("Kubelet
+	// authentication/authorization",
+	// https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/#kubelet-authorization).
+	// Never nodes/proxy: it reaches every other kubelet API, including
+	// exec and attach over WebSocket, which a GET (verb get) opens
+	// (same page, #get-nodes-proxy-warning).
 	addObject(scope, "prometheus-cluster-role", &rbacv1.ClusterRole{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"},
 		ObjectMeta: metav1.ObjectMeta{Name: ns + "-" + Prometheus, Labels: labels(Prometheus)},
 		Rules: []rbacv1.PolicyRule{
 			{APIGroups: []string{""}, Resources: []string{"nodes", "nodes/metrics", "services", "endpoints", "pods"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{""}, Resources: []string{"nodes/proxy"}, Verbs: []string{"get"}},
 			{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: []string{"get", "list", "watch"}},
 			{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses"}, Verbs: []string{"get", "list", "watch"}},
 			{NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}},

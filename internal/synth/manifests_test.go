@@ -2,8 +2,10 @@ package synth
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/shopstack/shopstack/internal/k8stest"
@@ -116,6 +119,94 @@ func podTemplate(t *testing.T, o k8stest.Object) *corev1.PodTemplateSpec {
 // allContainers are a pod's init and regular containers.
 func allContainers(spec corev1.PodSpec) []corev1.Container {
 	return append(append([]corev1.Container(nil), spec.InitContainers...), spec.Containers...)
+}
+
+// forbiddenResources are RBAC resources that reach into running
+// containers: pods/exec and pods/attach, and nodes/proxy, which opens
+// every kubelet API, exec and attach included, to a plain GET
+// ("Kubelet authentication/authorization",
+// https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/#get-nodes-proxy-warning).
+var forbiddenResources = map[string]bool{"nodes/proxy": true, "pods/exec": true, "pods/attach": true}
+
+// rbacProblems lists what a rule of a Role or ClusterRole may never do:
+// name a forbidden resource, or use a wildcard in verbs, resources or
+// apiGroups (which would grant those resources, and everything added
+// later, implicitly).
+func rbacProblems(rules []rbacv1.PolicyRule) []string {
+	var out []string
+	for i, r := range rules {
+		for field, values := range map[string][]string{"verbs": r.Verbs, "resources": r.Resources, "apiGroups": r.APIGroups} {
+			for _, v := range values {
+				if strings.Contains(v, "*") {
+					out = append(out, fmt.Sprintf("rule %d: wildcard %q in %s", i, v, field))
+				}
+			}
+		}
+		for _, res := range r.Resources {
+			if forbiddenResources[res] {
+				out = append(out, fmt.Sprintf("rule %d: resource %s", i, res))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestNoDangerousRBAC: no Role or ClusterRole of any manifest grants
+// nodes/proxy, pods/exec or pods/attach, or uses a wildcard in verbs,
+// resources or apiGroups.
+func TestNoDangerousRBAC(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, env platform.Environment, _ string, objs []k8stest.Object) {
+		roles := 0
+		for _, o := range objs {
+			if o.Kind != "Role" && o.Kind != "ClusterRole" {
+				continue
+			}
+			roles++
+			var rules []rbacv1.PolicyRule
+			if o.Kind == "Role" {
+				var r rbacv1.Role
+				decode(t, o, &r)
+				rules = r.Rules
+			} else {
+				var r rbacv1.ClusterRole
+				decode(t, o, &r)
+				rules = r.Rules
+				if r.AggregationRule != nil {
+					t.Errorf("%s: aggregated ClusterRole: its rules are not in the manifests to check", o)
+				}
+			}
+			for _, p := range rbacProblems(rules) {
+				t.Errorf("%s: %s", o, p)
+			}
+		}
+		// Prometheus, kube-state-metrics, ExternalDNS.
+		if roles < 3 {
+			t.Errorf("only %d Roles/ClusterRoles found: the check looked at too little", roles)
+		}
+	})
+}
+
+func TestRBACCheckCatchesDangerousRules(t *testing.T) {
+	for _, c := range []struct {
+		rule rbacv1.PolicyRule
+		want string
+	}{
+		{rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"nodes/proxy"}, Verbs: []string{"get"}}, "resource nodes/proxy"},
+		{rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods/exec"}, Verbs: []string{"create"}}, "resource pods/exec"},
+		{rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods/attach"}, Verbs: []string{"get"}}, "resource pods/attach"},
+		{rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"*"}}, `wildcard "*" in verbs`},
+		{rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"nodes/*"}, Verbs: []string{"get"}}, `wildcard "nodes/*" in resources`},
+		{rbacv1.PolicyRule{APIGroups: []string{"*"}, Resources: []string{"pods"}, Verbs: []string{"get"}}, `wildcard "*" in apiGroups`},
+	} {
+		got := strings.Join(rbacProblems([]rbacv1.PolicyRule{c.rule}), "; ")
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%+v: problems %q, want %q", c.rule, got, c.want)
+		}
+	}
+	if got := rbacProblems([]rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"nodes", "nodes/metrics"}, Verbs: []string{"get", "list", "watch"}}}); len(got) != 0 {
+		t.Errorf("read-only rule flagged: %v", got)
+	}
 }
 
 // TestThirdPartyImagesThroughPullThroughCache: every container image is
