@@ -82,7 +82,10 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 					ServiceAccountName:           Alertmanager,
 					AutomountServiceAccountToken: ptr(false),
 					SecurityContext:              podSecurity(alertmanagerUID),
-					TopologySpreadConstraints:    zoneSpread(Alertmanager),
+					// Never two replicas on one node: losing that node would
+					// lose both, and their silences and notification log.
+					Affinity:                  hostAntiAffinity(Alertmanager),
+					TopologySpreadConstraints: zoneSpread(Alertmanager),
 					Containers: []corev1.Container{{
 						Name:  Alertmanager,
 						Image: env.MirroredImage(AlertmanagerImage),
