@@ -39,6 +39,9 @@ func addStorageClass(scope constructs.Construct, env platform.Environment) {
 	})
 }
 
+// prometheusHeadlessService governs the Prometheus StatefulSet.
+const prometheusHeadlessService = "prometheus-headless"
+
 // prometheusUID is the "nobody" user the Prometheus image runs as.
 const prometheusUID = 65534
 
@@ -96,6 +99,22 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 			Ports:    []corev1.ServicePort{{Name: "http", Port: PrometheusPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
 		},
 	})
+	// The headless Service that governs the StatefulSet: it gives the pod
+	// its stable DNS name (prometheus-0.prometheus-headless.<ns>.svc).
+	// "StatefulSets currently require a Headless Service to be responsible
+	// for the network identity of the Pods. You are responsible for
+	// creating this Service." (StatefulSets, Limitations,
+	// https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations).
+	// The ClusterIP Service above stays what Grafana queries.
+	addObject(scope, "prometheus-headless-service", &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: meta(ns, prometheusHeadlessService, Prometheus),
+		Spec: corev1.ServiceSpec{
+			ClusterIP: corev1.ClusterIPNone,
+			Selector:  map[string]string{appNameLabel: Prometheus},
+			Ports:     []corev1.ServicePort{{Name: "http", Port: PrometheusPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+		},
+	})
 	storage := resource.MustParse(strconv.Itoa(env.Monitoring.StorageGiB) + "Gi")
 	addObject(scope, "prometheus-statefulset", &appsv1.StatefulSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
@@ -103,8 +122,11 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 		Spec: appsv1.StatefulSetSpec{
 			// One replica: a second would double the storage and give
 			// Grafana two diverging histories behind one Service.
-			Replicas:            ptr(int32(1)),
-			ServiceName:         Prometheus,
+			Replicas: ptr(int32(1)),
+			// Immutable once created (apps validation): an existing
+			// StatefulSet named the ClusterIP Service; see docs/monitoring.md
+			// for the one-time replacement.
+			ServiceName:         prometheusHeadlessService,
 			PodManagementPolicy: appsv1.ParallelPodManagement,
 			Selector:            selector(Prometheus),
 			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{

@@ -209,6 +209,59 @@ func TestRBACCheckCatchesDangerousRules(t *testing.T) {
 	}
 }
 
+// TestStatefulSetsHaveHeadlessServices: every StatefulSet's serviceName
+// names a headless Service (clusterIP: None) of its namespace, in the
+// manifests, that selects the StatefulSet's pods. "StatefulSets currently
+// require a Headless Service to be responsible for the network identity of
+// the Pods. You are responsible for creating this Service."
+// (https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations)
+func TestStatefulSetsHaveHeadlessServices(t *testing.T) {
+	forEachEnv(t, func(t *testing.T, env platform.Environment, _ string, objs []k8stest.Object) {
+		services := map[string]corev1.Service{}
+		for _, o := range objs {
+			if o.Kind == "Service" {
+				var s corev1.Service
+				decode(t, o, &s)
+				services[s.Namespace+"/"+s.Name] = s
+			}
+		}
+		sets := 0
+		for _, o := range objs {
+			if o.Kind != "StatefulSet" {
+				continue
+			}
+			sets++
+			var s appsv1.StatefulSet
+			decode(t, o, &s)
+			if s.Spec.ServiceName == "" {
+				t.Errorf("%s: no serviceName", o)
+				continue
+			}
+			svc, ok := services[s.Namespace+"/"+s.Spec.ServiceName]
+			switch {
+			case !ok:
+				t.Errorf("%s: serviceName %q: no such Service in namespace %s", o, s.Spec.ServiceName, s.Namespace)
+			case svc.Spec.ClusterIP != corev1.ClusterIPNone:
+				t.Errorf("%s: serviceName %q is not headless (clusterIP %q, want None)", o, s.Spec.ServiceName, svc.Spec.ClusterIP)
+			case len(svc.Spec.Selector) == 0 || !selects(svc.Spec.Selector, s.Spec.Template.Labels):
+				t.Errorf("%s: Service %s selects %v, not the pods %v", o, svc.Name, svc.Spec.Selector, s.Spec.Template.Labels)
+			}
+		}
+		if sets < 2 {
+			t.Errorf("only %d StatefulSets found (Prometheus, AlertManager): the check looked at too little", sets)
+		}
+	})
+}
+
+func selects(selector, labels map[string]string) bool {
+	for k, v := range selector {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
 // TestThirdPartyImagesThroughPullThroughCache: every container image is
 // either the project's own (ECR repositories of the edge stack) or lives
 // under a prefix that an AWS::ECR::PullThroughCacheRule of the same
