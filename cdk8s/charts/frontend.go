@@ -33,9 +33,12 @@ const (
 	// NginxExporterPortName is the name monitoring's exporters use too.
 	NginxExporterPortName    = "metrics"
 	NginxExporterMetricsPath = "/metrics"
-	// NginxExporterUID is the image's USER (1001:1001; a static binary on
-	// scratch, so any non-root uid works).
-	NginxExporterUID = 1001
+	// NginxExporterUID is the uid (and gid) the sidecar runs as. The
+	// image's USER is 1001:1001, but the image is scratch with a root-owned
+	// static binary and CA bundle only (build/Dockerfile of
+	// nginx/nginx-prometheus-exporter) and it writes nothing, so any
+	// non-root uid runs it: "nobody", above 10000 like every other pod.
+	NginxExporterUID = 65534
 )
 
 // NginxExporterResources are the sidecar's requests and limits: it holds a

@@ -136,7 +136,8 @@ type sidecarCase struct {
 // nginxExporter is what the monitoring doc asks of the frontend's sidecar:
 // it reads nginx's loopback stub_status (the platform contract) and serves
 // metrics on 9113, named "metrics", with small pinned resources; the
-// pinned release comes from Quay through env's pull-through cache.
+// pinned release comes from Quay through env's pull-through cache and runs
+// as nobody (65534, the image writes nothing).
 func nginxExporter(env platform.Environment) sidecarCase {
 	return sidecarCase{
 		name: "nginx-exporter", image: env.Registry() + "/shopstack-" + env.Name + "/quay/nginx/nginx-prometheus-exporter:1.4.2",
@@ -144,7 +145,7 @@ func nginxExporter(env platform.Environment) sidecarCase {
 			fmt.Sprintf("--nginx.scrape-uri=http://127.0.0.1:%d%s", platform.FrontendStatusPort, platform.FrontendStatusPath),
 			"--web.listen-address=:9113", "--web.telemetry-path=/metrics",
 		},
-		port: 9113, portName: "metrics", probePath: "/metrics", uid: 1001,
+		port: 9113, portName: "metrics", probePath: "/metrics", uid: 65534,
 		cpuReq: "10m", cpuLim: "50m", memReq: "16Mi", memLim: "32Mi",
 	}
 }
