@@ -133,6 +133,11 @@ type ClusterProps struct {
 	// RemovalPolicy applies to the secrets KMS key and the log group.
 	// Default: awscdk.RemovalPolicy_RETAIN.
 	RemovalPolicy awscdk.RemovalPolicy
+	// PullThroughCachePrefixes are the ECR pull-through cache prefixes the
+	// nodes pull images through; the node role may create their cache
+	// repositories on a first pull (PullThroughCacheStatements).
+	// Default: none.
+	PullThroughCachePrefixes []string
 }
 
 // Cluster is an EKS cluster in Auto Mode built from the L1 CfnCluster (the
@@ -153,6 +158,8 @@ type Cluster struct {
 	SecretsKey awskms.Key
 	// LogGroup receives the control-plane logs.
 	LogGroup awslogs.LogGroup
+
+	pullThroughCachePrefixes []string
 }
 
 // Name is the cluster name as a reference (creates a dependency on the cluster).
@@ -185,6 +192,9 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 	})
 	for _, r := range []awsiam.Role{clusterRole, nodeRole} {
 		acknowledgeManagedPolicyMetadataWarning(r)
+	}
+	for _, st := range PullThroughCacheStatements(c, p.PullThroughCachePrefixes) {
+		nodeRole.AddToPrincipalPolicy(st)
 	}
 
 	key := awskms.NewKey(c, jsii.String("SecretsKey"), &awskms.KeyProps{
@@ -288,7 +298,8 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 			ResolveConflicts: jsii.String("OVERWRITE"),
 		})
 	}
-	return &Cluster{Construct: c, Cluster: cluster, ClusterRole: clusterRole, NodeRole: nodeRole, SecretsKey: key, LogGroup: logs}
+	return &Cluster{Construct: c, Cluster: cluster, ClusterRole: clusterRole, NodeRole: nodeRole, SecretsKey: key, LogGroup: logs,
+		pullThroughCachePrefixes: p.PullThroughCachePrefixes}
 }
 
 func managedPolicies(names []string) *[]awsiam.IManagedPolicy {
@@ -369,6 +380,11 @@ func (p ClusterProps) validate() error {
 	}
 	if p.SupportType != "STANDARD" && p.SupportType != "EXTENDED" {
 		return fmt.Errorf("infra: ClusterProps.SupportType = %q: want \"STANDARD\" or \"EXTENDED\"", p.SupportType)
+	}
+	for i, pfx := range p.PullThroughCachePrefixes {
+		if len(pfx) < 2 || len(pfx) > 30 || !ecrPrefixRe.MatchString(pfx) {
+			return fmt.Errorf("infra: ClusterProps.PullThroughCachePrefixes[%d] = %q: want an ECR pull-through cache prefix (2-30 characters)", i, pfx)
+		}
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
 		return fmt.Errorf("infra: ClusterProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)

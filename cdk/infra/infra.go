@@ -2,7 +2,7 @@
 // environment:
 //
 //	network   VPC, subnets, NAT, flow logs
-//	edge      hosted zone (imported), certificate, ECR repositories
+//	edge      hosted zone (imported), certificate, ECR repositories, pull-through cache rules
 //	cluster   EKS Auto Mode cluster, roles, KMS key, access entries, add-ons, ExternalDNS Pod Identity
 //	database  RDS PostgreSQL, its secret, the backend's Pod Identity
 //
@@ -45,6 +45,8 @@ type Stacks struct {
 	// ExternalDNS and Backend are the Pod Identity roles and associations.
 	ExternalDNS *PodIdentity
 	Backend     *PodIdentity
+	// Registry caches the third-party images (edge stack).
+	Registry *PullThroughCache
 }
 
 // All returns the stacks in deploy order.
@@ -108,6 +110,7 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 		FrontendRepository: env.Images.FrontendRepository,
 		RemovalPolicy:      removal,
 	})
+	s.Registry = NewPullThroughCache(s.Edge, "Registry", &PullThroughCacheProps{Upstreams: MirrorUpstreams(env), RemovalPolicy: removal})
 
 	s.ClusterConstruct = NewCluster(s.Cluster, "Eks", &ClusterProps{
 		Vpc:               s.NetworkConstruct.Vpc,
@@ -123,6 +126,8 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 		// The storefront's IngressClassParams carry env.Tags (cdk8s/charts),
 		// which Auto Mode may put on the ALB only with this permission.
 		PropagateLoadBalancerTags: len(env.Tags) > 0,
+		// The nodes pull third-party images through the cache rules.
+		PullThroughCachePrefixes: MirrorPrefixes(env),
 	})
 	s.ExternalDNS = NewPodIdentity(s.Cluster, "ExternalDns", &PodIdentityProps{
 		ClusterName:    s.ClusterConstruct.Name(),

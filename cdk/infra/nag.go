@@ -1,6 +1,8 @@
 package infra
 
 import (
+	"sort"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
@@ -31,6 +33,25 @@ func suppress(s *Stacks, env platform.Environment) {
 	suppressOn(c.NodeRole, nagRule("AwsSolutions-IAM4",
 		"EKS Auto Mode nodes need exactly these AWS managed policies (Amazon EKS User Guide: Amazon EKS Auto Mode node IAM role).",
 		managedPolicyFindings(AutoModeNodePolicies)...))
+	if len(c.pullThroughCachePrefixes) > 0 {
+		var repos []string
+		for _, pfx := range c.pullThroughCachePrefixes {
+			// @aws-cdk/core:enablePartitionLiterals writes a known region's
+			// partition as a literal; an unknown one stays a reference.
+			for _, partition := range []string{"aws", "aws-cn", "aws-us-gov", "<AWS::Partition>"} {
+				repos = append(repos, "Resource::arn:"+partition+":ecr:"+env.Region+":"+env.Account+":repository/"+pfx+"/*")
+			}
+		}
+		suppressOn(c.NodeRole.Node().FindChild(jsii.String("DefaultPolicy")), nagRule("AwsSolutions-IAM5",
+			"ECR creates a pull-through cache repository on the first pull of each upstream image, so the node role may create repositories under the cache prefixes only "+
+				"(ecr:CreateRepository alone; Amazon ECR User Guide: IAM permissions required to sync an upstream registry). The names of future cache repositories are not known in advance.",
+			repos...))
+	}
+	for _, pfx := range sortedKeys(s.Registry.Credentials) {
+		suppressOn(s.Registry.Credentials[pfx], nagRule("AwsSolutions-SMG4",
+			"An upstream registry's access token (Docker Hub) is issued by that registry, not by AWS: there is no rotation Lambda that could mint a new one. "+
+				"Rotate it by hand in the registry and put-secret-value (docs/kubernetes.md)."))
+	}
 	suppressOn(s.ExternalDNS.Role, nagRule("AwsSolutions-IAM5",
 		"route53:ListHostedZones has no resource-level permissions (it only accepts \"*\"); ExternalDNS lists zones to find the one its domain filter names. "+
 			"Record changes are limited to the storefront hosted zone.",
@@ -64,6 +85,15 @@ func suppress(s *Stacks, env platform.Environment) {
 			suppressOn(d.Replica, nagRule("AwsSolutions-RDS10", env.Name+" is disposable; the replica follows the primary's deletion protection."))
 		}
 	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // managedPolicyFindings names AWS managed policies as IAM4 reports them.

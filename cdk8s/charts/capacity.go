@@ -65,7 +65,7 @@ func StorefrontDemands(env platform.Environment) []Demand {
 			CPULimitMilli: r.CPULimitMilli, MemoryLimitMiB: r.MemoryLimitMiB}
 	}
 	backendPod := PodResources(env.Backend, nil)
-	frontendPod := PodResources(env.Frontend, FrontendSidecars())
+	frontendPod := PodResources(env.Frontend, FrontendSidecars(env))
 	return []Demand{
 		d(env.Names.Backend+" at maxReplicas", env.Backend.MaxReplicas, backendPod),
 		d(env.Names.Backend+" rollout surge", SurgePods(env.Backend.MaxReplicas, defaultMaxSurge), backendPod),
@@ -79,7 +79,7 @@ func StorefrontDemands(env platform.Environment) []Demand {
 // runs (the LimitRange must admit each one).
 func storefrontContainers(env platform.Environment) []Resources {
 	out := []Resources{resourcesOf(env.Backend), resourcesOf(env.Frontend), resourcesOf(migrationResources(env))}
-	for _, s := range FrontendSidecars() {
+	for _, s := range FrontendSidecars(env) {
 		out = append(out, s.Resources)
 	}
 	return out

@@ -108,5 +108,6 @@ func Build(app cdk8s.App, env platform.Environment) {
 		Region:              env.Region,
 		VPCCIDR:             env.Network.CIDR,
 		MonitoringNamespace: env.Names.MonitoringNamespace,
+		Image:               env.MirroredImage(ExternalDNSImage),
 	})
 }

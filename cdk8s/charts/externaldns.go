@@ -8,7 +8,9 @@ import (
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
 
-// ExternalDNSImage is the pinned ExternalDNS release.
+// ExternalDNSImage is the pinned ExternalDNS release, as published
+// upstream; Build passes its pull-through cache copy
+// (platform.Environment.MirroredImage) as ExternalDNSProps.Image.
 const ExternalDNSImage = "registry.k8s.io/external-dns/external-dns:v0.19.0"
 
 // ExternalDNS's metrics and health endpoint (--metrics-address default).

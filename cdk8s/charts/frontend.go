@@ -23,14 +23,22 @@ var nginxWritableDirs = []string{"/tmp", "/var/cache/nginx", "/var/run"}
 const (
 	NginxExporterName    = "nginx-exporter"
 	NginxExporterVersion = "1.4.2"
-	NginxExporterImage   = "docker.io/nginx/nginx-prometheus-exporter:" + NginxExporterVersion
-	NginxExporterPort    = 9113
+	// NginxExporterImage is the upstream reference; pods pull it through the
+	// environment's ECR pull-through cache (FrontendSidecars). Quay rather
+	// than Docker Hub: the project publishes every release on Docker Hub,
+	// GitHub, ECR Public and Quay (nginx/nginx-prometheus-exporter README,
+	// "Docker images"), and a Quay cache rule needs no credential.
+	NginxExporterImage = "quay.io/nginx/nginx-prometheus-exporter:" + NginxExporterVersion
+	NginxExporterPort  = 9113
 	// NginxExporterPortName is the name monitoring's exporters use too.
 	NginxExporterPortName    = "metrics"
 	NginxExporterMetricsPath = "/metrics"
-	// NginxExporterUID is the image's USER (1001:1001; a static binary on
-	// scratch, so any non-root uid works).
-	NginxExporterUID = 1001
+	// NginxExporterUID is the uid (and gid) the sidecar runs as. The
+	// image's USER is 1001:1001, but the image is scratch with a root-owned
+	// static binary and CA bundle only (build/Dockerfile of
+	// nginx/nginx-prometheus-exporter) and it writes nothing, so any
+	// non-root uid runs it: "nobody", above 10000 like every other pod.
+	NginxExporterUID = 65534
 )
 
 // NginxExporterResources are the sidecar's requests and limits: it holds a
@@ -41,12 +49,12 @@ var NginxExporterResources = Resources{CPURequestMilli: 10, CPULimitMilli: 50, M
 // loopback-only status server (client/nginx/status.conf.template).
 var NginxExporterScrapeURI = fmt.Sprintf("http://127.0.0.1:%d%s", platform.FrontendStatusPort, platform.FrontendStatusPath)
 
-// FrontendSidecars are the containers beside nginx in every frontend pod.
-// NewFrontend runs them and the capacity plan and quota count them.
-func FrontendSidecars() []Sidecar {
+// FrontendSidecars are the containers beside nginx in every frontend pod
+// of env. NewFrontend runs them and the capacity plan and quota count them.
+func FrontendSidecars(env platform.Environment) []Sidecar {
 	return []Sidecar{{
 		Name:  NginxExporterName,
-		Image: NginxExporterImage,
+		Image: env.MirroredImage(NginxExporterImage),
 		Args: []string{
 			"--nginx.scrape-uri=" + NginxExporterScrapeURI,
 			"--web.listen-address=:" + strconv.Itoa(NginxExporterPort),
@@ -97,7 +105,7 @@ func NewFrontend(scope constructs.Construct, id string, props *FrontendProps) *H
 		MaxSurge:            defaultMaxSurge,
 		ServiceAnnotations:  albHealthCheck(platform.FrontendHealthPath),
 		NodeSelector:        props.NodeSelector,
-		Sidecars:            FrontendSidecars(),
+		Sidecars:            FrontendSidecars(env),
 		MetricsPortName:     NginxExporterPortName,
 	})
 }

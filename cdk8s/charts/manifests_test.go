@@ -135,15 +135,19 @@ type sidecarCase struct {
 
 // nginxExporter is what the monitoring doc asks of the frontend's sidecar:
 // it reads nginx's loopback stub_status (the platform contract) and serves
-// metrics on 9113, named "metrics", with small pinned resources.
-var nginxExporter = sidecarCase{
-	name: "nginx-exporter", image: "docker.io/nginx/nginx-prometheus-exporter:1.4.2",
-	args: []string{
-		fmt.Sprintf("--nginx.scrape-uri=http://127.0.0.1:%d%s", platform.FrontendStatusPort, platform.FrontendStatusPath),
-		"--web.listen-address=:9113", "--web.telemetry-path=/metrics",
-	},
-	port: 9113, portName: "metrics", probePath: "/metrics", uid: 1001,
-	cpuReq: "10m", cpuLim: "50m", memReq: "16Mi", memLim: "32Mi",
+// metrics on 9113, named "metrics", with small pinned resources; the
+// pinned release comes from Quay through env's pull-through cache and runs
+// as nobody (65534, the image writes nothing).
+func nginxExporter(env platform.Environment) sidecarCase {
+	return sidecarCase{
+		name: "nginx-exporter", image: env.Registry() + "/shopstack-" + env.Name + "/quay/nginx/nginx-prometheus-exporter:1.4.2",
+		args: []string{
+			fmt.Sprintf("--nginx.scrape-uri=http://127.0.0.1:%d%s", platform.FrontendStatusPort, platform.FrontendStatusPath),
+			"--web.listen-address=:9113", "--web.telemetry-path=/metrics",
+		},
+		port: 9113, portName: "metrics", probePath: "/metrics", uid: 65534,
+		cpuReq: "10m", cpuLim: "50m", memReq: "16Mi", memLim: "32Mi",
+	}
 }
 
 func workloadCases(env platform.Environment) []workloadCase {
@@ -170,10 +174,10 @@ func workloadCases(env platform.Environment) []workloadCase {
 			memReq: mi(frontend.MemoryRequestMiB), memLim: mi(frontend.MemoryLimitMiB),
 			serviceAccount: "default", wantService: true, wantPDB: true,
 			writable: []string{"/tmp", "/var/cache/nginx", "/var/run"}, drainAfterSIGTERMs: 10,
-			sidecars: []sidecarCase{nginxExporter},
+			sidecars: []sidecarCase{nginxExporter(env)},
 		},
 		{
-			name: "external-dns", namespace: env.Names.ExternalDNSNamespace, image: charts.ExternalDNSImage,
+			name: "external-dns", namespace: env.Names.ExternalDNSNamespace, image: env.Registry() + "/shopstack-" + env.Name + "/k8s/external-dns/external-dns:v0.19.0",
 			port: charts.ExternalDNSPort, portName: "http",
 			livenessPath: "/healthz", readinessPath: "/healthz", uid: 65532,
 			cpuReq: "50m", cpuLim: "100m", memReq: "64Mi", memLim: "128Mi",

@@ -82,10 +82,13 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 					ServiceAccountName:           Alertmanager,
 					AutomountServiceAccountToken: ptr(false),
 					SecurityContext:              podSecurity(alertmanagerUID),
-					TopologySpreadConstraints:    zoneSpread(Alertmanager),
+					// Never two replicas on one node: losing that node would
+					// lose both, and their silences and notification log.
+					Affinity:                  hostAntiAffinity(Alertmanager),
+					TopologySpreadConstraints: zoneSpread(Alertmanager),
 					Containers: []corev1.Container{{
 						Name:  Alertmanager,
-						Image: AlertmanagerImage,
+						Image: env.MirroredImage(AlertmanagerImage),
 						Args:  args,
 						Env: []corev1.EnvVar{{Name: "POD_IP", ValueFrom: &corev1.EnvVarSource{
 							FieldRef: &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "status.podIP"},

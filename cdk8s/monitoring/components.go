@@ -2,7 +2,9 @@ package monitoring
 
 // Images are pinned to exact release tags. The metric names the rules and
 // dashboards read from each exporter are listed in exporter_metrics.go with
-// the version they were taken from; bump both together.
+// the version they were taken from; bump both together. These are the
+// upstream references: the manifests pull them through the environment's
+// ECR pull-through cache (platform.Environment.MirroredImage).
 const (
 	// PrometheusImage is the Prometheus 3.5 LTS line. Its configuration is
 	// checked by Debian's promtool 2.42 (older) and by the Go loader of
@@ -39,6 +41,9 @@ const (
 	KubeStateMetricsPort    = 8080
 	KubeStateMetricsTelPort = 8081
 	PostgresExporterPort    = 9187
+	// KubeletPort is the kubelet's HTTPS port (the kubelet's default
+	// --port), where Prometheus scrapes /metrics and /metrics/cadvisor.
+	KubeletPort = 10250
 	// MetricsPortName is the container port name of every exporter port that
 	// Prometheus scrapes in namespace monitoring. (The frontend's
 	// nginx-prometheus-exporter sidecar, its image, port and port name are

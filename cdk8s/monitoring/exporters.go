@@ -65,7 +65,7 @@ func addKubeStateMetrics(scope constructs.Construct, env platform.Environment) {
 					SecurityContext:    podSecurity(exporterUID),
 					Containers: []corev1.Container{{
 						Name:  KubeStateMetrics,
-						Image: KubeStateMetricsImage,
+						Image: env.MirroredImage(KubeStateMetricsImage),
 						Args: []string{
 							fmt.Sprintf("--port=%d", KubeStateMetricsPort),
 							fmt.Sprintf("--telemetry-port=%d", KubeStateMetricsTelPort),
@@ -112,7 +112,7 @@ func addPostgresExporter(scope constructs.Construct, env platform.Environment, a
 					SecurityContext:              podSecurity(exporterUID),
 					Containers: []corev1.Container{{
 						Name:  PostgresExporter,
-						Image: PostgresExporterImage,
+						Image: env.MirroredImage(PostgresExporterImage),
 						Args:  []string{fmt.Sprintf("--web.listen-address=:%d", PostgresExporterPort)},
 						EnvFrom: []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{
 							LocalObjectReference: corev1.LocalObjectReference{Name: secret},

@@ -12,8 +12,15 @@ import (
 	"github.com/shopstack/shopstack/platform"
 )
 
-// grafanaUID is the user the Grafana image runs as.
-const grafanaUID = 472
+// grafanaUID is the uid (and gid, fsGroup) Grafana runs as. The image's
+// own user is 472, but Grafana runs as any user that may write its data
+// directory ("Run Grafana Docker image", Use bind mounts: start the
+// container "with a user that has the permission to access and write to
+// the folder you map", e.g. --user "$(id -u)",
+// https://grafana.com/docs/grafana/latest/setup-grafana/installation/docker/#use-bind-mounts).
+// Every path it writes here (GF_PATHS_DATA, _LOGS, _PLUGINS, /tmp) is an
+// emptyDir owned by fsGroup, so it runs above 10000 like everything else.
+const grafanaUID = 10472
 
 // dashboardConfigMap is the ConfigMap of one dashboard file (one each, so
 // that no ConfigMap nears the size limits of the API server or of
@@ -89,7 +96,7 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *Fil
 					SecurityContext:              podSecurity(grafanaUID),
 					Containers: []corev1.Container{{
 						Name:  Grafana,
-						Image: GrafanaImage,
+						Image: env.MirroredImage(GrafanaImage),
 						Env: []corev1.EnvVar{
 							secretEnv("GF_SECURITY_ADMIN_USER", "admin-user"),
 							secretEnv("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),

@@ -69,7 +69,8 @@ func addNetworkPolicies(scope constructs.Construct, env platform.Environment) {
 			{To: []networkingv1.NetworkPolicyPeer{{
 				NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: env.Names.ExternalDNSNamespace}},
 			}}, Ports: []networkingv1.NetworkPolicyPort{tcp(charts.ExternalDNSPort)}},
-			{To: []networkingv1.NetworkPolicyPeer{vpc}, Ports: []networkingv1.NetworkPolicyPort{tcp(443), tcp(10250)}},
+			// The API server (discovery) and the kubelets (kubeletJob).
+			{To: []networkingv1.NetworkPolicyPeer{vpc}, Ports: []networkingv1.NetworkPolicyPort{tcp(443), tcp(KubeletPort)}},
 		},
 	})
 	policy("netpol-kube-state-metrics-egress", "kube-state-metrics-egress", networkingv1.NetworkPolicySpec{

@@ -211,4 +211,22 @@ func zoneSpread(app string) []corev1.TopologySpreadConstraint {
 	}}
 }
 
+// hostAntiAffinity keeps a component's replicas on different nodes, as a
+// hard rule: a pod that would share a node with another replica stays
+// Pending (and Karpenter adds a node) rather than scheduling there.
+// requiredDuringSchedulingIgnoredDuringExecution with topologyKey
+// kubernetes.io/hostname ("Assigning Pods to Nodes", Inter-pod affinity
+// and anti-affinity,
+// https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity).
+// A DoNotSchedule hostname spread would not do: with one node in the
+// domain count, a second pod there keeps the skew at 1.
+func hostAntiAffinity(app string) *corev1.Affinity {
+	return &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+		RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
+			LabelSelector: selector(app),
+			TopologyKey:   corev1.LabelHostname,
+		}},
+	}}
+}
+
 func intstrName(name string) intstr.IntOrString { return intstr.FromString(name) }

@@ -39,6 +39,9 @@ func addStorageClass(scope constructs.Construct, env platform.Environment) {
 	})
 }
 
+// prometheusHeadlessService governs the Prometheus StatefulSet.
+const prometheusHeadlessService = "prometheus-headless"
+
 // prometheusUID is the "nobody" user the Prometheus image runs as.
 const prometheusUID = 65534
 
@@ -54,15 +57,19 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
 		ObjectMeta: meta(ns, Prometheus, Prometheus),
 	})
-	// Read-only discovery and scraping. nodes/proxy is what the API server
-	// checks for /api/v1/nodes/<node>/proxy/metrics (kubelet and cAdvisor
-	// scraped through the API server); only "get" is granted.
+	// Read-only discovery and scraping. The kubelets are scraped directly
+	// on their port (kubeletJob), which the kubelet authorizes as get on
+	// nodes/metrics for /metrics and /metrics/* ("Kubelet
+	// authentication/authorization",
+	// https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/#kubelet-authorization).
+	// Never nodes/proxy: it reaches every other kubelet API, including
+	// exec and attach over WebSocket, which a GET (verb get) opens
+	// (same page, #get-nodes-proxy-warning).
 	addObject(scope, "prometheus-cluster-role", &rbacv1.ClusterRole{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"},
 		ObjectMeta: metav1.ObjectMeta{Name: ns + "-" + Prometheus, Labels: labels(Prometheus)},
 		Rules: []rbacv1.PolicyRule{
 			{APIGroups: []string{""}, Resources: []string{"nodes", "nodes/metrics", "services", "endpoints", "pods"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{""}, Resources: []string{"nodes/proxy"}, Verbs: []string{"get"}},
 			{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: []string{"get", "list", "watch"}},
 			{APIGroups: []string{"networking.k8s.io"}, Resources: []string{"ingresses"}, Verbs: []string{"get", "list", "watch"}},
 			{NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}},
@@ -92,6 +99,22 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 			Ports:    []corev1.ServicePort{{Name: "http", Port: PrometheusPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
 		},
 	})
+	// The headless Service that governs the StatefulSet: it gives the pod
+	// its stable DNS name (prometheus-0.prometheus-headless.<ns>.svc).
+	// "StatefulSets currently require a Headless Service to be responsible
+	// for the network identity of the Pods. You are responsible for
+	// creating this Service." (StatefulSets, Limitations,
+	// https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#limitations).
+	// The ClusterIP Service above stays what Grafana queries.
+	addObject(scope, "prometheus-headless-service", &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: meta(ns, prometheusHeadlessService, Prometheus),
+		Spec: corev1.ServiceSpec{
+			ClusterIP: corev1.ClusterIPNone,
+			Selector:  map[string]string{appNameLabel: Prometheus},
+			Ports:     []corev1.ServicePort{{Name: "http", Port: PrometheusPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+		},
+	})
 	storage := resource.MustParse(strconv.Itoa(env.Monitoring.StorageGiB) + "Gi")
 	addObject(scope, "prometheus-statefulset", &appsv1.StatefulSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
@@ -99,8 +122,11 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 		Spec: appsv1.StatefulSetSpec{
 			// One replica: a second would double the storage and give
 			// Grafana two diverging histories behind one Service.
-			Replicas:            ptr(int32(1)),
-			ServiceName:         Prometheus,
+			Replicas: ptr(int32(1)),
+			// Immutable once created (apps validation): an existing
+			// StatefulSet named the ClusterIP Service; see docs/monitoring.md
+			// for the one-time replacement.
+			ServiceName:         prometheusHeadlessService,
 			PodManagementPolicy: appsv1.ParallelPodManagement,
 			Selector:            selector(Prometheus),
 			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
@@ -118,7 +144,7 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 					TerminationGracePeriodSeconds: ptr(int64(300)),
 					Containers: []corev1.Container{{
 						Name:  Prometheus,
-						Image: PrometheusImage,
+						Image: env.MirroredImage(PrometheusImage),
 						Args: []string{
 							"--config.file=" + prometheusConfigDir + "/" + PrometheusConfigFile,
 							"--storage.tsdb.path=" + prometheusDataDir,

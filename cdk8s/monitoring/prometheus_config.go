@@ -305,19 +305,51 @@ var (
 	cadvisorKeep = []string{MetricContainerCPU, MetricContainerMemoryWorkingSet, MetricContainerCPUThrottled, MetricContainerCPUPeriods}
 )
 
-// kubeletJob scrapes every node's kubelet through the API server proxy
-// (/api/v1/nodes/<node>/proxy<path>), so Prometheus needs only the API
-// server on 443 and never talks to a kubelet directly.
+// kubeletJob scrapes every node's kubelet directly on KubeletPort over
+// HTTPS with the ServiceAccount token, which the kubelet authorizes as get
+// on nodes/metrics (/metrics and /metrics/cadvisor are both under
+// /metrics/*; "Kubelet authentication/authorization",
+// https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/#kubelet-authorization).
+// Discovery role node gives one target per node at its InternalIP
+// (Prometheus configuration, <kubernetes_sd_config> role node,
+// https://prometheus.io/docs/prometheus/latest/configuration/configuration/#node);
+// the port is pinned to KubeletPort, the one port Prometheus' egress
+// policy opens towards the nodes.
+//
+// TLS is verified, with the cluster CA of the ServiceAccount (ca.crt),
+// never insecure_skip_verify:
+//   - EKS issues each kubelet's serving certificate through a
+//     kubernetes.io/kubelet-serving CertificateSigningRequest and, since
+//     Kubernetes 1.24, does not issue it if an IP or DNS SAN cannot be
+//     verified (Amazon EKS User Guide, "Certificate signing considerations
+//     before upgrading your cluster to Kubernetes 1.24",
+//     https://docs.aws.amazon.com/eks/latest/userguide/security-k8s.html#csr-considerations,
+//     source awsdocs/amazon-eks-user-guide latest/ug/security/security-k8s.adoc);
+//   - the EKS guide installs the upstream metrics-server manifest as is
+//     ("View resource usage with the Kubernetes Metrics Server",
+//     https://docs.aws.amazon.com/eks/latest/userguide/metrics-server.html),
+//     and metrics-server without --kubelet-insecure-tls verifies the
+//     kubelets' certificates at their InternalIP against its in-cluster CA,
+//     the same ca.crt (kubernetes-sigs/metrics-server,
+//     cmd/metrics-server/app/options/kubelet_client.go);
+//   - Prometheus' own example does the same and only suggests
+//     insecure_skip_verify for self-signed node certificates
+//     (documentation/examples/prometheus-kubernetes.yml).
+//
+// Not verifiable without a cluster: should a node ever present a
+// certificate that ca.crt does not verify, its kubelet and cadvisor
+// targets go down and TargetDown fires; the scrape never degrades to an
+// unverified connection.
 func kubeletJob(job, path string, keep []string) *ScrapeConfig {
 	return &ScrapeConfig{
 		JobName:             job,
 		Scheme:              "https",
+		MetricsPath:         path,
 		Authorization:       &Authorization{CredentialsFile: serviceAccountDir + "/token"},
 		TLSConfig:           &TLSConfig{CAFile: serviceAccountDir + "/ca.crt"},
 		KubernetesSDConfigs: []KubernetesSD{{Role: "node"}},
 		RelabelConfigs: []RelabelConfig{
-			{TargetLabel: "__address__", Replacement: "kubernetes.default.svc:443"},
-			{SourceLabels: []string{metaNodeName}, Regex: "(.+)", TargetLabel: "__metrics_path__", Replacement: "/api/v1/nodes/${1}/proxy" + path},
+			{SourceLabels: []string{"__address__"}, Regex: `([^:]+)(?::\d+)?`, Replacement: "${1}:" + strconv.Itoa(KubeletPort), TargetLabel: "__address__"},
 			{SourceLabels: []string{metaNodeName}, TargetLabel: "node"},
 			{SourceLabels: []string{metaNodeName}, TargetLabel: "instance"},
 		},
