@@ -10,7 +10,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/shopstack/shopstack/cdk/infra"
-	"github.com/shopstack/shopstack/platform"
 )
 
 // The EKS Auto Mode managed policies let the cluster role tag what Auto Mode
@@ -36,21 +35,14 @@ var tagPropagationActions = map[string][]string{
 // tags needs a statement on the cluster role that allows its create calls
 // without an aws:TagKeys restriction.
 func TestAutoModeTagsAllowedByClusterRole(t *testing.T) {
-	envs, err := platform.All()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dist := filepath.Join(t.TempDir(), "dist")
-	if err := Run(dist, envs); err != nil {
-		t.Fatal(err)
-	}
+	dist, envs := synthesized(t)
 	for _, env := range envs {
 		t.Run(env.Name, func(t *testing.T) {
 			tagged := taggedAutoModeObjects(t, filepath.Join(dist, env.Name, KubernetesDir))
 			if len(env.Tags) > 0 && len(tagged["IngressClassParams"]) == 0 {
 				t.Fatalf("env.Tags are set but no IngressClassParams carries them: the test would pass vacuously")
 			}
-			allowed := clusterRoleActions(t, filepath.Join(dist, env.Name, CloudFormationDir, env.StackName(infra.ClusterStack)+".template.json"))
+			allowed := clusterRoleActions(t, readTemplate(t, filepath.Join(dist, env.Name, CloudFormationDir, env.StackName(infra.ClusterStack)+".template.json")))
 			for kind, objects := range tagged {
 				for _, action := range tagPropagationActions[kind] {
 					if !allowed[action] {
@@ -104,61 +96,32 @@ func taggedAutoModeObjects(t *testing.T, dir string) map[string][]string {
 
 // clusterRoleActions is the set of actions the inline policies of the EKS
 // cluster's role allow without an aws:TagKeys condition.
-func clusterRoleActions(t *testing.T, template string) map[string]bool {
+func clusterRoleActions(t *testing.T, tpl *template) map[string]bool {
 	t.Helper()
-	data, err := os.ReadFile(template)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tpl struct {
-		Resources map[string]struct {
-			Type       string
-			Properties map[string]any
-		}
-	}
-	if err := json.Unmarshal(data, &tpl); err != nil {
-		t.Fatal(err)
-	}
 	var roleID string
-	for _, r := range tpl.Resources {
-		if r.Type == "AWS::EKS::Cluster" {
-			getAtt, _ := r.Properties["RoleArn"].(map[string]any)["Fn::GetAtt"].([]any)
-			if len(getAtt) == 2 {
-				roleID, _ = getAtt[0].(string)
-			}
+	for _, id := range tpl.ofType("AWS::EKS::Cluster") {
+		getAtt, _ := tpl.props(t, id)["RoleArn"].(map[string]any)["Fn::GetAtt"].([]any)
+		if len(getAtt) == 2 {
+			roleID, _ = getAtt[0].(string)
 		}
 	}
 	if roleID == "" {
-		t.Fatalf("%s: no EKS cluster with a RoleArn of the template's own role", filepath.Base(template))
+		t.Fatal("no EKS cluster with a RoleArn of the template's own role")
 	}
 	allowed := map[string]bool{}
-	for _, r := range tpl.Resources {
-		if r.Type != "AWS::IAM::Policy" {
+	for _, id := range tpl.ofType("AWS::IAM::Policy") {
+		p := tpl.props(t, id)
+		if !strings.Contains(asJSON(p["Roles"]), `{"Ref":"`+roleID+`"}`) {
 			continue
 		}
-		roles, _ := json.Marshal(r.Properties["Roles"])
-		if !strings.Contains(string(roles), `{"Ref":"`+roleID+`"}`) {
-			continue
-		}
-		doc, _ := r.Properties["PolicyDocument"].(map[string]any)
+		doc, _ := p["PolicyDocument"].(map[string]any)
 		statements, _ := doc["Statement"].([]any)
 		for _, s := range statements {
 			st, _ := s.(map[string]any)
-			cond, _ := json.Marshal(st["Condition"])
-			if st["Effect"] != "Allow" || strings.Contains(string(cond), "aws:TagKeys") {
+			if st["Effect"] != "Allow" || strings.Contains(asJSON(st["Condition"]), "aws:TagKeys") {
 				continue
 			}
-			var actions []string
-			switch a := st["Action"].(type) {
-			case string:
-				actions = []string{a}
-			case []any:
-				for _, x := range a {
-					s, _ := x.(string)
-					actions = append(actions, s)
-				}
-			}
-			for _, a := range actions {
+			for _, a := range strs(st["Action"]) {
 				allowed[a] = true
 			}
 		}

@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -348,27 +347,13 @@ func TestContainersRunAsHighUID(t *testing.T) {
 // no node pulls from a public registry directly.
 func TestThirdPartyImagesThroughPullThroughCache(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, env platform.Environment, dir string, objs []k8stest.Object) {
-		data, err := os.ReadFile(filepath.Join(dir, CloudFormationDir, env.StackName("edge")+".template.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var tpl struct {
-			Resources map[string]struct {
-				Type       string
-				Properties map[string]any
-			}
-		}
-		if err := json.Unmarshal(data, &tpl); err != nil {
-			t.Fatal(err)
-		}
+		tpl := readTemplate(t, filepath.Join(dir, CloudFormationDir, env.StackName("edge")+".template.json"))
 		var prefixes []string
-		for id, r := range tpl.Resources {
-			if r.Type != "AWS::ECR::PullThroughCacheRule" {
-				continue
-			}
-			p, ok := r.Properties["EcrRepositoryPrefix"].(string)
+		for _, id := range tpl.ofType("AWS::ECR::PullThroughCacheRule") {
+			props := tpl.props(t, id)
+			p, ok := props["EcrRepositoryPrefix"].(string)
 			if !ok {
-				t.Errorf("edge %s: EcrRepositoryPrefix %v is not a literal", id, r.Properties["EcrRepositoryPrefix"])
+				t.Errorf("edge %s: EcrRepositoryPrefix %v is not a literal", id, props["EcrRepositoryPrefix"])
 				continue
 			}
 			prefixes = append(prefixes, p)
