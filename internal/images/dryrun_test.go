@@ -29,18 +29,18 @@ func TestDryRun(t *testing.T) {
 			`$ docker buildx version`,
 			`$ docker login --username AWS --password-stdin 111122223333.dkr.ecr.eu-west-1.amazonaws.com`,
 			`$ docker buildx build --file server/Dockerfile --platform linux/amd64 --build-arg SOURCE_DATE_EPOCH=1764460800 --metadata-file .cache/images/dev-backend.json --output type=image,name=111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/dev/backend:0.1.0,push=true,rewrite-timestamp=true .`,
-			`$ docker buildx build --file server/Dockerfile --platform linux/amd64 --build-arg SOURCE_DATE_EPOCH=1764460800 --metadata-file .cache/images/dev-backend-linux-amd64.json --output type=image,push=false,rewrite-timestamp=true .`,
+			`$ docker buildx build --file server/Dockerfile --platform linux/amd64 --provenance=false --build-arg SOURCE_DATE_EPOCH=1764460800 --metadata-file .cache/images/dev-backend-linux-amd64.json --output type=image,push=false,rewrite-timestamp=true .`,
 			`$ docker buildx build --file client/Dockerfile --platform linux/amd64 --build-arg SOURCE_DATE_EPOCH=1764374400 --metadata-file .cache/images/dev-frontend.json --output type=image,name=111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/dev/frontend:0.1.0,push=true,rewrite-timestamp=true client`,
-			`$ docker buildx build --file client/Dockerfile --platform linux/amd64 --build-arg SOURCE_DATE_EPOCH=1764374400 --metadata-file .cache/images/dev-frontend-linux-amd64.json --output type=image,push=false,rewrite-timestamp=true client`,
+			`$ docker buildx build --file client/Dockerfile --platform linux/amd64 --provenance=false --build-arg SOURCE_DATE_EPOCH=1764374400 --metadata-file .cache/images/dev-frontend-linux-amd64.json --output type=image,push=false,rewrite-timestamp=true client`,
 		}},
 		{"prod", []string{
 			`$ docker version --format '{{.Server.Version}}'`,
 			`$ docker buildx version`,
 			`$ docker login --username AWS --password-stdin 111122223333.dkr.ecr.eu-west-1.amazonaws.com`,
 			`$ docker buildx build --file server/Dockerfile --platform linux/amd64 --build-arg SOURCE_DATE_EPOCH=1764460800 --metadata-file .cache/images/prod-backend.json --output type=image,name=111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/prod/backend:0.1.0,push=true,rewrite-timestamp=true .`,
-			`$ docker buildx build --file server/Dockerfile --platform linux/amd64 --build-arg SOURCE_DATE_EPOCH=1764460800 --metadata-file .cache/images/prod-backend-linux-amd64.json --output type=image,push=false,rewrite-timestamp=true .`,
+			`$ docker buildx build --file server/Dockerfile --platform linux/amd64 --provenance=false --build-arg SOURCE_DATE_EPOCH=1764460800 --metadata-file .cache/images/prod-backend-linux-amd64.json --output type=image,push=false,rewrite-timestamp=true .`,
 			`$ docker buildx build --file client/Dockerfile --platform linux/amd64 --build-arg SOURCE_DATE_EPOCH=1764374400 --metadata-file .cache/images/prod-frontend.json --output type=image,name=111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/prod/frontend:0.1.0,push=true,rewrite-timestamp=true client`,
-			`$ docker buildx build --file client/Dockerfile --platform linux/amd64 --build-arg SOURCE_DATE_EPOCH=1764374400 --metadata-file .cache/images/prod-frontend-linux-amd64.json --output type=image,push=false,rewrite-timestamp=true client`,
+			`$ docker buildx build --file client/Dockerfile --platform linux/amd64 --provenance=false --build-arg SOURCE_DATE_EPOCH=1764374400 --metadata-file .cache/images/prod-frontend-linux-amd64.json --output type=image,push=false,rewrite-timestamp=true client`,
 		}},
 	} {
 		t.Run(tc.env, func(t *testing.T) {

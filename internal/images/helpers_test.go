@@ -78,7 +78,10 @@ func copyDist(t *testing.T, envs ...string) string {
 //	STANDIN_BACKEND_CONFIG, STANDIN_FRONTEND_CONFIG
 //	                      the config digest a build of server/Dockerfile or
 //	                      client/Dockerfile writes to --metadata-file, as
-//	                      buildx does ("containerimage.config.digest")
+//	                      buildx does ("containerimage.config.digest"), for
+//	                      a single-platform build with --provenance=false
+//	                      only (otherwise the result is an index, which has
+//	                      no config)
 //	STANDIN_PUSH_STDERR   what a pushing build prints on stderr before
 //	                      failing (exit 1)
 const standInScript = `#!/bin/sh
@@ -104,15 +107,18 @@ buildx)
     echo 'github.com/docker/buildx v0.29.1 a32761aeb3debd39be1eca514af3693af0db334b'
     exit 0
   fi
-  meta=; file=; push=false; prev=
+  meta=; file=; push=false; index=true; multi=false; prev=
   for a in "$@"; do
     case "$prev" in
       --metadata-file) meta=$a ;;
       --file) file=$a ;;
       --output) case "$a" in *push=true*) push=true ;; esac ;;
+      --platform) case "$a" in *,*) multi=true ;; esac ;;
     esac
+    [ "$a" = --provenance=false ] && index=false
     prev=$a
   done
+  [ "$multi" = true ] && index=true
   echo '#1 [internal] load build definition from Dockerfile' >&2
   if [ "$push" = true ] && [ -n "$STANDIN_PUSH_STDERR" ]; then
     echo "$STANDIN_PUSH_STDERR" >&2
@@ -122,7 +128,13 @@ buildx)
     server/*) cfg=$STANDIN_BACKEND_CONFIG ;;
     *) cfg=$STANDIN_FRONTEND_CONFIG ;;
   esac
-  printf '{"containerimage.config.digest":"%s","containerimage.digest":"sha256:%064d"}' "$cfg" 7 > "$meta"
+  # Like BuildKit's image exporter: the config digest only for a lone
+  # manifest; provenance (on by default) or several platforms make an index.
+  if [ "$index" = true ]; then
+    printf '{"containerimage.digest":"sha256:%064d"}' 8 > "$meta"
+  else
+    printf '{"containerimage.config.digest":"%s","containerimage.digest":"sha256:%064d"}' "$cfg" 7 > "$meta"
+  fi
   exit 0 ;;
 login)
   cat > "$dir/login.stdin"
@@ -241,6 +253,24 @@ func (s *ecrServer) putImage(repository, tag, configDigest string) {
 	s.repos[repository][tag] = index
 	s.blobs[imgDigest] = img
 	s.blobs[attDigest] = att
+	s.blobs[digestOf(index)] = index
+}
+
+// putIndex stores a multi-platform image: an index with one image
+// manifest per platform ("linux/arm64" -> config digest).
+func (s *ecrServer) putIndex(repository, tag string, configs map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var entries []string
+	for _, p := range sortedKeys(configs) {
+		img := fmt.Sprintf(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":%q,"size":1234},"layers":[]}`, configs[p])
+		d := digestOf(img)
+		s.blobs[d] = img
+		goos, arch, _ := strings.Cut(p, "/")
+		entries = append(entries, fmt.Sprintf(`{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":%q,"size":%d,"platform":{"architecture":%q,"os":%q}}`, d, len(img), arch, goos))
+	}
+	index := `{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[` + strings.Join(entries, ",") + `]}`
+	s.repos[repository][tag] = index
 	s.blobs[digestOf(index)] = index
 }
 

@@ -119,28 +119,39 @@ func (b Build) CheckMetadata(platform string) string {
 // (https://docs.docker.com/reference/cli/docker/buildx/build/, --output,
 // "registry: The registry exporter is a shortcut for type=image,push=true").
 func (b Build) PushArgs() []string {
-	return b.args(b.Architectures.Platforms(), b.PushMetadata(), "type=image,name="+b.Ref+",push=true,rewrite-timestamp=true")
+	return b.args(b.Architectures.Platforms(), nil, b.PushMetadata(), "type=image,name="+b.Ref+",push=true,rewrite-timestamp=true")
 }
 
 // CheckArgs is the docker command that builds the image for one platform
 // without pushing it, only to learn its config digest: buildx writes it to
 // the metadata file as "containerimage.config.digest" (buildx build
-// reference, --metadata-file). One build per platform, because the
-// metadata of a multi-platform build names only the index.
+// reference, --metadata-file). BuildKit's image exporter reports it only
+// for a lone image manifest: a build for several platforms, or one that
+// carries attestations, exports an index instead, and the index has no
+// config (moby/buildkit exporter/containerimage/writer.go: the
+// "config.digest" annotation is set on the single-manifest path only;
+// attestations turn the result into an index). Hence one build per
+// platform, and --provenance=false, because "by default, a minimal
+// provenance attestation will be created for the build result" (buildx
+// build reference, --provenance). The provenance does not touch the image
+// config, so the pushed image (which keeps it) has the same config digest.
 func (b Build) CheckArgs(platform string) []string {
-	return b.args([]string{platform}, b.CheckMetadata(platform), "type=image,push=false,rewrite-timestamp=true")
+	return b.args([]string{platform}, []string{"--provenance=false"}, b.CheckMetadata(platform), "type=image,push=false,rewrite-timestamp=true")
 }
 
-func (b Build) args(platforms []string, metadata, output string) []string {
-	return []string{
+func (b Build) args(platforms, extra []string, metadata, output string) []string {
+	args := []string{
 		"buildx", "build",
 		"--file", b.Dockerfile,
 		"--platform", strings.Join(platforms, ","),
-		"--build-arg", "SOURCE_DATE_EPOCH=" + strconv.FormatInt(b.Epoch, 10),
+	}
+	args = append(args, extra...)
+	return append(args,
+		"--build-arg", "SOURCE_DATE_EPOCH="+strconv.FormatInt(b.Epoch, 10),
 		"--metadata-file", metadata,
 		"--output", output,
 		b.Context,
-	}
+	)
 }
 
 // SourcesFunc dates an image's inputs: the commit time of the newest commit

@@ -146,7 +146,7 @@ func TestRunSkipsSameContent(t *testing.T) {
 		{"version", "--format", "{{.Server.Version}}"},
 		{"buildx", "version"},
 		{"login", "--username", "AWS", "--password-stdin", "111122223333.dkr.ecr.eu-west-1.amazonaws.com"},
-		{"buildx", "build", "--file", "server/Dockerfile", "--platform", "linux/amd64", "--build-arg", "SOURCE_DATE_EPOCH=1764460800",
+		{"buildx", "build", "--file", "server/Dockerfile", "--platform", "linux/amd64", "--provenance=false", "--build-arg", "SOURCE_DATE_EPOCH=1764460800",
 			"--metadata-file", ".cache/images/dev-backend-linux-amd64.json", "--output", "type=image,push=false,rewrite-timestamp=true", "."},
 		{"buildx", "build", "--file", "client/Dockerfile", "--platform", "linux/amd64", "--build-arg", "SOURCE_DATE_EPOCH=1764374400",
 			"--metadata-file", ".cache/images/dev-frontend.json",
@@ -242,5 +242,59 @@ func assertCalls(t *testing.T, got, want [][]string) {
 	}
 	if render(got) != render(want) {
 		t.Errorf("docker calls:\n%s\nwant:\n%s", render(got), render(want))
+	}
+}
+
+// A storefront NodePool that allows arm64 too: one multi-platform push for
+// the absent tag; for the tag that exists, one check build per platform,
+// compared platform by platform with ECR's index.
+func TestRunMultiArchitecture(t *testing.T) {
+	dir := installStandIn(t)
+	env := platform.Dev()
+	root := copyDist(t, "dev")
+	pools := filepath.Join(root, "dist", "dev", "k8s", "cluster.k8s.yaml")
+	data, err := os.ReadFile(pools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const amd64Only = "- key: kubernetes.io/arch\n          operator: In\n          values:\n            - amd64\n"
+	if !strings.Contains(string(data), amd64Only) {
+		t.Fatalf("%s has no amd64-only requirement to widen", pools)
+	}
+	writeFile(t, pools, strings.Replace(string(data), amd64Only, amd64Only+"            - arm64\n", 1))
+
+	ecr, srv := newECRServer(t, env.Account, env.Images.BackendRepository, env.Images.FrontendRepository)
+	// The stand-in reports the same config digest for either platform.
+	ecr.putIndex(env.Images.BackendRepository, env.Images.Tag, map[string]string{"linux/amd64": backendConfig, "linux/arm64": backendConfig})
+	var out bytes.Buffer
+	r := &Runner{Root: root, Out: &out, Err: &out, Sources: fixedSources, AWS: awsFor(srv)}
+	if err := r.Run(context.Background(), env, false); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	calls := dockerCalls(t, dir)
+	var builds []string
+	for _, c := range calls {
+		if len(c) > 1 && c[1] == "build" {
+			builds = append(builds, shellJoin(c))
+		}
+	}
+	want := []string{
+		"buildx build --file server/Dockerfile --platform linux/amd64 --provenance=false --build-arg SOURCE_DATE_EPOCH=1764460800 --metadata-file .cache/images/dev-backend-linux-amd64.json --output type=image,push=false,rewrite-timestamp=true .",
+		"buildx build --file server/Dockerfile --platform linux/arm64 --provenance=false --build-arg SOURCE_DATE_EPOCH=1764460800 --metadata-file .cache/images/dev-backend-linux-arm64.json --output type=image,push=false,rewrite-timestamp=true .",
+		"buildx build --file client/Dockerfile --platform linux/amd64,linux/arm64 --build-arg SOURCE_DATE_EPOCH=1764374400 --metadata-file .cache/images/dev-frontend.json --output type=image,name=111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/dev/frontend:0.1.0,push=true,rewrite-timestamp=true client",
+	}
+	if strings.Join(builds, "\n") != strings.Join(want, "\n") {
+		t.Errorf("builds:\n%s\nwant:\n%s", strings.Join(builds, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(out.String(), "same content (config linux/amd64 "+backendConfig+", linux/arm64 "+backendConfig+"): skipped") {
+		t.Errorf("output lacks the per-platform skip:\n%s", out.String())
+	}
+
+	// ECR holding only amd64 under the tag is different content.
+	ecr.putIndex(env.Images.FrontendRepository, env.Images.Tag, map[string]string{"linux/amd64": frontendConfig})
+	out.Reset()
+	err = r.Run(context.Background(), env, false)
+	if err == nil || !strings.Contains(err.Error(), "frontend: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/dev/frontend:0.1.0 already exists in ECR with different content (ECR config linux/amd64 "+frontendConfig+"; this build linux/amd64 "+frontendConfig+", linux/arm64 "+frontendConfig+")") {
+		t.Errorf("error %v, want the frontend's missing arm64 as different content", err)
 	}
 }
