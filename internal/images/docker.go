@@ -8,6 +8,7 @@ import (
 	"io"
 	"os/exec"
 	"strings"
+	"sync"
 )
 
 // The Docker CLI, run as a program: nothing here talks to the engine's API
@@ -62,12 +63,26 @@ func (d *dockerCLI) output(ctx context.Context, stdin io.Reader, args ...string)
 // so that a failure can be explained.
 func (d *dockerCLI) stream(ctx context.Context, args ...string) (string, error) {
 	var stderr bytes.Buffer
+	// exec copies the two streams in two goroutines; one lock keeps them
+	// from writing at once when Out and Err are the same writer.
+	var mu sync.Mutex
 	cmd := exec.CommandContext(ctx, d.path, args...)
 	cmd.Dir = d.dir
-	cmd.Stdout = d.out
-	cmd.Stderr = io.MultiWriter(d.err, &stderr)
+	cmd.Stdout = &lockedWriter{mu: &mu, w: d.out}
+	cmd.Stderr = &lockedWriter{mu: &mu, w: io.MultiWriter(d.err, &stderr)}
 	err := cmd.Run()
 	return stderr.String(), err
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // preflight fails fast, before any AWS call or build, when the engine or
