@@ -313,6 +313,8 @@ func (r *Runner) Run(ctx context.Context, env platform.Environment, dryRun bool)
 		built := map[string]string{}
 		for _, p := range b.Architectures.Platforms() {
 			fmt.Fprintf(r.Out, "%s: the tag exists; building %s without pushing to compare\n", b.Name, p)
+			// A metadata file left by an earlier run must not pass for this build's.
+			_ = os.Remove(filepath.Join(r.Root, b.CheckMetadata(p)))
 			if err := r.build(ctx, d, b.CheckArgs(p)); err != nil {
 				return fmt.Errorf("%s: %w", b.Name, err)
 			}
@@ -341,6 +343,7 @@ func (r *Runner) Run(ctx context.Context, env platform.Environment, dryRun bool)
 			continue
 		}
 		fmt.Fprintf(r.Out, "%s: building %s for %s and pushing\n", b.Name, b.Ref, strings.Join(b.Architectures.Platforms(), ","))
+		_ = os.Remove(filepath.Join(r.Root, b.PushMetadata()))
 		if err := r.build(ctx, d, b.PushArgs()); err != nil {
 			return fmt.Errorf("%s: %w", b.Name, err)
 		}
