@@ -154,6 +154,15 @@ say "2/8 synthesize (offline) and compare with dist/$env/cloudformation"
 "$tools/deployplan" stacks -assembly "$work/cdk.out" -dist "dist/$env/cloudformation" >"$work/stacks" || fail "the stacks cannot be planned (see above). Nothing was changed."
 
 # deploy_stack STACK TEMPLATE: change set -> review -> confirmation -> execution.
+# Why a change set and not `cdk diff`: DescribeChangeSet is CloudFormation's
+# own answer per resource (Action Add|Modify|Remove|Import|Dynamic,
+# Replacement True|False|Conditional, PolicyAction; API Reference,
+# ResourceChange), and the reviewed change set is the one executed. `cdk
+# diff` reads a change set too (--method=change-set), but for people: its
+# exit codes (--fail-on=destructive: "replace, delete or orphan") say
+# nothing of a weakened DeletionPolicy, and with --method=template it
+# reports "any change to a property that requires replacement" as a
+# replacement (aws-cdk CLI README, "cdk diff").
 deploy_stack() {
   local stack=$1 template=$2 status deployed="" verdict=0
   say "CloudFormation: $stack"
@@ -328,6 +337,9 @@ kapply "$dir/monitoring.k8s.yaml"
 say "Kubernetes: the migration of this release"
 kapply "$dir/shop-migrate.k8s.yaml"
 "$tools/deployplan" objects -kinds Job "$dir/shop-migrate.k8s.yaml" >"$work/jobs" || fail "cannot read $dir/shop-migrate.k8s.yaml"
+# kubectl wait exits non-zero when --timeout passes first ("error: timed out
+# waiting for the condition on jobs/<name>", kubectl pkg/cmd/wait); it does
+# not stop early on a failed Job, the timeout bounds it.
 while read -r ns job <&3; do
   echo "waiting up to $job_timeout for $job in $ns to complete"
   k -n "$ns" wait --for=condition=complete --timeout="$job_timeout" "$job" ||
@@ -337,6 +349,9 @@ done 3<"$work/jobs"
 say "Kubernetes: the workloads and the ingress"
 kapply "$dir/shop.k8s.yaml"
 "$tools/deployplan" objects -kinds Deployment,StatefulSet,DaemonSet "$dir/external-dns.k8s.yaml" "$dir/shop.k8s.yaml" >"$work/workloads" || fail "cannot read $dir"
+# rollout status watches until the rollout is done and exits non-zero when
+# --timeout passes ("The length of time to wait before ending watch",
+# kubectl rollout status --help).
 while read -r ns workload <&3; do
   k -n "$ns" rollout status "$workload" --timeout="$rollout_timeout" ||
     fail "$workload in namespace $ns did not finish rolling out within $rollout_timeout. Look at it: kubectl --context $cluster -n $ns describe $workload ; kubectl --context $cluster -n $ns get pods ; to go back: kubectl --context $cluster -n $ns rollout undo $workload"

@@ -164,6 +164,22 @@ func TestProdReplacementWithYes(t *testing.T) {
 	}
 }
 
+// On a terminal the same confirmation is a typed "yes"; anything else stops.
+func TestProdReplacementConfirmedOnATerminal(t *testing.T) {
+	t.Parallel()
+	h := prodReplacement(t)
+	r := h.runTTY("yes\n", "prod")
+	r.exits(t, 0)
+	r.inOrder(t, "describe-change-set --stack-name shopstack-prod-database", "cdk deploy shopstack-prod-database && execute-change-set", "kubectl")
+	r.says(t, "executing the DESTRUCTIVE change set of shopstack-prod-database (listed above). Type yes to go on:", "deployed prod")
+
+	h = prodReplacement(t)
+	r = h.runTTY("no\n", "prod")
+	r.exits(t, 1)
+	r.never(t, "execute-change-set", "kubectl ")
+	r.says(t, "not confirmed: stopped before executing the DESTRUCTIVE change set of shopstack-prod-database")
+}
+
 // In prod even an in-place change needs a confirmation; in dev it does not.
 func TestProdConfirmsEveryChange(t *testing.T) {
 	t.Parallel()

@@ -155,7 +155,25 @@ type result struct {
 
 func (h *harness) run(args ...string) result {
 	h.t.Helper()
-	cmd := exec.Command("bash", append([]string{filepath.Join(repo, "scripts", "deploy.sh")}, args...)...)
+	return h.runCmd(exec.Command("bash", append([]string{filepath.Join(repo, "scripts", "deploy.sh")}, args...)...), "")
+}
+
+// runTTY runs deploy.sh on a terminal (util-linux script(1) gives it a
+// pseudo-terminal) and types input into it.
+func (h *harness) runTTY(input string, args ...string) result {
+	h.t.Helper()
+	if _, err := exec.LookPath("script"); err != nil {
+		h.t.Skip("script(1) is not installed (util-linux)")
+	}
+	line := "bash " + filepath.Join(repo, "scripts", "deploy.sh")
+	for _, a := range args {
+		line += " " + a
+	}
+	return h.runCmd(exec.Command("script", "-qec", line, "/dev/null"), input)
+}
+
+func (h *harness) runCmd(cmd *exec.Cmd, input string) result {
+	h.t.Helper()
 	cmd.Dir = h.dir
 	cmd.Env = []string{
 		"PATH=" + h.bin + string(os.PathListSeparator) + os.Getenv("PATH"),
@@ -168,7 +186,10 @@ func (h *harness) run(args ...string) result {
 		"STANDIN_RESPONSES=" + h.answers,
 		"STANDIN_ASSEMBLY=" + filepath.Join(h.dir, "assembly"),
 	}
-	// No stdin: not a terminal, as in automation.
+	// No stdin: not a terminal, as in automation (unless runTTY).
+	if input != "" {
+		cmd.Stdin = strings.NewReader(input)
+	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
