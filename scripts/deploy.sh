@@ -343,7 +343,7 @@ kapply "$dir/shop-migrate.k8s.yaml"
 while read -r ns job <&3; do
   echo "waiting up to $job_timeout for $job in $ns to complete"
   k -n "$ns" wait --for=condition=complete --timeout="$job_timeout" "$job" ||
-    fail "the migration $job in namespace $ns did not complete within $job_timeout (kubectl wait --for=condition=complete). The new workloads were NOT applied; the running backend keeps serving the old schema. Look at it: kubectl --context $cluster -n $ns logs $job ; kubectl --context $cluster -n $ns describe $job"
+    fail "the migration $job in namespace $ns did not complete within $job_timeout (kubectl wait --for=condition=complete). The new workloads were NOT applied; a backend already running keeps serving the old schema. Look at it: kubectl --context $cluster -n $ns logs $job ; kubectl --context $cluster -n $ns describe $job"
 done 3<"$work/jobs"
 
 say "Kubernetes: the workloads and the ingress"

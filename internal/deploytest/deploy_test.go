@@ -216,7 +216,7 @@ func TestDeletionPolicyWeakeningStops(t *testing.T) {
 	// As deployed: the repositories were Retain.
 	h.deployed(edge, []byte(strings.ReplaceAll(current, `"DeletionPolicy": "Delete"`, `"DeletionPolicy": "Retain"`)))
 	h.answer(edge+".changes.json", changeSet(edge, "CREATE_COMPLETE", "AVAILABLE", "",
-		resourceChange("Modify", "EdgeBackendRepositoryF9C4A7C4", "AWS::ECR::Repository", "False", "", detail("LifecyclePolicy", "Never"))))
+		resourceChange("Modify", "EdgeBackendRepositoryEE19E1A6", "AWS::ECR::Repository", "False", "", detail("LifecyclePolicy", "Never"))))
 	r := h.run("dev")
 	r.exits(t, 1)
 	r.inOrder(t, "aws cloudformation get-template --stack-name "+edge, "cdk deploy "+edge+" && prepare-change-set", "describe-change-set --stack-name "+edge)

@@ -200,6 +200,9 @@ func (h *harness) runCmd(cmd *exec.Cmd, input string) result {
 	} else if err != nil {
 		h.t.Fatal(err)
 	}
+	if os.Getenv("DEPLOYTEST_SHOW") != "" { // DEPLOYTEST_SHOW=1 go test -v: what deploy.sh printed
+		h.t.Log(out.String())
+	}
 	data, _ := os.ReadFile(h.log)
 	calls := strings.Split(strings.TrimSpace(string(data)), "\n")
 	if len(data) == 0 {
