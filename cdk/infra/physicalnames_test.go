@@ -7,65 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopstack/shopstack/cdk/infra"
 	"github.com/shopstack/shopstack/platform"
 )
-
-// physicalName says where a resource type's physical name is and how far it
-// must be unique. A CloudFormation create fails with "already exists" when a
-// name is taken in its scope, and a custom name also blocks any replacement
-// of the resource ("CloudFormation cannot update a stack when a custom-named
-// resource requires replacing",
-// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
-type physicalName struct {
-	// Property holds the name; "" when the type has no account-wide name
-	// (CloudFormation generates an id, or the name is scoped to a parent
-	// resource such as a cluster, role or VPC).
-	Property string
-	// Global is true for IAM, whose names are unique per account in every
-	// region ("IAM is a global service": role and managed policy names
-	// must be unique within the account,
-	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names).
-	Global bool
-}
-
-// physicalNames covers every resource type the stacks create; a type not
-// listed fails the test, so a new type is classified when it is added.
-var physicalNames = map[string]physicalName{
-	"AWS::CertificateManager::Certificate":        {},
-	"AWS::EC2::EIP":                               {},
-	"AWS::EC2::FlowLog":                           {},
-	"AWS::EC2::InternetGateway":                   {},
-	"AWS::EC2::NatGateway":                        {},
-	"AWS::EC2::Route":                             {},
-	"AWS::EC2::RouteTable":                        {},
-	"AWS::EC2::SecurityGroup":                     {}, // GroupName is per VPC, and not set
-	"AWS::EC2::SecurityGroupIngress":              {},
-	"AWS::EC2::SecurityGroupEgress":               {},
-	"AWS::EC2::Subnet":                            {},
-	"AWS::EC2::SubnetRouteTableAssociation":       {},
-	"AWS::EC2::VPC":                               {},
-	"AWS::EC2::VPCGatewayAttachment":              {},
-	"AWS::ECR::Repository":                        {Property: "RepositoryName"},
-	"AWS::ECR::PullThroughCacheRule":              {Property: "EcrRepositoryPrefix"},
-	"AWS::EKS::AccessEntry":                       {}, // scoped to its cluster
-	"AWS::EKS::Addon":                             {}, // scoped to its cluster
-	"AWS::EKS::Cluster":                           {Property: "Name"},
-	"AWS::EKS::PodIdentityAssociation":            {}, // scoped to its cluster
-	"AWS::IAM::Policy":                            {}, // an inline policy: its name is scoped to its role
-	"AWS::IAM::Role":                              {Property: "RoleName", Global: true},
-	"AWS::IAM::ManagedPolicy":                     {Property: "ManagedPolicyName", Global: true},
-	"AWS::KMS::Key":                               {},
-	"AWS::KMS::Alias":                             {Property: "AliasName"},
-	"AWS::Logs::LogGroup":                         {Property: "LogGroupName"},
-	"AWS::RDS::DBInstance":                        {Property: "DBInstanceIdentifier"},
-	"AWS::RDS::DBParameterGroup":                  {Property: "DBParameterGroupName"},
-	"AWS::RDS::DBSubnetGroup":                     {Property: "DBSubnetGroupName"},
-	"AWS::RDS::DBProxy":                           {Property: "DBProxyName"},
-	"AWS::RDS::DBProxyTargetGroup":                {}, // scoped to its proxy
-	"AWS::SecretsManager::Secret":                 {Property: "Name"},
-	"AWS::SecretsManager::SecretTargetAttachment": {},
-	"AWS::SSM::Parameter":                         {Property: "Name"},
-}
 
 type nameOwner struct{ env, stack, logicalID string }
 
@@ -90,9 +34,9 @@ func TestPhysicalNamesUniqueAcrossEnvironments(t *testing.T) {
 		for part, tpl := range b.templates {
 			for id, r := range allResources(tpl) {
 				typ, _ := r["Type"].(string)
-				pn, ok := physicalNames[typ]
+				pn, ok := infra.PhysicalNames[typ]
 				if !ok {
-					t.Errorf("%s/%s %s: resource type %s is not classified in physicalNames", e.Name, part, id, typ)
+					t.Errorf("%s/%s %s: resource type %s is not classified in infra.PhysicalNames (cdk/infra/physicalnames.go)", e.Name, part, id, typ)
 					continue
 				}
 				if pn.Property == "" {
