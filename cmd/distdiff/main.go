@@ -20,6 +20,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/shopstack/shopstack/internal/distdiff"
 )
 
@@ -46,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var render func(io.Writer, distdiff.Review) error
 	switch *format {
 	case "terminal":
-		color := colorWanted(stdout)
+		color := colorWanted(stdout, os.Getenv)
 		render = func(w io.Writer, r distdiff.Review) error { return distdiff.Terminal(w, r, color) }
 	case "markdown":
 		render = distdiff.Markdown
@@ -93,13 +95,9 @@ func diff(rev, dir string) (distdiff.Review, error) {
 
 // colorWanted: colours only for a terminal, and never when NO_COLOR is set
 // (https://no-color.org).
-func colorWanted(w io.Writer) bool {
+func colorWanted(w io.Writer, getenv func(string) string) bool {
 	f, ok := w.(*os.File)
-	if !ok || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && getenv("NO_COLOR") == "" && term.IsTerminal(int(f.Fd()))
 }
 
 // gitTree reads dir as committed at rev. git runs inside dir, so paths come

@@ -191,3 +191,24 @@ func TestDistdiffJSONAndCleanTree(t *testing.T) {
 		t.Errorf("HEAD~1 from a subdirectory: exit %d, stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }
+
+func TestColorOnlyOnATerminal(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	devNull, err := os.Open(os.DevNull) // a character device, not a terminal
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	if colorWanted(devNull, noEnv) || colorWanted(&bytes.Buffer{}, noEnv) {
+		t.Error("colour for something that is not a terminal")
+	}
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		defer tty.Close()
+		if !colorWanted(tty, noEnv) {
+			t.Error("no colour on a terminal")
+		}
+		if colorWanted(tty, func(k string) string { return map[string]string{"NO_COLOR": "1"}[k] }) {
+			t.Error("colour on a terminal with NO_COLOR set")
+		}
+	}
+}

@@ -19,7 +19,18 @@ type group struct {
 
 func (g group) name() string { return g.Env + " / " + g.Layer }
 
-// groups splits resources (sorted by env, layer, ...) into env/layer groups.
+// sorted returns the review with its resources in the order every renderer
+// prints them (SortResources), whoever built it; r is left as it is.
+func sorted(r Review) Review {
+	r.Resources = slices.Clone(r.Resources)
+	if r.Resources == nil {
+		r.Resources = []ResourceDiff{}
+	}
+	SortResources(r.Resources)
+	return r
+}
+
+// groups splits sorted resources into env/layer groups.
 func groups(res []ResourceDiff) []group {
 	var out []group
 	for _, r := range res {

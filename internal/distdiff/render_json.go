@@ -5,14 +5,12 @@ import (
 	"io"
 )
 
-// JSON writes the review as indented JSON, exactly the model (model.go):
-// resources in Review order (Diff sorts them by env, layer, file, id), each
+// JSON writes the review as indented JSON, exactly the model (model.go), in
+// a stable order: resources by env, layer, file, id (SortResources), each
 // struct's fields in declaration order, and "resources": [] when nothing
 // changed, never null.
 func JSON(w io.Writer, r Review) error {
-	if r.Resources == nil {
-		r.Resources = []ResourceDiff{}
-	}
+	r = sorted(r)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -32,6 +32,7 @@ const (
 )
 
 func markdown(r Review, limit int) string {
+	r = sorted(r)
 	var head strings.Builder
 	fmt.Fprintf(&head, "%s\n## dist/ review against %s\n\n", MarkdownMarker, mdCode(orDash(r.Base)))
 	gs := groups(r.Resources)

@@ -12,6 +12,7 @@ import (
 // changes and tables, a summary per section and a final verdict. color adds
 // ANSI colours; the caller decides (a terminal, NO_COLOR unset).
 func Terminal(w io.Writer, r Review, color bool) error {
+	r = sorted(r)
 	p := &termPrinter{color: color}
 	p.printf("dist/ changes against %s\n", orDash(r.Base))
 	gs := groups(r.Resources)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -238,5 +239,34 @@ func TestJSONIsTheModel(t *testing.T) {
 	b.Reset()
 	if err := JSON(&b, Review{Base: "HEAD"}); err != nil || !strings.Contains(b.String(), `"resources": []`) {
 		t.Errorf("an empty review must say resources: [], got %s (%v)", b.String(), err)
+	}
+}
+
+func TestRenderersSortWhateverTheyGet(t *testing.T) {
+	r := sampleReview()
+	render := func(r Review) map[string]string {
+		out := map[string]string{}
+		var b bytes.Buffer
+		_ = Terminal(&b, r, false)
+		out["terminal"] = b.String()
+		b.Reset()
+		_ = Markdown(&b, r)
+		out["markdown"] = b.String()
+		b.Reset()
+		_ = JSON(&b, r)
+		out["json"] = b.String()
+		return out
+	}
+	want := render(r)
+	reversed := sampleReview()
+	slices.Reverse(reversed.Resources)
+	got := render(reversed)
+	for k := range want {
+		if got[k] != want[k] {
+			t.Errorf("%s: the order of Review.Resources changed the output", k)
+		}
+	}
+	if reversed.Resources[0].ID != "Namespace/legacy" {
+		t.Error("a renderer must not reorder the caller's review")
 	}
 }
