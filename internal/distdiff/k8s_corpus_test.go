@@ -296,8 +296,8 @@ func TestKubernetesCorpus(t *testing.T) {
 				delete(peer, "podSelector")
 				return true
 			}),
-			must: []want{{id: "NetworkPolicy/shop/backend-ingress", severity: Warning, code: CodeNetworkPolicyBroaden, message: "drops the podSelector restriction"}},
-			never: []want{{id: "NetworkPolicy/shop/backend-ingress", severity: Danger, code: CodeNetworkPolicyBroaden}},
+			must:    []want{{id: "NetworkPolicy/shop/backend-ingress", severity: Warning, code: CodeNetworkPolicyBroaden, message: "drops the podSelector restriction"}},
+			never:   []want{{id: "NetworkPolicy/shop/backend-ingress", severity: Danger, code: CodeNetworkPolicyBroaden}},
 			objects: 1,
 		},
 		{
@@ -363,7 +363,7 @@ func TestKubernetesCorpus(t *testing.T) {
 		},
 		{
 			name: "NetworkPolicy removed",
-			new: edited("shop-base.k8s.yaml", "NetworkPolicy", "shop", "allow-dns", func(map[string]any) bool { return false }),
+			new:  edited("shop-base.k8s.yaml", "NetworkPolicy", "shop", "allow-dns", func(map[string]any) bool { return false }),
 			must: []want{{id: "NetworkPolicy/shop/allow-dns", action: Removed, severity: Warning, code: CodeNotPruned,
 				message: "not pruned: kubectl apply does not delete it; delete it by hand (kubectl delete networkpolicy.networking.k8s.io allow-dns -n shop)"}},
 			objects: 1,
@@ -426,4 +426,3 @@ func anyMatch(w want, diffs []ResourceDiff) bool {
 	}
 	return false
 }
-

@@ -260,7 +260,7 @@ func networkPolicy(o, n *k8sObject) []Finding {
 		if !newTypes[map[string]string{"ingress": "Ingress", "egress": "Egress"}[g.dir]] {
 			continue // rules of a direction the policy does not isolate are inert
 		}
-		if !oldGrants[g] {
+		if !grantCovered(g, oldGrants) {
 			fresh = append(fresh, g)
 		}
 	}
@@ -322,6 +322,43 @@ func describeGrant(g npGrant, old map[npGrant]bool) string {
 		}
 	}
 	return base + ": a new peer or port"
+}
+
+// grantCovered reports whether an old grant already admitted everything g
+// does: same direction, any or the same port, and any peer, the same peer, or
+// an ipBlock that holds g's block without excepting any of it.
+func grantCovered(g npGrant, old map[npGrant]bool) bool {
+	for og := range old {
+		if og.dir != g.dir || og.port != "" && og.port != g.port {
+			continue
+		}
+		if og.peer == "" || og.peer == g.peer || blockWithin(g.peer, og.peer) {
+			return true
+		}
+	}
+	return false
+}
+
+// blockWithin reports whether inner's ipBlock lies in outer's, clear of
+// outer's exceptions.
+func blockWithin(inner, outer string) bool {
+	var i, o map[string]any
+	if json.Unmarshal([]byte(inner), &i) != nil || json.Unmarshal([]byte(outer), &o) != nil {
+		return false
+	}
+	ic, _ := dig(i, "ipBlock", "cidr").(string)
+	oc, _ := dig(o, "ipBlock", "cidr").(string)
+	ip, err1 := netip.ParsePrefix(ic)
+	op, err2 := netip.ParsePrefix(oc)
+	if err1 != nil || err2 != nil || ip.Bits() < op.Bits() || !op.Contains(ip.Addr()) {
+		return false
+	}
+	for _, e := range strings_(dig(o, "ipBlock", "except")) {
+		if ep, err := netip.ParsePrefix(e); err != nil || ep.Overlaps(ip) {
+			return false
+		}
+	}
+	return true
 }
 
 func policyTypes(obj map[string]any) map[string]bool {
