@@ -187,10 +187,29 @@ func changedObject(o, n *k8sObject) (*ResourceDiff, error) {
 	if len(fields) == 0 {
 		return nil, nil
 	}
+	if n.kind == "Secret" {
+		maskSecretValues(fields)
+	}
 	d := newResourceDiff(n, Changed)
 	d.Fields = fields
 	d.Findings = findings(o, n)
 	return &d, nil
+}
+
+// maskSecretValues keeps a Secret's values out of the report (it ends up in
+// a pull request comment): the path says which key changed, not to what.
+func maskSecretValues(fields []FieldChange) {
+	for i, f := range fields {
+		if !strings.HasPrefix(f.Path, "data") && !strings.HasPrefix(f.Path, "stringData") {
+			continue
+		}
+		if f.Old != "" {
+			fields[i].Old = "(hidden)"
+		}
+		if f.New != "" {
+			fields[i].New = "(hidden)"
+		}
+	}
 }
 
 // dyffOptions: list items are matched by the identity annotate gave them

@@ -350,6 +350,19 @@ func TestKubernetesCorpus(t *testing.T) {
 			objects: 1,
 		},
 		{
+			// The migration Job is named after the image tag only: a setting
+			// it carries changes its template under the same name.
+			name: "database pool size 20 -> 30 (the migration Job's env)",
+			new:  prod(func(e *platform.Environment) { e.Database.PoolMaxConns = 30 }),
+			must: []want{
+				{id: "Job/shop/backend-migrate-0-1-0", action: Changed, path: "spec.template.spec.containers[name=migrate].env[name=SHOP_DATABASE_POOL_MAX_CONNS].value", old: "20", new: "30"},
+				{id: "Job/shop/backend-migrate-0-1-0", severity: Danger, code: CodeImmutableField, message: "spec.template of a Job is immutable"},
+				{id: backend, path: "spec.template.spec.containers[name=backend].env[name=SHOP_DATABASE_POOL_MAX_CONNS].value", old: "20", new: "30"},
+			},
+			never:   []want{{id: backend, code: CodeImmutableField}},
+			objects: -1,
+		},
+		{
 			name: "Service gets a fixed clusterIP",
 			new: edited("shop.k8s.yaml", "Service", "shop", "backend", func(obj map[string]any) bool {
 				obj["spec"].(map[string]any)["clusterIP"] = "172.20.10.10"

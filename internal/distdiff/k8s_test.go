@@ -397,6 +397,16 @@ func TestKubernetesPodSecurityFindings(t *testing.T) {
 	})
 }
 
+func TestKubernetesHidesSecretValues(t *testing.T) {
+	const secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\nstringData:\n  password: hunter2\n"
+	runK8sCases(t, []k8sCase{{
+		name: "a changed Secret value", old: secret, objects: 1,
+		new:   strings.Replace(secret, "hunter2", "hunter3", 1),
+		must:  []want{{id: "Secret/shop/db", path: "stringData.password", old: "(hidden)", new: "(hidden)"}},
+		never: []want{{id: "Secret/shop/db", path: "stringData.password", old: "hunter2", new: "*"}},
+	}})
+}
+
 func TestKubernetesImmutableFields(t *testing.T) {
 	const svc = "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec:\n  clusterIP: 172.20.0.10\n  ports: [{port: 80}]\n"
 	const pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: shop}\nspec:\n  storageClassName: gp2\n  resources: {requests: {storage: 1Gi}}\n"
