@@ -317,7 +317,7 @@ func TestKubernetesCorpus(t *testing.T) {
 				return true
 			}),
 			must: []want{
-				{id: "ClusterRole//monitoring-prometheus", severity: Danger, code: CodeRBACBroaden, message: "get on secrets"},
+				{id: "ClusterRole//monitoring-prometheus", severity: Danger, code: CodeRBACBroaden, message: "grants get, list, watch on secrets (apiGroup core)"},
 				{id: "ClusterRole//monitoring-prometheus", path: "rules[0].resources", old: "[nodes, nodes/metrics, services, endpoints, pods]", new: "[nodes, nodes/metrics, services, endpoints, pods, secrets]"},
 			},
 			never:   []want{{id: "ClusterRole//monitoring-prometheus", code: CodeRBACBroaden, message: "on pods"}},

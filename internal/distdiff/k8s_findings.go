@@ -13,6 +13,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	yamlv3 "go.yaml.in/yaml/v3"
 )
 
 // CodeImage marks a container image change (Info, old -> new). The shared
@@ -298,11 +300,17 @@ func describeGrant(g npGrant, old map[npGrant]bool) string {
 	if port == "" {
 		port = "any port"
 	}
+	if g.peer != "" {
+		peer = readable(g.peer)
+	}
+	if g.port != "" {
+		port = portText(g.port)
+	}
 	base := fmt.Sprintf("%s %s %s on %s", dir, side, peer, port)
 	if anyAddress(g.peer) {
 		return base + ": opens it to every address (0.0.0.0/0 or ::/0)"
 	}
-	for og := range old {
+	for _, og := range sortedGrants(old) {
 		if og.dir != g.dir {
 			continue
 		}
@@ -314,14 +322,62 @@ func describeGrant(g npGrant, old map[npGrant]bool) string {
 				return base + ": the rule lost its peer restriction (from/to), every source is admitted"
 			}
 			if dropped := droppedSelectors(og.peer, g.peer); dropped != "" {
-				return base + ": drops the " + dropped + " restriction of " + og.peer
+				return base + ": drops the " + dropped + " restriction of " + readable(og.peer)
 			}
 			if widerBlock(og.peer, g.peer) {
-				return base + ": an ipBlock wider than " + og.peer
+				return base + ": an ipBlock wider than " + readable(og.peer)
 			}
 		}
 	}
 	return base + ": a new peer or port"
+}
+
+// portText renders a NetworkPolicy port as TCP/8080 (or TCP/8000-8099).
+func portText(j string) string {
+	var p map[string]any
+	if json.Unmarshal([]byte(j), &p) != nil {
+		return j
+	}
+	proto, _ := p["protocol"].(string)
+	if proto == "" {
+		proto = "TCP"
+	}
+	s := proto + "/" + fmt.Sprint(p["port"])
+	if p["port"] == nil {
+		s = proto + " (any port)"
+	}
+	if end, ok := p["endPort"]; ok {
+		s += "-" + fmt.Sprint(end)
+	}
+	return s
+}
+
+// readable renders a canonical JSON value in YAML flow style, as the field
+// changes are.
+func readable(j string) string {
+	var n yamlv3.Node
+	if err := yamlv3.Unmarshal([]byte(j), &n); err != nil {
+		return j
+	}
+	return renderValue(&n)
+}
+
+func sortedGrants(m map[npGrant]bool) []npGrant {
+	out := make([]npGrant, 0, len(m))
+	for g := range m {
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.dir != b.dir {
+			return a.dir < b.dir
+		}
+		if a.peer != b.peer {
+			return a.peer < b.peer
+		}
+		return a.port < b.port
+	})
+	return out
 }
 
 // grantCovered reports whether an old grant already admitted everything g
@@ -571,8 +627,12 @@ func rbacRules(o, n *k8sObject) []Finding {
 	if o != nil {
 		old = rbacGrants(o.value)
 	}
+	// New grants, grouped by what they apply to so that one finding lists
+	// the verbs ("grants get, list, watch on secrets").
+	type target struct{ group, resource, name string }
+	var order []target
+	verbs := map[target][]string{}
 	seen := map[rbacGrant]bool{}
-	var out []Finding
 	for _, g := range rbacGrants(n.value) {
 		if seen[g] {
 			continue
@@ -588,18 +648,43 @@ func rbacRules(o, n *k8sObject) []Finding {
 		if covered {
 			continue
 		}
+		t := target{g.group, g.resource, g.name}
+		if verbs[t] == nil {
+			order = append(order, t)
+		}
+		verbs[t] = append(verbs[t], g.verb)
+	}
+	var out []Finding
+	for _, t := range order {
+		vs := verbs[t]
+		g := rbacGrant{t.group, t.resource, t.name, strings.Join(vs, ", ")}
 		sev, why := Warning, ""
+		escalating := ""
+		for _, v := range vs {
+			if sensitiveVerbs[v] && v != "*" {
+				escalating = v
+			}
+		}
 		switch {
-		case g.group == "*" || g.resource == "*" || g.verb == "*":
+		case t.group == "*" || t.resource == "*" || contains(vs, "*"):
 			sev, why = Danger, ": a wildcard"
-		case sensitiveResources[g.resource]:
-			sev, why = Danger, ": "+g.resource+" gives access beyond this role"
-		case sensitiveVerbs[g.verb]:
-			sev, why = Danger, ": "+g.verb+" allows privilege escalation"
+		case sensitiveResources[t.resource]:
+			sev, why = Danger, ": "+t.resource+" gives access beyond this role"
+		case escalating != "":
+			sev, why = Danger, ": "+escalating+" allows privilege escalation"
 		}
 		out = append(out, Finding{Severity: sev, Code: CodeRBACBroaden, Message: "grants " + g.String() + why})
 	}
 	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func rbacBinding(o, n *k8sObject) []Finding {
