@@ -5,15 +5,12 @@ import (
 	"strings"
 )
 
-// The two diff engines Diff composes. Until the CloudFormation engine
-// (cfn*.go: CloudFormation, on the AWS CDK's diff engine) and the Kubernetes
-// engine (k8s*.go: Kubernetes, on dyff) are merged, both are adapters over
-// the older Compare, so the command and the renderers work today. The merge
-// of those engines points these two variables at CloudFormation and
-// Kubernetes and deletes the adapters below.
+// The two diff engines Diff composes: Kubernetes (k8s*.go, on dyff) and,
+// until the CloudFormation engine (cfn*.go, on the AWS CDK's diff engine) is
+// merged, an adapter over the older Compare for CloudFormation.
 var (
 	cloudFormationDiff func(oldTree, newTree Tree) ([]ResourceDiff, error) = compareLayer("cloudformation")
-	kubernetesDiff     func(oldTree, newTree Tree) ([]ResourceDiff, error) = compareLayer("k8s")
+	kubernetesDiff     func(oldTree, newTree Tree) ([]ResourceDiff, error) = Kubernetes
 )
 
 // compareLayer adapts Compare to the report model for one layer: changed

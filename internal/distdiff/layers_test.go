@@ -24,8 +24,8 @@ func TestCompareAdaptersFillTheModel(t *testing.T) {
 	if g := got["cloudformation Repo"]; len(g.Findings) != 1 || g.Findings[0].Code != CodeReplace || len(g.Fields) != 1 || g.Fields[0].Path != "RepositoryName" {
 		t.Errorf("Repo: %+v", g)
 	}
-	if g := got["k8s Namespace/shop"]; g.Action != Removed || len(g.Findings) != 0 {
-		t.Errorf("Namespace/shop: %+v", g)
+	if g := got["k8s Namespace//shop"]; g.Action != Removed || len(g.Findings) != 1 || g.Findings[0].Code != CodeNotPruned {
+		t.Errorf("Namespace//shop: %+v", g)
 	}
 	if n := len(r.Dangerous()); n != 2 {
 		t.Errorf("got %d dangers, want 2: %v", n, r.Dangerous())

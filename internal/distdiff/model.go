@@ -53,7 +53,7 @@ type Finding struct {
 
 // FieldChange is one changed value, at a path inside the resource:
 // "Properties.Port", "DeletionPolicy", "spec.maxReplicas",
-// "data.rules.yaml: groups[shop].rules[HighErrorRate].expr". Old and New are
+// "data.rules.yaml: groups[name=shop].rules[alert=HighErrorRate].expr". Old and New are
 // rendered for people ("" for absent); Old is "" for an added field and New
 // for a removed one.
 type FieldChange struct {
