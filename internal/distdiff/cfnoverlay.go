@@ -1,0 +1,304 @@
+package distdiff
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/shopstack/shopstack/cdk/infra"
+)
+
+// The checks the CDK's engine does not make, each a Finding with its
+// reason, computed from the raw templates of both trees.
+
+// cfnTemplate is the part of a template the overlay reads.
+type cfnTemplate struct {
+	Resources map[string]struct {
+		Type                string         `json:"Type"`
+		Properties          map[string]any `json:"Properties"`
+		DeletionPolicy      string         `json:"DeletionPolicy"`
+		UpdateReplacePolicy string         `json:"UpdateReplacePolicy"`
+	} `json:"Resources"`
+	Outputs map[string]cfnOutput `json:"Outputs"`
+}
+
+type cfnOutput struct {
+	Value  any `json:"Value"`
+	Export *struct {
+		Name any `json:"Name"`
+	} `json:"Export"`
+}
+
+func parseCfn(data []byte) cfnTemplate {
+	var t cfnTemplate
+	if len(data) > 0 {
+		_ = json.Unmarshal(data, &t) // the engine already refused what does not parse
+	}
+	return t
+}
+
+// StatefulTypes hold data or identity that a replacement or deletion loses:
+// a change to one gets an Info banner so a reviewer looks twice.
+var StatefulTypes = map[string]string{
+	"AWS::RDS::DBInstance":        "database instance",
+	"AWS::RDS::DBCluster":         "database cluster",
+	"AWS::KMS::Key":               "KMS key",
+	"AWS::SecretsManager::Secret": "secret",
+	"AWS::ECR::Repository":        "image repository",
+	"AWS::EKS::Cluster":           "EKS cluster",
+	"AWS::Logs::LogGroup":         "log group",
+	"AWS::EC2::Volume":            "EBS volume",
+}
+
+// policyRank orders DeletionPolicy/UpdateReplacePolicy by what survives:
+// Retain > Snapshot > Delete, absent is Delete (CloudFormation's default for
+// most types, "DeletionPolicy attribute",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
+func policyRank(p string) int {
+	switch p {
+	case "Retain", "RetainExceptOnCreate":
+		return 2
+	case "Snapshot":
+		return 1
+	}
+	return 0
+}
+
+func policyName(p string) string {
+	if p == "" {
+		return "absent (Delete)"
+	}
+	return p
+}
+
+func overlay(diffs []ResourceDiff, stacks []cfnStack, oldTree, newTree Tree) []ResourceDiff {
+	index := map[string]int{} // file/id -> position in diffs
+	for i, d := range diffs {
+		index[d.File+"/"+d.ID] = i
+	}
+	get := func(s cfnStack, id, typ string) *ResourceDiff {
+		key := path.Base(s.File) + "/" + id
+		if i, ok := index[key]; ok {
+			return &diffs[i]
+		}
+		diffs = append(diffs, ResourceDiff{Env: s.Env, Layer: LayerCloudFormation, File: path.Base(s.File), Stack: s.Stack, ID: id, Type: typ, Action: Changed})
+		index[key] = len(diffs) - 1
+		return &diffs[len(diffs)-1]
+	}
+	imports := importedExports(oldTree, newTree)
+
+	for _, s := range stacks {
+		oldT, newT := parseCfn(s.Old), parseCfn(s.New)
+		for id, o := range oldT.Resources {
+			n, ok := newT.Resources[id]
+			if !ok || n.Type != o.Type {
+				continue
+			}
+			for _, p := range []struct{ attr, old, new string }{
+				{"DeletionPolicy", o.DeletionPolicy, n.DeletionPolicy},
+				{"UpdateReplacePolicy", o.UpdateReplacePolicy, n.UpdateReplacePolicy},
+			} {
+				if policyRank(p.new) < policyRank(p.old) {
+					d := get(s, id, n.Type)
+					d.Findings = append(d.Findings, Finding{Danger, CodeDeletionPolicyWeakened,
+						fmt.Sprintf("%s of %s (%s) weakened from %s to %s: a later removal or replacement loses what was kept", p.attr, id, n.Type, policyName(p.old), policyName(p.new))})
+				}
+			}
+			if f, ok := engineMajor(o.Type, o.Properties, n.Properties); ok {
+				d := get(s, id, n.Type)
+				d.Findings = append(d.Findings, f)
+			}
+		}
+		for id, o := range oldT.Outputs {
+			name, ok := exportName(o)
+			if !ok || len(imports[s.Env][name]) == 0 {
+				continue
+			}
+			importers := otherStacks(imports[s.Env][name], s.File)
+			if len(importers) == 0 {
+				continue
+			}
+			n, still := newT.Outputs[id]
+			newName, _ := exportName(n)
+			var why string
+			switch {
+			case !still || n.Export == nil:
+				why = "is removed"
+			case newName != name:
+				why = "is renamed to " + newName
+			case outputChanged(diffs, index, path.Base(s.File), id) || !reflect.DeepEqual(o.Value, n.Value):
+				why = "changes its value"
+			default:
+				continue
+			}
+			d := get(s, id, TypeOutput)
+			d.Findings = append(d.Findings, Finding{Danger, CodeExportInUse,
+				fmt.Sprintf("export %s %s while %s import(s) it: CloudFormation refuses to remove or change an export in use (Fn::ImportValue)", name, why, strings.Join(importers, ", "))})
+		}
+	}
+
+	for i := range diffs {
+		d := &diffs[i]
+		if d.Layer != LayerCloudFormation {
+			continue
+		}
+		if f, ok := customNameReplace(*d, stacks); ok {
+			d.Findings = append(d.Findings, f)
+		}
+		if what, ok := StatefulTypes[d.Type]; ok && d.Action != Added {
+			d.Findings = append([]Finding{{Info, CodeStateful, fmt.Sprintf("stateful: %s %s (%s) changes; check what it holds before deploying", what, d.ID, d.Type)}}, d.Findings...)
+		}
+	}
+	return diffs
+}
+
+// engineMajor flags an RDS engine major version change without
+// AllowMajorVersionUpgrade: RDS refuses it ("AllowMajorVersionUpgrade ...
+// Constraints: Major version upgrades must be allowed when specifying a value
+// for the EngineVersion parameter that is a different major version", AWS::RDS::DBInstance).
+func engineMajor(typ string, o, n map[string]any) (Finding, bool) {
+	if typ != "AWS::RDS::DBInstance" && typ != "AWS::RDS::DBCluster" {
+		return Finding{}, false
+	}
+	ov, _ := o["EngineVersion"].(string)
+	nv, _ := n["EngineVersion"].(string)
+	if ov == "" || nv == "" || major(ov) == major(nv) {
+		return Finding{}, false
+	}
+	if allow := n["AllowMajorVersionUpgrade"]; allow == true || allow == "true" {
+		return Finding{}, false
+	}
+	return Finding{Danger, CodeEngineMajor, fmt.Sprintf("EngineVersion major %s -> %s without AllowMajorVersionUpgrade: true: RDS refuses the upgrade and the stack update fails", major(ov), major(nv))}, true
+}
+
+func major(v string) string {
+	m, _, _ := strings.Cut(v, ".")
+	return m
+}
+
+// customNameReplace: a resource that must be replaced and keeps its custom
+// name cannot be replaced ("If you specify a name, you cannot perform updates
+// that require replacement of this resource ... If you must replace the
+// resource, specify a new name",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+// The name property comes from infra.PhysicalNames.
+func customNameReplace(d ResourceDiff, stacks []cfnStack) (Finding, bool) {
+	replaced := false
+	for _, f := range d.Findings {
+		replaced = replaced || f.Code == CodeReplace || f.Code == CodeReplacedByReference
+	}
+	prop := infra.PhysicalNames[d.Type].Property
+	if !replaced || prop == "" {
+		return Finding{}, false
+	}
+	for _, s := range stacks {
+		if path.Base(s.File) != d.File || s.Env != d.Env {
+			continue
+		}
+		oldName, newName := parseCfn(s.Old).Resources[d.ID].Properties[prop], parseCfn(s.New).Resources[d.ID].Properties[prop]
+		if newName == nil {
+			return Finding{}, false
+		}
+		if reflect.DeepEqual(oldName, newName) {
+			return Finding{Danger, CodeCustomNameReplace, fmt.Sprintf("CloudFormation will refuse: it cannot replace a custom-named resource (%s %s is kept while %s must be replaced)", prop, render(newName), d.ID)}, true
+		}
+		return Finding{Danger, CodeCustomNameReplace, fmt.Sprintf("%s changes %s -> %s: CloudFormation creates %s under the new name and then removes the old one (its data stays only if its policy retains it)", prop, render(oldName), render(newName), d.ID)}, true
+	}
+	return Finding{}, false
+}
+
+func render(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func exportName(o cfnOutput) (string, bool) {
+	if o.Export == nil {
+		return "", false
+	}
+	return render(o.Export.Name), true
+}
+
+// outputChanged reports whether the engine found the Output's value changed
+// (including a reference to a replaced resource, "(replaced)").
+func outputChanged(diffs []ResourceDiff, index map[string]int, file, id string) bool {
+	i, ok := index[file+"/"+id]
+	if !ok || diffs[i].Type != TypeOutput {
+		return false
+	}
+	for _, f := range diffs[i].Fields {
+		var o, n cfnOutput
+		_ = json.Unmarshal([]byte(f.Old), &o)
+		_ = json.Unmarshal([]byte(f.New), &n)
+		if !reflect.DeepEqual(o.Value, n.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// importedExports maps env -> export name -> the template files (base
+// names) that import it, in either tree: the old tree is what is deployed,
+// the new tree what will be.
+func importedExports(trees ...Tree) map[string]map[string][]string {
+	out := map[string]map[string][]string{}
+	for _, t := range trees {
+		for f, data := range t {
+			env, layer := splitPath(f)
+			if layer != LayerCloudFormation {
+				continue
+			}
+			var doc any
+			if json.Unmarshal(data, &doc) != nil {
+				continue
+			}
+			walkImports(doc, func(name string) {
+				if out[env] == nil {
+					out[env] = map[string][]string{}
+				}
+				base := path.Base(f)
+				for _, have := range out[env][name] {
+					if have == base {
+						return
+					}
+				}
+				out[env][name] = append(out[env][name], base)
+				sort.Strings(out[env][name])
+			})
+		}
+	}
+	return out
+}
+
+func walkImports(v any, found func(string)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			if k == "Fn::ImportValue" {
+				found(render(val))
+				continue
+			}
+			walkImports(val, found)
+		}
+	case []any:
+		for _, e := range x {
+			walkImports(e, found)
+		}
+	}
+}
+
+func otherStacks(files []string, self string) []string {
+	var out []string
+	for _, f := range files {
+		if f != path.Base(self) {
+			out = append(out, strings.TrimSuffix(f, cfnTemplateExt))
+		}
+	}
+	return out
+}
