@@ -45,10 +45,16 @@ func CloudFormation(oldTree, newTree Tree) ([]ResourceDiff, error) {
 		return nil, err
 	}
 	var out []ResourceDiff
+	mustReplace := map[string]bool{} // file/id the engine says WILL_REPLACE
 	for _, r := range results {
 		out = append(out, r.resourceDiffs()...)
+		for _, res := range r.Resources {
+			if res.Impact == impactReplace {
+				mustReplace[path.Base(r.File)+"/"+res.ID] = true
+			}
+		}
 	}
-	out = overlay(out, stacks, oldTree, newTree)
+	out = overlay(out, stacks, oldTree, newTree, mustReplace)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Env != b.Env {
@@ -229,9 +235,11 @@ func impactFindings(res cfnResource) []Finding {
 	default:
 		return nil
 	}
-	var direct, nestedPaths, refs, maybe []string
+	var direct, nestedPaths, refs, mayRefs, maybe []string
 	for _, r := range res.Replacements {
 		switch {
+		case r.ByReference && r.Impact == impactMayReplace:
+			mayRefs = append(mayRefs, r.Path)
 		case r.ByReference:
 			refs = append(refs, r.Path)
 		case r.Impact == impactMayReplace:
@@ -252,6 +260,9 @@ func impactFindings(res cfnResource) []Finding {
 	}
 	if len(refs) > 0 {
 		out = append(out, Finding{Danger, CodeReplacedByReference, fmt.Sprintf("CloudFormation will REPLACE %s (%s): %s refer(s) to a resource that is replaced", res.ID, res.Type, strings.Join(refs, ", "))})
+	}
+	if len(mayRefs) > 0 {
+		out = append(out, Finding{Danger, CodeReplacedByReference, fmt.Sprintf("CloudFormation may REPLACE %s (%s): %s refer(s) to a resource that is replaced, and the resource database says a change there may cause replacement", res.ID, res.Type, strings.Join(mayRefs, ", "))})
 	}
 	if len(maybe) > 0 {
 		out = append(out, Finding{Danger, CodeMayReplace, fmt.Sprintf("CloudFormation may REPLACE %s (%s): %s may cause replacement depending on the value", res.ID, res.Type, strings.Join(maybe, ", "))})

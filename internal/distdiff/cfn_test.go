@@ -31,8 +31,8 @@ func TestCloudFormationSmallTemplates(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		id         string
-		action     Action
+		id        string
+		action    Action
 		want, not []string
 	}{
 		// The resource database marks DBInstance MultiAZ causesReplacement:

@@ -74,7 +74,9 @@ func policyName(p string) string {
 	return p
 }
 
-func overlay(diffs []ResourceDiff, stacks []cfnStack, oldTree, newTree Tree) []ResourceDiff {
+// overlay adds the findings the engine does not make. mustReplace holds
+// "file/id" of the resources the engine says WILL_REPLACE.
+func overlay(diffs []ResourceDiff, stacks []cfnStack, oldTree, newTree Tree, mustReplace map[string]bool) []ResourceDiff {
 	index := map[string]int{} // file/id -> position in diffs
 	for i, d := range diffs {
 		index[d.File+"/"+d.ID] = i
@@ -145,7 +147,7 @@ func overlay(diffs []ResourceDiff, stacks []cfnStack, oldTree, newTree Tree) []R
 		if d.Layer != LayerCloudFormation {
 			continue
 		}
-		if f, ok := customNameReplace(*d, stacks); ok {
+		if f, ok := customNameReplace(*d, stacks); ok && mustReplace[d.File+"/"+d.ID] {
 			d.Findings = append(d.Findings, f)
 		}
 		if what, ok := StatefulTypes[d.Type]; ok && d.Action != Added {
@@ -186,12 +188,8 @@ func major(v string) string {
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
 // The name property comes from infra.PhysicalNames.
 func customNameReplace(d ResourceDiff, stacks []cfnStack) (Finding, bool) {
-	replaced := false
-	for _, f := range d.Findings {
-		replaced = replaced || f.Code == CodeReplace || f.Code == CodeReplacedByReference
-	}
 	prop := infra.PhysicalNames[d.Type].Property
-	if !replaced || prop == "" {
+	if prop == "" {
 		return Finding{}, false
 	}
 	for _, s := range stacks {
@@ -199,7 +197,9 @@ func customNameReplace(d ResourceDiff, stacks []cfnStack) (Finding, bool) {
 			continue
 		}
 		oldName, newName := parseCfn(s.Old).Resources[d.ID].Properties[prop], parseCfn(s.New).Resources[d.ID].Properties[prop]
-		if newName == nil {
+		if oldName == nil || newName == nil {
+			// CloudFormation generated the old name (or will generate the
+			// new one): the replacement can be created beside the old one.
 			return Finding{}, false
 		}
 		if reflect.DeepEqual(oldName, newName) {

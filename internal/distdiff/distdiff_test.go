@@ -59,11 +59,11 @@ func TestCompareClassifiesEveryChange(t *testing.T) {
 		dangerous   bool
 		replacement string
 	}{
-		{"Db", Changed, false, ""},                // MultiAZ is an in-place update
-		{"Repo", Changed, false, ""},              // replacement is CloudFormation's (the engine's) call now, not Compare's
-		{"Gone", Removed, true, ""},               // deletion
-		{"New", Added, false, ""},                 // addition
-		{"Namespace/shop", Removed, false, ""},    // Kubernetes objects never count as CloudFormation replacements
+		{"Db", Changed, false, ""},             // MultiAZ is an in-place update
+		{"Repo", Changed, false, ""},           // replacement is CloudFormation's (the engine's) call now, not Compare's
+		{"Gone", Removed, true, ""},            // deletion
+		{"New", Added, false, ""},              // addition
+		{"Namespace/shop", Removed, false, ""}, // Kubernetes objects never count as CloudFormation replacements
 		{"Deployment/shop/backend", Changed, false, ""},
 	}
 	if len(changes) != len(tests) {
