@@ -314,6 +314,11 @@ func cfnScript() (string, error) {
 	if _, file, _, ok := runtime.Caller(0); ok {
 		roots = append(roots, filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..")))
 	}
+	return cfnScriptIn(roots)
+}
+
+// cfnScriptIn is cfnScript over candidate module roots.
+func cfnScriptIn(roots []string) (string, error) {
 	for _, root := range roots {
 		script := filepath.Join(root, "internal", "distdiff", cfnScriptName)
 		if _, err := os.Stat(script); err != nil {

@@ -41,6 +41,8 @@ type corpusCase struct {
 	notFor map[string][]string
 	// empty: the diff must be empty.
 	empty bool
+	// check asserts more on the result.
+	check func(t *testing.T, diffs []ResourceDiff)
 }
 
 var allDangerous = []string{CodeReplace, CodeMayReplace, CodeReplacedByReference, CodeDelete, CodeOrphan, CodeDeletionPolicyWeakened, CodeExportInUse, CodeCustomNameReplace, CodeEngineMajor}
@@ -64,6 +66,16 @@ func corpus() []corpusCase {
 			newEnv: func(e *platform.Environment) { e.Database.Port = 5433 },
 			want:   map[string][]string{"AWS::RDS::DBInstance": {CodeReplace, CodeCustomNameReplace, CodeStateful}},
 			not:    []string{CodeDelete, CodeEngineMajor},
+			check: func(t *testing.T, diffs []ResourceDiff) {
+				db := diffOfType(t, diffs, "AWS::RDS::DBInstance")
+				if len(db.Fields) != 1 || db.Fields[0] != (FieldChange{Path: "Properties.Port", Old: "5432", New: "5433"}) {
+					t.Errorf("DBInstance fields = %+v", db.Fields)
+				}
+				sg := diffOfType(t, diffs, TypeSGChanges)
+				if len(sg.Tables) != 1 || len(sg.Tables[0].Rows) != 2 || sg.Tables[0].Header[1] != "Group" {
+					t.Errorf("security group table = %+v", sg.Tables)
+				}
+			},
 		},
 		{
 			// No knob: the CDK names the subnet group itself. The edit sets
@@ -107,6 +119,13 @@ func corpus() []corpusCase {
 				r := resourceOfType(t, tmpl["cluster"], "AWS::EKS::Cluster")
 				vpc := r["Properties"].(map[string]any)["ResourcesVpcConfig"].(map[string]any)
 				vpc["SubnetIds"] = vpc["SubnetIds"].([]any)[:2]
+			},
+			check: func(t *testing.T, diffs []ResourceDiff) {
+				for _, f := range diffOfType(t, diffs, "AWS::EKS::Cluster").Findings {
+					if f.Code == CodeReplace && !strings.Contains(f.Message, "Properties.ResourcesVpcConfig.SubnetIds") {
+						t.Errorf("the replace finding should name the nested path: %s", f.Message)
+					}
+				}
 			},
 			want: map[string][]string{
 				"AWS::EKS::Cluster":                {CodeReplace, CodeCustomNameReplace, CodeStateful},
@@ -239,6 +258,9 @@ func TestCloudFormationCorpus(t *testing.T) {
 					}
 				}
 			}
+			if c.check != nil {
+				c.check(t, diffs)
+			}
 			if testing.Verbose() {
 				t.Logf("summary: %s", oneLine(diffs))
 			}
@@ -317,6 +339,17 @@ func synthTree(t *testing.T, env platform.Environment) (Tree, error) {
 func stackSuffix(f string) string {
 	base := strings.TrimSuffix(filepath.Base(f), cfnTemplateExt)
 	return base[strings.LastIndex(base, "-")+1:]
+}
+
+func diffOfType(t *testing.T, diffs []ResourceDiff, typ string) ResourceDiff {
+	t.Helper()
+	for _, d := range diffs {
+		if d.Type == typ {
+			return d
+		}
+	}
+	t.Fatalf("no %s in the diff", typ)
+	return ResourceDiff{}
 }
 
 func resourceOfType(t *testing.T, doc map[string]any, typ string) map[string]any {

@@ -1,6 +1,8 @@
 package distdiff
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -68,5 +70,36 @@ func TestCloudFormationUnchangedIsEmpty(t *testing.T) {
 	diffs, err := CloudFormation(tree, tree)
 	if err != nil || len(diffs) != 0 {
 		t.Fatalf("got %v, %v; want nothing", diffs, err)
+	}
+}
+
+func TestCfnScriptNeedsNodeModules(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "internal", "distdiff"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "internal", "distdiff", cfnScriptName), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := cfnScriptIn([]string{root})
+	if err == nil || !strings.Contains(err.Error(), "run `go tool task setup:cli`") {
+		t.Fatalf("got %v, want the setup:cli hint", err)
+	}
+	if _, err := cfnScriptIn([]string{t.TempDir()}); err == nil {
+		t.Fatal("no script anywhere must be an error")
+	}
+}
+
+// The script and node_modules are found from any working directory inside
+// the repository.
+func TestCfnScriptFromSubdirectory(t *testing.T) {
+	wd, _ := os.Getwd()
+	t.Chdir(filepath.Join(wd, "..", "..", "platform"))
+	script, err := cfnScript()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(script) != cfnScriptName {
+		t.Fatalf("script = %s", script)
 	}
 }
