@@ -103,3 +103,48 @@ func TestCfnScriptFromSubdirectory(t *testing.T) {
 		t.Fatalf("script = %s", script)
 	}
 }
+
+func TestCloudFormationRenamedCustomNamedResource(t *testing.T) {
+	oldTree := Tree{"prod/cloudformation/s.template.json": []byte(`{"Resources": {
+  "RepoA": {"Type": "AWS::ECR::Repository", "Properties": {"RepositoryName": "shop/api"}, "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}}}`)}
+	newTree := Tree{"prod/cloudformation/s.template.json": []byte(`{"Resources": {
+  "RepoB": {"Type": "AWS::ECR::Repository", "Properties": {"RepositoryName": "shop/api"}, "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}}}`)}
+	diffs, err := CloudFormation(oldTree, newTree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := findingsOf(diffs, "RepoA"); len(f[CodeOrphan]) == 0 || len(f[CodeDelete]) > 0 {
+		t.Errorf("RepoA (Retain) should be orphaned, not deleted: %v", f)
+	}
+	if f := findingsOf(diffs, "RepoB")[CodeCustomNameReplace]; len(f) == 0 || !strings.Contains(f[0], "already exists") {
+		t.Errorf("RepoB takes a name RepoA holds: %v", f)
+	}
+}
+
+func TestCloudFormationIAMTable(t *testing.T) {
+	role := `"Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}}}`
+	policy := func(action string) string {
+		return `"Policy": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "p", "Roles": [{"Ref": "Role"}], "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "` + action + `", "Resource": "*"}]}}}`
+	}
+	oldTree := Tree{"dev/cloudformation/s.template.json": []byte(`{"Resources": {` + role + `, ` + policy("secretsmanager:GetSecretValue") + `}}`)}
+	newTree := Tree{"dev/cloudformation/s.template.json": []byte(`{"Resources": {` + role + `, ` + policy("secretsmanager:*") + `}}`)}
+	diffs, err := CloudFormation(oldTree, newTree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iam := diffOfType(t, diffs, TypeIAMChanges)
+	if len(iam.Findings) != 1 || iam.Findings[0].Code != CodeIAM || iam.Findings[0].Severity != Warning {
+		t.Errorf("IAM findings = %+v, want one broadened warning", iam.Findings)
+	}
+	if len(iam.Tables) != 1 || len(iam.Tables[0].Rows) != 2 || strings.Join(iam.Tables[0].Header, "|") != "|Resource|Effect|Action|Principal|Condition" {
+		t.Fatalf("IAM table = %+v", iam.Tables)
+	}
+	for _, row := range iam.Tables[0].Rows {
+		if strings.Contains(strings.Join(row, ""), "\x1b[") {
+			t.Errorf("colour codes left in %q", row)
+		}
+	}
+	if got := iam.Tables[0].Rows[0][0] + iam.Tables[0].Rows[1][0]; got != "+-" {
+		t.Errorf("rows = %q, want the addition then the removal", iam.Tables[0].Rows)
+	}
+}

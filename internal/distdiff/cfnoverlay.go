@@ -142,6 +142,8 @@ func overlay(diffs []ResourceDiff, stacks []cfnStack, oldTree, newTree Tree, mus
 		}
 	}
 
+	nameTaken(diffs, stacks, get)
+
 	for i := range diffs {
 		d := &diffs[i]
 		if d.Layer != LayerCloudFormation {
@@ -208,6 +210,48 @@ func customNameReplace(d ResourceDiff, stacks []cfnStack) (Finding, bool) {
 		return Finding{Danger, CodeCustomNameReplace, fmt.Sprintf("%s changes %s -> %s: CloudFormation creates %s under the new name and then removes the old one (its data stays only if its policy retains it)", prop, render(oldName), render(newName), d.ID)}, true
 	}
 	return Finding{}, false
+}
+
+// nameTaken flags an added resource whose custom name a removed resource of
+// the same type and env still holds (a construct id renamed): CloudFormation
+// creates new resources before it deletes removed ones (in the cleanup
+// phase), so the create fails with "already exists"; a retained one holds
+// the name for good.
+func nameTaken(diffs []ResourceDiff, stacks []cfnStack, get func(cfnStack, string, string) *ResourceDiff) {
+	type owner struct{ stack, id string }
+	removed := map[string]owner{} // env|type|name -> removed resource
+	for _, s := range stacks {
+		oldT, newT := parseCfn(s.Old), parseCfn(s.New)
+		for id, r := range oldT.Resources {
+			if _, still := newT.Resources[id]; still {
+				continue
+			}
+			if prop := infra.PhysicalNames[r.Type].Property; prop != "" && r.Properties[prop] != nil {
+				removed[s.Env+"|"+r.Type+"|"+render(r.Properties[prop])] = owner{s.Stack, id}
+			}
+		}
+	}
+	if len(removed) == 0 {
+		return
+	}
+	for _, s := range stacks {
+		oldT, newT := parseCfn(s.Old), parseCfn(s.New)
+		for id, r := range newT.Resources {
+			if _, existed := oldT.Resources[id]; existed {
+				continue
+			}
+			prop := infra.PhysicalNames[r.Type].Property
+			if prop == "" || r.Properties[prop] == nil {
+				continue
+			}
+			name := render(r.Properties[prop])
+			if o, ok := removed[s.Env+"|"+r.Type+"|"+name]; ok {
+				d := get(s, id, r.Type)
+				d.Findings = append(d.Findings, Finding{Danger, CodeCustomNameReplace,
+					fmt.Sprintf("%s %s is still held by %s/%s, which this change removes: CloudFormation creates %s before it deletes the old one, so the create fails (already exists)", prop, name, o.stack, o.id, id)})
+			}
+		}
+	}
 }
 
 func render(v any) string {
