@@ -148,3 +148,41 @@ func TestCloudFormationIAMTable(t *testing.T) {
 		t.Errorf("rows = %q, want the addition then the removal", iam.Tables[0].Rows)
 	}
 }
+
+func TestCloudFormationDeletionPolicyDefaults(t *testing.T) {
+	tmpl := func(db, log string) []byte {
+		return []byte(`{"Resources": {
+  "Db": {"Type": "AWS::RDS::DBInstance", "Properties": {"DBInstanceClass": "db.t4g.micro"}` + db + `},
+  "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 7}` + log + `}}}`)
+	}
+	tests := []struct {
+		name            string
+		oldDB, newDB    string
+		oldLog, newLog  string
+		dbWeak, logWeak bool
+	}{
+		// An RDS instance without DeletionPolicy is snapshotted anyway.
+		{"db snapshot -> absent", `, "DeletionPolicy": "Snapshot"`, ``, ``, ``, false, false},
+		{"db retain -> absent", `, "DeletionPolicy": "Retain"`, ``, ``, ``, true, false},
+		{"db snapshot -> delete", `, "DeletionPolicy": "Snapshot"`, `, "DeletionPolicy": "Delete"`, ``, ``, true, false},
+		{"log retain -> absent", ``, ``, `, "DeletionPolicy": "Retain"`, ``, false, true},
+		{"log replace retain -> snapshot", ``, ``, `, "UpdateReplacePolicy": "Retain"`, `, "UpdateReplacePolicy": "Snapshot"`, false, true},
+		{"log delete -> retain", ``, ``, `, "DeletionPolicy": "Delete"`, `, "DeletionPolicy": "Retain"`, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			diffs, err := CloudFormation(
+				Tree{"dev/cloudformation/s.template.json": tmpl(tt.oldDB, tt.oldLog)},
+				Tree{"dev/cloudformation/s.template.json": tmpl(tt.newDB, tt.newLog)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(findingsOf(diffs, "Db")[CodeDeletionPolicyWeakened]) > 0; got != tt.dbWeak {
+				t.Errorf("Db weakened = %v, want %v: %v", got, tt.dbWeak, findingsOf(diffs, "Db"))
+			}
+			if got := len(findingsOf(diffs, "Logs")[CodeDeletionPolicyWeakened]) > 0; got != tt.logWeak {
+				t.Errorf("Logs weakened = %v, want %v: %v", got, tt.logWeak, findingsOf(diffs, "Logs"))
+			}
+		})
+	}
+}

@@ -54,9 +54,7 @@ var StatefulTypes = map[string]string{
 }
 
 // policyRank orders DeletionPolicy/UpdateReplacePolicy by what survives:
-// Retain > Snapshot > Delete, absent is Delete (CloudFormation's default for
-// most types, "DeletionPolicy attribute",
-// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
+// Retain > Snapshot > Delete.
 func policyRank(p string) int {
 	switch p {
 	case "Retain", "RetainExceptOnCreate":
@@ -67,9 +65,30 @@ func policyRank(p string) int {
 	return 0
 }
 
-func policyName(p string) string {
+// effectivePolicy is the policy CloudFormation applies. An absent
+// DeletionPolicy is Delete, except Snapshot for AWS::RDS::DBCluster and for
+// an AWS::RDS::DBInstance without DBClusterIdentifier ("If a resource has no
+// DeletionPolicy attribute, AWS CloudFormation deletes the resource by
+// default ... Exception: The default policy is Snapshot for
+// AWS::RDS::DBCluster resources and for AWS::RDS::DBInstance resources that
+// don't specify the DBClusterIdentifier property",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
+// An absent UpdateReplacePolicy is Delete ("By default, CloudFormation then
+// deletes the old resource",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html).
+func effectivePolicy(attr, p, typ string, props map[string]any) string {
+	if p != "" {
+		return p
+	}
+	if attr == "DeletionPolicy" && (typ == "AWS::RDS::DBCluster" || typ == "AWS::RDS::DBInstance" && props["DBClusterIdentifier"] == nil) {
+		return "Snapshot"
+	}
+	return "Delete"
+}
+
+func policyName(p, effective string) string {
 	if p == "" {
-		return "absent (Delete)"
+		return "absent (" + effective + ")"
 	}
 	return p
 }
@@ -103,10 +122,11 @@ func overlay(diffs []ResourceDiff, stacks []cfnStack, oldTree, newTree Tree, mus
 				{"DeletionPolicy", o.DeletionPolicy, n.DeletionPolicy},
 				{"UpdateReplacePolicy", o.UpdateReplacePolicy, n.UpdateReplacePolicy},
 			} {
-				if policyRank(p.new) < policyRank(p.old) {
+				oldEff, newEff := effectivePolicy(p.attr, p.old, o.Type, o.Properties), effectivePolicy(p.attr, p.new, n.Type, n.Properties)
+				if policyRank(newEff) < policyRank(oldEff) {
 					d := get(s, id, n.Type)
 					d.Findings = append(d.Findings, Finding{Danger, CodeDeletionPolicyWeakened,
-						fmt.Sprintf("%s of %s (%s) weakened from %s to %s: a later removal or replacement loses what was kept", p.attr, id, n.Type, policyName(p.old), policyName(p.new))})
+						fmt.Sprintf("%s of %s (%s) weakened from %s to %s: a later removal or replacement loses what was kept", p.attr, id, n.Type, policyName(p.old, oldEff), policyName(p.new, newEff))})
 				}
 			}
 			if f, ok := engineMajor(o.Type, o.Properties, n.Properties); ok {
@@ -136,6 +156,10 @@ func overlay(diffs []ResourceDiff, stacks []cfnStack, oldTree, newTree Tree, mus
 			default:
 				continue
 			}
+			// "After another stack imports an output value, you can't delete
+			// the stack that is exporting the output value or modify the
+			// exported output value" (Fn::ImportValue,
+			// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-importvalue.html).
 			d := get(s, id, TypeOutput)
 			d.Findings = append(d.Findings, Finding{Danger, CodeExportInUse,
 				fmt.Sprintf("export %s %s while %s import(s) it: CloudFormation refuses to remove or change an export in use (Fn::ImportValue)", name, why, strings.Join(importers, ", "))})
@@ -184,10 +208,13 @@ func major(v string) string {
 }
 
 // customNameReplace: a resource that must be replaced and keeps its custom
-// name cannot be replaced ("If you specify a name, you cannot perform updates
-// that require replacement of this resource ... If you must replace the
-// resource, specify a new name",
-// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+// name cannot be replaced ("You can't perform an update that causes a
+// custom-named resource to be replaced. If you must replace the resource,
+// specify a new name",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html;
+// the stack update fails with "CloudFormation cannot update a stack when a
+// custom-named resource requires replacing",
+// https://repost.aws/knowledge-center/cloudformation-custom-name).
 // The name property comes from infra.PhysicalNames.
 func customNameReplace(d ResourceDiff, stacks []cfnStack) (Finding, bool) {
 	prop := infra.PhysicalNames[d.Type].Property
@@ -214,9 +241,13 @@ func customNameReplace(d ResourceDiff, stacks []cfnStack) (Finding, bool) {
 
 // nameTaken flags an added resource whose custom name a removed resource of
 // the same type and env still holds (a construct id renamed): CloudFormation
-// creates new resources before it deletes removed ones (in the cleanup
-// phase), so the create fails with "already exists"; a retained one holds
-// the name for good.
+// creates and updates resources first and deletes removed ones in the
+// UPDATE_COMPLETE_CLEANUP_IN_PROGRESS phase at the end ("Monitor the
+// progress of a stack update",
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html),
+// so the create fails with "already exists"; a retained one holds the name
+// for good. Names are unique per account and region ("Resource names must be
+// unique across all your active stacks", aws-properties-name.html).
 func nameTaken(diffs []ResourceDiff, stacks []cfnStack, get func(cfnStack, string, string) *ResourceDiff) {
 	type owner struct{ stack, id string }
 	removed := map[string]owner{} // env|type|name -> removed resource
