@@ -38,16 +38,19 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
-const cfn = require('@aws-cdk/cloudformation-diff');
-const { loadAwsServiceSpecSync } = require('@aws-cdk/aws-service-spec');
-
-const { fullDiff, PropertyDifference, ResourceImpact } = cfn;
-
+// One copy of the resource database for the engine and this script: the
+// engine loads it through this module's loadAwsServiceSpecSync on first use
+// (lib/diff/util.js, database()), which reads and parses db.json.gz anew on
+// every call (aws-service-spec lib/index.js). Both resolve to the same
+// node_modules/@aws-cdk/aws-service-spec, so caching its export here halves
+// the start-up time.
+const serviceSpec = require('@aws-cdk/aws-service-spec');
+const loadSpec = serviceSpec.loadAwsServiceSpecSync;
 let DB;
-function db() {
-  DB ??= loadAwsServiceSpecSync();
-  return DB;
-}
+serviceSpec.loadAwsServiceSpecSync = () => (DB ??= loadSpec());
+const db = () => serviceSpec.loadAwsServiceSpecSync();
+
+const { fullDiff, PropertyDifference, ResourceImpact } = require('@aws-cdk/cloudformation-diff');
 
 const resourceModels = new Map();
 function resourceModel(type) {
