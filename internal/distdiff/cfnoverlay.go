@@ -166,7 +166,7 @@ func overlay(diffs []ResourceDiff, stacks []cfnStack, oldTree, newTree Tree, mus
 		}
 	}
 
-	nameTaken(diffs, stacks, get)
+	nameTaken(stacks, get)
 
 	for i := range diffs {
 		d := &diffs[i]
@@ -248,7 +248,7 @@ func customNameReplace(d ResourceDiff, stacks []cfnStack) (Finding, bool) {
 // so the create fails with "already exists"; a retained one holds the name
 // for good. Names are unique per account and region ("Resource names must be
 // unique across all your active stacks", aws-properties-name.html).
-func nameTaken(diffs []ResourceDiff, stacks []cfnStack, get func(cfnStack, string, string) *ResourceDiff) {
+func nameTaken(stacks []cfnStack, get func(cfnStack, string, string) *ResourceDiff) {
 	type owner struct{ stack, id string }
 	removed := map[string]owner{} // env|type|name -> removed resource
 	for _, s := range stacks {
