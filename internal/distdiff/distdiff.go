@@ -40,8 +40,9 @@ type Change struct {
 	Action Action
 	// Paths are the top-level properties that changed (for Changed).
 	Paths []string
-	// Replacement is set when CloudFormation would replace the resource,
-	// with the properties that force it.
+	// Replacement is set when the resource type changes, which always
+	// replaces it. Property-driven replacement is reported only by
+	// CloudFormation (cfn.go), on the CDK's engine and resource database.
 	Replacement []string
 }
 
@@ -197,11 +198,9 @@ func compareResources(env, layer, file string, oldRes, newRes map[string]resourc
 		if len(paths) == 0 {
 			continue
 		}
-		c := Change{Env: env, Layer: layer, File: file, ID: id, Type: n.Type, Action: Changed, Paths: paths}
-		if layer == "cloudformation" {
-			c.Replacement = replacingProperties(n.Type, paths)
-		}
-		out = append(out, c)
+		// Which property changes replace a resource is the CDK engine's
+		// call (CloudFormation, cfn.go): Compare no longer guesses.
+		out = append(out, Change{Env: env, Layer: layer, File: file, ID: id, Type: n.Type, Action: Changed, Paths: paths})
 	}
 	for id, n := range newRes {
 		if _, ok := oldRes[id]; !ok {
@@ -226,51 +225,6 @@ func changedKeys(a, b map[string]any) []string {
 		}
 	}
 	sort.Strings(out)
-	return out
-}
-
-// replacementProperties lists, for the resource types shopstack uses, the
-// properties whose change CloudFormation documents as "Update requires:
-// Replacement" (AWS CloudFormation resource reference). A type missing here
-// is reported as changed, never as safe to replace.
-var replacementProperties = map[string][]string{
-	"AWS::EC2::VPC":                         {"CidrBlock", "InstanceTenancy", "Ipv4IpamPoolId", "Ipv4NetmaskLength"},
-	"AWS::EC2::Subnet":                      {"AvailabilityZone", "AvailabilityZoneId", "CidrBlock", "VpcId", "Ipv6CidrBlock"},
-	"AWS::EC2::NatGateway":                  {"AllocationId", "SubnetId", "ConnectivityType", "PrivateIpAddress"},
-	"AWS::EC2::EIP":                         {"Domain", "NetworkBorderGroup", "TransitGatewayId", "PublicIpv4Pool"},
-	"AWS::EC2::SecurityGroup":               {"GroupDescription", "GroupName", "VpcId"},
-	"AWS::EC2::FlowLog":                     {"DeliverLogsPermissionArn", "LogDestination", "LogDestinationType", "LogFormat", "LogGroupName", "MaxAggregationInterval", "ResourceId", "ResourceType", "TrafficType"},
-	"AWS::EKS::Cluster":                     {"Name", "RoleArn", "EncryptionConfig", "KubernetesNetworkConfig", "BootstrapSelfManagedAddons", "OutpostConfig"},
-	"AWS::EKS::Addon":                       {"AddonName", "ClusterName"},
-	"AWS::EKS::AccessEntry":                 {"ClusterName", "PrincipalArn", "Type"},
-	"AWS::EKS::PodIdentityAssociation":      {"ClusterName", "Namespace", "ServiceAccount"},
-	"AWS::RDS::DBInstance":                  {"DBInstanceIdentifier", "DBName", "MasterUsername", "StorageEncrypted", "KmsKeyId", "CharacterSetName", "DBClusterIdentifier", "SourceDBInstanceIdentifier", "Timezone"},
-	"AWS::RDS::DBSubnetGroup":               {"DBSubnetGroupName"},
-	"AWS::RDS::DBParameterGroup":            {"Family", "Description", "DBParameterGroupName"},
-	"AWS::RDS::DBProxy":                     {"DBProxyName", "EngineFamily", "VpcSubnetIds"},
-	"AWS::SecretsManager::Secret":           {"Name"},
-	"AWS::KMS::Key":                         {"KeySpec", "MultiRegion"},
-	"AWS::IAM::Role":                        {"RoleName", "Path"},
-	"AWS::IAM::ManagedPolicy":               {"ManagedPolicyName", "Path"},
-	"AWS::Logs::LogGroup":                   {"LogGroupName"},
-	"AWS::ECR::Repository":                  {"RepositoryName", "EncryptionConfiguration"},
-	"AWS::CertificateManager::Certificate":  {"DomainName", "SubjectAlternativeNames", "ValidationMethod", "DomainValidationOptions", "CertificateAuthorityArn", "KeyAlgorithm"},
-	"AWS::Route53::RecordSet":               {"Name", "HostedZoneId", "HostedZoneName"},
-	"AWS::EC2::Route":                       {"RouteTableId", "DestinationCidrBlock", "DestinationIpv6CidrBlock"},
-	"AWS::EC2::RouteTable":                  {"VpcId"},
-	"AWS::EC2::SubnetRouteTableAssociation": {"SubnetId", "RouteTableId"},
-	"AWS::EC2::VPCGatewayAttachment":        {"VpcId", "InternetGatewayId"},
-}
-
-func replacingProperties(resourceType string, paths []string) []string {
-	var out []string
-	for _, p := range paths {
-		for _, r := range replacementProperties[resourceType] {
-			if p == r {
-				out = append(out, p)
-			}
-		}
-	}
 	return out
 }
 

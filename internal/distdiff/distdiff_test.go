@@ -59,11 +59,11 @@ func TestCompareClassifiesEveryChange(t *testing.T) {
 		dangerous   bool
 		replacement string
 	}{
-		{"Db", Changed, false, ""},                // MultiAZ is an in-place update
-		{"Repo", Changed, true, "RepositoryName"}, // a new name replaces the repository
-		{"Gone", Removed, true, ""},               // deletion
-		{"New", Added, false, ""},                 // addition
-		{"Namespace/shop", Removed, false, ""},    // Kubernetes objects never count as CloudFormation replacements
+		{"Db", Changed, false, ""},             // MultiAZ is an in-place update
+		{"Repo", Changed, false, ""},           // replacement is CloudFormation's (the engine's) call now, not Compare's
+		{"Gone", Removed, true, ""},            // deletion
+		{"New", Added, false, ""},              // addition
+		{"Namespace/shop", Removed, false, ""}, // Kubernetes objects never count as CloudFormation replacements
 		{"Deployment/shop/backend", Changed, false, ""},
 	}
 	if len(changes) != len(tests) {
@@ -81,10 +81,10 @@ func TestCompareClassifiesEveryChange(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	if n := Report(&out, changes); n != 2 {
-		t.Errorf("Report counted %d dangerous changes, want 2\n%s", n, out.String())
+	if n := Report(&out, changes); n != 1 {
+		t.Errorf("Report counted %d dangerous changes, want 1\n%s", n, out.String())
 	}
-	for _, want := range []string{"will DELETE Gone", "will REPLACE Repo", "prod / cloudformation", "1 added, 1 removed, 2 changed"} {
+	for _, want := range []string{"will DELETE Gone", "prod / cloudformation", "1 added, 1 removed, 2 changed"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
