@@ -406,10 +406,10 @@ func oneLine(diffs []ResourceDiff) string {
 			codes[f.Code]++
 		}
 	}
-	return counts(actions) + "; " + counts(codes)
+	return tally(actions) + "; " + tally(codes)
 }
 
-func counts(m map[string]int) string {
+func tally(m map[string]int) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -21,8 +21,8 @@ import (
 	"github.com/shopstack/shopstack/platform"
 )
 
-// synthProd synthesizes the prod charts of env into a Tree keyed like dist/.
-func synthProd(t *testing.T, env platform.Environment) Tree {
+// synthK8sProd synthesizes the prod charts of env into a Tree keyed like dist/.
+func synthK8sProd(t *testing.T, env platform.Environment) Tree {
 	t.Helper()
 	dir := t.TempDir()
 	if err := synth.Kubernetes(dir, env); err != nil {
@@ -44,18 +44,18 @@ func synthProd(t *testing.T, env platform.Environment) Tree {
 }
 
 var (
-	baseOnce sync.Once
-	baseTree Tree
+	k8sBaseOnce sync.Once
+	k8sBaseTree Tree
 )
 
 // base is the unmodified prod synthesis, made once for all cases.
 func base(t *testing.T) Tree {
 	t.Helper()
-	baseOnce.Do(func() { baseTree = synthProd(t, platform.Prod()) })
-	if baseTree == nil {
+	k8sBaseOnce.Do(func() { k8sBaseTree = synthK8sProd(t, platform.Prod()) })
+	if k8sBaseTree == nil {
 		t.Fatal("base synthesis failed")
 	}
-	return baseTree
+	return k8sBaseTree
 }
 
 // edit returns a copy of tree where the object kind/namespace/name of file
@@ -94,24 +94,6 @@ func edit(t *testing.T, tree Tree, file, kind, ns, name string, fn func(obj map[
 	}
 	out[key] = []byte(strings.Join(docs, "---\n"))
 	return out
-}
-
-// oldTool renders what the previous distdiff said about the change.
-func oldTool(t *testing.T, oldTree, newTree Tree) string {
-	t.Helper()
-	changes, err := Compare(oldTree, newTree)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for _, c := range changes {
-		l := fmt.Sprintf("%s %s", c.Action, c.ID)
-		if len(c.Paths) > 0 {
-			l += " changed: " + strings.Join(c.Paths, ", ")
-		}
-		lines = append(lines, l)
-	}
-	return strings.Join(lines, "; ")
 }
 
 // want is one expectation on the diff: a resource, and optionally a field
@@ -186,7 +168,7 @@ func TestKubernetesCorpus(t *testing.T) {
 		return func(t *testing.T) Tree {
 			e := platform.Prod()
 			change(&e)
-			return synthProd(t, e)
+			return synthK8sProd(t, e)
 		}
 	}
 	edited := func(file, kind, ns, name string, fn func(obj map[string]any) bool) func(t *testing.T) Tree {
@@ -399,7 +381,6 @@ func TestKubernetesCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("old tool: %s", oldTool(t, oldTree, newTree))
 			t.Logf("new tool:\n%s", dump(diffs))
 			if tt.objects >= 0 && len(diffs) != tt.objects {
 				t.Errorf("%d objects differ, want %d", len(diffs), tt.objects)
