@@ -45,7 +45,7 @@ type corpusCase struct {
 	check func(t *testing.T, diffs []ResourceDiff)
 }
 
-var allDangerous = []string{CodeReplace, CodeMayReplace, CodeReplacedByReference, CodeDelete, CodeOrphan, CodeDeletionPolicyWeakened, CodeExportInUse, CodeCustomNameReplace, CodeEngineMajor}
+var allDangerous = []string{CodeReplace, CodeMayReplace, CodeReplacedByReference, CodeDelete, CodeOrphan, CodeDeletionPolicyWeakened, CodeExportInUse, CodeCustomNameReplace, CodeEngineMajor, CodeSecretRegenerated}
 
 func corpus() []corpusCase {
 	return []corpusCase{
@@ -150,8 +150,10 @@ func corpus() []corpusCase {
 				r := resourceOfType(t, tmpl["database"], "AWS::SecretsManager::Secret")
 				r["Properties"].(map[string]any)["GenerateSecretString"].(map[string]any)["PasswordLength"] = 32
 			},
-			want: map[string][]string{"AWS::SecretsManager::Secret": {CodeStateful}},
-			not:  allDangerous,
+			// In place for the engine, but the value is regenerated and the
+			// attachment's host/port/dbname are lost (audit F11).
+			want: map[string][]string{"AWS::SecretsManager::Secret": {CodeStateful, CodeSecretRegenerated}},
+			not:  []string{CodeReplace, CodeDelete, CodeCustomNameReplace},
 		},
 		{
 			// A construct id renamed in code (Postgres/Parameters ->

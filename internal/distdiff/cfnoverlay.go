@@ -133,6 +133,10 @@ func overlay(diffs []ResourceDiff, stacks []cfnStack, oldTree, newTree Tree, mus
 				d := get(s, id, n.Type)
 				d.Findings = append(d.Findings, f)
 			}
+			if f, ok := secretRegenerated(o.Type, o.Properties, n.Properties); ok {
+				d := get(s, id, n.Type)
+				d.Findings = append(d.Findings, f)
+			}
 		}
 		for id, o := range oldT.Outputs {
 			name, ok := exportName(o)
@@ -200,6 +204,19 @@ func engineMajor(typ string, o, n map[string]any) (Finding, bool) {
 		return Finding{}, false
 	}
 	return Finding{Danger, CodeEngineMajor, fmt.Sprintf("EngineVersion major %s -> %s without AllowMajorVersionUpgrade: true: RDS refuses the upgrade and the stack update fails", major(ov), major(nv))}, true
+}
+
+// secretRegenerated flags a changed GenerateSecretString of a Secrets
+// Manager secret: CloudFormation updates the secret in place (no
+// replacement, so the engine says nothing loud) but generates a new value,
+// and the keys a SecretTargetAttachment wrote into it (host, port, dbname
+// of the database secret) are lost: the attachment does not run again
+// (aws/aws-cdk#10800; audit F11). The backend then cannot build its DSN.
+func secretRegenerated(typ string, o, n map[string]any) (Finding, bool) {
+	if typ != "AWS::SecretsManager::Secret" || reflect.DeepEqual(o["GenerateSecretString"], n["GenerateSecretString"]) {
+		return Finding{}, false
+	}
+	return Finding{Danger, CodeSecretRegenerated, "GenerateSecretString changes: CloudFormation generates a new secret value in place, and keys a target attachment wrote (host, port, dbname) are lost (aws/aws-cdk#10800): the password changes under the running database's clients"}, true
 }
 
 func major(v string) string {

@@ -33,6 +33,7 @@ const (
 	CodeExportInUse            = "export-in-use"            // an Output/export another stack imports removed or changed
 	CodeCustomNameReplace      = "custom-name-replace"      // a custom-named resource must be replaced: CloudFormation refuses
 	CodeEngineMajor            = "engine-major"             // an engine major version change without AllowMajorVersionUpgrade
+	CodeSecretRegenerated      = "secret-regenerated"       // a secret's GenerateSecretString changes: a new value, attachment keys lost
 	CodeStateful               = "stateful"                 // a stateful resource changes (banner)
 	CodeIAM                    = "iam"                      // IAM statements change (table)
 	CodeSecurityGroup          = "security-group"           // security group rules change (table)
