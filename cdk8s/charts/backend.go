@@ -3,12 +3,14 @@ package charts
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
 	"github.com/shopstack/shopstack/platform"
@@ -110,14 +112,37 @@ func migrationResources(env platform.Environment) platform.Workload {
 	}
 }
 
-// MigrationJobName is "<backend>-migrate-<tag>": one Job per release, so
-// applying the same release twice does not run it twice, and a new release
-// gets a new Job (a Job's pod template is immutable: reusing a name for a
-// new image would be refused, never silently skipped). The tag is
-// lower-cased and every character a DNS label refuses ('.', '_') becomes
-// '-'; a name longer than 63 characters (the job-name label the Job
-// controller puts on its pods) is cut and suffixed with a hash of the tag.
+// MigrationJobName is "<backend>-migrate-<tag>-<hash>": one Job per release
+// and pod template, so applying the same release twice does not run it
+// twice, and a new release, or a changed template under the same tag (a new
+// pool size, a new environment variable), gets a new Job: a Job's pod
+// template is immutable, and reusing a name for a different template is
+// refused by the API server (ValidateJobUpdate). The hash is the first 8 hex
+// digits of the SHA-256 of the pod template as NewMigrationJob renders it on
+// the storefront NodePool. The tag is lower-cased and every character a DNS
+// label refuses ('.', '_') becomes '-'; the name stays within 63 characters
+// (the job-name label the Job controller puts on its pods) by cutting the
+// tag.
 func MigrationJobName(env platform.Environment) string {
+	// The name is a function of the rendered template, so render it the way
+	// Build does, in a throwaway app that is never synthesized.
+	chart := cdk8s.NewChart(cdk8s.NewApp(nil), str("migration-name"), nil)
+	_, name := newMigrationJob(chart, "migration", &MigrationJobProps{Env: env, NodeSelector: storefrontPool()})
+	return name
+}
+
+// storefrontPool is the node selector of the storefront's pods.
+func storefrontPool() map[string]string { return map[string]string{labelNodePool: NodePoolName} }
+
+// migrationJobName names the Job of env whose rendered pod template
+// (resolved, as cdk8s writes it) is template.
+func migrationJobName(env platform.Environment, template any) string {
+	rendered, err := json.Marshal(template) // maps marshal with sorted keys
+	if err != nil {
+		panic(fmt.Errorf("charts: migration pod template: %w", err))
+	}
+	sum := sha256.Sum256(rendered)
+	hash := hex.EncodeToString(sum[:])[:8]
 	tag := strings.Map(func(r rune) rune {
 		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
 			return r
@@ -125,13 +150,13 @@ func MigrationJobName(env platform.Environment) string {
 		return '-'
 	}, strings.ToLower(env.Images.Tag))
 	prefix := MigrationName(env) + "-"
-	name := strings.TrimRight(prefix+tag, "-")
-	if len(name) <= 63 {
-		return name
+	room := 63 - len(prefix) - len(hash) - 1
+	if len(tag) > room {
+		// A cut tag alone could make two long tags collide: add its own hash.
+		tagSum := sha256.Sum256([]byte(env.Images.Tag))
+		tag = strings.TrimRight(tag[:room-9], "-") + "-" + hex.EncodeToString(tagSum[:])[:8]
 	}
-	sum := sha256.Sum256([]byte(env.Images.Tag))
-	hash := hex.EncodeToString(sum[:])[:8]
-	return strings.TrimRight(name[:63-len(hash)-1], "-") + "-" + hash
+	return strings.TrimRight(prefix+strings.Trim(tag, "-"), "-") + "-" + hash
 }
 
 // MigrationJobProps configures the migration Job.
@@ -153,6 +178,12 @@ type MigrationJobProps struct {
 // image, ServiceAccount, environment and security context. It must complete
 // before the new backend serves: see docs/kubernetes.md for the apply order.
 func NewMigrationJob(scope constructs.Construct, id string, props *MigrationJobProps) k8s.KubeJob {
+	job, _ := newMigrationJob(scope, id, props)
+	return job
+}
+
+// newMigrationJob adds the Job and returns it with its name.
+func newMigrationJob(scope constructs.Construct, id string, props *MigrationJobProps) (k8s.KubeJob, string) {
 	p := *props
 	if p.BackoffLimit == 0 {
 		p.BackoffLimit = 3
@@ -164,6 +195,29 @@ func NewMigrationJob(scope constructs.Construct, id string, props *MigrationJobP
 		p.ActiveDeadlineSeconds = 900
 	}
 	env := p.Env
+	tmpl := migrationTemplate(env, p.NodeSelector)
+	job := k8s.NewKubeJob(scope, str(id), &k8s.KubeJobProps{
+		// Named below, from the rendered template.
+		Metadata: &k8s.ObjectMeta{Name: str(MigrationName(env)), Namespace: str(env.Names.Namespace), Labels: tmpl.Metadata.Labels},
+		Spec: &k8s.JobSpec{
+			BackoffLimit:            num(p.BackoffLimit),
+			TtlSecondsAfterFinished: num(p.TTLSecondsAfterFinished),
+			ActiveDeadlineSeconds:   num(p.ActiveDeadlineSeconds),
+			Template:                tmpl,
+		},
+	})
+	// The template as cdk8s renders it (quantities resolved): its hash names
+	// the Job.
+	rendered, _ := job.ToJson().(map[string]any)
+	spec, _ := rendered["spec"].(map[string]any)
+	name := migrationJobName(env, spec["template"])
+	job.AddJsonPatch(cdk8s.JsonPatch_Replace(str("/metadata/name"), name))
+	return job, name
+}
+
+// migrationTemplate is the migration Job's pod template: the backend's image,
+// ServiceAccount, environment and security context, running `server migrate`.
+func migrationTemplate(env platform.Environment, nodeSelector map[string]string) *k8s.PodTemplateSpec {
 	res := migrationResources(env)
 	labels := map[string]string{
 		LabelName:      MigrationName(env),
@@ -196,21 +250,10 @@ func NewMigrationJob(scope constructs.Construct, id string, props *MigrationJobP
 			TerminationMessagePolicy: str("FallbackToLogsOnError"),
 		}},
 	}
-	if len(p.NodeSelector) > 0 {
-		podSpec.NodeSelector = stringMap(p.NodeSelector)
+	if len(nodeSelector) > 0 {
+		podSpec.NodeSelector = stringMap(nodeSelector)
 	}
-	return k8s.NewKubeJob(scope, str(id), &k8s.KubeJobProps{
-		Metadata: &k8s.ObjectMeta{Name: str(MigrationJobName(env)), Namespace: str(env.Names.Namespace), Labels: stringMap(labels)},
-		Spec: &k8s.JobSpec{
-			BackoffLimit:            num(p.BackoffLimit),
-			TtlSecondsAfterFinished: num(p.TTLSecondsAfterFinished),
-			ActiveDeadlineSeconds:   num(p.ActiveDeadlineSeconds),
-			Template: &k8s.PodTemplateSpec{
-				Metadata: &k8s.ObjectMeta{Labels: stringMap(labels)},
-				Spec:     podSpec,
-			},
-		},
-	})
+	return &k8s.PodTemplateSpec{Metadata: &k8s.ObjectMeta{Labels: stringMap(labels)}, Spec: podSpec}
 }
 
 // MigrationName is app.kubernetes.io/name of the migration pods. It differs

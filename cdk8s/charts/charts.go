@@ -55,7 +55,7 @@ func Build(app cdk8s.App, env platform.Environment) {
 	chart := func(id string) cdk8s.Chart {
 		return cdk8s.NewChart(app, jsii.String(id), &cdk8s.ChartProps{DisableResourceNameHashes: jsii.Bool(true)})
 	}
-	onPool := map[string]string{labelNodePool: NodePoolName}
+	onPool := storefrontPool()
 
 	cluster := chart(ChartCluster)
 	NewNodePool(cluster, "nodepool", &NodePoolProps{Name: NodePoolName, Config: env.NodePool})

@@ -15,20 +15,41 @@ import (
 
 func TestMigrationJobName(t *testing.T) {
 	long := strings.Repeat("a1b2c3d4", 12) // 96 characters
+	named := regexp.MustCompile(`^backend-migrate-([a-z0-9-]+)-([0-9a-f]{8})$`)
 	tests := []struct {
-		tag, want string
+		tag, want string // want: the tag part
 	}{
-		{"0.1.0", "backend-migrate-0-1-0"},
-		{"v1.2.3-rc_1", "backend-migrate-v1-2-3-rc-1"},
-		{"3f9a2c1", "backend-migrate-3f9a2c1"},
-		{"Release_2026.11", "backend-migrate-release-2026-11"},
+		{"0.1.0", "0-1-0"},
+		{"v1.2.3-rc_1", "v1-2-3-rc-1"},
+		{"3f9a2c1", "3f9a2c1"},
+		{"Release_2026.11", "release-2026-11"},
 	}
 	for _, tc := range tests {
 		env := platform.Dev()
 		env.Images.Tag = tc.tag
-		if got := charts.MigrationJobName(env); got != tc.want {
-			t.Errorf("tag %q: %q, want %q", tc.tag, got, tc.want)
+		got := charts.MigrationJobName(env)
+		if m := named.FindStringSubmatch(got); m == nil || m[1] != tc.want {
+			t.Errorf("tag %q: %q, want backend-migrate-%s-<8 hex>", tc.tag, got, tc.want)
 		}
+	}
+
+	// Same release, same template: the same Job (applying twice runs it
+	// once). A changed template under the same tag (here the pool size in
+	// its environment) is a new Job: the API server refuses to change a
+	// Job's template (the review diff's immutable-field finding).
+	base, pool := platform.Prod(), platform.Prod()
+	pool.Database.PoolMaxConns++
+	if charts.MigrationJobName(base) != charts.MigrationJobName(platform.Prod()) {
+		t.Error("the same environment gives two Job names")
+	}
+	if charts.MigrationJobName(base) == charts.MigrationJobName(pool) {
+		t.Errorf("a changed migration template keeps the Job name %q", charts.MigrationJobName(base))
+	}
+	// Quantities are part of the rendered template too.
+	cpu := platform.Prod()
+	cpu.Backend.CPULimitMilli += 100
+	if charts.MigrationJobName(base) == charts.MigrationJobName(cpu) {
+		t.Errorf("a changed CPU limit keeps the Job name %q", charts.MigrationJobName(base))
 	}
 
 	label := regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)

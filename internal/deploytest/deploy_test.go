@@ -1,9 +1,27 @@
 package deploytest
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
+
+// migrationJob is the migration Job's name in dist/<env>: the tag plus a
+// hash of its template (cdk8s/charts MigrationJobName).
+func migrationJob(t *testing.T, env string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repo, "dist", env, "k8s", "shop-migrate.k8s.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^  name: (backend-migrate-[a-z0-9-]+)$`).FindSubmatch(data)
+	if m == nil {
+		t.Fatalf("no migration Job name in dist/%s/k8s/shop-migrate.k8s.yaml", env)
+	}
+	return string(m[1])
+}
 
 // The calls of a whole first deploy, in order.
 func TestFirstDeployDev(t *testing.T) {
@@ -43,7 +61,7 @@ func TestFirstDeployDev(t *testing.T) {
 		"apply --server-side --field-manager=shopstack-deploy --filename="+k8s+"cluster.k8s.yaml --filename="+k8s+"shop-base.k8s.yaml --filename="+k8s+"external-dns.k8s.yaml",
 		"apply --server-side --field-manager=shopstack-deploy --filename="+k8s+"monitoring.k8s.yaml",
 		"apply --server-side --field-manager=shopstack-deploy --filename="+k8s+"shop-migrate.k8s.yaml",
-		"-n shop wait --for=condition=complete --timeout=16m job/backend-migrate-0-1-0",
+		"-n shop wait --for=condition=complete --timeout=16m job/"+migrationJob(t, "dev"),
 		"apply --server-side --field-manager=shopstack-deploy --filename="+k8s+"shop.k8s.yaml",
 		"-n external-dns rollout status deployment/external-dns --timeout=10m",
 		"-n shop rollout status deployment/backend --timeout=10m",
@@ -246,11 +264,12 @@ func TestMigrationJobTimeoutStops(t *testing.T) {
 	h.flag("wait.timeout")
 	r := h.run("dev")
 	r.exits(t, 1)
-	r.inOrder(t, "--filename=dist/dev/k8s/shop-migrate.k8s.yaml", "wait --for=condition=complete --timeout=16m job/backend-migrate-0-1-0")
+	job := migrationJob(t, "dev")
+	r.inOrder(t, "--filename=dist/dev/k8s/shop-migrate.k8s.yaml", "wait --for=condition=complete --timeout=16m job/"+job)
 	r.never(t, "--filename=dist/dev/k8s/shop.k8s.yaml", "rollout status")
-	r.says(t, "error: timed out waiting for the condition on jobs/backend-migrate-0-1-0",
-		"the migration job/backend-migrate-0-1-0 in namespace shop did not complete within 16m",
-		"kubectl --context shopstack-dev -n shop logs job/backend-migrate-0-1-0")
+	r.says(t, "error: timed out waiting for the condition on jobs/"+job,
+		"the migration job/"+job+" in namespace shop did not complete within 16m",
+		"kubectl --context shopstack-dev -n shop logs job/"+job)
 }
 
 // prod's manifest differences need a confirmation like its change sets.

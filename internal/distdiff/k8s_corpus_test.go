@@ -16,6 +16,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/shopstack/shopstack/cdk8s/charts"
 	"github.com/shopstack/shopstack/internal/k8stest"
 	"github.com/shopstack/shopstack/internal/synth"
 	"github.com/shopstack/shopstack/platform"
@@ -171,6 +172,15 @@ func TestKubernetesCorpus(t *testing.T) {
 			return synthK8sProd(t, e)
 		}
 	}
+	// Migration Job names: the tag plus a hash of the Job's template.
+	withEnv := func(change func(e *platform.Environment)) platform.Environment {
+		e := platform.Prod()
+		change(&e)
+		return e
+	}
+	job := charts.MigrationJobName(platform.Prod())
+	jobTag2 := charts.MigrationJobName(withEnv(func(e *platform.Environment) { e.Images.Tag = "0.2.0" }))
+	jobPool := charts.MigrationJobName(withEnv(func(e *platform.Environment) { e.Database.PoolMaxConns = 30 }))
 	edited := func(file, kind, ns, name string, fn func(obj map[string]any) bool) func(t *testing.T) Tree {
 		return func(t *testing.T) Tree { return edit(t, base(t), file, kind, ns, name, fn) }
 	}
@@ -216,11 +226,11 @@ func TestKubernetesCorpus(t *testing.T) {
 					old: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/prod/backend:0.1.0",
 					new: "111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/prod/backend:0.2.0"},
 				{id: backend, severity: Info, code: CodeImage, message: "backend:0.1.0 -> 111122223333.dkr.ecr.eu-west-1.amazonaws.com/shopstack/prod/backend:0.2.0"},
-				{id: "Job/shop/backend-migrate-0-1-0", action: Removed, severity: Warning, code: CodeNotPruned,
-					message: "kubectl delete job.batch backend-migrate-0-1-0 -n shop"},
-				{id: "Job/shop/backend-migrate-0-2-0", action: Added},
+				{id: "Job/shop/" + job, action: Removed, severity: Warning, code: CodeNotPruned,
+					message: "kubectl delete job.batch " + job + " -n shop"},
+				{id: "Job/shop/" + jobTag2, action: Added},
 			},
-			never:   []want{{id: backend, code: CodeImmutableField}},
+			never:   []want{{id: backend, code: CodeImmutableField}, {id: "Job/shop/" + job, code: CodeImmutableField}},
 			objects: -1,
 		},
 		{
@@ -320,28 +330,30 @@ func TestKubernetesCorpus(t *testing.T) {
 		},
 		{
 			name: "Job template changed under the same name",
-			new: edited("shop-migrate.k8s.yaml", "Job", "shop", "backend-migrate-0-1-0", func(obj map[string]any) bool {
+			new: edited("shop-migrate.k8s.yaml", "Job", "shop", job, func(obj map[string]any) bool {
 				c := dig(obj, "spec", "template", "spec", "containers").([]any)[0].(map[string]any)
 				c["env"] = append(c["env"].([]any), map[string]any{"name": "SHOP_LOG_LEVEL", "value": "debug"})
 				return true
 			}),
 			must: []want{
-				{id: "Job/shop/backend-migrate-0-1-0", severity: Danger, code: CodeImmutableField, message: "spec.template of a Job is immutable"},
-				{id: "Job/shop/backend-migrate-0-1-0", path: "spec.template.spec.containers[name=migrate].env[name=SHOP_LOG_LEVEL]", old: "", new: "{name: SHOP_LOG_LEVEL, value: debug}"},
+				{id: "Job/shop/" + job, severity: Danger, code: CodeImmutableField, message: "spec.template of a Job is immutable"},
+				{id: "Job/shop/" + job, path: "spec.template.spec.containers[name=migrate].env[name=SHOP_LOG_LEVEL]", old: "", new: "{name: SHOP_LOG_LEVEL, value: debug}"},
 			},
 			objects: 1,
 		},
 		{
-			// The migration Job is named after the image tag only: a setting
-			// it carries changes its template under the same name.
+			// A setting the migration Job carries changes its template: the
+			// Job is named after the tag and its template's hash, so it is a
+			// new Job (the old one is not pruned), never an immutable-field
+			// update the API server would refuse.
 			name: "database pool size 20 -> 30 (the migration Job's env)",
 			new:  prod(func(e *platform.Environment) { e.Database.PoolMaxConns = 30 }),
 			must: []want{
-				{id: "Job/shop/backend-migrate-0-1-0", action: Changed, path: "spec.template.spec.containers[name=migrate].env[name=SHOP_DATABASE_POOL_MAX_CONNS].value", old: "20", new: "30"},
-				{id: "Job/shop/backend-migrate-0-1-0", severity: Danger, code: CodeImmutableField, message: "spec.template of a Job is immutable"},
+				{id: "Job/shop/" + job, action: Removed, severity: Warning, code: CodeNotPruned},
+				{id: "Job/shop/" + jobPool, action: Added},
 				{id: backend, path: "spec.template.spec.containers[name=backend].env[name=SHOP_DATABASE_POOL_MAX_CONNS].value", old: "20", new: "30"},
 			},
-			never:   []want{{id: backend, code: CodeImmutableField}},
+			never:   []want{{id: backend, code: CodeImmutableField}, {id: "Job/shop/" + job, code: CodeImmutableField}},
 			objects: -1,
 		},
 		{
