@@ -34,7 +34,7 @@ func base(name string) Environment {
 			// Dev follows EKS's upgrades at the end of standard support;
 			// prod stays on its version (at extended-support prices) until
 			// someone upgrades it, and synthesis warns 90 days ahead.
-			SupportType:       "STANDARD",
+			SupportType:       SupportStandard,
 			AdminRoleARNs:     []string{"arn:aws:iam::" + PlaceholderAccount + ":role/Admin"},
 			PublicAccessCIDRs: []string{"203.0.113.0/24"},
 			LogRetentionDays:  30,
@@ -132,7 +132,7 @@ func Prod() Environment {
 	e.Network.NATGateways = 3
 	e.Network.FlowLogRetentionDays = 90
 	e.Cluster.LogRetentionDays = 90
-	e.Cluster.SupportType = "EXTENDED"
+	e.Cluster.SupportType = SupportExtended
 	e.Database.InstanceClass = "r7g.large"
 	e.Database.AllocatedStorageGiB = 100
 	e.Database.MaxAllocatedStorageGiB = 500

@@ -13,6 +13,16 @@ const (
 	EnvProd = "prod"
 )
 
+// EKS upgrade policies at the end of a version's standard support
+// (AWS::EKS::Cluster UpgradePolicy.SupportType,
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-upgradepolicy.html):
+// STANDARD "will be automatically upgraded at the end of standard support",
+// EXTENDED "will enter extended support".
+const (
+	SupportStandard = "STANDARD"
+	SupportExtended = "EXTENDED"
+)
+
 // Placeholder values a user must replace before deploying. They are obvious
 // on purpose (the AWS documentation's example account and a reserved domain)
 // and the README lists where to change them.

@@ -79,7 +79,7 @@ func (e Environment) Validate() error {
 		p, err := netip.ParsePrefix(c)
 		v.check(err == nil && p.Addr().Is4() && p.Bits() > 0 && p.Masked() == p, fmt.Sprintf("Cluster.PublicAccessCIDRs[%d]", i), c, "an IPv4 CIDR narrower than 0.0.0.0/0, e.g. 203.0.113.0/24")
 	}
-	v.check(e.Cluster.SupportType == "STANDARD" || e.Cluster.SupportType == "EXTENDED", "Cluster.SupportType", e.Cluster.SupportType, `"STANDARD" (EKS upgrades the cluster at the end of standard support) or "EXTENDED" (it stays, at the extended-support price)`)
+	v.check(e.Cluster.SupportType == SupportStandard || e.Cluster.SupportType == SupportExtended, "Cluster.SupportType", e.Cluster.SupportType, `"STANDARD" (EKS upgrades the cluster at the end of standard support) or "EXTENDED" (it stays, at the extended-support price)`)
 	v.check(validRetention(e.Cluster.LogRetentionDays), "Cluster.LogRetentionDays", e.Cluster.LogRetentionDays, "a CloudWatch Logs retention: "+retentionList())
 
 	// Database

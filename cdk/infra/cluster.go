@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/shopstack/shopstack/platform"
 )
 
 // The IAM managed policies EKS Auto Mode needs, from the Amazon EKS User
@@ -339,7 +341,7 @@ func (p *ClusterProps) withDefaults() ClusterProps {
 		out.NodePools = []string{SystemNodePool, GeneralPurposeNodePool}
 	}
 	if out.SupportType == "" {
-		out.SupportType = "EXTENDED"
+		out.SupportType = platform.SupportExtended
 	}
 	if out.Addons == nil {
 		out.Addons = []string{"metrics-server"}
@@ -378,7 +380,7 @@ func (p ClusterProps) validate() error {
 			return fmt.Errorf("infra: ClusterProps.NodePools = %q: want %q too: the add-on %q is created with the cluster and its pods do not tolerate the system pool's CriticalAddonsOnly taint", p.NodePools, GeneralPurposeNodePool, a)
 		}
 	}
-	if p.SupportType != "STANDARD" && p.SupportType != "EXTENDED" {
+	if p.SupportType != platform.SupportStandard && p.SupportType != platform.SupportExtended {
 		return fmt.Errorf("infra: ClusterProps.SupportType = %q: want \"STANDARD\" or \"EXTENDED\"", p.SupportType)
 	}
 	for i, pfx := range p.PullThroughCachePrefixes {
