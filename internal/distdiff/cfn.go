@@ -55,16 +55,7 @@ func CloudFormation(oldTree, newTree Tree) ([]ResourceDiff, error) {
 		}
 	}
 	out = overlay(out, stacks, oldTree, newTree, mustReplace)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Env != b.Env {
-			return a.Env < b.Env
-		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		return a.ID < b.ID
-	})
+	SortResources(out)
 	return out, nil
 }
 

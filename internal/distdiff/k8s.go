@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -80,16 +79,7 @@ func Kubernetes(oldTree, newTree Tree) ([]ResourceDiff, error) {
 			out = append(out, addedObject(n))
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Env != b.Env {
-			return a.Env < b.Env
-		}
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		return a.ID < b.ID
-	})
+	SortResources(out)
 	return out, nil
 }
 
