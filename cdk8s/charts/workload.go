@@ -229,7 +229,7 @@ func (p HTTPWorkloadProps) withDefaults() HTTPWorkloadProps {
 		p.Readiness = ProbeTiming{PeriodSeconds: 5, TimeoutSeconds: 2, FailureThreshold: 2}
 	}
 	if p.MaxSurge == "" {
-		p.MaxSurge = "25%"
+		p.MaxSurge = defaultMaxSurge
 	}
 	if p.ScaleUpPercent == 0 {
 		p.ScaleUpPercent = 100
