@@ -36,9 +36,12 @@ var (
 	ecrRepoRe     = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`)
 	imageTagRe    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	secretNameRe  = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
-	iamRoleARNRe  = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`)
 	validEnvNames = map[string]bool{EnvDev: true, EnvProd: true}
 )
+
+// IAMRoleARN matches an IAM role ARN; its one group is the role's path and
+// name (cdk/infra builds construct ids from it).
+var IAMRoleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_/-]+)$`)
 
 // minKubernetesMinor is the oldest Kubernetes minor EKS Auto Mode supports.
 const minKubernetesMinor = 29
@@ -72,7 +75,7 @@ func (e Environment) Validate() error {
 	}
 	v.check(len(e.Cluster.AdminRoleARNs) > 0, "Cluster.AdminRoleARNs", e.Cluster.AdminRoleARNs, "at least one IAM role ARN (otherwise nobody can administer the cluster)")
 	for i, arn := range e.Cluster.AdminRoleARNs {
-		v.check(iamRoleARNRe.MatchString(arn), fmt.Sprintf("Cluster.AdminRoleARNs[%d]", i), arn, "an IAM role ARN: arn:aws:iam::<account>:role/<name>")
+		v.check(IAMRoleARN.MatchString(arn), fmt.Sprintf("Cluster.AdminRoleARNs[%d]", i), arn, "an IAM role ARN: arn:aws:iam::<account>:role/<name>")
 	}
 	v.check(len(e.Cluster.PublicAccessCIDRs) > 0, "Cluster.PublicAccessCIDRs", e.Cluster.PublicAccessCIDRs, "at least one CIDR (the public endpoint is never open to the world)")
 	for i, c := range e.Cluster.PublicAccessCIDRs {

@@ -2,7 +2,6 @@ package infra
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -326,12 +325,10 @@ func acknowledgeManagedPolicyMetadataWarning(role awsiam.Role) {
 		jsii.String("aws-cdk-lib cannot record AWS managed policies in its usage analytics (aws/aws-cdk#36078); the role is unaffected and analytics reporting is off"))
 }
 
-var roleARNRe = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_/-]+)$`)
-
 // roleIDPart turns a role ARN into a construct id part: the role's path and
 // name, so that reordering AdminRoleArns replaces nothing.
 func roleIDPart(arn string) string {
-	m := roleARNRe.FindStringSubmatch(arn)
+	m := platform.IAMRoleARN.FindStringSubmatch(arn)
 	return strings.ReplaceAll(m[1], "/", "-")
 }
 
@@ -366,7 +363,7 @@ func (p ClusterProps) validate() error {
 		return fmt.Errorf("infra: ClusterProps.KubernetesVersion = %q: want \"1.<minor>\"", p.KubernetesVersion)
 	}
 	for i, arn := range p.AdminRoleArns {
-		if !roleARNRe.MatchString(arn) {
+		if !platform.IAMRoleARN.MatchString(arn) {
 			return fmt.Errorf("infra: ClusterProps.AdminRoleArns[%d] = %q: want an IAM role ARN", i, arn)
 		}
 	}
