@@ -90,8 +90,9 @@ const (
 	labelNodePool = "karpenter.sh/nodepool"
 )
 
-// PodSecurity admission labels: enforce, audit and warn at one level.
-func podSecurityLabels(level string) map[string]string {
+// PodSecurityLabels are the PodSecurity admission labels of a namespace:
+// enforce, audit and warn at one level. The monitoring namespace uses them too.
+func PodSecurityLabels(level string) map[string]string {
 	return map[string]string{
 		"pod-security.kubernetes.io/enforce": level,
 		"pod-security.kubernetes.io/audit":   level,

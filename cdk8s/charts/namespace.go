@@ -66,7 +66,7 @@ func NewNamespace(scope constructs.Construct, id string, props *NamespaceProps) 
 	}
 	c := constructs.NewConstruct(scope, str(id))
 	n := &Namespace{Construct: c, Name: p.Name}
-	labels := merge(merge(map[string]string{LabelPartOf: PartOf}, p.Labels), podSecurityLabels(p.PodSecurityLevel))
+	labels := merge(merge(map[string]string{LabelPartOf: PartOf}, p.Labels), PodSecurityLabels(p.PodSecurityLevel))
 	n.Namespace = k8s.NewKubeNamespace(c, str("namespace"), &k8s.KubeNamespaceProps{
 		Metadata: &k8s.ObjectMeta{Name: str(p.Name), Labels: stringMap(labels)},
 	})

@@ -16,6 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/shopstack/shopstack/cdk8s/charts"
 	"github.com/shopstack/shopstack/platform"
 )
 
@@ -38,11 +39,7 @@ func Build(app cdk8s.App, env platform.Environment) {
 			// Nothing here needs more than "restricted": there is no
 			// node-exporter (it would need host namespaces); node-level
 			// numbers come from the kubelet and kube-state-metrics.
-			Labels: map[string]string{
-				"pod-security.kubernetes.io/enforce": "restricted",
-				"pod-security.kubernetes.io/audit":   "restricted",
-				"pod-security.kubernetes.io/warn":    "restricted",
-			},
+			Labels: charts.PodSecurityLabels("restricted"),
 		},
 	})
 	addStorageClass(chart, env)

@@ -19,7 +19,7 @@ func addNetworkPolicies(scope constructs.Construct, env platform.Environment) {
 	policy := func(id, name string, spec networkingv1.NetworkPolicySpec) {
 		addObject(scope, id, &networkingv1.NetworkPolicy{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{"app.kubernetes.io/part-of": "shopstack-monitoring"}},
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{charts.LabelPartOf: partOf}},
 			Spec:       spec,
 		})
 	}

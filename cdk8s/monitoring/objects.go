@@ -12,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/shopstack/shopstack/cdk8s/charts"
 )
 
 // The manifests are written with the typed structs of k8s.io/api (the same
@@ -111,12 +113,15 @@ func meta(namespace, name, app string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: labels(app)}
 }
 
+// partOf is the value of charts.LabelPartOf on every monitoring object.
+const partOf = "shopstack-monitoring"
+
 // labels are the recommended labels of a component.
 func labels(app string) map[string]string {
 	return map[string]string{
-		appNameLabel:                  app,
-		"app.kubernetes.io/part-of":   "shopstack-monitoring",
-		"app.kubernetes.io/component": "monitoring",
+		appNameLabel:          app,
+		charts.LabelPartOf:    partOf,
+		charts.LabelComponent: "monitoring",
 	}
 }
 

@@ -129,7 +129,7 @@ const (
 	metaPortNumber    = "__meta_kubernetes_pod_container_port_number"
 	metaPortName      = "__meta_kubernetes_pod_container_port_name"
 	metaNodeName      = "__meta_kubernetes_node_name"
-	appNameLabel      = "app.kubernetes.io/name"
+	appNameLabel      = charts.LabelName
 )
 
 // podLabelMeta is the meta label holding the value of a pod label.
