@@ -24,8 +24,13 @@ func NewNetworkPolicyController(scope constructs.Construct, id string) k8s.KubeC
 	})
 }
 
+// PrometheusName is the name of monitoring's Prometheus: its StatefulSet,
+// Service and the LabelName of its pods (monitoring.Prometheus is this
+// constant; monitoring imports charts, not the other way round).
+const PrometheusName = "prometheus"
+
 // PrometheusPodLabels select the Prometheus pods of the monitoring namespace.
-var PrometheusPodLabels = map[string]string{LabelName: "prometheus"}
+var PrometheusPodLabels = map[string]string{LabelName: PrometheusName}
 
 func tcp(port int) *k8s.NetworkPolicyPort {
 	return &k8s.NetworkPolicyPort{Protocol: str("TCP"), Port: intOrNum(port)}

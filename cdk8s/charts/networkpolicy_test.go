@@ -170,9 +170,9 @@ func TestNetworkFlows(t *testing.T) {
 		frontend := pods("Deployment", shop, env.Names.Frontend)
 		migrate := pods("Job", shop, charts.MigrationJobName(env))
 		externalDNS := pods("Deployment", env.Names.ExternalDNSNamespace, "external-dns")
-		prometheus := endpoint{namespace: env.Names.MonitoringNamespace, labels: map[string]string{"app.kubernetes.io/name": "prometheus"}}
+		prometheus := endpoint{namespace: env.Names.MonitoringNamespace, labels: charts.PrometheusPodLabels}
 		grafana := endpoint{namespace: env.Names.MonitoringNamespace, labels: map[string]string{"app.kubernetes.io/name": "grafana"}}
-		otherNS := endpoint{namespace: "default", labels: map[string]string{"app.kubernetes.io/name": "prometheus"}}
+		otherNS := endpoint{namespace: "default", labels: charts.PrometheusPodLabels}
 
 		vpc := netip.MustParsePrefix(env.Network.CIDR)
 		inVPC := func(offset int) endpoint { // an address inside the VPC (ALB node, kubelet, RDS)

@@ -1,5 +1,7 @@
 package monitoring
 
+import "github.com/shopstack/shopstack/cdk8s/charts"
+
 // Images are pinned to exact release tags. The metric names the rules and
 // dashboards read from each exporter are listed in exporter_metrics.go with
 // the version they were taken from; bump both together. These are the
@@ -22,9 +24,10 @@ const (
 )
 
 // Component names: Deployment/StatefulSet/Service names and the value of the
-// app.kubernetes.io/name label of their pods.
+// app.kubernetes.io/name label of their pods. Prometheus is declared in
+// charts, whose storefront NetworkPolicies admit its pods.
 const (
-	Prometheus              = "prometheus"
+	Prometheus              = charts.PrometheusName
 	Alertmanager            = "alertmanager"
 	Grafana                 = "grafana"
 	KubeStateMetrics        = "kube-state-metrics"
