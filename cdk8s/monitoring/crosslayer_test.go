@@ -5,9 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/rulefmt"
 	appsv1 "k8s.io/api/apps/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -107,4 +110,68 @@ func selects(t *testing.T, sel *metav1.LabelSelector, set k8slabels.Set) bool {
 		t.Fatal(err)
 	}
 	return s.Matches(set)
+}
+
+// TestRunbookHeadings reads the generated rules of every environment and
+// docs/runbooks.md: each alert's runbook_url must point at the anchor of a
+// "## <AlertName>" heading, and each such heading must belong to an alert.
+// A renamed alert (or heading) otherwise links nowhere and no test notices.
+func TestRunbookHeadings(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "runbooks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	headings := map[string]string{} // GitHub anchor -> heading
+	for _, line := range strings.Split(string(data), "\n") {
+		if h, ok := strings.CutPrefix(line, "## "); ok {
+			headings[githubAnchor(h)] = h
+		}
+	}
+	alerts := map[string]bool{}
+	for _, env := range environments(t) {
+		f, err := Generate(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups, errs := rulefmt.Parse(f.Rules, false, model.UTF8Validation, promqlParser, nil)
+		for _, e := range errs {
+			t.Fatalf("%s: rulefmt: %v", env.Name, e)
+		}
+		for _, g := range groups.Groups {
+			for _, r := range g.Rules {
+				if r.Alert == "" {
+					continue
+				}
+				alerts[r.Alert] = true
+				url := r.Annotations["runbook_url"]
+				anchor, ok := strings.CutPrefix(url, RunbooksURL+"#")
+				switch {
+				case !ok:
+					t.Errorf("%s: alert %s: runbook_url %q is not a section of %s", env.Name, r.Alert, url, RunbooksURL)
+				case headings[anchor] != r.Alert:
+					t.Errorf("%s: alert %s: runbook_url %q points at %q, not a heading \"## %s\" of docs/runbooks.md", env.Name, r.Alert, url, headings[anchor], r.Alert)
+				}
+			}
+		}
+	}
+	for _, h := range headings {
+		if !alerts[h] {
+			t.Errorf("docs/runbooks.md: heading \"## %s\" is no alert of the generated rules", h)
+		}
+	}
+}
+
+// githubAnchor is the id GitHub gives a Markdown heading: lower case,
+// spaces to hyphens, other punctuation dropped.
+func githubAnchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(heading)) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
