@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/shopstack/shopstack/server/contract"
 )
 
 // Category groups products.
@@ -44,8 +46,9 @@ type Product struct {
 }
 
 // ProductImagePath is where the demo catalog's generated image of a SKU is
-// served (the HTTP layer serves it; server/seed renders it).
-func ProductImagePath(sku string) string { return "/api/v1/images/" + sku + ".svg" }
+// served (the HTTP layer registers its route as ProductImagePath(":sku");
+// server/seed renders it).
+func ProductImagePath(sku string) string { return contract.APIBase + "/images/" + sku + ".svg" }
 
 // ProductSort orders a product list.
 type ProductSort string

@@ -207,6 +207,13 @@ func TestImages(t *testing.T) {
 		c := e.client(t)
 		p := e.anyProduct(t)
 		r := want(t, c.do("GET", "/api/v1/images/"+p.SKU+".svg", nil), 200)
+		// The product's own image URL (domain.ProductImagePath) is the route.
+		if len(p.Images) == 0 {
+			t.Fatalf("product %s has no image", p.SKU)
+		}
+		for _, img := range p.Images {
+			want(t, c.do("GET", img, nil), 200)
+		}
 		if ct := r.Header.Get("Content-Type"); ct != "image/svg+xml" {
 			t.Fatalf("content type %q", ct)
 		}

@@ -92,7 +92,7 @@ func (s *Server) apiRoutes() []route {
 		{method: "GET", path: b + "/search", tag: "catalog", summary: "Full-text search over name and description",
 			query:    pageParams(param{name: "q", typ: "string", desc: "search text", required: true}),
 			response: productPage{}, status: 200, errors: []int{422}, handler: s.search},
-		{method: "GET", path: b + "/images/:sku.svg", tag: "catalog", summary: "Generated SVG picture of a product", contentType: "image/svg+xml", status: 200, errors: []int{404}, handler: s.image},
+		{method: "GET", path: domain.ProductImagePath(":sku"), tag: "catalog", summary: "Generated SVG picture of a product", contentType: "image/svg+xml", status: 200, errors: []int{404}, handler: s.image},
 
 		// Accounts.
 		{method: "POST", path: b + "/auth/register", tag: "accounts", summary: "Create a customer account and log in", access: public, limited: true,
