@@ -22,7 +22,11 @@ export const LOW_STOCK_THRESHOLD = 5;
 /** Fallback when the browser does not expose a locale. */
 export const DEFAULT_LOCALE = 'en-US';
 
-/** The shop's currency if a response ever lacks one (docs/api.md: USD by default). */
+/**
+ * The shop's currency if a response ever lacks one (docs/api.md: USD by default).
+ * A copy of DefaultCurrency in server/domain/money.go; server/domain/client_test.go
+ * checks that the two agree.
+ */
 export const DEFAULT_CURRENCY = 'USD';
 
 export const SHOP_NAME = 'shopstack';

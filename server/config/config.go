@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/server/domain"
 )
 
 // Database drivers.
@@ -40,7 +41,7 @@ const (
 	DefaultPoolMaxConns    = 10
 	DefaultShutdownTimeout = 20 * time.Second
 	DefaultDrainDelay      = 5 * time.Second
-	DefaultCurrency        = "USD"
+	DefaultCurrency        = domain.DefaultCurrency
 )
 
 // Config is the server's configuration.
