@@ -175,7 +175,7 @@ func (p NetworkProps) validate() error {
 		return fmt.Errorf("infra: NetworkProps.NatGateways = %d: want 1 to %d (one per AZ at most)", p.NatGateways, len(p.AvailabilityZones))
 	}
 	if _, ok := retentionEnum[p.FlowLogRetentionDays]; !ok {
-		return fmt.Errorf("infra: NetworkProps.FlowLogRetentionDays = %d: want a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, ...)", p.FlowLogRetentionDays)
+		return fmt.Errorf("infra: NetworkProps.FlowLogRetentionDays = %d: want a CloudWatch Logs retention (platform.RetentionDays)", p.FlowLogRetentionDays)
 	}
 	for name, mask := range map[string]int{"PublicCidrMask": p.PublicCidrMask, "PrivateCidrMask": p.PrivateCidrMask, "DatabaseCidrMask": p.DatabaseCidrMask} {
 		if mask <= prefix.Bits() || mask > 27 {
@@ -218,7 +218,7 @@ var retentionEnum = func() map[int]awslogs.RetentionDays {
 func retentionDays(days int) awslogs.RetentionDays {
 	r, ok := retentionEnum[days]
 	if !ok {
-		panic(fmt.Errorf("infra: log retention %d days: want a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, ...)", days))
+		panic(fmt.Errorf("infra: log retention %d days: want a CloudWatch Logs retention (platform.RetentionDays)", days))
 	}
 	return r
 }
