@@ -90,6 +90,14 @@ const (
 	labelNodePool = "karpenter.sh/nodepool"
 )
 
+// PodSecurity admission levels
+// (https://kubernetes.io/docs/concepts/security/pod-security-standards/).
+const (
+	PodSecurityRestricted = "restricted"
+	PodSecurityBaseline   = "baseline"
+	PodSecurityPrivileged = "privileged"
+)
+
 // PodSecurityLabels are the PodSecurity admission labels of a namespace:
 // enforce, audit and warn at one level. The monitoring namespace uses them too.
 func PodSecurityLabels(level string) map[string]string {

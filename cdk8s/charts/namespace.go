@@ -57,10 +57,10 @@ func NewNamespace(scope constructs.Construct, id string, props *NamespaceProps) 
 		panic(fmt.Errorf("NamespaceProps.Name is required"))
 	}
 	if p.PodSecurityLevel == "" {
-		p.PodSecurityLevel = "restricted"
+		p.PodSecurityLevel = PodSecurityRestricted
 	}
 	switch p.PodSecurityLevel {
-	case "restricted", "baseline", "privileged":
+	case PodSecurityRestricted, PodSecurityBaseline, PodSecurityPrivileged:
 	default:
 		panic(fmt.Errorf("NamespaceProps.PodSecurityLevel of %s = %q: want restricted, baseline or privileged", p.Name, p.PodSecurityLevel))
 	}

@@ -39,7 +39,7 @@ func Build(app cdk8s.App, env platform.Environment) {
 			// Nothing here needs more than "restricted": there is no
 			// node-exporter (it would need host namespaces); node-level
 			// numbers come from the kubelet and kube-state-metrics.
-			Labels: charts.PodSecurityLabels("restricted"),
+			Labels: charts.PodSecurityLabels(charts.PodSecurityRestricted),
 		},
 	})
 	addStorageClass(chart, env)
