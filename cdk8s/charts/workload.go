@@ -156,8 +156,6 @@ type HTTPWorkloadProps struct {
 	// liveness every 10 s, 3 failures; readiness every 5 s, 2 failures;
 	// timeouts 2 s.
 	Startup, Liveness, Readiness ProbeTiming
-	// PodAnnotations are added to the pod template. Default: none.
-	PodAnnotations map[string]string
 	// ServiceAnnotations are added to the Service (e.g. the ALB health
 	// check path). Default: none.
 	ServiceAnnotations map[string]string
@@ -397,9 +395,6 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 		podSpec.NodeSelector = stringMap(p.NodeSelector)
 	}
 	podMeta := &k8s.ObjectMeta{Labels: stringMap(podLabels)}
-	if len(p.PodAnnotations) > 0 {
-		podMeta.Annotations = stringMap(p.PodAnnotations)
-	}
 
 	// No Replicas: the HPA owns the replica count, and `kubectl apply` must
 	// not reset it on every release.
