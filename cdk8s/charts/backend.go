@@ -93,13 +93,8 @@ func NewBackend(scope constructs.Construct, id string, props *BackendProps) *HTT
 		PreStopSleepSeconds: BackendPreStopSleepSeconds,
 		DrainSeconds:        BackendDrainDelaySeconds + BackendShutdownTimeoutSeconds,
 		MaxSurge:            defaultMaxSurge,
-		PodAnnotations: map[string]string{
-			"prometheus.io/scrape": "true",
-			"prometheus.io/port":   strconv.Itoa(contract.Port),
-			"prometheus.io/path":   contract.PathMetrics,
-		},
-		ServiceAnnotations: albHealthCheck(contract.PathReadyz),
-		NodeSelector:       props.NodeSelector,
+		ServiceAnnotations:  albHealthCheck(contract.PathReadyz),
+		NodeSelector:        props.NodeSelector,
 	})
 }
 

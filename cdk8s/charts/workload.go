@@ -41,8 +41,9 @@ func (r Resources) plus(o Resources) Resources {
 // Sidecar is a helper container in every pod of an HTTPWorkload, beside the
 // server (e.g. a metrics exporter). It shares the pod's network namespace,
 // so it reaches the server on 127.0.0.1. It serves one named HTTP port,
-// which its liveness and readiness probes check; it gets the restricted
-// security context with its own uid and writes nowhere.
+// which its liveness probe checks (it has no readiness probe; see
+// sidecarContainer); it gets the restricted security context with its own
+// uid and writes nowhere.
 type Sidecar struct {
 	// Name of the container; not the workload's. Required.
 	Name string
@@ -54,8 +55,8 @@ type Sidecar struct {
 	// be the server's. Required.
 	Port     int
 	PortName string
-	// ProbePath is probed on Port by the liveness and readiness probes (with
-	// the workload's Liveness and Readiness timing). Required.
+	// ProbePath is probed on Port by the liveness probe (with the
+	// workload's Liveness timing). Required.
 	ProbePath string
 	// UID is the non-root uid (and gid) the container runs as. Required.
 	UID int
@@ -155,8 +156,6 @@ type HTTPWorkloadProps struct {
 	// liveness every 10 s, 3 failures; readiness every 5 s, 2 failures;
 	// timeouts 2 s.
 	Startup, Liveness, Readiness ProbeTiming
-	// PodAnnotations are added to the pod template. Default: none.
-	PodAnnotations map[string]string
 	// ServiceAnnotations are added to the Service (e.g. the ALB health
 	// check path). Default: none.
 	ServiceAnnotations map[string]string
@@ -396,9 +395,6 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 		podSpec.NodeSelector = stringMap(p.NodeSelector)
 	}
 	podMeta := &k8s.ObjectMeta{Labels: stringMap(podLabels)}
-	if len(p.PodAnnotations) > 0 {
-		podMeta.Annotations = stringMap(p.PodAnnotations)
-	}
 
 	// No Replicas: the HPA owns the replica count, and `kubectl apply` must
 	// not reset it on every release.

@@ -68,9 +68,9 @@ func Dashboards(env platform.Environment) ([]NamedDashboard, error) {
 	return out, nil
 }
 
-// Queries returns every PromQL expression of the dashboard, keyed by
+// queries returns every PromQL expression of the dashboard, keyed by
 // "<panel title>/<refId>".
-func (d NamedDashboard) Queries() map[string]string {
+func (d NamedDashboard) queries() map[string]string {
 	out := map[string]string{}
 	add := func(p dashboard.Panel) {
 		for _, t := range p.Targets {
@@ -323,6 +323,6 @@ func cacheHit(hit, read string) string {
 // the parser tests substitute.
 var grafanaMacros = strings.NewReplacer("$__rate_interval", "2m", "$__range", "1h", "$__interval", "30s")
 
-// ExpandGrafanaMacros replaces Grafana's query variables with durations so
+// expandGrafanaMacros replaces Grafana's query variables with durations so
 // that the query is plain PromQL.
-func ExpandGrafanaMacros(expr string) string { return grafanaMacros.Replace(expr) }
+func expandGrafanaMacros(expr string) string { return grafanaMacros.Replace(expr) }

@@ -34,9 +34,9 @@ func TestDashboardsRoundTrip(t *testing.T) {
 			} else {
 				uids[*back.Uid] = true
 			}
-			again := NamedDashboard{File: d.File, Dashboard: back}.Queries()
-			if len(again) != len(d.Queries()) || len(again) == 0 {
-				t.Errorf("%s: %d queries after a round trip, %d before", d.File, len(again), len(d.Queries()))
+			again := NamedDashboard{File: d.File, Dashboard: back}.queries()
+			if len(again) != len(d.queries()) || len(again) == 0 {
+				t.Errorf("%s: %d queries after a round trip, %d before", d.File, len(again), len(d.queries()))
 			}
 			ids := map[uint32]bool{}
 			for _, p := range back.Panels {

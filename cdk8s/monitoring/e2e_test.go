@@ -417,7 +417,7 @@ func TestPrometheusEndToEnd(t *testing.T) {
 
 	promAddr := freeAddr(t)
 	backendAddr := strings.TrimPrefix(base, "http://")
-	cfg := PrometheusConfig(env).WithOverrides(ScrapeOverrides{
+	cfg := PrometheusConfig(env).withOverrides(scrapeOverrides{
 		StaticTargets: map[string][]string{JobBackend: {backendAddr}, JobPrometheus: {promAddr}},
 		TargetLabels:  map[string]string{"namespace": env.Names.Namespace},
 		// Short, so that rate() has samples within seconds.
@@ -475,7 +475,7 @@ func TestPrometheusEndToEnd(t *testing.T) {
 	var queries map[string]string
 	for _, d := range boards {
 		if d.File == DashboardStorefront {
-			queries = d.Queries()
+			queries = d.queries()
 		}
 	}
 	// The dashboards' $__rate_interval becomes 15s: 15 samples at 1s.
@@ -510,7 +510,7 @@ func TestPrometheusEndToEnd(t *testing.T) {
 	// Self-monitoring names on the real daemons.
 	_, promFamilies := scrape(t, promBase)
 	_, amFamilies := scrape(t, "http://"+amAddr)
-	for _, name := range ExporterMetrics["prometheus/alertmanager (self)"] {
+	for _, name := range exporterMetrics["prometheus/alertmanager (self)"] {
 		switch {
 		case strings.HasPrefix(name, "prometheus_"):
 			if _, ok := promFamilies[name]; !ok {

@@ -76,10 +76,10 @@ const (
 	MetricAlertmanagerNotificationsErr = "alertmanager_notifications_failed_total"
 )
 
-// ExporterMetrics lists, per source and version, the metric names known to
+// exporterMetrics lists, per source and version, the metric names known to
 // exist there. A rule or dashboard may only read a name listed here or
 // exported by the storefront server.
-var ExporterMetrics = map[string][]string{
+var exporterMetrics = map[string][]string{
 	"kube-state-metrics " + kubeStateMetricsVer: {
 		MetricKubeNodeInfo, MetricKubeNodeStatusCondition, MetricKubeNodeAllocatable,
 		MetricKubePodStatusPhase, MetricKubePodWaitingReason, MetricKubePodRestarts,

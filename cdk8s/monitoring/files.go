@@ -26,7 +26,7 @@ const (
 
 // Files is every configuration file of the monitoring layer of one
 // environment, rendered once. The ConfigMaps carry these bytes, and the
-// tests check these bytes (written to disk by WriteDir).
+// tests check these bytes (written to disk by writeDir).
 type Files struct {
 	Prometheus         []byte
 	Rules              []byte
@@ -74,7 +74,7 @@ func Generate(env platform.Environment) (*Files, error) {
 }
 
 // Paths maps each file to its path relative to a directory written by
-// WriteDir. The Prometheus config and rules share a directory so that
+// writeDir. The Prometheus config and rules share a directory so that
 // promtool finds the rules next to their tests.
 func (f *Files) Paths() map[string][]byte {
 	out := map[string][]byte{
@@ -91,8 +91,8 @@ func (f *Files) Paths() map[string][]byte {
 	return out
 }
 
-// WriteDir writes every file under dir (see Paths).
-func (f *Files) WriteDir(dir string) error {
+// writeDir writes every file under dir (see Paths).
+func (f *Files) writeDir(dir string) error {
 	for rel, b := range f.Paths() {
 		p := filepath.Join(dir, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

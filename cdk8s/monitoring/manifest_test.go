@@ -55,7 +55,7 @@ func TestGoldenFiles(t *testing.T) {
 		dir := filepath.Join("testdata", env.Name)
 		if *update {
 			_ = os.RemoveAll(dir)
-			if err := f.WriteDir(dir); err != nil {
+			if err := f.writeDir(dir); err != nil {
 				t.Fatal(err)
 			}
 			continue

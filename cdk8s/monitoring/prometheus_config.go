@@ -103,11 +103,11 @@ type RelabelConfig struct {
 	Action       string   `yaml:"action,omitempty"`
 }
 
-// ScrapeOverrides turns the in-cluster configuration into one for a test
+// scrapeOverrides turns the in-cluster configuration into one for a test
 // outside a cluster: the listed jobs scrape fixed targets instead of
 // discovering pods (their relabelling, which reads discovery labels, goes
 // too), every other job is dropped, alerting and rule files are removed.
-type ScrapeOverrides struct {
+type scrapeOverrides struct {
 	// StaticTargets maps a job name to host:port targets.
 	StaticTargets map[string][]string
 	// TargetLabels are added to every static target (e.g. namespace).
@@ -178,8 +178,8 @@ func PrometheusConfig(env platform.Environment) *PromConfig {
 	return cfg
 }
 
-// WithOverrides returns a copy of cfg for a test outside a cluster.
-func (cfg *PromConfig) WithOverrides(o ScrapeOverrides) *PromConfig {
+// withOverrides returns a copy of cfg for a test outside a cluster.
+func (cfg *PromConfig) withOverrides(o scrapeOverrides) *PromConfig {
 	out := &PromConfig{Global: cfg.Global, RuleFiles: o.RuleFiles}
 	if len(o.Alertmanagers) > 0 {
 		out.Alerting = &PromAlerting{Alertmanagers: []AlertmanagerTarget{{
@@ -205,12 +205,12 @@ func (cfg *PromConfig) WithOverrides(o ScrapeOverrides) *PromConfig {
 	return out
 }
 
-// WithStaticDiscovery returns a copy of cfg in which every
+// withStaticDiscovery returns a copy of cfg in which every
 // kubernetes_sd_configs block is replaced by a static target, everything
 // else (relabelling, authorization, TLS, limits, alerting) kept. Debian
 // builds Prometheus without Kubernetes service discovery, so this is the
 // form in which Debian's promtool 2.42 can check the rest of the file.
-func (cfg *PromConfig) WithStaticDiscovery() *PromConfig {
+func (cfg *PromConfig) withStaticDiscovery() *PromConfig {
 	out := *cfg
 	static := []StaticConfig{{Targets: []string{"127.0.0.1:9"}}}
 	if cfg.Alerting != nil {

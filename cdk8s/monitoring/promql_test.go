@@ -30,12 +30,12 @@ func usedExpressions(t testing.TB, env platform.Environment) map[string]string {
 		t.Fatal(err)
 	}
 	for _, d := range boards {
-		qs := d.Queries()
+		qs := d.queries()
 		if len(qs) == 0 {
 			t.Fatalf("dashboard %s has no queries", d.File)
 		}
 		for k, v := range qs {
-			out["dashboard "+d.File+" "+k] = ExpandGrafanaMacros(v)
+			out["dashboard "+d.File+" "+k] = expandGrafanaMacros(v)
 		}
 	}
 	return out
@@ -101,7 +101,7 @@ func TestPromQLParses(t *testing.T) {
 }
 
 // serverMetricPrefix marks the storefront's own metrics; every other name
-// must be in ExporterMetrics.
+// must be in exporterMetrics.
 const serverMetricPrefix = "shop_"
 
 // usedMetricNames splits the metric names read by env's rules and
@@ -124,7 +124,7 @@ func usedMetricNames(t testing.TB, env platform.Environment) (server, others map
 // against the per-exporter lists (exporter_metrics.go).
 func TestExporterMetricNamesAreKnown(t *testing.T) {
 	known := map[string]string{}
-	for source, names := range ExporterMetrics {
+	for source, names := range exporterMetrics {
 		for _, n := range names {
 			known[n] = source
 		}

@@ -14,7 +14,7 @@ import (
 //     service discovery ("field kubernetes_sd_configs not found");
 //   - with Debian's promtool 2.42 (older than the image), on the same
 //     configuration with each kubernetes_sd_configs swapped for a static
-//     target (WithStaticDiscovery), so that every other field, relabelling
+//     target (withStaticDiscovery), so that every other field, relabelling
 //     included, is checked by the older parser too.
 //
 // --syntax-only: the rule files, token and CA named in the file are
@@ -28,7 +28,7 @@ func TestPromtoolCheckConfig(t *testing.T) {
 			if err != nil {
 				t.Fatalf("promtool %s check config: %v\n%s", promtoolModuleVersion, err, out)
 			}
-			b, err := marshalYAML(PrometheusConfig(env).WithStaticDiscovery())
+			b, err := marshalYAML(PrometheusConfig(env).withStaticDiscovery())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -73,7 +73,7 @@ func generated(t testing.TB, env platform.Environment) (string, *Files) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := f.WriteDir(dir); err != nil {
+	if err := f.writeDir(dir); err != nil {
 		t.Fatal(err)
 	}
 	return dir, f

@@ -45,8 +45,6 @@ type corpusCase struct {
 	check func(t *testing.T, diffs []ResourceDiff)
 }
 
-var allDangerous = []string{CodeReplace, CodeMayReplace, CodeReplacedByReference, CodeDelete, CodeOrphan, CodeDeletionPolicyWeakened, CodeExportInUse, CodeCustomNameReplace, CodeEngineMajor, CodeSecretRegenerated}
-
 func corpus() []corpusCase {
 	return []corpusCase{
 		{

@@ -12,26 +12,3 @@ const newTemplate = `{"Resources": {
   "Repo": {"Type": "AWS::ECR::Repository", "Properties": {"RepositoryName": "shop/api"}},
   "New": {"Type": "AWS::Logs::LogGroup", "Properties": {}}
 }}`
-
-const oldManifest = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: backend
-  namespace: shop
-spec:
-  replicas: 1
-`
-
-const newManifest = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: backend
-  namespace: shop
-spec:
-  replicas: 2
-`

@@ -70,7 +70,6 @@ type fakeAWS struct {
 	t      *testing.T
 	mu     sync.Mutex
 	routes map[string]handler
-	calls  []call
 }
 
 // newFakeAWS serves routes and returns an aws.Config whose clients talk to
@@ -109,7 +108,6 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.Key = r.Method + " " + r.URL.Path
 	}
 	f.mu.Lock()
-	f.calls = append(f.calls, c)
 	h := f.route(c.Key)
 	f.mu.Unlock()
 	if h == nil {
@@ -143,17 +141,6 @@ func (f *fakeAWS) route(key string) handler {
 		return f.routes[prefixes[0]]
 	}
 	return nil
-}
-
-// called lists the keys of the calls made, in order.
-func (f *fakeAWS) called() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var keys []string
-	for _, c := range f.calls {
-		keys = append(keys, c.Key)
-	}
-	return keys
 }
 
 // queryNamespaces are the documented XML namespaces of the awsQuery

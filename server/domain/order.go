@@ -48,9 +48,6 @@ func CanTransition(from, to OrderStatus) bool {
 	return false
 }
 
-// Cancellable reports whether a customer may cancel an order in status s.
-func (s OrderStatus) Cancellable() bool { return CanTransition(s, OrderCancelled) }
-
 // OrderItem is one line of an order, priced when it was placed.
 type OrderItem struct {
 	ProductID int64  `json:"product_id"`

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -229,8 +228,6 @@ func mustJSON(t testing.TB, v any) []byte {
 	}
 	return b
 }
-
-var _ = io.Discard
 
 // fastPasswords keeps argon2id cheap in tests (the production cost is
 // store.DefaultPasswordParams); hashing is not what these tests measure.

@@ -62,7 +62,8 @@ type userBody struct {
 	User *domain.User `json:"user"`
 }
 
-// AdminOrderPage and friends only exist to name schemas in the OpenAPI document.
+// productPage, orderPage and customerPage only exist to name schemas in the
+// OpenAPI document.
 type (
 	productPage  = domain.Page[domain.Product]
 	orderPage    = domain.Page[domain.Order]

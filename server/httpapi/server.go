@@ -18,7 +18,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/shopstack/shopstack/server/contract"
 	"github.com/shopstack/shopstack/server/domain"
 )
 
@@ -252,5 +251,3 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	}
 	return c.JSON(readyBody{Status: "ok", Database: "ok"})
 }
-
-var _ = contract.Port

@@ -119,7 +119,7 @@ func (s *Store) ordersWhere(ctx context.Context, db bun.IDB, withCustomer bool, 
 		ids[i] = r.ID
 	}
 	var items []orderItemRow
-	if err := db.NewSelect().Model(&items).Where("order_id IN (?)", bun.In(ids)).OrderExpr("id ASC").Scan(ctx); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := db.NewSelect().Model(&items).Where("order_id IN (?)", bun.List(ids)).OrderExpr("id ASC").Scan(ctx); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, internal("order items", err)
 	}
 	byOrder := map[int64][]orderItemRow{}
@@ -382,7 +382,7 @@ func (s *Store) transition(ctx context.Context, orderID, userID int64, to domain
 		}
 		now := s.timestamp()
 		q := tx.NewUpdate().Model((*orderRow)(nil)).Set("status = ?", string(to)).Set("updated_at = ?", now).
-			Where("id = ? AND status IN (?)", orderID, bun.In(from))
+			Where("id = ? AND status IN (?)", orderID, bun.List(from))
 		if to == domain.OrderCancelled && current.Payment.Status == domain.PaymentSucceeded {
 			q = q.Set("payment_status = ?", string(domain.PaymentRefunded))
 		}

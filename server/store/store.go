@@ -142,9 +142,6 @@ func (s *Store) Services() domain.Services {
 // DB returns the underlying database (migrations, tests).
 func (s *Store) DB() *bun.DB { return s.db }
 
-// Ping checks the database is reachable (readiness).
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
-
 // Stats reports the connection pool (metrics).
 func (s *Store) Stats() sql.DBStats { return s.db.Stats() }
 
