@@ -266,16 +266,7 @@ func networkPolicy(o, n *k8sObject) []Finding {
 			fresh = append(fresh, g)
 		}
 	}
-	sort.Slice(fresh, func(i, j int) bool {
-		a, b := fresh[i], fresh[j]
-		if a.dir != b.dir {
-			return a.dir < b.dir
-		}
-		if a.peer != b.peer {
-			return a.peer < b.peer
-		}
-		return a.port < b.port
-	})
+	sortGrants(fresh)
 	for _, g := range fresh {
 		sev, what := Warning, describeGrant(g, oldGrants)
 		if anyAddress(g.peer) {
@@ -362,13 +353,10 @@ func readable(j string) string {
 	return renderValue(&n)
 }
 
-func sortedGrants(m map[npGrant]bool) []npGrant {
-	out := make([]npGrant, 0, len(m))
-	for g := range m {
-		out = append(out, g)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+// sortGrants orders grants by direction, peer and port.
+func sortGrants(g []npGrant) {
+	sort.Slice(g, func(i, j int) bool {
+		a, b := g[i], g[j]
 		if a.dir != b.dir {
 			return a.dir < b.dir
 		}
@@ -377,6 +365,14 @@ func sortedGrants(m map[npGrant]bool) []npGrant {
 		}
 		return a.port < b.port
 	})
+}
+
+func sortedGrants(m map[npGrant]bool) []npGrant {
+	out := make([]npGrant, 0, len(m))
+	for g := range m {
+		out = append(out, g)
+	}
+	sortGrants(out)
 	return out
 }
 
