@@ -1,0 +1,131 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/server/domain"
+)
+
+func (s *Server) listCategories(c *fiber.Ctx) error {
+	cats, err := s.deps.Services.Catalog.ListCategories(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if cats == nil {
+		cats = []domain.Category{}
+	}
+	return c.JSON(itemsBody[domain.Category]{Items: cats})
+}
+
+func (s *Server) listProducts(c *fiber.Ctx) error {
+	q := newQuery(c)
+	f := domain.ProductFilter{
+		CategorySlug: q.str("category"),
+		MinPrice:     q.int64("min_price"),
+		MaxPrice:     q.int64("max_price"),
+		Page:         q.int("page"),
+		PerPage:      q.int("per_page"),
+	}
+	if v := q.str("sort"); v != nil {
+		sort := domain.ProductSort(*v)
+		f.Sort = &sort
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	page, err := s.deps.Services.Catalog.ListProducts(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(page)
+}
+
+func (s *Server) productBySlug(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	if !domain.ValidSlug(slug) {
+		return domain.NotFound("no such product")
+	}
+	p, err := s.deps.Services.Catalog.ProductBySlug(c.UserContext(), slug)
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}
+
+func (s *Server) search(c *fiber.Ctx) error {
+	q := newQuery(c)
+	sq := domain.SearchQuery{Query: c.Query("q"), Page: q.int("page"), PerPage: q.int("per_page")}
+	if err := q.err(); err != nil {
+		return err
+	}
+	if err := sq.Validate(); err != nil {
+		return err
+	}
+	page, err := s.deps.Services.Search.Search(c.UserContext(), sq)
+	if err != nil {
+		return err
+	}
+	return c.JSON(page)
+}
+
+// image serves the generated picture of a product. Pictures change only
+// when the product does, so they are cacheable for a day and carry an
+// ETag; the CSP keeps an SVG from running script if opened directly.
+func (s *Server) image(c *fiber.Ctx) error {
+	sku := c.Params("sku")
+	if !domain.ValidSKU(sku) {
+		return domain.NotFound("no such image")
+	}
+	p, err := s.deps.Services.Catalog.ProductBySKU(c.UserContext(), sku)
+	if err != nil {
+		return err
+	}
+	svg := s.deps.Image(p)
+	sum := sha256.Sum256(svg)
+	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'")
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, "image/svg+xml")
+	return c.Send(svg)
+}
+
+// placeholderImage is the default ImageFunc: the product name on a tile.
+func placeholderImage(p *domain.Product) []byte {
+	return []byte(fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400">`+
+		`<rect width="400" height="400" fill="#e8e4dc"/><text x="200" y="210" font-family="sans-serif" font-size="20" text-anchor="middle" fill="#333">%s</text></svg>`,
+		html.EscapeString(p.Name)))
+}
+
+// catalogRoutes are the catalog rows of the route table.
+func (s *Server) catalogRoutes() []route {
+	const b = contract.APIBase
+	return []route{
+		{method: "GET", path: b + "/categories", tag: "catalog", summary: "List categories", response: itemsBody[domain.Category]{}, status: 200, handler: s.listCategories},
+		{method: "GET", path: b + "/products", tag: "catalog", summary: "List active products",
+			query: pageParams(
+				param{name: "category", typ: "string", desc: "category slug"},
+				param{name: "min_price", typ: "integer", desc: "minimum price, minor units"},
+				param{name: "max_price", typ: "integer", desc: "maximum price, minor units"},
+				param{name: "sort", typ: "string", desc: "featured (default), name, price_asc, price_desc, newest"}),
+			response: productPage{}, status: 200, errors: []int{422}, handler: s.listProducts},
+		{method: "GET", path: b + "/products/:slug", tag: "catalog", summary: "A product by slug", response: domain.Product{}, status: 200, errors: []int{404}, handler: s.productBySlug},
+		{method: "GET", path: b + "/search", tag: "catalog", summary: "Full-text search over name and description",
+			query:    pageParams(param{name: "q", typ: "string", desc: "search text", required: true}),
+			response: productPage{}, status: 200, errors: []int{422}, handler: s.search},
+		{method: "GET", path: domain.ProductImagePath(":sku"), tag: "catalog", summary: "Generated SVG picture of a product", contentType: "image/svg+xml", status: 200, errors: []int{404}, handler: s.image},
+	}
+}
