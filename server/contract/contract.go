@@ -83,6 +83,31 @@ const (
 	EnvProxyHeader = "SHOP_PROXY_HEADER"
 	// EnvLogLevel is debug, info (default), warn or error.
 	EnvLogLevel = "SHOP_LOG_LEVEL"
+
+	// EnvPublicURL is the storefront's public base URL (https://shop.example.com),
+	// used to build the links in e-mails and the sitemap.
+	EnvPublicURL = "SHOP_PUBLIC_URL"
+
+	// Outgoing mail (order e-mails, password reset). With no EnvSMTPHost
+	// the server writes every message to its dev outbox instead (never drops it).
+	EnvSMTPHost     = "SHOP_SMTP_HOST"
+	EnvSMTPPort     = "SHOP_SMTP_PORT" // default 587 (STARTTLS)
+	EnvSMTPUsername = "SHOP_SMTP_USERNAME"
+	EnvSMTPPassword = "SHOP_SMTP_PASSWORD"
+	// EnvSMTPSecretID names a Secrets Manager secret holding an IAM access key
+	// for Amazon SES as JSON {"access_key_id": ..., "secret_access_key": ...};
+	// the server derives the SES SMTP password from it for EnvAWSRegion
+	// (the algorithm of the SES Developer Guide). Replaces username/password.
+	EnvSMTPSecretID = "SHOP_SMTP_SECRET_ID"
+	// EnvSMTPFrom is the From address of every message (e.g. "Shop <shop@example.com>").
+	EnvSMTPFrom = "SHOP_SMTP_FROM"
+)
+
+// Crawler files the backend serves at the site root (the ingress and the
+// local server route them to it).
+const (
+	PathRobots  = "/robots.txt"
+	PathSitemap = "/sitemap.xml"
 )
 
 // DefaultDatabaseCAFile is where the backend image (server/Dockerfile)
