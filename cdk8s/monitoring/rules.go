@@ -82,19 +82,20 @@ func sel(metric string, matchers ...string) string {
 func eq(label, value string) string { return fmt.Sprintf("%s=%q", label, value) }
 func re(label, value string) string { return fmt.Sprintf("%s=~%q", label, value) }
 
-// Alerts returns every alert of env, in a stable order.
+// Alerts returns every alert of env, in a stable order: one rule group
+// after another, each built by its own function (the rules file lists the
+// groups in this order).
 func Alerts(env platform.Environment) []Alert {
-	ours := re("namespace", env.Names.Namespace+"|"+env.Names.MonitoringNamespace)
-	backend := eq("job", JobBackend)
-	ksm := eq("job", JobKubeStateMetrics)
-	kubelet := eq("job", JobKubelet)
-	pgJobs := JobPostgres
-	if env.Database.ReadReplica {
-		pgJobs += "|" + JobPostgresReplica
+	var alerts []Alert
+	for _, group := range [][]Alert{storefrontAlerts(env), kubernetesAlerts(env), monitoringAlerts(env), databaseAlerts(env)} {
+		alerts = append(alerts, group...)
 	}
-	pg := re("job", pgJobs)
-	prom := eq("job", JobPrometheus)
-	am := eq("job", JobAlertmanager)
+	return alerts
+}
+
+// storefrontAlerts watch the storefront backend: errors, latency, checkouts.
+func storefrontAlerts(env platform.Environment) []Alert {
+	backend := eq("job", JobBackend)
 	shop := map[string]string{"namespace": env.Names.Namespace}
 
 	reqs := func(extra ...string) string {
@@ -127,24 +128,6 @@ func Alerts(env platform.Environment) []Alert {
 	checkoutSeries := func(result, values string) TestSeries {
 		return TestSeries{Series: checkouts(eq("namespace", env.Names.Namespace), eq(contract.LabelResult, result)), Values: values}
 	}
-	connRatio := func(threshold string) string {
-		return fmt.Sprintf("sum by (job, instance) (%s) / max by (job, instance) (%s) > %s",
-			sel(MetricPgBackends, pg), sel(MetricPgMaxConnections, pg), threshold)
-	}
-	pgInstance := map[string]string{"job": JobPostgres, "instance": "10.1.0.7:9187"}
-	pvFree := func(threshold string) string {
-		return fmt.Sprintf("%s / %s < %s", sel(MetricKubeletVolumeAvailable, kubelet, ours), sel(MetricKubeletVolumeCapacity, kubelet, ours), threshold)
-	}
-	pvLabels := map[string]string{"job": JobKubelet, "namespace": env.Names.MonitoringNamespace, "persistentvolumeclaim": "data-prometheus-0", "node": "i-0abc", "instance": "i-0abc"}
-	pvSeries := func(available string) []TestSeries {
-		return []TestSeries{
-			{Series: seriesOf(MetricKubeletVolumeAvailable, pvLabels), Values: available},
-			{Series: seriesOf(MetricKubeletVolumeCapacity, pvLabels), Values: "100x30"},
-		}
-	}
-	promSelf := map[string]string{"job": JobPrometheus, "instance": "localhost:9090"}
-	amSelf := map[string]string{"job": JobAlertmanager, "instance": "10.1.0.9:9093"}
-
 	alerts := []Alert{
 		{
 			Name: "StorefrontHighErrorRatio", Group: groupStorefront,
@@ -202,6 +185,26 @@ func Alerts(env platform.Environment) []Alert {
 					Series: []TestSeries{checkoutSeries(contract.CheckoutSucceeded, "0+0.2x40"), checkoutSeries(contract.CheckoutFailed, "0+0.2x40")}},
 			},
 		},
+	}
+	return alerts
+}
+
+// kubernetesAlerts watch the workloads in the shop and monitoring namespaces.
+func kubernetesAlerts(env platform.Environment) []Alert {
+	ours := re("namespace", env.Names.Namespace+"|"+env.Names.MonitoringNamespace)
+	ksm := eq("job", JobKubeStateMetrics)
+	kubelet := eq("job", JobKubelet)
+	pvFree := func(threshold string) string {
+		return fmt.Sprintf("%s / %s < %s", sel(MetricKubeletVolumeAvailable, kubelet, ours), sel(MetricKubeletVolumeCapacity, kubelet, ours), threshold)
+	}
+	pvLabels := map[string]string{"job": JobKubelet, "namespace": env.Names.MonitoringNamespace, "persistentvolumeclaim": "data-prometheus-0", "node": "i-0abc", "instance": "i-0abc"}
+	pvSeries := func(available string) []TestSeries {
+		return []TestSeries{
+			{Series: seriesOf(MetricKubeletVolumeAvailable, pvLabels), Values: available},
+			{Series: seriesOf(MetricKubeletVolumeCapacity, pvLabels), Values: "100x30"},
+		}
+	}
+	alerts := []Alert{
 		{
 			Name: "KubePodCrashLooping", Group: groupKubernetes,
 			Summary:     "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} is crash-looping",
@@ -259,19 +262,23 @@ func Alerts(env platform.Environment) []Alert {
 				{Name: "half free", EvalTime: "20m", Series: pvSeries("50x30")},
 			},
 		},
-		{
-			Name: "TargetDown", Group: groupMonitoring,
-			Summary:     "Prometheus cannot scrape {{ $labels.job }} target {{ $labels.instance }}",
-			Description: "Scrapes of job {{ $labels.job }} at {{ $labels.instance }} have failed for 5 minutes (the target is down, unreachable, or exceeded its sample limit).",
-			Levels:      []Level{{SeverityWarning, fmt.Sprintf("%s == 0", MetricUp), "5m"}},
-			Tests: func() []AlertTest {
-				l := map[string]string{"job": JobBackend, "instance": "10.1.2.3:8080", "namespace": env.Names.Namespace, "pod": "backend-7d9f-abcde", "container": "backend"}
-				return []AlertTest{
-					{Name: "down", EvalTime: "10m", Series: []TestSeries{{seriesOf(MetricUp, l), "0x15"}}, Firing: []ExpectedAlert{{SeverityWarning, l}}},
-					{Name: "up", EvalTime: "10m", Series: []TestSeries{{seriesOf(MetricUp, l), "1x15"}}},
-				}
-			}(),
-		},
+	}
+	return alerts
+}
+
+// databaseAlerts watch PostgreSQL through postgres_exporter (and the replica's lag when there is one).
+func databaseAlerts(env platform.Environment) []Alert {
+	pgJobs := JobPostgres
+	if env.Database.ReadReplica {
+		pgJobs += "|" + JobPostgresReplica
+	}
+	pg := re("job", pgJobs)
+	connRatio := func(threshold string) string {
+		return fmt.Sprintf("sum by (job, instance) (%s) / max by (job, instance) (%s) > %s",
+			sel(MetricPgBackends, pg), sel(MetricPgMaxConnections, pg), threshold)
+	}
+	pgInstance := map[string]string{"job": JobPostgres, "instance": "10.1.0.7:9187"}
+	alerts := []Alert{
 		{
 			Name: "PostgresDown", Group: groupDatabase,
 			Summary:     "PostgreSQL is unreachable from {{ $labels.job }}",
@@ -323,8 +330,30 @@ func Alerts(env platform.Environment) []Alert {
 			},
 		})
 	}
-	alerts = append(alerts,
-		Alert{
+	return alerts
+}
+
+// monitoringAlerts watch the monitoring itself: targets, Prometheus, AlertManager.
+func monitoringAlerts(env platform.Environment) []Alert {
+	prom := eq("job", JobPrometheus)
+	am := eq("job", JobAlertmanager)
+	promSelf := map[string]string{"job": JobPrometheus, "instance": "localhost:9090"}
+	amSelf := map[string]string{"job": JobAlertmanager, "instance": "10.1.0.9:9093"}
+	alerts := []Alert{
+		{
+			Name: "TargetDown", Group: groupMonitoring,
+			Summary:     "Prometheus cannot scrape {{ $labels.job }} target {{ $labels.instance }}",
+			Description: "Scrapes of job {{ $labels.job }} at {{ $labels.instance }} have failed for 5 minutes (the target is down, unreachable, or exceeded its sample limit).",
+			Levels:      []Level{{SeverityWarning, fmt.Sprintf("%s == 0", MetricUp), "5m"}},
+			Tests: func() []AlertTest {
+				l := map[string]string{"job": JobBackend, "instance": "10.1.2.3:8080", "namespace": env.Names.Namespace, "pod": "backend-7d9f-abcde", "container": "backend"}
+				return []AlertTest{
+					{Name: "down", EvalTime: "10m", Series: []TestSeries{{seriesOf(MetricUp, l), "0x15"}}, Firing: []ExpectedAlert{{SeverityWarning, l}}},
+					{Name: "up", EvalTime: "10m", Series: []TestSeries{{seriesOf(MetricUp, l), "1x15"}}},
+				}
+			}(),
+		},
+		{
 			Name: "PrometheusConfigReloadFailed", Group: groupMonitoring,
 			Summary:     "Prometheus failed to reload its configuration",
 			Description: "Prometheus {{ $labels.instance }} has failed to load its configuration for 10 minutes; it keeps running the previous one.",
@@ -334,7 +363,7 @@ func Alerts(env platform.Environment) []Alert {
 				{Name: "ok", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricPromConfigReloadOK, promSelf), "1x30"}}},
 			},
 		},
-		Alert{
+		{
 			Name: "PrometheusNotificationsFailing", Group: groupMonitoring,
 			Summary:     "Prometheus fails to send alerts to AlertManager",
 			Description: "More than 1% of the alert notifications Prometheus {{ $labels.instance }} sent to AlertManager failed over 15 minutes: alerts may not reach anyone.",
@@ -348,7 +377,7 @@ func Alerts(env platform.Environment) []Alert {
 				}
 			}(),
 		},
-		Alert{
+		{
 			Name: "PrometheusNotConnectedToAlertmanagers", Group: groupMonitoring,
 			Summary:     "Prometheus has discovered no AlertManager",
 			Description: "Prometheus {{ $labels.instance }} has had no AlertManager to send alerts to for 10 minutes.",
@@ -358,7 +387,7 @@ func Alerts(env platform.Environment) []Alert {
 				{Name: "two", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricPromNotificationsDiscovered, promSelf), "2x30"}}},
 			},
 		},
-		Alert{
+		{
 			Name: "PrometheusRuleEvaluationFailures", Group: groupMonitoring,
 			Summary:     "Prometheus fails to evaluate rules in group {{ $labels.rule_group }}",
 			Description: "Prometheus {{ $labels.instance }} has failed to evaluate rules of {{ $labels.rule_group }} for 15 minutes: some alerts cannot fire.",
@@ -371,7 +400,7 @@ func Alerts(env platform.Environment) []Alert {
 				}
 			}(),
 		},
-		Alert{
+		{
 			Name: "AlertmanagerConfigReloadFailed", Group: groupMonitoring,
 			Summary:     "AlertManager failed to reload its configuration",
 			Description: "AlertManager {{ $labels.instance }} has failed to load its configuration for 10 minutes; it keeps running the previous one.",
@@ -381,7 +410,7 @@ func Alerts(env platform.Environment) []Alert {
 				{Name: "ok", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricAlertmanagerConfigReloadOK, amSelf), "1x30"}}},
 			},
 		},
-		Alert{
+		{
 			Name: "AlertmanagerNotificationsFailing", Group: groupMonitoring,
 			Summary:     "AlertManager fails to deliver {{ $labels.integration }} notifications",
 			Description: "More than 1% of AlertManager {{ $labels.instance }}'s {{ $labels.integration }} notifications failed over 10 minutes: that receiver is not being reached.",
@@ -395,7 +424,7 @@ func Alerts(env platform.Environment) []Alert {
 				}
 			}(),
 		},
-	)
+	}
 	return alerts
 }
 
