@@ -34,7 +34,10 @@ export function saveDraft(form: CheckoutForm, store: KeyValueStore | null = sess
   }
 }
 
-/** The stored draft (string fields only, anything else is ignored). */
+/**
+ * The stored draft: non-empty string fields only (anything else is
+ * ignored), so an untouched field keeps its default (the account's name).
+ */
 export function loadDraft(store: KeyValueStore | null = session()): CheckoutDraft {
   let raw: unknown;
   try {
@@ -46,7 +49,7 @@ export function loadDraft(store: KeyValueStore | null = session()): CheckoutDraf
   const out: CheckoutDraft = {};
   for (const f of DRAFT_FIELDS) {
     const v = (raw as Record<string, unknown>)[f];
-    if (typeof v === 'string') out[f] = v;
+    if (typeof v === 'string' && v !== '') out[f] = v;
   }
   return out;
 }
