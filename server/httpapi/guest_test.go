@@ -79,6 +79,11 @@ func TestGuestCheckout(t *testing.T) {
 		if again.ID != o.ID || e.stock(t, p.ID) != 8 {
 			t.Fatalf("replay: %d vs %d", again.ID, o.ID)
 		}
+		// The same key with another e-mail is another request: 422.
+		fe = wantErr(t, g.do("POST", "/api/v1/orders", guestCheckout("eve@example.com"), "Idempotency-Key", "k-ok"), 422, "invalid")
+		if fe.Error.Fields["idempotency_key"] == "" {
+			t.Fatalf("reused key fields: %v", fe.Error.Fields)
+		}
 
 		// The signed link works in a fresh client (no cookies at all).
 		var seen domain.Order

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -94,6 +95,9 @@ func (s *Store) claimKey(ctx context.Context, tx bun.Tx, o checkoutOwner, in dom
 	)
 	if o.guest() {
 		owner = "a guest"
+		// The e-mail is part of a guest's request: the same key with
+		// another address is another request.
+		in.Fingerprint = guestFingerprint(in)
 		res, err = tx.NewInsert().Model(&guestIdempotencyRow{CartTokenHash: o.cartTokenHash, Key: in.IdempotencyKey,
 			Fingerprint: in.Fingerprint, CreatedAt: now}).On("CONFLICT (cart_token_hash, key) DO NOTHING").Exec(ctx)
 		prev = func() (string, sql.NullInt64, error) {
@@ -130,6 +134,11 @@ func (s *Store) claimKey(ctx context.Context, tx bun.Tx, o checkoutOwner, in dom
 		return 0, internal("idempotency key", fmt.Errorf("key of %s has no order", owner))
 	}
 	return orderID.Int64, nil
+}
+
+func guestFingerprint(in domain.PlaceOrderInput) string {
+	sum := sha256.Sum256([]byte(in.Fingerprint + "\x00" + domain.NormalizeEmail(in.Email)))
+	return hex.EncodeToString(sum[:])
 }
 
 // linkKey points a claimed Idempotency-Key at the order it produced.
