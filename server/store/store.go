@@ -130,12 +130,14 @@ func New(db *bun.DB, opts Options) *Store {
 // Services returns the domain services backed by s.
 func (s *Store) Services() domain.Services {
 	return domain.Services{
-		Catalog:     catalogService{s},
-		Search:      catalogService{s},
-		Accounts:    accountService{s},
-		Carts:       cartService{s},
-		Orders:      orderService{s},
-		Admin:       adminService{s},
+		Catalog:  catalogService{s},
+		Search:   catalogService{s},
+		Accounts: accountService{s},
+		Carts:    cartService{s},
+		Orders:   orderService{s},
+		Admin:    adminService{s},
+
+		// Guest checkout (store/guest.go).
 		GuestOrders: guestOrderService{s},
 	}
 }
