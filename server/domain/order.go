@@ -81,11 +81,9 @@ type CustomerRef struct {
 
 // Order is the API's Order. Customer is only filled for admin lists.
 type Order struct {
-	ID     int64 `json:"id"`
-	UserID int64 `json:"-"` // 0 for a guest order
-	// Email is where the order's mail goes: the account's for a customer,
-	// the one given at checkout for a guest.
-	Email           string       `json:"email"`
+	ID              int64        `json:"id"`
+	UserID          int64        `json:"-"`
+	Email           string       `json:"email"` // where the order's mail goes: the account's, or the guest's (0 UserID)
 	Status          OrderStatus  `json:"status"`
 	Items           []OrderItem  `json:"items"`
 	Subtotal        Money        `json:"subtotal"`
