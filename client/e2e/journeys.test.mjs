@@ -135,8 +135,10 @@ describe('storefront journeys', () => {
       await page.getByTestId('cart-subtotal').filter({ hasText: usd(subtotal) }).waitFor();
       assert.equal(await page.locator('.cart-line').count(), 2);
 
-      // Checkout sends a guest to log in; they register instead; the cart merges.
+      // Checkout offers a guest to log in (or continue as a guest); they
+      // choose to log in, register instead; the cart merges.
       await page.getByRole('link', { name: 'Check out' }).click();
+      await page.getByTestId('guest-login-hint').getByRole('link', { name: 'Log in' }).click();
       await page.waitForURL(/\/account\/login\?next=%2Fcheckout/);
       await page.getByRole('heading', { level: 1, name: 'Log in' }).waitFor();
       await expectNoA11yViolations(page, 'login');

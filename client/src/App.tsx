@@ -17,6 +17,7 @@ import { Loading } from './ui/Status';
 // Checkout, account and admin are separate chunks: most visits never need them.
 const CheckoutPage = lazy(() => import('./checkout/CheckoutPage'));
 const ConfirmationPage = lazy(() => import('./checkout/ConfirmationPage'));
+const OrderLinkPage = lazy(() => import('./checkout/OrderLinkPage'));
 const account = () => import('./account/pages');
 const LoginPage = lazy(() => account().then((m) => ({ default: m.LoginPage })));
 const RegisterPage = lazy(() => account().then((m) => ({ default: m.RegisterPage })));
@@ -37,6 +38,7 @@ const routes: Route[] = [
   { path: ROUTES.cart, render: () => <CartPage /> },
   { path: ROUTES.checkout, render: () => <CheckoutPage /> },
   { path: '/checkout/confirmation/:id', render: () => <ConfirmationPage /> },
+  { path: '/orders/link/:token', render: () => <OrderLinkPage /> },
   { path: ROUTES.login, render: () => <LoginPage /> },
   { path: ROUTES.register, render: () => <RegisterPage /> },
   { path: ROUTES.account, render: () => <AccountPage /> },

@@ -75,9 +75,19 @@ export const ROUTES = {
   register: '/account/register',
   account: '/account',
   order: (orderId: number) => `/account/orders/${orderId}`,
+  /** A signed order link (server/domain OrderLinkPath): shows an order without a login. */
+  orderLink: (token: string) => `/orders/link/${encodeURIComponent(token)}`,
   admin: '/admin',
   adminProducts: '/admin/products',
   adminNewProduct: '/admin/products/new',
   adminProduct: (id: number) => `/admin/products/${id}`,
   adminOrders: '/admin/orders',
 } as const;
+
+/**
+ * sessionStorage keys of checkout: the typed form (never the card: number,
+ * expiry and security code are left out) until the order is placed, and a
+ * guest's order link token per order id for its confirmation page.
+ */
+export const CHECKOUT_FORM_STORAGE_KEY = 'shop.checkout.form';
+export const GUEST_ORDER_STORAGE_KEY = (orderId: number) => `shop.guest-order.${orderId}`;

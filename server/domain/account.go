@@ -129,6 +129,9 @@ type RegisterInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	Name     string `json:"name"`
+	// OrderToken, when present, is a signed order link token: the guest
+	// order it names is attached to the new account (GuestOrderService).
+	OrderToken string `json:"order_token,omitempty"`
 }
 
 // Normalize trims the e-mail and name and lower-cases the e-mail.

@@ -236,4 +236,6 @@ type Services struct {
 	Carts    CartService
 	Orders   OrderService
 	Admin    AdminService
+	// GuestOrders serves signed order links (guest checkout).
+	GuestOrders GuestOrderService
 }

@@ -83,6 +83,7 @@ type CustomerRef struct {
 type Order struct {
 	ID              int64        `json:"id"`
 	UserID          int64        `json:"-"`
+	Email           string       `json:"email"` // where the order's mail goes: the account's, or the guest's (0 UserID)
 	Status          OrderStatus  `json:"status"`
 	Items           []OrderItem  `json:"items"`
 	Subtotal        Money        `json:"subtotal"`
@@ -94,6 +95,9 @@ type Order struct {
 	Customer        *CustomerRef `json:"customer,omitempty"`
 	CreatedAt       time.Time    `json:"created_at"`
 	UpdatedAt       time.Time    `json:"updated_at"`
+	// AccessToken is only in a guest's checkout answer: the signed token
+	// of the link that shows this order later (GuestOrderService).
+	AccessToken string `json:"access_token,omitempty"`
 }
 
 // ShippingMethod is a way to ship an order.
@@ -208,6 +212,23 @@ type PlaceOrderInput struct {
 	Payment         Card    `json:"payment"`
 	IdempotencyKey  string  `json:"-"`
 	Fingerprint     string  `json:"-"`
+	// Email is the guest's contact address, required without a session
+	// (ignored for a customer, whose account e-mail is used).
+	Email string `json:"email,omitempty"`
+	// GuestCartToken is the guest's cart cookie (userID 0 in PlaceOrder).
+	GuestCartToken string `json:"-"`
+}
+
+// ValidateGuest checks a guest's contact e-mail (normalize it first).
+func (in PlaceOrderInput) ValidateGuest() error {
+	fe := fieldErrors{}
+	switch {
+	case in.Email == "":
+		fe.add("email", "is required")
+	case !ValidEmail(in.Email):
+		fe.add("email", "must be a valid e-mail address")
+	}
+	return fe.err()
 }
 
 // Validate checks the address, shipping method, card (at now) and the

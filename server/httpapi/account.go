@@ -37,11 +37,17 @@ func (s *Server) registerUser(c *fiber.Ctx) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}
+	if err := s.checkOrderToken(c, in.OrderToken); err != nil {
+		return err
+	}
 	user, sess, err := s.deps.Services.Accounts.Register(c.UserContext(), in)
 	if err != nil {
 		return err
 	}
 	if err := s.startSession(c, user, sess); err != nil {
+		return err
+	}
+	if err := s.adoptOrder(c, user, in.OrderToken); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(userBody{User: user})

@@ -39,6 +39,9 @@ func (s *Server) placeOrder(c *fiber.Ctx) error {
 		s.metrics.checkouts.WithLabelValues(checkoutResult(err)).Inc()
 		return err
 	}
+	if err := s.addOrderLink(c, order); err != nil {
+		return err
+	}
 	if !created {
 		// An idempotent replay: the same order again, 200. The checkout
 		// was counted when it happened.
@@ -61,10 +64,11 @@ func (s *Server) doPlaceOrder(c *fiber.Ctx) (*domain.Order, bool, error) {
 	in.IdempotencyKey = key
 	in.ShippingAddress.ID = 0
 	in.ShippingAddress.Normalize()
-	if err := in.Validate(s.deps.Now()); err != nil {
+	userID, err := s.checkoutBuyer(c, &in)
+	if err != nil {
 		return nil, false, err
 	}
-	return s.deps.Services.Orders.PlaceOrder(c.UserContext(), currentUser(c).ID, in)
+	return s.deps.Services.Orders.PlaceOrder(c.UserContext(), userID, in)
 }
 
 func (s *Server) listOrders(c *fiber.Ctx) error {
@@ -113,7 +117,7 @@ func (s *Server) ordersRoutes() []route {
 	const b = contract.APIBase
 	return []route{
 		{method: "GET", path: b + "/shipping-methods", tag: "orders", summary: "Shipping methods", response: itemsBody[domain.ShippingMethod]{}, status: 200, handler: s.shippingMethods},
-		{method: "POST", path: b + "/orders", tag: "orders", summary: "Place an order from the cart (pay by card)", access: loggedIn,
+		{method: "POST", path: b + "/orders", tag: "orders", summary: "Place an order from the cart (pay by card; a guest gives an e-mail)", access: guestOK,
 			headers: []param{{name: HeaderIdempotencyKey, typ: "string", desc: "unique per checkout attempt (a UUID); a retry with the same key returns the same order", required: true}},
 			request: domain.PlaceOrderInput{}, response: domain.Order{}, status: 201, also: map[int]any{200: domain.Order{}}, errors: []int{400, 401, 402, 409, 422, 502}, handler: s.placeOrder},
 		{method: "GET", path: b + "/orders", tag: "orders", summary: "The customer's orders, newest first", access: loggedIn, query: pageParams(), response: orderPage{}, status: 200, errors: []int{401}, handler: s.listOrders},

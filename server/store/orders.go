@@ -18,7 +18,8 @@ type orderRow struct {
 	bun.BaseModel `bun:"table:orders,alias:o"`
 
 	ID             int64     `bun:"id,pk,autoincrement"`
-	UserID         int64     `bun:"user_id"`
+	UserID         int64     `bun:"user_id,nullzero"` // NULL for a guest order
+	Email          string    `bun:"email"`
 	Status         string    `bun:"status"`
 	Currency       string    `bun:"currency"`
 	Subtotal       int64     `bun:"subtotal"`
@@ -81,7 +82,7 @@ type idempotencyRow struct {
 func (r *orderRow) domain(items []orderItemRow, withCustomer bool) domain.Order {
 	m := func(a int64) domain.Money { return domain.Money{Amount: a, Currency: r.Currency} }
 	o := domain.Order{
-		ID: r.ID, UserID: r.UserID, Status: domain.OrderStatus(r.Status),
+		ID: r.ID, UserID: r.UserID, Email: r.Email, Status: domain.OrderStatus(r.Status),
 		Items:    make([]domain.OrderItem, 0, len(items)),
 		Subtotal: m(r.Subtotal), Shipping: m(r.Shipping), Total: m(r.Total),
 		ShippingAddress: domain.Address{Name: r.ShipName, Line1: r.ShipLine1, Line2: r.ShipLine2, City: r.ShipCity,
@@ -106,7 +107,9 @@ func (s *Store) ordersWhere(ctx context.Context, db bun.IDB, withCustomer bool, 
 	var rows []orderRow
 	q := db.NewSelect().Model(&rows).ColumnExpr("o.*")
 	if withCustomer {
-		q = q.ColumnExpr("u.email AS customer_email, u.name AS customer_name").Join("JOIN users AS u ON u.id = o.user_id")
+		// A guest order has no user: its customer is its contact e-mail.
+		q = q.ColumnExpr("COALESCE(u.email, o.email) AS customer_email, COALESCE(u.name, '') AS customer_name").
+			Join("LEFT JOIN users AS u ON u.id = o.user_id")
 	}
 	if err := apply(q).Scan(ctx); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, internal("list orders", err)
@@ -187,6 +190,10 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 	if err := in.Validate(s.now()); err != nil {
 		return nil, false, err
 	}
+	owner, err := newCheckoutOwner(userID, in)
+	if err != nil {
+		return nil, false, err
+	}
 	if in.Fingerprint == "" {
 		in.Fingerprint = in.ComputeFingerprint()
 	}
@@ -198,34 +205,24 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 		charge  *domain.PaymentResult
 		charged domain.Money
 	)
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		now := s.timestamp()
-		// 1. The idempotency key.
-		key := &idempotencyRow{UserID: userID, Key: in.IdempotencyKey, Fingerprint: in.Fingerprint, CreatedAt: now}
-		res, err := tx.NewInsert().Model(key).On("CONFLICT (user_id, key) DO NOTHING").Exec(ctx)
+		// 1. The idempotency key (the user's, or the guest cart's).
+		prevOrderID, err := s.claimKey(ctx, tx, owner, in, now)
 		if err != nil {
-			if isForeignKeyViolation(err) {
-				return domain.Unauthorized("unknown user")
-			}
-			return internal("claim idempotency key", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			prev := new(idempotencyRow)
-			if err := tx.NewSelect().Model(prev).Where("user_id = ? AND key = ?", userID, in.IdempotencyKey).Scan(ctx); err != nil {
-				return internal("read idempotency key", err)
-			}
-			if prev.Fingerprint != in.Fingerprint {
-				return domain.InvalidFields(map[string]string{"idempotency_key": "was already used for a different request"})
-			}
-			if !prev.OrderID.Valid {
-				return internal("idempotency key", fmt.Errorf("key of user %d has no order", userID))
-			}
-			order, err = s.order(ctx, tx, prev.OrderID.Int64, userID)
+		if prevOrderID != 0 {
+			order, err = s.order(ctx, tx, prevOrderID, userID)
+			return err
+		}
+		email, err := owner.email(ctx, tx, in)
+		if err != nil {
 			return err
 		}
 
 		// 2. The cart, at current prices.
-		cartID, err := s.cartID(ctx, tx, domain.CartKey{UserID: userID})
+		cartID, err := s.cartID(ctx, tx, owner.cartKey())
 		if err != nil {
 			return err
 		}
@@ -265,7 +262,7 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 
 		// 4. The order.
 		a := in.ShippingAddress
-		row := &orderRow{UserID: userID, Status: string(domain.OrderPending), Currency: s.currency,
+		row := &orderRow{UserID: userID, Email: email, Status: string(domain.OrderPending), Currency: s.currency,
 			Subtotal: subtotal, Shipping: method.Price.Amount, Total: subtotal + method.Price.Amount,
 			ShippingMethod: method.Code, ShipName: a.Name, ShipLine1: a.Line1, ShipLine2: a.Line2, ShipCity: a.City,
 			ShipRegion: a.Region, ShipPostalCode: a.PostalCode, ShipCountry: a.Country, ShipPhone: a.Phone,
@@ -287,7 +284,7 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 		charge, err = s.payments.Charge(ctx, domain.ChargeRequest{
 			Amount:         charged,
 			Card:           in.Payment,
-			IdempotencyKey: fmt.Sprintf("user-%d/%s", userID, in.IdempotencyKey),
+			IdempotencyKey: owner.chargeKey(in.IdempotencyKey),
 			Description:    fmt.Sprintf("order %d", row.ID),
 		})
 		if err != nil {
@@ -315,9 +312,8 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 			Where("id = ?", row.ID).Exec(ctx); err != nil {
 			return internal("mark order paid", err)
 		}
-		if _, err := tx.NewUpdate().Model((*idempotencyRow)(nil)).Set("order_id = ?", row.ID).
-			Where("user_id = ? AND key = ?", userID, in.IdempotencyKey).Exec(ctx); err != nil {
-			return internal("link idempotency key", err)
+		if err := s.linkKey(ctx, tx, owner, in.IdempotencyKey, row.ID); err != nil {
+			return err
 		}
 		if _, err := tx.NewDelete().Model((*cartItemRow)(nil)).Where("cart_id = ?", cartID).Exec(ctx); err != nil {
 			return internal("empty cart", err)

@@ -136,6 +136,9 @@ func (s *Store) Services() domain.Services {
 		Carts:    cartService{s},
 		Orders:   orderService{s},
 		Admin:    adminService{s},
+
+		// Guest checkout (store/guest.go).
+		GuestOrders: guestOrderService{s},
 	}
 }
 

@@ -7,7 +7,8 @@ interface Session {
   /** undefined while the first /auth/me is in flight; null for a guest. */
   user: User | null | undefined;
   login: (email: string, password: string) => Promise<User>;
-  register: (email: string, password: string, name: string) => Promise<User>;
+  /** orderToken attaches a guest order (signed order link token) to the new account. */
+  register: (email: string, password: string, name: string, orderToken?: string) => Promise<User>;
   logout: () => Promise<void>;
 }
 
@@ -41,8 +42,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const register = useCallback(
-    async (email: string, password: string, name: string) => {
-      const u = await api.register(email, password, name);
+    async (email: string, password: string, name: string, orderToken?: string) => {
+      const u = await api.register(email, password, name, orderToken);
       setUser(u);
       await reloadCart();
       return u;

@@ -223,6 +223,16 @@ describe('mapping', () => {
     expect(toOrder({ id: 1, status: 'mystery', subtotal: { amount: 1, currency: 'USD' }, shipping: { amount: 0, currency: 'USD' }, total: { amount: 1, currency: 'USD' } }).status).toBe('pending');
     expect(toPage({ items: [1, 2] }, (n) => n, 24)).toEqual({ items: [1, 2], page: 1, perPage: 24, total: 2, pageCount: 1 });
   });
+
+  it('maps a guest order: contact e-mail and the signed link token', () => {
+    const money = { amount: 1, currency: 'USD' };
+    const guest = toOrder({ id: 2, status: 'paid', subtotal: money, shipping: money, total: money, email: 'g@example.com', access_token: '2.9.sig' });
+    expect(guest.email).toBe('g@example.com');
+    expect(guest.accessToken).toBe('2.9.sig');
+    const customer = toOrder({ id: 3, status: 'paid', subtotal: money, shipping: money, total: money });
+    expect(customer.email).toBe('');
+    expect(customer).not.toHaveProperty('accessToken');
+  });
 });
 
 describe('query building', () => {

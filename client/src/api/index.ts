@@ -76,8 +76,10 @@ interface WireUserEnvelope {
   user: WireUser;
 }
 
-export async function register(email: string, password: string, name: string): Promise<User> {
-  const w = await request<WireUserEnvelope>('POST', '/auth/register', { body: { email: email.trim(), password, name: name.trim() } });
+/** orderToken (a guest's signed order link token) attaches that order to the new account. */
+export async function register(email: string, password: string, name: string, orderToken?: string): Promise<User> {
+  const body = { email: email.trim(), password, name: name.trim(), ...(orderToken ? { order_token: orderToken } : {}) };
+  const w = await request<WireUserEnvelope>('POST', '/auth/register', { body });
   return toUser(w.user);
 }
 
@@ -151,6 +153,11 @@ export async function listOrders(page = 1, signal?: Signal): Promise<Page<Order>
 
 export async function getOrder(id: number, signal?: Signal): Promise<Order> {
   return toOrder(await request<WireOrder>('GET', `/orders/${id}`, { signal }));
+}
+
+/** The order a signed order link names (no login): 404 invalid link, 403 expired. */
+export async function getOrderByLink(token: string, signal?: Signal): Promise<Order> {
+  return toOrder(await request<WireOrder>('GET', `/order-links/${encodeURIComponent(token)}`, { signal }));
 }
 
 export async function cancelOrder(id: number): Promise<Order> {

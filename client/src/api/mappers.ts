@@ -165,7 +165,9 @@ export function toOrder(w: WireOrder): Order {
     payment: { last4: str(w.payment?.last4), status: str(w.payment?.status) },
     createdAt: str(w.created_at),
     updatedAt: str(w.updated_at),
+    email: str(w.email),
   };
+  if (w.access_token) order.accessToken = w.access_token;
   if (w.customer) order.customer = { id: w.customer.id, email: w.customer.email, name: str(w.customer.name) };
   return order;
 }
@@ -180,6 +182,7 @@ export function fromPlaceOrder(input: PlaceOrderInput) {
       exp_year: input.payment.expYear,
       cvc: input.payment.cvc.trim(),
     },
+    ...(input.email !== undefined ? { email: input.email.trim() } : {}),
   };
 }
 

@@ -116,6 +116,10 @@ export interface Order {
   createdAt: string;
   updatedAt: string;
   customer?: { id: number; email: string; name: string };
+  /** Where the order's mail goes (the account's or the guest's e-mail). */
+  email: string;
+  /** Only in a guest's checkout answer: the signed order link token. */
+  accessToken?: string;
 }
 
 export interface PaymentCard {
@@ -129,6 +133,8 @@ export interface PlaceOrderInput {
   shippingAddress: Address;
   shippingMethod: string;
   payment: PaymentCard;
+  /** A guest's contact e-mail (required without a session). */
+  email?: string;
 }
 
 /** What the admin product form sends. Price is in minor units. */

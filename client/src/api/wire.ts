@@ -108,6 +108,8 @@ export interface WireOrder {
   created_at?: string;
   updated_at?: string;
   customer?: { id: number; email: string; name?: string | null } | null;
+  email?: string;
+  access_token?: string;
 }
 
 export interface WireError {

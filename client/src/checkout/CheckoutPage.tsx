@@ -1,21 +1,24 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import * as api from '../api';
-import type { ShippingMethod } from '../api/types';
+import type { Address, ShippingMethod } from '../api/types';
 import { useSession } from '../account/SessionProvider';
 import { useCart } from '../cart/CartProvider';
 import { canCheckout } from '../cart/cartState';
 import { ROUTES, TEST_CARDS } from '../constants';
-import { Link, navigate, Redirect } from '../lib/router';
+import { Link, navigate } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { TextField } from '../ui/Field';
 import { Price } from '../ui/Price';
 import { EmptyState, ErrorState, Loading, Notice } from '../ui/Status';
+import { clearDraft, loadDraft, rememberGuestOrder, saveDraft } from './checkoutDraft';
+import { SavedAddressPicker } from './SavedAddresses';
 import {
   emptyCheckoutForm,
   formatCardNumber,
   keyFor,
   mapServerErrors,
   newIdempotencyKey,
+  toAddress,
   toPlaceOrderInput,
   validateCheckout,
   type CheckoutField,
@@ -31,7 +34,6 @@ export default function CheckoutPage() {
   const methods = useResource((s) => api.listShippingMethods(s), 'shipping-methods');
 
   if (user === undefined || cart.state.status === 'loading') return <Loading label="Loading checkout…" />;
-  if (user === null) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.checkout)}`} />;
   if (cart.state.status === 'error') return <ErrorState error={new Error(cart.state.error?.message)} onRetry={() => void cart.reload()} />;
   if (!cart.state.cart || cart.state.cart.lines.length === 0) {
     return (
@@ -45,7 +47,7 @@ export default function CheckoutPage() {
   }
   if (methods.status === 'loading') return <Loading label="Loading shipping methods…" />;
   if (methods.status === 'error') return <ErrorState error={methods.error} onRetry={methods.reload} />;
-  return <CheckoutFormView methods={methods.data} defaultName={user.name} />;
+  return <CheckoutFormView methods={methods.data} defaultName={user?.name ?? ''} guest={user === null} />;
 }
 
 /** The server's reason as a sentence, unless it only repeats the title ("card declined"). */
@@ -55,13 +57,19 @@ function reason(message: string): string {
   return `${m[0]?.toUpperCase()}${m.slice(1)}. `;
 }
 
-const FIELD_ORDER: CheckoutField[] = ['name', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone', 'shippingMethod', 'cardNumber', 'expiry', 'cvc'];
+const FIELD_ORDER: CheckoutField[] = ['email', 'name', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone', 'shippingMethod', 'cardNumber', 'expiry', 'cvc'];
 
-function CheckoutFormView({ methods, defaultName }: { methods: ShippingMethod[]; defaultName: string }) {
+function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMethod[]; defaultName: string; guest: boolean }) {
   const cart = useCart();
   const lines = cart.state.cart?.lines ?? [];
   const subtotal = cart.state.cart?.subtotal;
-  const [form, setForm] = useState<CheckoutForm>({ ...emptyCheckoutForm, name: defaultName, shippingMethod: methods[0]?.code ?? '' });
+  // What was typed before a reload comes back (never the card).
+  const [form, setForm] = useState<CheckoutForm>(() => {
+    const draft = loadDraft();
+    const f = { ...emptyCheckoutForm, name: defaultName, shippingMethod: methods[0]?.code ?? '', ...draft };
+    return methods.some((m) => m.code === f.shippingMethod) ? f : { ...f, shippingMethod: methods[0]?.code ?? '' };
+  });
+  const [saveToBook, setSaveToBook] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -72,6 +80,12 @@ function CheckoutFormView({ methods, defaultName }: { methods: ShippingMethod[];
   useEffect(() => {
     if (failure) failureRef.current?.focus();
   }, [failure]);
+  useEffect(() => saveDraft(form), [form]);
+
+  const pickAddress = (a: Address) => {
+    setForm((f) => ({ ...f, name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country, phone: a.phone }));
+    setErrors((er) => ({ ...er, name: undefined, line1: undefined, line2: undefined, city: undefined, region: undefined, postalCode: undefined, country: undefined, phone: undefined }));
+  };
 
   const method = methods.find((m) => m.code === form.shippingMethod);
   const set = (field: CheckoutField) => (e: { target: { value: string } }) => {
@@ -89,17 +103,24 @@ function CheckoutFormView({ methods, defaultName }: { methods: ShippingMethod[];
     e.preventDefault();
     if (submitting) return;
     setFailure(null);
-    const errs = validateCheckout(form);
+    const errs = validateCheckout(form, new Date(), guest);
     setErrors(errs);
     if (Object.keys(errs).length > 0) {
       focusFirstError(errs);
       return;
     }
-    const input = toPlaceOrderInput(form);
+    const input = toPlaceOrderInput(form, guest);
     idem.current = keyFor(idem.current, input, newIdempotencyKey);
     setSubmitting(true);
     try {
       const order = await api.placeOrder(input, idem.current.key ?? newIdempotencyKey());
+      clearDraft();
+      if (guest && order.accessToken) rememberGuestOrder(order.id, order.accessToken);
+      if (!guest && saveToBook) {
+        // The order is placed either way; a failed save only means the
+        // address is not in the book (the account page can add it).
+        await api.saveAddress(toAddress(form)).catch(() => undefined);
+      }
       // The server emptied the cart.
       cart.replace({ lines: [], itemCount: 0, subtotal: { minor: 0, currency: order.total.currency } });
       navigate(ROUTES.confirmation(order.id));
@@ -148,9 +169,19 @@ function CheckoutFormView({ methods, defaultName }: { methods: ShippingMethod[];
               <strong>{failure.title}.</strong> {failure.message}
             </div>
           )}
+          {guest && (
+            <fieldset className="card">
+              <legend>Contact</legend>
+              <p className="muted small" data-testid="guest-login-hint">
+                <Link to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.checkout)}`}>Log in</Link> to use your saved addresses, or continue as a guest.
+              </p>
+              <TextField label="E-mail" name="email" type="email" autoComplete="email" value={form.email} onChange={set('email')} error={errors.email} required hint="We send the order confirmation here." />
+            </fieldset>
+          )}
           <fieldset className="card">
             <legend>Shipping address</legend>
             <div className="form-grid">
+              {!guest && <SavedAddressPicker onPick={pickAddress} />}
               <TextField label="Full name" name="name" autoComplete="name" value={form.name} onChange={set('name')} error={errors.name} required className="span-2" />
               <TextField label="Address" name="line1" autoComplete="address-line1" value={form.line1} onChange={set('line1')} error={errors.line1} required className="span-2" />
               <TextField label="Apartment, suite (optional)" name="line2" autoComplete="address-line2" value={form.line2} onChange={set('line2')} error={errors.line2} className="span-2" />
@@ -159,6 +190,11 @@ function CheckoutFormView({ methods, defaultName }: { methods: ShippingMethod[];
               <TextField label="Postal code" name="postalCode" autoComplete="postal-code" value={form.postalCode} onChange={set('postalCode')} error={errors.postalCode} required />
               <TextField label="Country code" name="country" autoComplete="country" value={form.country} onChange={set('country')} error={errors.country} maxLength={2} required hint="Two letters, like US or DE." />
               <TextField label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} error={errors.phone} className="span-2" />
+              {!guest && (
+                <label className="checkbox span-2">
+                  <input type="checkbox" name="saveAddress" checked={saveToBook} onChange={(e) => setSaveToBook(e.target.checked)} /> Save this address to my address book
+                </label>
+              )}
             </div>
           </fieldset>
 

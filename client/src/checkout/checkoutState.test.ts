@@ -99,3 +99,19 @@ describe('idempotency key', () => {
     expect(newIdempotencyKey()).not.toBe(k);
   });
 });
+
+describe('guest checkout', () => {
+  const filled = { ...emptyCheckoutForm, name: 'Ada', line1: '1 St', city: 'London', postalCode: 'N1', country: 'GB', shippingMethod: 'standard', cardNumber: '4242424242424242', expiry: '12/40', cvc: '123' };
+  it('requires a valid e-mail only from guests', () => {
+    expect(validateCheckout(filled, new Date(), false).email).toBeUndefined();
+    expect(validateCheckout(filled, new Date(), true).email).toMatch(/e-mail/);
+    expect(validateCheckout({ ...filled, email: 'nope' }, new Date(), true).email).toBe('Enter a valid e-mail address.');
+    expect(validateCheckout({ ...filled, email: 'ada@example.com' }, new Date(), true)).toEqual({});
+  });
+  it('sends the e-mail only for guests and maps its server error', () => {
+    const f = { ...filled, email: ' ada@example.com ' };
+    expect(toPlaceOrderInput(f, true).email).toBe('ada@example.com');
+    expect(toPlaceOrderInput(f, false)).not.toHaveProperty('email');
+    expect(mapServerErrors({ fields: { email: 'is required' } }).fields.email).toBe('is required');
+  });
+});

@@ -4,6 +4,8 @@ import type { ApiError } from '../api/errors';
 import type { Address, PlaceOrderInput } from '../api/types';
 
 export interface CheckoutForm {
+  /** A guest's contact e-mail (a customer's account e-mail is used instead). */
+  email: string;
   name: string;
   line1: string;
   line2: string;
@@ -22,6 +24,7 @@ export type CheckoutField = keyof CheckoutForm;
 export type FieldErrors = Partial<Record<CheckoutField, string>>;
 
 export const emptyCheckoutForm: CheckoutForm = {
+  email: '',
   name: '',
   line1: '',
   line2: '',
@@ -70,8 +73,12 @@ export function formatCardNumber(text: string): string {
     .replace(/(\d{4})(?=\d)/g, '$1 ');
 }
 
-export function validateCheckout(form: CheckoutForm, now: Date = new Date()): FieldErrors {
+/** `guest` (no session) makes the contact e-mail required. */
+export function validateCheckout(form: CheckoutForm, now: Date = new Date(), guest = false): FieldErrors {
   const errors: FieldErrors = {};
+  if (guest && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) {
+    errors.email = form.email.trim() === '' ? 'Enter your e-mail address for the order confirmation.' : 'Enter a valid e-mail address.';
+  }
   const required: [CheckoutField, string][] = [
     ['name', 'Enter the recipient’s name.'],
     ['line1', 'Enter the street address.'],
@@ -109,17 +116,19 @@ export function toAddress(form: CheckoutForm): Address {
   };
 }
 
-export function toPlaceOrderInput(form: CheckoutForm): PlaceOrderInput {
+export function toPlaceOrderInput(form: CheckoutForm, guest = false): PlaceOrderInput {
   const exp = parseExpiry(form.expiry) ?? { month: 0, year: 0 };
   return {
     shippingAddress: toAddress(form),
     shippingMethod: form.shippingMethod,
     payment: { cardNumber: form.cardNumber, expMonth: exp.month, expYear: exp.year, cvc: form.cvc },
+    ...(guest ? { email: form.email.trim() } : {}),
   };
 }
 
 /** Server field names (docs/api.md, snake_case, dotted) -> form fields. */
 const SERVER_FIELDS: Record<string, CheckoutField> = {
+  email: 'email',
   'shipping_address.name': 'name',
   'shipping_address.line1': 'line1',
   'shipping_address.line2': 'line2',

@@ -1,0 +1,37 @@
+import { useId } from 'react';
+import * as api from '../api';
+import type { Address, SavedAddress } from '../api/types';
+import { useResource } from '../lib/useResource';
+
+/** One line for an address in a list: "Ada Lovelace, 1 Analytical St, London N1 9GU, GB". */
+export function addressLine(a: Address): string {
+  return [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`.trim(), a.country].filter((p) => p && p.trim()).join(', ');
+}
+
+/**
+ * A logged-in customer's address book at checkout: picking one fills the
+ * shipping address. Renders nothing while loading, on error or when the
+ * book is empty (the typed address is all there is then).
+ */
+export function SavedAddressPicker({ onPick }: { onPick: (a: SavedAddress) => void }) {
+  const id = useId();
+  const list = useResource((s) => api.listAddresses(s), 'checkout-addresses');
+  if (list.status !== 'ok' || list.data.length === 0) return null;
+  const pick = (value: string) => {
+    const a = list.data.find((x) => String(x.id) === value);
+    if (a) onPick(a);
+  };
+  return (
+    <div className="field span-2" data-testid="saved-addresses">
+      <label htmlFor={id}>Use a saved address</label>
+      <select id={id} name="savedAddress" defaultValue="" onChange={(e) => pick(e.target.value)}>
+        <option value="">Choose an address…</option>
+        {list.data.map((a) => (
+          <option key={a.id} value={a.id}>
+            {addressLine(a)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
