@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -99,6 +100,9 @@ type Store struct {
 	now      func() time.Time
 	newToken func() (string, error)
 	pw       PasswordParams
+	// orderLinkKeyCache caches the order-link HMAC key (orderLinkKey): it never
+	// changes once generated.
+	orderLinkKeyCache atomic.Pointer[[]byte]
 }
 
 // New returns a Store over db (already migrated).
