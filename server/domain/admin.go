@@ -236,4 +236,7 @@ type Services struct {
 	Carts    CartService
 	Orders   OrderService
 	Admin    AdminService
+	// Recovery and Mail: password reset and change, the mail outbox (issue 12).
+	Recovery RecoveryService
+	Mail     MailService
 }

@@ -136,6 +136,8 @@ func (s *Store) Services() domain.Services {
 		Carts:    cartService{s},
 		Orders:   orderService{s},
 		Admin:    adminService{s},
+		Recovery: recoveryService{s},
+		Mail:     mailService{s},
 	}
 }
 
