@@ -75,6 +75,10 @@ export const ROUTES = {
   register: '/account/register',
   account: '/account',
   order: (orderId: number) => `/account/orders/${orderId}`,
+  // The server links to resetPassword and order from e-mails (server/contract PageResetPassword, PageOrder).
+  forgotPassword: '/account/forgot-password',
+  resetPassword: '/account/reset-password',
+  accountSettings: '/account/settings',
   admin: '/admin',
   adminProducts: '/admin/products',
   adminNewProduct: '/admin/products/new',
