@@ -46,6 +46,12 @@ type MailService interface {
 // PasswordResetTTL is how long an e-mailed reset link works.
 const PasswordResetTTL = time.Hour
 
+// MaxPasswordResetsPerHour bounds the reset e-mails one account gets per
+// hour, whoever asks and from however many addresses: past it a request
+// is answered as always and sends nothing (no mail bombing through the
+// shop).
+const MaxPasswordResetsPerHour = 3
+
 // PasswordResetRequest asks for a reset link by e-mail.
 type PasswordResetRequest struct {
 	Email string `json:"email"`
@@ -115,7 +121,8 @@ type ComposeReset func(user *User, token string, expiresAt time.Time) MailMessag
 type RecoveryService interface {
 	// RequestPasswordReset creates a single-use token for the account with
 	// that e-mail and queues compose's message in the same transaction. An
-	// unknown e-mail is not an error and queues nothing.
+	// unknown e-mail is not an error and queues nothing; neither is an
+	// account that got MaxPasswordResetsPerHour links in the last hour.
 	RequestPasswordReset(ctx context.Context, in PasswordResetRequest, compose ComposeReset) error
 	// ResetPassword sets the password of the token's user, uses the token
 	// up and ends every session of that user. EINVALID (field token) if the

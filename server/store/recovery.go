@@ -50,14 +50,21 @@ func (s recoveryService) RequestPasswordReset(ctx context.Context, in domain.Pas
 	}
 	now := s.timestamp()
 	reset := &passwordResetRow{TokenHash: hashToken(token), UserID: row.ID, ExpiresAt: now.Add(domain.PasswordResetTTL), CreatedAt: now}
-	msg := compose(row.domain(), token, reset.ExpiresAt)
 	// Token and message commit together: no link that was never sent, no
 	// message whose token does not exist.
 	return s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		recent, err := tx.NewSelect().Model((*passwordResetRow)(nil)).
+			Where("user_id = ? AND created_at > ?", row.ID, now.Add(-time.Hour)).Count(ctx)
+		if err != nil {
+			return internal("count password resets", err)
+		}
+		if recent >= domain.MaxPasswordResetsPerHour {
+			return nil
+		}
 		if _, err := tx.NewInsert().Model(reset).Exec(ctx); err != nil {
 			return internal("insert password reset", err)
 		}
-		return s.enqueue(ctx, tx, msg)
+		return s.enqueue(ctx, tx, compose(row.domain(), token, reset.ExpiresAt))
 	})
 }
 

@@ -88,6 +88,29 @@ func TestPasswordResetFlow(t *testing.T) {
 	})
 }
 
+// One account gets at most MaxPasswordResetsPerHour links an hour, however
+// often someone asks; the answer does not change.
+func TestPasswordResetThrottledPerAccount(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		e.user(t, "ada@example.com")
+		for i := 0; i < domain.MaxPasswordResetsPerHour; i++ {
+			if tok := e.requestReset(t, "ada@example.com"); tok == "" {
+				t.Fatalf("request %d sent nothing", i+1)
+			}
+		}
+		if tok := e.requestReset(t, "ada@example.com"); tok != "" {
+			t.Fatal("a reset beyond the hourly bound was sent")
+		}
+		if n := e.count(t, "mail_outbox"); n != domain.MaxPasswordResetsPerHour {
+			t.Fatalf("outbox holds %d messages, want %d", n, domain.MaxPasswordResetsPerHour)
+		}
+		e.clock.Advance(time.Hour)
+		if tok := e.requestReset(t, "ada@example.com"); tok == "" {
+			t.Fatal("no reset an hour later")
+		}
+	})
+}
+
 func TestPasswordResetExpires(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
