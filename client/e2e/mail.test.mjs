@@ -203,4 +203,28 @@ describe('mail journeys', () => {
       throw e;
     }
   });
+
+  it('the new views on a phone (390x844) pass axe', async (t) => {
+    const who = newCustomer('mobile');
+    await registerByAPI(who);
+    const { context, page, problems } = await openPage(browser, { baseURL: server.url, viewport: { width: 390, height: 844 }, mobile: true });
+    t.after(() => context.close());
+    try {
+      await page.goto('/account/forgot-password');
+      await page.getByRole('heading', { level: 1, name: 'Forgot your password?' }).waitFor();
+      await expectNoA11yViolations(page, 'forgot password (mobile)');
+      // A link without its token (cut by a mail client) says so.
+      await page.goto('/account/reset-password');
+      await page.getByText('This link has expired or has already been used').waitFor();
+      await expectNoA11yViolations(page, 'reset link without token (mobile)');
+      await logIn(page, who);
+      await page.goto('/account/settings');
+      await page.getByRole('heading', { level: 1, name: 'Profile and password' }).waitFor();
+      await expectNoA11yViolations(page, 'profile and password (mobile)');
+      expectNoProblems(problems);
+    } catch (e) {
+      await screenshot(page, 'mail-mobile-FAILED');
+      throw e;
+    }
+  });
 });

@@ -17,9 +17,9 @@ import (
 
 // The SES Developer Guide's algorithm, "Obtaining Amazon SES SMTP
 // credentials" (https://docs.aws.amazon.com/ses/latest/dg/smtp-credentials.html),
-// pinned two ways: against values computed once by an independent
-// implementation (the guide's Python script, run on its example key), and
-// step by step here.
+// pinned two ways: against values computed once, outside Go, by a Python
+// transcription of the guide's script (hmac/hashlib/base64) on the guide's
+// example secret key, and step by step here after the guide's pseudocode.
 func TestSESSMTPPassword(t *testing.T) {
 	const key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" // the guide's example secret key
 	for region, want := range map[string]string{

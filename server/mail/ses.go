@@ -21,12 +21,14 @@ import (
 // (HmacSha256(data, key).) The password is per region: SMTP credentials
 // "are unique to each AWS Region" (same page).
 func SESSMTPPassword(secretAccessKey, region string) string {
+	// Fixed by the algorithm ("The values of the following variables
+	// should always stay the same"); date is not a real date.
 	const (
-		date     = "11111111"     // fixed by the algorithm, not a real date
-		service  = "ses"          //
-		terminal = "aws4_request" //
-		message  = "SendRawEmail" //
-		version  = 0x04           // signature version 4
+		date     = "11111111"
+		service  = "ses"
+		terminal = "aws4_request"
+		message  = "SendRawEmail"
+		version  = 0x04
 	)
 	sign := func(key []byte, data string) []byte {
 		h := hmac.New(sha256.New, key)
