@@ -23,6 +23,9 @@ const LoginPage = lazy(() => account().then((m) => ({ default: m.LoginPage })));
 const RegisterPage = lazy(() => account().then((m) => ({ default: m.RegisterPage })));
 const AccountPage = lazy(() => account().then((m) => ({ default: m.AccountPage })));
 const OrderPage = lazy(() => account().then((m) => ({ default: m.OrderPage })));
+const ForgotPasswordPage = lazy(() => account().then((m) => ({ default: m.ForgotPasswordPage })));
+const ResetPasswordPage = lazy(() => account().then((m) => ({ default: m.ResetPasswordPage })));
+const AccountSettingsPage = lazy(() => account().then((m) => ({ default: m.AccountSettingsPage })));
 const admin = () => import('./admin/pages');
 const AdminHome = lazy(() => admin().then((m) => ({ default: m.AdminHome })));
 const AdminProductsPage = lazy(() => admin().then((m) => ({ default: m.AdminProductsPage })));
@@ -43,6 +46,9 @@ const routes: Route[] = [
   { path: ROUTES.register, render: () => <RegisterPage /> },
   { path: ROUTES.account, render: () => <AccountPage /> },
   { path: '/account/orders/:id', render: () => <OrderPage /> },
+  { path: ROUTES.forgotPassword, render: () => <ForgotPasswordPage /> },
+  { path: ROUTES.resetPassword, render: () => <ResetPasswordPage /> },
+  { path: ROUTES.accountSettings, render: () => <AccountSettingsPage /> },
   { path: ROUTES.admin, render: () => <AdminHome /> },
   { path: ROUTES.adminProducts, render: () => <AdminProductsPage /> },
   { path: ROUTES.adminNewProduct, render: () => <AdminProductNewPage /> },

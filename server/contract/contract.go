@@ -103,6 +103,17 @@ const (
 	EnvSMTPFrom = "SHOP_SMTP_FROM"
 )
 
+// Storefront pages the server links to from e-mails (prefixed with
+// EnvPublicURL); the client's ROUTES (client/src/constants.ts) use the same
+// paths.
+const (
+	// PageResetPassword is "Choose a new password"; the token follows in
+	// the fragment (#token=...), which browsers never send to a server.
+	PageResetPassword = "/account/reset-password"
+	// PageOrder is one order of the customer, followed by its id.
+	PageOrder = "/account/orders/"
+)
+
 // Crawler files the backend serves at the site root (the ingress and the
 // local server route them to it).
 const (

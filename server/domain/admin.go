@@ -238,4 +238,7 @@ type Services struct {
 	Admin    AdminService
 	// GuestOrders serves signed order links (guest checkout).
 	GuestOrders GuestOrderService
+	// Recovery and Mail: password reset and change, the mail outbox (issue 12).
+	Recovery RecoveryService
+	Mail     MailService
 }

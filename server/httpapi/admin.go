@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopstack/shopstack/server/contract"
 	"github.com/shopstack/shopstack/server/domain"
+	"github.com/shopstack/shopstack/server/mail"
 )
 
 func (s *Server) adminListProducts(c *fiber.Ctx) error {
@@ -112,6 +113,12 @@ func (s *Server) adminUpdateOrder(c *fiber.Ctx) error {
 	o, err := s.deps.Services.Admin.UpdateOrderStatus(c.UserContext(), id, in.Status)
 	if err != nil {
 		return err
+	}
+	switch o.Status {
+	case domain.OrderShipped:
+		s.queueOrderMail(c, mail.OrderShipped, o, nil)
+	case domain.OrderCancelled:
+		s.queueOrderMail(c, mail.OrderCancelled, o, nil)
 	}
 	return c.JSON(o)
 }

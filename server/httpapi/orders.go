@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopstack/shopstack/server/contract"
 	"github.com/shopstack/shopstack/server/domain"
+	"github.com/shopstack/shopstack/server/mail"
 )
 
 func (s *Server) shippingMethods(c *fiber.Ctx) error {
@@ -49,6 +50,7 @@ func (s *Server) placeOrder(c *fiber.Ctx) error {
 	}
 	s.metrics.checkouts.WithLabelValues(contract.CheckoutSucceeded).Inc()
 	s.metrics.ordersPlaced.Inc()
+	s.queueOrderMail(c, mail.OrderConfirmation, order, currentUser(c))
 	return c.Status(fiber.StatusCreated).JSON(order)
 }
 
@@ -109,6 +111,7 @@ func (s *Server) cancelOrder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.queueOrderMail(c, mail.OrderCancelled, o, currentUser(c))
 	return c.JSON(o)
 }
 

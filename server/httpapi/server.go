@@ -10,14 +10,17 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/shopstack/shopstack/server/contract"
 	"github.com/shopstack/shopstack/server/domain"
 )
 
@@ -75,6 +78,11 @@ type Deps struct {
 	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// Now is the clock (card expiry checks). Default: time.Now.
 	Now func() time.Time
+	// PublicURL is the storefront's base URL without a trailing slash
+	// (contract.EnvPublicURL), the start of every link in an e-mail. Never
+	// taken from a request's Host header, which the sender controls.
+	// Default: http://localhost:8080.
+	PublicURL string
 }
 
 func (d *Deps) setDefaults() {
@@ -108,6 +116,10 @@ func (d *Deps) setDefaults() {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.PublicURL == "" {
+		d.PublicURL = fmt.Sprintf("http://localhost:%d", contract.Port)
+	}
+	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
 	if d.Image == nil {
 		d.Image = placeholderImage
 	}

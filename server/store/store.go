@@ -143,6 +143,8 @@ func (s *Store) Services() domain.Services {
 
 		// Guest checkout (store/guest.go).
 		GuestOrders: guestOrderService{s},
+		Recovery:    recoveryService{s},
+		Mail:        mailService{s},
 	}
 }
 

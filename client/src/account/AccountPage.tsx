@@ -39,6 +39,9 @@ export function AccountPage() {
           <p className="muted">{user.email}</p>
         </div>
         <div className="actions">
+          <Link to={ROUTES.accountSettings} className="button button--secondary">
+            Profile and password
+          </Link>
           {user.role === 'admin' && (
             <Link to={ROUTES.admin} className="button button--secondary">
               Admin

@@ -50,6 +50,9 @@ export function LoginPage() {
           </button>
         </form>
         <p className="auth__switch">
+          <Link to={ROUTES.forgotPassword}>Forgot password?</Link>
+        </p>
+        <p className="auth__switch">
           New here? <Link to={withNext(ROUTES.register, next)}>Create an account</Link>
         </p>
       </div>

@@ -10,6 +10,8 @@ interface Session {
   /** orderToken attaches a guest order (signed order link token) to the new account. */
   register: (email: string, password: string, name: string, orderToken?: string) => Promise<User>;
   logout: () => Promise<void>;
+  /** Replaces the user after their profile changed, or forgets them (null) after a password reset ended their sessions. */
+  setUser: (user: User | null) => void;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -57,7 +59,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     await reloadCart();
   }, [reloadCart]);
 
-  const value = useMemo(() => ({ user, login, register, logout }), [user, login, register, logout]);
+  const value = useMemo(() => ({ user, login, register, logout, setUser }), [user, login, register, logout]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -4,3 +4,6 @@ export { LoginPage } from './LoginPage';
 export { RegisterPage } from './RegisterPage';
 export { AccountPage } from './AccountPage';
 export { OrderPage } from './OrderPage';
+export { ForgotPasswordPage } from './ForgotPasswordPage';
+export { ResetPasswordPage } from './ResetPasswordPage';
+export { AccountSettingsPage } from './AccountSettingsPage';

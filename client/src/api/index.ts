@@ -43,6 +43,7 @@ import type {
 
 export { ApiError, describeError } from './errors';
 export { setFetch } from './http';
+export { changePassword, confirmPasswordReset, requestPasswordReset } from './recovery';
 export type { ErrorCode } from './errors';
 export { formatMoney, parseMajor, toMajorString } from './money';
 export type * from './types';

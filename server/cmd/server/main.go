@@ -20,6 +20,7 @@ import (
 	"github.com/shopstack/shopstack/server/config"
 	"github.com/shopstack/shopstack/server/contract"
 	"github.com/shopstack/shopstack/server/httpapi"
+	"github.com/shopstack/shopstack/server/mail"
 	"github.com/shopstack/shopstack/server/migrations"
 	"github.com/shopstack/shopstack/server/payment"
 	"github.com/shopstack/shopstack/server/seed"
@@ -62,6 +63,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	if err != nil {
 		return err
 	}
+	mailCfg, err := config.LoadMail(getenv, cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	slog.SetDefault(log)
 	log = log.With("cmd", cmd)
@@ -82,7 +87,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		}
 		return loadDemo(ctx, st, log)
 	}
-	return serve(ctx, cfg, db, st, log)
+	return serve(ctx, cfg, mailCfg, db, st, log)
 }
 
 // openDB opens the configured database and waits (up to a minute) until
@@ -170,7 +175,7 @@ func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	return nil
 }
 
-func serve(ctx context.Context, cfg *config.Config, db *bun.DB, st *store.Store, log *slog.Logger) error {
+func serve(ctx context.Context, cfg *config.Config, mailCfg *config.Mail, db *bun.DB, st *store.Store, log *slog.Logger) error {
 	if err := prepareSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
@@ -187,7 +192,15 @@ func serve(ctx context.Context, cfg *config.Config, db *bun.DB, st *store.Store,
 		log.Info("admin ready", "email", admin.Email, "id", admin.ID)
 	}
 	log.Info("payments use the built-in test-card provider")
+	mailer, err := newMailer(ctx, mailCfg, log)
+	if err != nil {
+		return err
+	}
+	// The mail worker lives as long as the server: messages it has not
+	// sent when SIGTERM comes stay in the outbox for the next process.
+	go (&mail.Worker{Outbox: st.Services().Mail, Mailer: mailer, Logger: log.With("component", "mail")}).Run(ctx)
 	srv := httpapi.New(httpapi.Deps{
+		PublicURL:       mailCfg.PublicURL,
 		Services:        st.Services(),
 		DB:              db,
 		Image:           seed.SVG,

@@ -1,0 +1,3 @@
+DROP TABLE mail_outbox;
+--bun:split
+DROP TABLE password_resets;
