@@ -127,6 +127,7 @@ export function toCart(w: WireCart): Cart {
     lineTotal: toMoney(i.line_total),
     stock: i.stock ?? 0,
     available: i.available ?? true,
+    availableQuantity: i.available_quantity ?? ((i.available ?? true) ? Math.min(i.stock ?? 0, 99) : 0),
   }));
   const currency = lines[0]?.unitPrice.currency;
   const subtotal = w.subtotal ? toMoney(w.subtotal) : { ...toMoney(null), ...(currency ? { currency } : {}) };
@@ -180,6 +181,7 @@ export function fromPlaceOrder(input: PlaceOrderInput) {
       exp_year: input.payment.expYear,
       cvc: input.payment.cvc.trim(),
     },
+    ...(input.expectedTotal !== undefined ? { expected_total: input.expectedTotal } : {}),
   };
 }
 
