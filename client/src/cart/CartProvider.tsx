@@ -19,11 +19,18 @@ const CartContext = createContext<CartApi | null>(null);
 
 export function CartProvider({ children }: { children: ReactNode }) {
   const [state, dispatch] = useReducer(cartReducer, initialCartState);
+  const hasCart = useRef(false);
+  hasCart.current = state.cart !== null;
 
+  // Counts this tab's writes: a reload that a write overtook would show the
+  // cart from before the write, so its answer is dropped.
+  const writes = useRef(0);
   const reload = useCallback(async () => {
+    const before = writes.current;
     dispatch({ type: 'load' });
     try {
-      dispatch({ type: 'loaded', cart: await api.getCart() });
+      const cart = await api.getCart();
+      if (writes.current === before) dispatch({ type: 'loaded', cart });
     } catch (e) {
       dispatch({ type: 'loadFailed', message: api.describeError(e) });
     }
@@ -56,6 +63,7 @@ export function CartProvider({ children }: { children: ReactNode }) {
   const notifyOthers = useCallback(() => sync.current?.notify(), []);
 
   const change = useCallback(async (productId: number, run: () => Promise<Cart>) => {
+    writes.current++;
     dispatch({ type: 'change', productId });
     try {
       dispatch({ type: 'changed', productId, cart: await run() });
@@ -63,9 +71,12 @@ export function CartProvider({ children }: { children: ReactNode }) {
       return true;
     } catch (e) {
       dispatch({ type: 'changeFailed', productId, message: api.describeError(e) });
+      // The first read may have been dropped for this write: without a
+      // cart to show, read again now that the write is over.
+      if (!hasCart.current) void reload();
       return false;
     }
-  }, [notifyOthers]);
+  }, [notifyOthers, reload]);
 
   const value = useMemo<CartApi>(
     () => ({
@@ -75,6 +86,7 @@ export function CartProvider({ children }: { children: ReactNode }) {
       setQuantity: (id, qty) => change(id, () => api.setCartQuantity(id, qty)),
       remove: (id) => change(id, () => api.removeFromCart(id)),
       replace: (cart) => {
+        writes.current++;
         dispatch({ type: 'loaded', cart });
         notifyOthers();
       },
