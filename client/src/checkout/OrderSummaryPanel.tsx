@@ -1,6 +1,5 @@
-import type { CartLine, Money, ShippingMethod } from '../api/types';
+import type { Cart, CartLine, Money, ShippingMethod } from '../api/types';
 import { cartProblems, describeProblem } from '../cart/cartProblems';
-import type { Cart } from '../api/types';
 import { ROUTES } from '../constants';
 import { Link } from '../lib/router';
 import { Price } from '../ui/Price';
@@ -73,7 +72,7 @@ export function OrderSummaryPanel({
               <li key={p.productId}>{describeProblem(p)}</li>
             ))}
           </ul>
-          <Link to={ROUTES.cart}>Change them in your cart</Link>
+          <Link to={ROUTES.cart}>{problems.length === 1 ? 'Change it in your cart' : 'Change them in your cart'}</Link>
         </div>
       )}
       <button type="submit" form={formId} className="button button--primary button--large button--block" disabled={submitting || !canPlace}>

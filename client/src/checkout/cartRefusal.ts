@@ -28,7 +28,7 @@ export function cartRefusal(err: Pick<ApiError, 'code' | 'cart'>, shippingMinor:
     const problems = problemSummary(cart);
     return {
       title: 'Your cart changed',
-      message: `The total is now ${now} (it was ${was} when you opened checkout). ${NOTHING_CHARGED} ${
+      message: `The total is now ${now} (you were shown ${was}). ${NOTHING_CHARGED} ${
         problems ? problems : 'Check the order summary, then place your order again.'
       }`,
       cartLink: problems !== '',
