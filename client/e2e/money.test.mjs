@@ -170,6 +170,15 @@ describe('money (issue 12)', () => {
       assert.equal(orders.items[0].total.amount, 2 * price + ship);
       // Tab A hears that the cart is now empty.
       await tabA.getByText('Your cart is empty').waitFor();
+
+      // Changes no tab hears of show up when a tab regains focus or becomes visible.
+      assert.equal((await apiFrom(tabB, 'POST', '/cart/items', { product_id: handCream.id, quantity: 1 })).status, 200);
+      await tabA.evaluate(() => window.dispatchEvent(new Event('focus')));
+      await tabA.getByTestId('cart-subtotal').filter({ hasText: usd(price) }).waitFor();
+      assert.equal((await apiFrom(tabB, 'PATCH', `/cart/items/${handCream.id}`, { quantity: 3 })).status, 200);
+      assert.equal(await tabA.evaluate(() => document.visibilityState), 'visible');
+      await tabA.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+      await tabA.getByTestId('cart-subtotal').filter({ hasText: usd(3 * price) }).waitFor();
       expectNoProblems([...problems, ...problemsB]);
     } catch (e) {
       await screenshot(tabA, 'money-1-tabA-FAILED').catch(() => {});
