@@ -37,9 +37,14 @@ type CartItem struct {
 	Quantity  int    `json:"quantity"`
 	LineTotal Money  `json:"line_total"`
 	Stock     int    `json:"stock"`
-	// Available is false when the product was deactivated or has fewer
-	// units in stock than the line asks for; checkout refuses such carts.
+	// Available is false when the product was deactivated or is sold out
+	// (no stock at all). A line asking for more than Stock is still
+	// available: AvailableQuantity says how many can be bought, and
+	// checkout refuses the cart until the line is reduced to that.
 	Available bool `json:"available"`
+	// AvailableQuantity is how many units of the product can be bought
+	// now: min(Stock, MaxCartQuantity), 0 when unavailable.
+	AvailableQuantity int `json:"available_quantity"`
 }
 
 // Cart is the API's Cart. Build it with NewCart so totals are consistent.
@@ -51,12 +56,17 @@ type Cart struct {
 
 // NewCart computes line totals, item count and subtotal. items only need
 // UnitPrice, Quantity, Stock and whether the product is active (Available
-// on input); Available is recomputed as active && Quantity <= Stock.
+// on input); Available is recomputed as active && Stock > 0 and
+// AvailableQuantity from it.
 func NewCart(items []CartItem, currency string) *Cart {
 	c := &Cart{Items: make([]CartItem, 0, len(items)), Subtotal: Money{Currency: currency}}
 	for _, it := range items {
 		it.LineTotal = it.UnitPrice.Times(it.Quantity)
-		it.Available = it.Available && it.Quantity <= it.Stock
+		it.Available = it.Available && it.Stock > 0
+		it.AvailableQuantity = 0
+		if it.Available {
+			it.AvailableQuantity = min(it.Stock, MaxCartQuantity)
+		}
 		c.ItemCount += it.Quantity
 		c.Subtotal = c.Subtotal.Plus(it.LineTotal)
 		c.Items = append(c.Items, it)

@@ -57,11 +57,25 @@ func TestNewCart(t *testing.T) {
 		{ProductID: 1, UnitPrice: domain.NewMoney(1999, "USD"), Quantity: 2, Stock: 5, Available: true},
 		{ProductID: 2, UnitPrice: domain.NewMoney(500, "USD"), Quantity: 3, Stock: 2, Available: true},
 		{ProductID: 3, UnitPrice: domain.NewMoney(100, "USD"), Quantity: 1, Stock: 9, Available: false},
+		{ProductID: 4, UnitPrice: domain.NewMoney(100, "USD"), Quantity: 1, Stock: 0, Available: true},
+		{ProductID: 5, UnitPrice: domain.NewMoney(100, "USD"), Quantity: 1, Stock: 500, Available: true},
 	}, "USD")
-	if c.ItemCount != 6 || c.Subtotal != domain.NewMoney(3998+1500+100, "USD") {
+	if c.ItemCount != 8 || c.Subtotal != domain.NewMoney(3998+1500+300, "USD") {
 		t.Fatalf("cart totals = %d, %+v", c.ItemCount, c.Subtotal)
 	}
-	if c.Items[0].LineTotal.Amount != 3998 || !c.Items[0].Available || c.Items[1].Available || c.Items[2].Available {
+	// Available: active and not sold out. A line over stock (product 2) is
+	// available, with the quantity that can be bought (issue 12, bug 2).
+	type av struct {
+		available bool
+		quantity  int
+	}
+	wantAv := []av{{true, 5}, {true, 2}, {false, 0}, {false, 0}, {true, domain.MaxCartQuantity}}
+	for i, w := range wantAv {
+		if it := c.Items[i]; it.Available != w.available || it.AvailableQuantity != w.quantity {
+			t.Fatalf("line %d: available %v/%d, want %v/%d", i, it.Available, it.AvailableQuantity, w.available, w.quantity)
+		}
+	}
+	if c.Items[0].LineTotal.Amount != 3998 {
 		t.Fatalf("lines = %+v", c.Items)
 	}
 	b, _ := json.Marshal(domain.NewCart(nil, "USD"))

@@ -26,6 +26,9 @@ const (
 	EPAYMENTDECLINED   = "payment_declined"
 	EPAYMENTFAILED     = "payment_failed"
 	ERATELIMITED       = "rate_limited"
+	// ECARTCHANGED: the cart is not what the customer was shown (another
+	// tab changed it, or a price did) when the order was placed.
+	ECARTCHANGED = "cart_changed"
 )
 
 // Error is the application error. Code is one of the E* constants, Message

@@ -210,8 +210,13 @@ type PlaceOrderInput struct {
 	ShippingAddress Address `json:"shipping_address"`
 	ShippingMethod  string  `json:"shipping_method"`
 	Payment         Card    `json:"payment"`
-	IdempotencyKey  string  `json:"-"`
-	Fingerprint     string  `json:"-"`
+	// ExpectedTotal is the total (minor units, shipping included) that the
+	// customer was shown. When set and the cart now costs something else,
+	// PlaceOrder answers ECARTCHANGED with the current cart instead of
+	// charging a different amount.
+	ExpectedTotal  *int64 `json:"expected_total,omitempty" validate:"omitempty,min=0"`
+	IdempotencyKey string `json:"-"`
+	Fingerprint    string `json:"-"`
 	// Email is the guest's contact address, required without a session
 	// (ignored for a customer, whose account e-mail is used).
 	Email string `json:"email,omitempty"`
@@ -241,6 +246,9 @@ func (in PlaceOrderInput) Validate(now time.Time) error {
 	for k, v := range in.Payment.validate(now) {
 		fe.add(k, v)
 	}
+	if in.ExpectedTotal != nil && *in.ExpectedTotal < 0 {
+		fe.add("expected_total", "must not be negative")
+	}
 	if !ValidIdempotencyKey(in.IdempotencyKey) {
 		fe.add("idempotency_key", "Idempotency-Key header must be 1-255 printable characters")
 	}
@@ -269,11 +277,22 @@ func (in PlaceOrderInput) ComputeFingerprint() string {
 	a.Normalize()
 	c := in.Payment
 	c.Number = c.digits()
-	b, _ := json.Marshal(struct {
-		A Address
-		M string
-		C Card
-	}{a, in.ShippingMethod, c})
+	var b []byte
+	if in.ExpectedTotal == nil {
+		b, _ = json.Marshal(struct {
+			A Address
+			M string
+			C Card
+		}{a, in.ShippingMethod, c})
+	} else {
+		// The same key with another expected total is another request.
+		b, _ = json.Marshal(struct {
+			A Address
+			M string
+			C Card
+			E int64
+		}{a, in.ShippingMethod, c, *in.ExpectedTotal})
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

@@ -73,7 +73,7 @@ func mustErrorShape(t testing.TB, body []byte) ErrorBody {
 		t.Fatalf("error is not an object: %s", body)
 	}
 	for k := range inner {
-		if k != "code" && k != "message" && k != "fields" {
+		if k != "code" && k != "message" && k != "fields" && k != "cart" {
 			t.Fatalf("unexpected key %q in error body %s", k, body)
 		}
 	}

@@ -30,6 +30,9 @@ type ErrorDetail struct {
 	Code    string            `json:"code" validate:"required"`
 	Message string            `json:"message" validate:"required"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// Cart is the cart as it is now, on the checkout errors about the cart
+	// (cart_changed, insufficient_stock from POST /orders).
+	Cart *domain.Cart `json:"cart,omitempty"`
 }
 
 // statusOf maps a domain error code to its HTTP status. This is the only
@@ -43,7 +46,7 @@ func statusOf(code string, fields map[string]string) int {
 		return http.StatusBadRequest
 	case domain.ENOTFOUND:
 		return http.StatusNotFound
-	case domain.ECONFLICT, domain.EINSUFFICIENTSTOCK:
+	case domain.ECONFLICT, domain.EINSUFFICIENTSTOCK, domain.ECARTCHANGED:
 		return http.StatusConflict
 	case domain.EUNAUTHORIZED:
 		return http.StatusUnauthorized
@@ -111,7 +114,7 @@ func resolveError(err error) (int, ErrorBody) {
 		return se.status, ErrorBody{Error: ErrorDetail{Code: se.err.Code, Message: se.err.Message, Fields: se.err.Fields}}
 	case errors.As(err, new(*domain.Error)):
 		code, fields := domain.ErrorCode(err), domain.ErrorFields(err)
-		return statusOf(code, fields), ErrorBody{Error: ErrorDetail{Code: code, Message: domain.ErrorMessage(err), Fields: fields}}
+		return statusOf(code, fields), ErrorBody{Error: ErrorDetail{Code: code, Message: domain.ErrorMessage(err), Fields: fields, Cart: domain.CartOf(err)}}
 	case errors.As(err, &fe):
 		code := fiberErrorCode(fe.Code)
 		status := fe.Code

@@ -236,6 +236,10 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 			return domain.InvalidFields(map[string]string{"cart": "is empty"})
 		}
 		sort.Slice(lines, func(i, j int) bool { return lines[i].ProductID < lines[j].ProductID })
+		// What the customer was shown, against the cart as read here.
+		if err := checkExpectedTotal(in.ExpectedTotal, lines, method.Price.Amount); err != nil {
+			return err
+		}
 
 		// 3. Stock.
 		var subtotal int64
@@ -258,6 +262,11 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 			}
 			lines[i].Price = price
 			subtotal += price * int64(l.Quantity)
+		}
+		// Again with the prices read from the locked rows: a price changed
+		// since step 2 is a changed cart too (the UPDATEs roll back).
+		if err := checkExpectedTotal(in.ExpectedTotal, lines, method.Price.Amount); err != nil {
+			return err
 		}
 
 		// 4. The order.
@@ -329,7 +338,7 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 				slog.Error("refund after failed checkout commit", "charge_id", charge.ChargeID, "err", rerr)
 			}
 		}
-		return nil, false, err
+		return nil, false, s.withCurrentCart(ctx, userID, err)
 	}
 	return order, created, nil
 }

@@ -1,5 +1,7 @@
 // One error type for everything the API module can fail with, so that
 // components render failures without knowing about HTTP.
+import { toCart } from './mappers';
+import type { Cart } from './types';
 import type { WireError } from './wire';
 
 /** Error codes of docs/api.md, plus `network` for requests that never got an answer. */
@@ -11,6 +13,7 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'insufficient_stock',
+  'cart_changed',
   'too_large',
   'rate_limited',
   'payment_failed',
@@ -24,13 +27,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
   readonly fields: Record<string, string>;
+  /** The cart as it now is, when the server sent it (checkout's cart_changed, insufficient_stock). */
+  readonly cart: Cart | null;
 
-  constructor(status: number, code: ErrorCode, message: string, fields: Record<string, string> = {}) {
+  constructor(status: number, code: ErrorCode, message: string, fields: Record<string, string> = {}, cart: Cart | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.cart = cart;
   }
 }
 
@@ -72,6 +78,7 @@ const FALLBACK_MESSAGES: Record<ErrorCode, string> = {
   not_found: 'We could not find what you were looking for.',
   conflict: 'That conflicts with existing data.',
   insufficient_stock: 'Some items are no longer available in the quantity you asked for.',
+  cart_changed: 'Your cart changed since you opened this page. Check the new total and place your order again.',
   too_large: 'That request is too large.',
   rate_limited: 'Too many attempts. Please wait a moment and try again.',
   payment_failed: 'The payment provider had a problem. You were not charged; please try again.',
@@ -103,7 +110,8 @@ export function toApiError(status: number, body: unknown): ApiError {
       if (typeof v === 'string') fields[k] = v;
     }
   }
-  return new ApiError(status, code, message, fields);
+  const cart = err.cart && typeof err.cart === 'object' ? toCart(err.cart) : null;
+  return new ApiError(status, code, message, fields, cart);
 }
 
 /** A message fit for a person, whatever was thrown. */

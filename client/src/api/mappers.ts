@@ -127,6 +127,7 @@ export function toCart(w: WireCart): Cart {
     lineTotal: toMoney(i.line_total),
     stock: i.stock ?? 0,
     available: i.available ?? true,
+    availableQuantity: i.available_quantity ?? ((i.available ?? true) ? Math.min(i.stock ?? 0, 99) : 0),
   }));
   const currency = lines[0]?.unitPrice.currency;
   const subtotal = w.subtotal ? toMoney(w.subtotal) : { ...toMoney(null), ...(currency ? { currency } : {}) };
@@ -183,6 +184,7 @@ export function fromPlaceOrder(input: PlaceOrderInput) {
       cvc: input.payment.cvc.trim(),
     },
     ...(input.email !== undefined ? { email: input.email.trim() } : {}),
+    ...(input.expectedTotal !== undefined ? { expected_total: input.expectedTotal } : {}),
   };
 }
 

@@ -78,7 +78,10 @@ export interface CartLine {
   quantity: number;
   lineTotal: Money;
   stock: number;
+  /** False when the product was deactivated or is sold out. */
   available: boolean;
+  /** How many units can be bought now (0 when unavailable); a line above it must be reduced. */
+  availableQuantity: number;
 }
 
 export interface Cart {
@@ -135,6 +138,8 @@ export interface PlaceOrderInput {
   payment: PaymentCard;
   /** A guest's contact e-mail (required without a session). */
   email?: string;
+  /** The total (minor units) the customer was shown; the server answers cart_changed when it differs. */
+  expectedTotal?: number;
 }
 
 /** What the admin product form sends. Price is in minor units. */

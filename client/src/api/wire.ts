@@ -71,6 +71,7 @@ export interface WireCartItem {
   line_total: WireMoney;
   stock?: number;
   available?: boolean;
+  available_quantity?: number;
 }
 
 export interface WireCart {
@@ -117,5 +118,7 @@ export interface WireError {
     code?: string;
     message?: string;
     fields?: Record<string, string> | null;
+    /** The cart as it now is, on POST /orders' cart_changed and insufficient_stock. */
+    cart?: WireCart | null;
   };
 }

@@ -5,6 +5,8 @@ import { Price } from '../ui/Price';
 import { EmptyState, ErrorState, Loading, Notice } from '../ui/Status';
 import { useCart } from './CartProvider';
 import { canCheckout } from './cartState';
+import { cartProblems, problemSummary } from './cartProblems';
+import { LineStock } from './LineStock';
 import type { CartLine } from '../api/types';
 
 const MAX_LINE_QUANTITY = 20;
@@ -66,7 +68,9 @@ export function CartPage() {
                 Check out
               </Link>
             ) : (
-              <p className="notice notice--info">Remove unavailable items to check out.</p>
+              <p className="notice notice--info" data-testid="cart-blocked">
+                {problemSummary(state.cart)} Change {cartProblems(state.cart).length === 1 ? 'this item' : 'these items'} to check out.
+              </p>
             )}
           </aside>
         </div>
@@ -92,8 +96,7 @@ function CartLineRow({ line, busy, onQuantity, onRemove }: { line: CartLine; bus
         <span className="muted small">
           <Price money={line.unitPrice} /> each
         </span>
-        {!line.available && <span className="badge badge--out">No longer available</span>}
-        {line.available && line.quantity > line.stock && <span className="badge badge--low">Only {line.stock} in stock</span>}
+        <LineStock line={line} busy={busy} onQuantity={onQuantity} />
       </div>
       <div className="cart-line__controls">
         <div className="field field--inline">

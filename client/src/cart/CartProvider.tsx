@@ -1,7 +1,8 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
 import * as api from '../api';
 import type { Cart } from '../api/types';
 import { cartReducer, initialCartState, type CartState } from './cartState';
+import { openCartSync, type CartSync } from './cartSync';
 
 interface CartApi {
   state: CartState;
@@ -9,7 +10,7 @@ interface CartApi {
   add: (productId: number, quantity: number) => Promise<boolean>;
   setQuantity: (productId: number, quantity: number) => Promise<boolean>;
   remove: (productId: number) => Promise<boolean>;
-  /** After an order the server empties the cart; this mirrors it without a request. */
+  /** Shows a cart the server sent (after an order, or with a refused checkout) without a request; other tabs reload. */
   replace: (cart: Cart) => void;
   dismissError: () => void;
 }
@@ -18,11 +19,18 @@ const CartContext = createContext<CartApi | null>(null);
 
 export function CartProvider({ children }: { children: ReactNode }) {
   const [state, dispatch] = useReducer(cartReducer, initialCartState);
+  const hasCart = useRef(false);
+  hasCart.current = state.cart !== null;
 
+  // Counts this tab's writes: a reload that a write overtook would show the
+  // cart from before the write, so its answer is dropped.
+  const writes = useRef(0);
   const reload = useCallback(async () => {
+    const before = writes.current;
     dispatch({ type: 'load' });
     try {
-      dispatch({ type: 'loaded', cart: await api.getCart() });
+      const cart = await api.getCart();
+      if (writes.current === before) dispatch({ type: 'loaded', cart });
     } catch (e) {
       dispatch({ type: 'loadFailed', message: api.describeError(e) });
     }
@@ -32,16 +40,43 @@ export function CartProvider({ children }: { children: ReactNode }) {
     void reload();
   }, [reload]);
 
+  // The cart can change elsewhere (another tab, another device): reload it
+  // when this tab comes back into view and when another tab changed it, so
+  // that no page shows a stale total (issue 12, bug 1).
+  const sync = useRef<CartSync | null>(null);
+  useEffect(() => {
+    const s = openCartSync(() => void reload());
+    sync.current = s;
+    const onFocus = () => void reload();
+    const onVisibility = () => {
+      if (document.visibilityState === 'visible') void reload();
+    };
+    window.addEventListener('focus', onFocus);
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      s.close();
+      sync.current = null;
+      window.removeEventListener('focus', onFocus);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, [reload]);
+  const notifyOthers = useCallback(() => sync.current?.notify(), []);
+
   const change = useCallback(async (productId: number, run: () => Promise<Cart>) => {
+    writes.current++;
     dispatch({ type: 'change', productId });
     try {
       dispatch({ type: 'changed', productId, cart: await run() });
+      notifyOthers();
       return true;
     } catch (e) {
       dispatch({ type: 'changeFailed', productId, message: api.describeError(e) });
+      // The first read may have been dropped for this write: without a
+      // cart to show, read again now that the write is over.
+      if (!hasCart.current) void reload();
       return false;
     }
-  }, []);
+  }, [notifyOthers, reload]);
 
   const value = useMemo<CartApi>(
     () => ({
@@ -50,10 +85,14 @@ export function CartProvider({ children }: { children: ReactNode }) {
       add: (id, qty) => change(id, () => api.addToCart(id, qty)),
       setQuantity: (id, qty) => change(id, () => api.setCartQuantity(id, qty)),
       remove: (id) => change(id, () => api.removeFromCart(id)),
-      replace: (cart) => dispatch({ type: 'loaded', cart }),
+      replace: (cart) => {
+        writes.current++;
+        dispatch({ type: 'loaded', cart });
+        notifyOthers();
+      },
       dismissError: () => dispatch({ type: 'dismissError' }),
     }),
-    [state, reload, change],
+    [state, reload, change, notifyOthers],
   );
 
   return <CartContext.Provider value={value}>{children}</CartContext.Provider>;

@@ -15,6 +15,7 @@ const cart = (lines: { id: number; qty: number; stock?: number; available?: bool
     lineTotal: usd(100 * l.qty),
     stock: l.stock ?? 10,
     available: l.available ?? true,
+    availableQuantity: (l.available ?? true) ? Math.min(l.stock ?? 10, 99) : 0,
   })),
   itemCount: lines.reduce((n, l) => n + l.qty, 0),
   subtotal: usd(lines.reduce((n, l) => n + 100 * l.qty, 0)),

@@ -2,6 +2,7 @@
 // stock); this state only tracks which server cart is current, which lines
 // are being changed, and the last error, so that the reducer is easy to test.
 import type { Cart } from '../api/types';
+import { cartProblems } from './cartProblems';
 
 export interface CartState {
   status: 'loading' | 'ready' | 'error';
@@ -65,8 +66,8 @@ export function quantityInCart(state: CartState, productId: number): number {
   return state.cart?.lines.find((l) => l.productId === productId)?.quantity ?? 0;
 }
 
-/** Lines the server marks unavailable (inactive or out of stock) block checkout. */
+/** Unavailable lines (inactive, sold out) and lines above what can be bought block checkout. */
 export function canCheckout(state: CartState): boolean {
   const cart = state.cart;
-  return !!cart && cart.lines.length > 0 && state.pending.length === 0 && cart.lines.every((l) => l.available && l.quantity <= l.stock);
+  return !!cart && cart.lines.length > 0 && state.pending.length === 0 && cartProblems(cart).length === 0;
 }

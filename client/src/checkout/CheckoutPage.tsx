@@ -9,9 +9,12 @@ import { Link, navigate } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { TextField } from '../ui/Field';
 import { Price } from '../ui/Price';
-import { EmptyState, ErrorState, Loading, Notice } from '../ui/Status';
+import { EmptyState, ErrorState, Loading } from '../ui/Status';
 import { clearDraft, loadDraft, rememberGuestOrder, saveDraft } from './checkoutDraft';
 import { SavedAddressPicker } from './SavedAddresses';
+import { cartRefusal, type CheckoutFailure } from './cartRefusal';
+import { useCartChangedSince } from './useCartChangedSince';
+import { OrderSummaryPanel } from './OrderSummaryPanel';
 import {
   emptyCheckoutForm,
   formatCardNumber,
@@ -57,11 +60,12 @@ function reason(message: string): string {
   return `${m[0]?.toUpperCase()}${m.slice(1)}. `;
 }
 
+const FORM_ID = 'checkout-form';
+
 const FIELD_ORDER: CheckoutField[] = ['email', 'name', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone', 'shippingMethod', 'cardNumber', 'expiry', 'cvc'];
 
 function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMethod[]; defaultName: string; guest: boolean }) {
   const cart = useCart();
-  const lines = cart.state.cart?.lines ?? [];
   const subtotal = cart.state.cart?.subtotal;
   // What was typed before a reload comes back (never the card).
   const [form, setForm] = useState<CheckoutForm>(() => {
@@ -70,8 +74,9 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
     return methods.some((m) => m.code === f.shippingMethod) ? f : { ...f, shippingMethod: methods[0]?.code ?? '' };
   });
   const [saveToBook, setSaveToBook] = useState(false);
+  const { changedFrom, acknowledge: acknowledgeCart } = useCartChangedSince(subtotal);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
+  const [failure, setFailure] = useState<CheckoutFailure | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const idem = useRef<IdempotencyState>({ key: null, body: null });
   const failureRef = useRef<HTMLDivElement>(null);
@@ -88,6 +93,7 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
   };
 
   const method = methods.find((m) => m.code === form.shippingMethod);
+  const totalMinor = (subtotal?.minor ?? 0) + (method?.price.minor ?? 0);
   const set = (field: CheckoutField) => (e: { target: { value: string } }) => {
     const value = field === 'cardNumber' ? formatCardNumber(e.target.value) : e.target.value;
     setForm((f) => ({ ...f, [field]: value }));
@@ -109,7 +115,8 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
       focusFirstError(errs);
       return;
     }
-    const input = toPlaceOrderInput(form, guest);
+    // The total on screen is what the customer agrees to pay.
+    const input = { ...toPlaceOrderInput(form, guest), expectedTotal: totalMinor };
     idem.current = keyFor(idem.current, input, newIdempotencyKey);
     setSubmitting(true);
     try {
@@ -137,10 +144,17 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
         case 'payment_failed':
           setFailure({ title: 'Payment did not go through', message: `${reason(err.message)}No order was placed. Please try again.` });
           break;
-        case 'insufficient_stock':
-          setFailure({ title: 'Some items sold out', message: `${err.message} Your cart has been updated; please review it.` });
-          void cart.reload();
+        case 'cart_changed':
+        case 'insufficient_stock': {
+          if (err.cart) {
+            cart.replace(err.cart);
+            acknowledgeCart(err.cart.subtotal);
+          } else {
+            void cart.reload();
+          }
+          setFailure(cartRefusal(err, method?.price.minor ?? 0, input.expectedTotal));
           break;
+        }
         case 'invalid': {
           const mapped = mapServerErrors(err);
           setErrors(mapped.fields);
@@ -156,17 +170,22 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
     }
   };
 
-  const totalMinor = (subtotal?.minor ?? 0) + (method?.price.minor ?? 0);
   return (
     <div className="checkout">
       <div className="page-header">
         <h1>Checkout</h1>
       </div>
       <div className="checkout__layout">
-        <form ref={formRef} className="checkout__form" onSubmit={submit} noValidate aria-describedby={failure ? 'checkout-failure' : undefined}>
+        <form ref={formRef} id={FORM_ID} className="checkout__form" onSubmit={submit} noValidate aria-describedby={failure ? 'checkout-failure' : undefined}>
           {failure && (
             <div ref={failureRef} tabIndex={-1} id="checkout-failure" className="notice notice--error" role="alert" data-testid="checkout-error">
               <strong>{failure.title}.</strong> {failure.message}
+              {failure.cartLink && (
+                <>
+                  {' '}
+                  <Link to={ROUTES.cart}>Review your cart</Link>
+                </>
+              )}
             </div>
           )}
           {guest && (
@@ -230,41 +249,17 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
               <TextField label="Security code" name="cvc" inputMode="numeric" autoComplete="cc-csc" maxLength={4} value={form.cvc} onChange={set('cvc')} error={errors.cvc} required />
             </div>
           </fieldset>
-
-          <button type="submit" className="button button--primary button--large button--block" disabled={submitting || !canCheckout(cart.state)}>
-            {submitting ? 'Placing order…' : 'Place order'}
-          </button>
-          {submitting && <Loading label="Placing your order…" />}
         </form>
 
-        <aside className="card summary" aria-labelledby="order-summary-title">
-          <h2 id="order-summary-title">Order summary</h2>
-          <ul className="summary__lines">
-            {lines.map((l) => (
-              <li key={l.productId}>
-                <span>
-                  {l.name} <span className="muted">× {l.quantity}</span>
-                </span>
-                <Price money={l.lineTotal} />
-              </li>
-            ))}
-          </ul>
-          <dl className="summary__rows">
-            <div>
-              <dt>Subtotal</dt>
-              <dd>{subtotal && <Price money={subtotal} />}</dd>
-            </div>
-            <div>
-              <dt>Shipping</dt>
-              <dd>{method ? <Price money={method.price} /> : '—'}</dd>
-            </div>
-            <div className="summary__total">
-              <dt>Total</dt>
-              <dd data-testid="checkout-total">{subtotal && <Price money={{ minor: totalMinor, currency: subtotal.currency }} />}</dd>
-            </div>
-          </dl>
-          {!canCheckout(cart.state) && <Notice kind="info">Some items in your cart are unavailable.</Notice>}
-        </aside>
+        <OrderSummaryPanel
+          formId={FORM_ID}
+          cart={cart.state.cart}
+          method={method}
+          total={subtotal ? { minor: totalMinor, currency: subtotal.currency } : null}
+          changedFrom={changedFrom}
+          canPlace={canCheckout(cart.state)}
+          submitting={submitting}
+        />
       </div>
     </div>
   );
