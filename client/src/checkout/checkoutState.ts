@@ -144,7 +144,7 @@ export function mapServerErrors(error: Pick<ApiError, 'fields'>): { fields: Fiel
     const bare = key.split('.').pop() ?? key;
     const field = SERVER_FIELDS[key] ?? SERVER_FIELDS[`shipping_address.${bare}`] ?? SERVER_FIELDS[`payment.${bare}`] ?? SERVER_FIELDS[bare];
     if (field) fields[field] = fields[field] ?? message;
-    else other.push(`${key}: ${message}`);
+    else if (!other.includes(message)) other.push(message); // copy only: the server's field name is not for people
   }
   return { fields, other };
 }
