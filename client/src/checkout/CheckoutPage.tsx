@@ -8,6 +8,8 @@ import { ROUTES, TEST_CARDS } from '../constants';
 import { Link, navigate, Redirect } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { TextField } from '../ui/Field';
+import { CountrySelect } from '../ui/CountrySelect';
+import { LIMITS } from '../api/limits';
 import { Price } from '../ui/Price';
 import { EmptyState, ErrorState, Loading, Notice } from '../ui/Status';
 import {
@@ -46,13 +48,6 @@ export default function CheckoutPage() {
   if (methods.status === 'loading') return <Loading label="Loading shipping methods…" />;
   if (methods.status === 'error') return <ErrorState error={methods.error} onRetry={methods.reload} />;
   return <CheckoutFormView methods={methods.data} defaultName={user.name} />;
-}
-
-/** The server's reason as a sentence, unless it only repeats the title ("card declined"). */
-function reason(message: string): string {
-  const m = message.trim().replace(/\.$/, '');
-  if (m === '' || /^(the |your )?(card|payment)( was)? (declined|failed)$/i.test(m)) return '';
-  return `${m[0]?.toUpperCase()}${m.slice(1)}. `;
 }
 
 const FIELD_ORDER: CheckoutField[] = ['name', 'line1', 'line2', 'city', 'region', 'postalCode', 'country', 'phone', 'shippingMethod', 'cardNumber', 'expiry', 'cvc'];
@@ -111,10 +106,10 @@ function CheckoutFormView({ methods, defaultName }: { methods: ShippingMethod[];
       }
       switch (err.code) {
         case 'payment_declined':
-          setFailure({ title: 'Your card was declined', message: `${reason(err.message)}No order was placed and you were not charged. Try another card.` });
+          setFailure({ title: 'Your card was declined', message: 'No order was placed and you were not charged. Try another card.' });
           break;
         case 'payment_failed':
-          setFailure({ title: 'Payment did not go through', message: `${reason(err.message)}No order was placed. Please try again.` });
+          setFailure({ title: 'Payment did not go through', message: 'No order was placed and you were not charged. Please try again.' });
           break;
         case 'insufficient_stock':
           setFailure({ title: 'Some items sold out', message: `${err.message} Your cart has been updated; please review it.` });
@@ -123,7 +118,9 @@ function CheckoutFormView({ methods, defaultName }: { methods: ShippingMethod[];
         case 'invalid': {
           const mapped = mapServerErrors(err);
           setErrors(mapped.fields);
-          setFailure({ title: 'Please check your details', message: [err.message, ...mapped.other].join(' ') });
+          // Copy only (errors.ts): the cart-empty case has no field of its own on this form.
+          if ('cart' in err.fields) setFailure({ title: 'Your cart is empty', message: err.message });
+          else setFailure({ title: 'Please check your details', message: [err.message, ...mapped.other].join(' ') });
           break;
         }
         case 'unauthorized':
@@ -151,14 +148,14 @@ function CheckoutFormView({ methods, defaultName }: { methods: ShippingMethod[];
           <fieldset className="card">
             <legend>Shipping address</legend>
             <div className="form-grid">
-              <TextField label="Full name" name="name" autoComplete="name" value={form.name} onChange={set('name')} error={errors.name} required className="span-2" />
-              <TextField label="Address" name="line1" autoComplete="address-line1" value={form.line1} onChange={set('line1')} error={errors.line1} required className="span-2" />
-              <TextField label="Apartment, suite (optional)" name="line2" autoComplete="address-line2" value={form.line2} onChange={set('line2')} error={errors.line2} className="span-2" />
-              <TextField label="City" name="city" autoComplete="address-level2" value={form.city} onChange={set('city')} error={errors.city} required />
-              <TextField label="State or region (optional)" name="region" autoComplete="address-level1" value={form.region} onChange={set('region')} error={errors.region} />
-              <TextField label="Postal code" name="postalCode" autoComplete="postal-code" value={form.postalCode} onChange={set('postalCode')} error={errors.postalCode} required />
-              <TextField label="Country code" name="country" autoComplete="country" value={form.country} onChange={set('country')} error={errors.country} maxLength={2} required hint="Two letters, like US or DE." />
-              <TextField label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} error={errors.phone} className="span-2" />
+              <TextField label="Full name" name="name" autoComplete="name" value={form.name} onChange={set('name')} error={errors.name} maxLength={LIMITS.Address.name.maxLength} required className="span-2" />
+              <TextField label="Address" name="line1" autoComplete="address-line1" value={form.line1} onChange={set('line1')} error={errors.line1} maxLength={LIMITS.Address.line1.maxLength} required className="span-2" />
+              <TextField label="Apartment, suite (optional)" name="line2" autoComplete="address-line2" value={form.line2} onChange={set('line2')} error={errors.line2} maxLength={LIMITS.Address.line2.maxLength} className="span-2" />
+              <TextField label="City" name="city" autoComplete="address-level2" value={form.city} onChange={set('city')} error={errors.city} maxLength={LIMITS.Address.city.maxLength} required />
+              <TextField label="State or region (optional)" name="region" autoComplete="address-level1" value={form.region} onChange={set('region')} error={errors.region} maxLength={LIMITS.Address.region.maxLength} />
+              <TextField label="Postal code" name="postalCode" autoComplete="postal-code" value={form.postalCode} onChange={set('postalCode')} error={errors.postalCode} maxLength={LIMITS.Address.postal_code.maxLength} required />
+              <CountrySelect name="country" value={form.country} onChange={set('country')} error={errors.country} required />
+              <TextField label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} error={errors.phone} maxLength={LIMITS.Address.phone.maxLength} className="span-2" />
             </div>
           </fieldset>
 
