@@ -10,7 +10,7 @@ export default function ConfirmationPage() {
   const { id = '' } = useParams();
   const order = useResource((s) => api.getOrder(Number(id), s), id);
   if (order.status === 'loading') return <Loading label="Loading your order…" />;
-  if (order.status === 'error') return <ErrorState error={order.error} onRetry={order.reload} />;
+  if (order.status === 'error') return <ErrorState error={order.error} onRetry={order.reload} page />;
   return (
     <div className="confirmation">
       <div className="page-header">

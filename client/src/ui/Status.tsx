@@ -17,13 +17,15 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
  * person can do depends on the failure: log in for a 401 (retrying cannot
  * help), wait for a rate limit, retry for everything else.
  */
-export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorState({ error, onRetry, title, page = false }: { error: unknown; onRetry?: () => void; title?: string; page?: boolean }) {
   const { href } = useLocation();
+  // When the failure is all the page shows, its title is the page's h1.
+  const Title = page ? 'h1' : 'p';
   const code = error instanceof ApiError ? error.code : 'internal';
   if (code === 'unauthorized') {
     return (
       <div className="status status--error" role="alert" data-error-code={code}>
-        <p className="status__title">Please log in</p>
+        <Title className="status__title">Please log in</Title>
         <p>You need to be logged in to see this page.</p>
         <Link to={`${ROUTES.login}?next=${encodeURIComponent(href)}`} className="button button--primary">
           Log in
@@ -34,7 +36,7 @@ export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?
   const heading = title ?? ERROR_TITLES[code] ?? 'Something went wrong';
   return (
     <div className="status status--error" role="alert" data-error-code={code}>
-      <p className="status__title">{heading}</p>
+      <Title className="status__title">{heading}</Title>
       <p>{describeError(error)}</p>
       {onRetry && code !== 'forbidden' && code !== 'not_found' && (
         <button type="button" className="button button--secondary" onClick={onRetry}>
