@@ -24,7 +24,7 @@ export function CartProvider({ children }: { children: ReactNode }) {
     try {
       dispatch({ type: 'loaded', cart: await api.getCart() });
     } catch (e) {
-      dispatch({ type: 'loadFailed', message: api.describeError(e) });
+      dispatch({ type: 'loadFailed', message: api.describeError(e), cause: e });
     }
   }, []);
 

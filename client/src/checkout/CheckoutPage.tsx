@@ -34,7 +34,7 @@ export default function CheckoutPage() {
 
   if (user === undefined || cart.state.status === 'loading') return <Loading label="Loading checkout…" />;
   if (user === null) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.checkout)}`} />;
-  if (cart.state.status === 'error') return <ErrorState error={new Error(cart.state.error?.message)} onRetry={() => void cart.reload()} />;
+  if (cart.state.status === 'error') return <ErrorState error={cart.state.error?.cause} onRetry={() => void cart.reload()} />;
   if (!cart.state.cart || cart.state.cart.lines.length === 0) {
     return (
       <>
