@@ -88,3 +88,22 @@ describe('error copy', () => {
     expect(retryCopy(7200)).toBe('Try again in about an hour.');
   });
 });
+
+describe('no component reads the server words', () => {
+  it('uses serverMessage/serverFields nowhere outside the API module', () => {
+    const srcDir = join(__dirname, '..');
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== 'api') walk(path);
+        } else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) {
+          if (/\bserver(Message|Fields)\b/.test(readFileSync(path, 'utf8'))) offenders.push(path);
+        }
+      }
+    };
+    walk(srcDir);
+    expect(offenders).toEqual([]);
+  });
+});

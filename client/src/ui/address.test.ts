@@ -53,3 +53,15 @@ describe('formatAddress', () => {
     expect(countryName('NZ')).toBe('New Zealand');
   });
 });
+
+describe('shippingCountries', () => {
+  it('lists the generated shipping countries by English name', async () => {
+    const { shippingCountries } = await import('./CountrySelect');
+    const list = shippingCountries();
+    expect(list.length).toBe(22);
+    expect(list[0]).toEqual({ code: 'AU', name: 'Australia' });
+    expect(list).toContainEqual({ code: 'DE', name: 'Germany' });
+    expect(list.map((c) => c.code)).not.toContain('ZZ');
+    expect(list.map((c) => c.name)).toEqual([...list.map((c) => c.name)].sort((a, b) => a.localeCompare(b, 'en')));
+  });
+});
