@@ -86,7 +86,7 @@ async function fillCheckout(page) {
   await page.getByLabel('Address', { exact: true }).fill('1 Test Street');
   await page.getByLabel('City').fill('Springfield');
   await page.getByLabel('Postal code').fill('12345');
-  await page.getByLabel('Country code').fill('US');
+  await page.getByLabel('Country', { exact: true }).selectOption('US');
   await page.getByLabel('Card number').fill('4242424242424242');
   await page.getByLabel('Expiry (MM/YY)').fill('12/34');
   await page.getByLabel('Security code').fill('123');

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useState, type FormEvent, type ReactNode } from 'react';
+import { LIMITS } from './api/limits';
 import { SessionProvider, useSession } from './account/SessionProvider';
 import { CartLink } from './cart/CartLink';
 import { CartPage } from './cart/CartPage';
@@ -139,7 +140,7 @@ function Header() {
             <label htmlFor="header-search" className="visually-hidden">
               Search products
             </label>
-            <input id="header-search" type="search" placeholder="Search products" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" enterKeyHint="search" />
+            <input id="header-search" type="search" placeholder="Search products" value={q} onChange={(e) => setQ(e.target.value)} maxLength={LIMITS.getSearch.q.maxLength} autoComplete="off" enterKeyHint="search" />
             <button type="submit" className="button button--primary">
               Search
             </button>

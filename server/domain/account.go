@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -83,24 +84,27 @@ func (a Address) validate(prefix string) fieldErrors {
 		case strings.TrimSpace(v) == "":
 			fe.add(prefix+field, "is required")
 		case utf8.RuneCountInString(v) > max:
-			fe.add(prefix+field, "is too long")
+			fe.add(prefix+field, tooLong(max))
 		}
 	}
 	opt := func(field, v string, max int) {
 		if utf8.RuneCountInString(v) > max {
-			fe.add(prefix+field, "is too long")
+			fe.add(prefix+field, tooLong(max))
 		}
 	}
-	req("name", a.Name, 100)
-	req("line1", a.Line1, 200)
-	opt("line2", a.Line2, 200)
-	req("city", a.City, 100)
-	opt("region", a.Region, 100)
-	req("postal_code", a.PostalCode, 20)
-	if c := strings.TrimSpace(a.Country); len(c) != 2 || !isASCIIAlpha(c) {
-		fe.add(prefix+"country", "must be an ISO 3166 alpha-2 code")
+	req("name", a.Name, MaxPersonNameLen)
+	req("line1", a.Line1, MaxAddressLineLen)
+	opt("line2", a.Line2, MaxAddressLineLen)
+	req("city", a.City, MaxCityLen)
+	opt("region", a.Region, MaxRegionLen)
+	req("postal_code", a.PostalCode, MaxPostalCodeLen)
+	switch c := toUpperASCII(strings.TrimSpace(a.Country)); {
+	case !IsISOCountry(c):
+		fe.add(prefix+"country", "must be an ISO 3166-1 alpha-2 country code")
+	case !IsShippingCountry(c):
+		fe.add(prefix+"country", "is not a country the shop ships to")
 	}
-	opt("phone", a.Phone, 30)
+	opt("phone", a.Phone, MaxPhoneLen)
 	for field, v := range map[string]string{"name": a.Name, "line1": a.Line1, "line2": a.Line2, "city": a.City,
 		"region": a.Region, "postal_code": a.PostalCode, "country": a.Country, "phone": a.Phone} {
 		fe.checkText(prefix+field, v)
@@ -147,12 +151,12 @@ func (in RegisterInput) Validate() error {
 		fe.add("email", "must be a valid e-mail address")
 	}
 	if n := utf8.RuneCountInString(in.Password); n < MinPasswordLen || n > MaxPasswordLen {
-		fe.add("password", "must be 8 to 128 characters")
+		fe.add("password", fmt.Sprintf("must be %d to %d characters", MinPasswordLen, MaxPasswordLen))
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(in.Name)); n == 0 {
 		fe.add("name", "is required")
-	} else if n > 100 {
-		fe.add("name", "must be at most 100 characters")
+	} else if n > MaxPersonNameLen {
+		fe.add("name", tooLong(MaxPersonNameLen))
 	}
 	fe.checkText("name", in.Name)
 	fe.checkText("email", in.Email)
@@ -176,7 +180,7 @@ func (in LoginInput) Validate() error {
 	if in.Password == "" {
 		fe.add("password", "is required")
 	} else if len(in.Password) > 4*MaxPasswordLen {
-		fe.add("password", "is too long")
+		fe.add("password", tooLong(4*MaxPasswordLen))
 	}
 	return fe.err()
 }
@@ -192,8 +196,8 @@ func (in ProfileUpdate) Validate() error {
 	if in.Name != nil {
 		if n := utf8.RuneCountInString(strings.TrimSpace(*in.Name)); n == 0 {
 			fe.add("name", "is required")
-		} else if n > 100 {
-			fe.add("name", "must be at most 100 characters")
+		} else if n > MaxPersonNameLen {
+			fe.add("name", tooLong(MaxPersonNameLen))
 		}
 		fe.checkText("name", *in.Name)
 	}
@@ -205,7 +209,7 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 
 // ValidEmail reports whether s is a plain addr-spec (no display name).
 func ValidEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " <>") {
+	if len(s) > MaxEmailLen || strings.ContainsAny(s, " <>") {
 		return false
 	}
 	a, err := mail.ParseAddress(s)

@@ -116,8 +116,8 @@ func validateName(fe fieldErrors, s string) {
 	fe.checkText("name", s)
 	if n := utf8.RuneCountInString(strings.TrimSpace(s)); n == 0 {
 		fe.add("name", "is required")
-	} else if n > 200 {
-		fe.add("name", "must be at most 200 characters")
+	} else if n > MaxProductNameLen {
+		fe.add("name", tooLong(MaxProductNameLen))
 	}
 }
 
@@ -129,8 +129,8 @@ func validateSlug(fe fieldErrors, s string) {
 
 func validateDescription(fe fieldErrors, s string) {
 	fe.checkText("description", s)
-	if utf8.RuneCountInString(s) > 5000 {
-		fe.add("description", "must be at most 5000 characters")
+	if utf8.RuneCountInString(s) > MaxDescriptionLen {
+		fe.add("description", tooLong(MaxDescriptionLen))
 	}
 }
 

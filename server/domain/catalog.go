@@ -136,7 +136,7 @@ func (q SearchQuery) Validate() error {
 	if strings.TrimSpace(q.Query) == "" {
 		fe.add("q", "must not be empty")
 	} else if utf8.RuneCountInString(q.Query) > MaxSearchQueryLen {
-		fe.add("q", "must be at most 200 characters")
+		fe.add("q", tooLong(MaxSearchQueryLen))
 	}
 	fe.checkText("q", q.Query)
 	if _, err := NewPagination(q.Page, q.PerPage); err != nil {

@@ -124,7 +124,7 @@ func (s *Server) catalogRoutes() []route {
 			response: productPage{}, status: 200, errors: []int{422}, handler: s.listProducts},
 		{method: "GET", path: b + "/products/:slug", tag: "catalog", summary: "A product by slug", response: domain.Product{}, status: 200, errors: []int{404}, handler: s.productBySlug},
 		{method: "GET", path: b + "/search", tag: "catalog", summary: "Full-text search over name and description",
-			query:    pageParams(param{name: "q", typ: "string", desc: "search text", required: true}),
+			query:    pageParams(param{name: "q", typ: "string", desc: "search text", required: true, maxLength: domain.MaxSearchQueryLen}),
 			response: productPage{}, status: 200, errors: []int{422}, handler: s.search},
 		{method: "GET", path: domain.ProductImagePath(":sku"), tag: "catalog", summary: "Generated SVG picture of a product", contentType: "image/svg+xml", status: 200, errors: []int{404}, handler: s.image},
 	}

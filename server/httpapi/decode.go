@@ -163,7 +163,7 @@ func ruleMessage(fe validator.FieldError) string {
 	case "oneof":
 		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
 	case "iso3166_1_alpha2":
-		return "must be an ISO 3166 alpha-2 country code"
+		return "must be an ISO 3166-1 alpha-2 country code"
 	case "numeric":
 		return "must contain digits only"
 	case "excluded_with", "required_without":

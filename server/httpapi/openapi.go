@@ -67,7 +67,11 @@ func buildOpenAPI(routes []route) openAPIDoc {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": typ}})
 		}
 		for _, q := range r.query {
-			params = append(params, map[string]any{"name": q.name, "in": "query", "required": q.required, "description": q.desc, "schema": map[string]any{"type": q.typ}})
+			qs := map[string]any{"type": q.typ}
+			if q.maxLength > 0 {
+				qs["maxLength"] = q.maxLength
+			}
+			params = append(params, map[string]any{"name": q.name, "in": "query", "required": q.required, "description": q.desc, "schema": qs})
 		}
 		for _, h := range r.headers {
 			params = append(params, map[string]any{"name": h.name, "in": "header", "required": h.required, "description": h.desc, "schema": map[string]any{"type": h.typ}})
@@ -261,6 +265,7 @@ func (g *schemaGen) structSchema(t reflect.Type) map[string]any {
 					}
 				}
 			}
+			applyInputLimits(t, name, ps)
 			props[name] = ps
 		}
 	}

@@ -25,6 +25,7 @@ const (
 type param struct {
 	name, typ, desc string
 	required        bool
+	maxLength       int // documented maxLength of a string parameter (0: none)
 }
 
 // route is one row of the routing table. The same table registers the

@@ -161,6 +161,10 @@ func New(deps Deps) *Server {
 		Immutable:     true,
 		StrictRouting: false,
 		CaseSensitive: true,
+		// The request line and headers must fit in this buffer; fasthttp's
+		// 4 KiB default answered a long pasted link (/search?q= with 5,000
+		// characters) with a 431 before any handler ran.
+		ReadBufferSize: maxRequestHeaderBytes,
 	})
 	s.app.Use(s.observe, recoverPanic)
 	s.routes = s.apiRoutes()

@@ -11,6 +11,11 @@ import (
 	"github.com/shopstack/shopstack/server/domain"
 )
 
+// maxRequestHeaderBytes bounds the request line plus headers (Fiber's
+// ReadBufferSize): room for a long URL, so a browser navigation gets the
+// app (which then caps its own search query) rather than a bare 431.
+const maxRequestHeaderBytes = 32 << 10
+
 // static serves the built client from Deps.StaticDir (the one-port local
 // storefront of `task up`). A path that names a file serves it; any other
 // non-API path serves index.html so the client's router can handle it

@@ -1,5 +1,6 @@
 import type { Order } from '../api/types';
 import { Price } from '../ui/Price';
+import { AddressBlock } from '../ui/AddressBlock';
 import { formatDate } from './format';
 
 export function OrderStatusBadge({ status }: { status: Order['status'] }) {
@@ -89,21 +90,7 @@ export function OrderSummary({ order }: { order: Order }) {
           <div>
             <dt>Ship to</dt>
             <dd>
-              <address>
-                {a.name}
-                <br />
-                {a.line1}
-                {a.line2 && (
-                  <>
-                    <br />
-                    {a.line2}
-                  </>
-                )}
-                <br />
-                {[a.postalCode, a.city, a.region].filter(Boolean).join(' ')}
-                <br />
-                {a.country}
-              </address>
+              <AddressBlock address={a} />
             </dd>
           </div>
         </dl>

@@ -4,6 +4,7 @@ import { ROUTES } from '../constants';
 import { Link, navigate, Redirect, useSearchParams } from '../lib/router';
 import { useDocumentTitle } from '../lib/useResource';
 import { TextField } from '../ui/Field';
+import { LIMITS } from '../api/limits';
 import { Notice } from '../ui/Status';
 import { useSession } from './SessionProvider';
 import { safeNext, withNext } from './next';
@@ -25,7 +26,8 @@ export function RegisterPage() {
     const errs: typeof errors = {};
     if (!form.name.trim()) errs.name = 'Enter your name.';
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) errs.email = 'Enter a valid e-mail address.';
-    if (form.password.length < 8 || form.password.length > 128) errs.password = 'Use 8 to 128 characters.';
+    if (form.password.length < LIMITS.RegisterInput.password.minLength || form.password.length > LIMITS.RegisterInput.password.maxLength)
+      errs.password = `Use ${LIMITS.RegisterInput.password.minLength} to ${LIMITS.RegisterInput.password.maxLength} characters.`;
     setErrors(errs);
     if (Object.keys(errs).length) return;
     setBusy(true);
@@ -53,8 +55,8 @@ export function RegisterPage() {
         <h1>Create an account</h1>
         <form onSubmit={submit} noValidate>
           {error && <Notice kind="error">{error}</Notice>}
-          <TextField label="Name" name="name" autoComplete="name" value={form.name} onChange={set('name')} error={errors.name} required />
-          <TextField label="E-mail" name="email" type="email" autoComplete="email" value={form.email} onChange={set('email')} error={errors.email} required />
+          <TextField label="Name" name="name" autoComplete="name" value={form.name} onChange={set('name')} error={errors.name} maxLength={LIMITS.RegisterInput.name.maxLength} required />
+          <TextField label="E-mail" name="email" type="email" autoComplete="email" value={form.email} onChange={set('email')} error={errors.email} maxLength={LIMITS.RegisterInput.email.maxLength} required />
           <TextField
             label="Password"
             name="password"
@@ -63,7 +65,9 @@ export function RegisterPage() {
             value={form.password}
             onChange={set('password')}
             error={errors.password}
-            hint="At least 8 characters."
+            hint={`${LIMITS.RegisterInput.password.minLength} to ${LIMITS.RegisterInput.password.maxLength} characters.`}
+            minLength={LIMITS.RegisterInput.password.minLength}
+            maxLength={LIMITS.RegisterInput.password.maxLength}
             required
           />
           <button type="submit" className="button button--primary button--block" disabled={busy}>

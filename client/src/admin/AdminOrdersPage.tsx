@@ -3,6 +3,7 @@ import * as api from '../api';
 import type { Order } from '../api/types';
 import { formatDate } from '../account/format';
 import { OrderStatusBadge } from '../account/OrderSummary';
+import { AddressBlock } from '../ui/AddressBlock';
 import { ORDER_STATUSES, ORDER_TRANSITIONS, ROUTES, type OrderStatus } from '../constants';
 import { useSearchParams } from '../lib/router';
 import { useResource } from '../lib/useResource';
@@ -60,6 +61,7 @@ export function AdminOrdersPage() {
                 <tr>
                   <th scope="col">Order</th>
                   <th scope="col">Customer</th>
+                  <th scope="col">Ship to</th>
                   <th scope="col">Placed</th>
                   <th scope="col" className="num">
                     Total
@@ -103,6 +105,9 @@ function AdminOrderRow({ order, onChanged }: { order: Order; onChanged: () => vo
     <tr>
       <td>#{order.id}</td>
       <td>{order.customer ? `${order.customer.name} (${order.customer.email})` : '—'}</td>
+      <td>
+        <AddressBlock address={order.shippingAddress} className="small" />
+      </td>
       <td>{formatDate(order.createdAt)}</td>
       <td className="num">
         <Price money={order.total} />

@@ -6,6 +6,7 @@ import { ROUTES } from '../constants';
 import { Link, navigate } from '../lib/router';
 import { useResource } from '../lib/useResource';
 import { SelectField, TextArea, TextField } from '../ui/Field';
+import { LIMITS } from '../api/limits';
 import { Notice } from '../ui/Status';
 import { type ProductFormState, type FormErrors, SERVER_PRODUCT_FIELDS } from './productForm';
 
@@ -79,7 +80,7 @@ export function ProductEditor({ initial, product }: { initial: ProductFormState;
     <form className="card admin-form" onSubmit={submit} noValidate aria-label={product ? 'Product details' : 'New product'}>
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
       <div className="form-grid">
-        <TextField label="Name" name="name" value={form.name} onChange={set('name')} error={errors.name} required />
+        <TextField label="Name" name="name" value={form.name} onChange={set('name')} error={errors.name} maxLength={LIMITS.ProductCreate.name.maxLength} required />
         <TextField label="SKU" name="sku" value={form.sku} onChange={set('sku')} error={errors.sku} required />
         <TextField label="Price" name="price" inputMode="decimal" value={form.price} onChange={set('price')} error={errors.price} hint="In dollars, like 19.99." required />
         <SelectField label="Category" name="categorySlug" value={form.categorySlug} onChange={set('categorySlug')} error={errors.categorySlug} required>
@@ -94,7 +95,7 @@ export function ProductEditor({ initial, product }: { initial: ProductFormState;
         {!product && <TextField label="Stock" name="stock" inputMode="numeric" value={form.stock} onChange={set('stock')} error={errors.stock} required />}
         <TextField label="Slug (optional)" name="slug" value={form.slug} onChange={set('slug')} error={errors.slug} hint="Made from the name when empty." />
         <div className="span-2">
-          <TextArea label="Description" name="description" rows={4} value={form.description} onChange={set('description')} error={errors.description} />
+          <TextArea label="Description" name="description" rows={4} value={form.description} onChange={set('description')} error={errors.description} maxLength={LIMITS.ProductCreate.description.maxLength} />
         </div>
         <div className="span-2">
           <TextArea label="Image URLs (one per line, optional)" name="images" rows={2} value={form.images} onChange={set('images')} error={errors.images} />

@@ -48,13 +48,15 @@ const wireProduct = {
 afterEach(() => setFetch((...a) => fetch(...a)));
 
 describe('error mapping', () => {
-  it('keeps the code, message and fields of the contract error shape', () => {
+  it('keeps the code of the contract error shape and replaces its words with the app\'s copy', () => {
     const e = toApiError(422, { error: { code: 'invalid', message: 'bad quantity', fields: { quantity: 'must be at least 1' } } });
     expect(e).toBeInstanceOf(api.ApiError);
     expect(e.status).toBe(422);
     expect(e.code).toBe('invalid');
-    expect(e.message).toBe('bad quantity');
-    expect(e.fields).toEqual({ quantity: 'must be at least 1' });
+    expect(e.serverMessage).toBe('bad quantity');
+    expect(e.serverFields).toEqual({ quantity: 'must be at least 1' });
+    expect(e.message).not.toContain('bad quantity');
+    expect(e.fields).toEqual({ quantity: 'Choose a quantity from 1 to 99.' });
   });
 
   it('derives a code from the status when the body has none or is not JSON', () => {
@@ -69,7 +71,8 @@ describe('error mapping', () => {
     const e = toApiError(409, { error: { code: 'weird', message: '', fields: { a: 1, b: 'x' } } });
     expect(e.code).toBe('conflict');
     expect(e.message).not.toBe('');
-    expect(e.fields).toEqual({ b: 'x' });
+    expect(Object.keys(e.fields)).toEqual(['b']);
+    expect(e.serverFields).toEqual({ b: 'x' });
   });
 
   it('covers every status of docs/api.md', () => {
@@ -94,7 +97,7 @@ describe('error mapping', () => {
     await expect(api.getCart()).rejects.toMatchObject({ code: 'network', status: 0 });
 
     fakeFetch(json(409, { error: { code: 'insufficient_stock', message: 'only 3 left' } }));
-    await expect(api.addToCart(7, 5)).rejects.toMatchObject({ code: 'insufficient_stock', status: 409, message: 'only 3 left' });
+    await expect(api.addToCart(7, 5)).rejects.toMatchObject({ code: 'insufficient_stock', status: 409, serverMessage: 'only 3 left', message: 'Some items are no longer available in the quantity you asked for.' });
   });
 
   it('treats 401 from /auth/me as a guest, not an error', async () => {

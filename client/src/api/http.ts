@@ -49,9 +49,18 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       body = undefined;
     }
   }
-  if (!res.ok) throw toApiError(res.status, body);
+  if (!res.ok) throw toApiError(res.status, body, retryAfterSeconds(res.headers.get('Retry-After')));
   if (body === undefined && text !== '') {
     throw new ApiError(res.status, 'internal', 'The shop answered with something that is not JSON.');
   }
   return body as T;
+}
+
+/** Retry-After as seconds (delta-seconds or an HTTP date); undefined if absent or unreadable. */
+export function retryAfterSeconds(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const n = Number(header.trim());
+  if (Number.isFinite(n) && n >= 0) return n;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.round((at - Date.now()) / 1000));
 }

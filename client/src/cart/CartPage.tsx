@@ -21,7 +21,7 @@ export function CartPage() {
         <h1>Your cart</h1>
       </div>
       {state.status === 'loading' && <Loading label="Loading your cart…" />}
-      {state.status === 'error' && <ErrorState error={new Error(state.error?.message)} onRetry={() => void reload()} />}
+      {state.status === 'error' && <ErrorState error={state.error?.cause} onRetry={() => void reload()} />}
       {state.status === 'ready' && state.cart && state.cart.lines.length === 0 && (
         <EmptyState title="Your cart is empty">
           <Link to={ROUTES.catalog} className="button button--primary">

@@ -32,7 +32,7 @@ export function CartProvider({ children }: { children: ReactNode }) {
       const cart = await api.getCart();
       if (writes.current === before) dispatch({ type: 'loaded', cart });
     } catch (e) {
-      dispatch({ type: 'loadFailed', message: api.describeError(e) });
+      dispatch({ type: 'loadFailed', message: api.describeError(e), cause: e });
     }
   }, []);
 

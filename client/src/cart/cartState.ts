@@ -10,13 +10,13 @@ export interface CartState {
   /** Product ids with a change in flight; their controls are disabled. */
   pending: number[];
   /** The last failed change, shown next to the cart; null when none. */
-  error: { message: string; productId: number | null } | null;
+  error: { message: string; productId: number | null; cause?: unknown } | null;
 }
 
 export type CartAction =
   | { type: 'load' }
   | { type: 'loaded'; cart: Cart }
-  | { type: 'loadFailed'; message: string }
+  | { type: 'loadFailed'; message: string; cause?: unknown }
   | { type: 'change'; productId: number }
   | { type: 'changed'; productId: number; cart: Cart }
   | { type: 'changeFailed'; productId: number; message: string }
@@ -32,8 +32,8 @@ export function cartReducer(state: CartState, action: CartAction): CartState {
       return { ...state, status: 'ready', cart: action.cart, error: null };
     case 'loadFailed':
       return state.cart
-        ? { ...state, error: { message: action.message, productId: null } }
-        : { ...state, status: 'error', error: { message: action.message, productId: null } };
+        ? { ...state, error: { message: action.message, productId: null, cause: action.cause } }
+        : { ...state, status: 'error', error: { message: action.message, productId: null, cause: action.cause } };
     case 'change':
       return {
         ...state,

@@ -1,17 +1,25 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import * as api from '../api';
+import { LIMITS } from '../api/limits';
 import { ROUTES, SEARCH_DEBOUNCE_MS } from '../constants';
 import { Link, navigate, useSearchParams } from '../lib/router';
 import { useDebouncedValue, useDocumentTitle, useResource } from '../lib/useResource';
 import { Pagination } from '../ui/Pagination';
 import { ProductGrid } from '../ui/ProductCard';
-import { EmptyState, ErrorState, Loading } from '../ui/Status';
+import { EmptyState, ErrorState, Loading, Notice } from '../ui/Status';
 import { searchHref } from './filters';
+
+const MAX_QUERY = LIMITS.getSearch.q.maxLength;
 
 /** Results update as you type (debounced) and on submit; the query lives in the URL. */
 export function SearchPage() {
   const [params] = useSearchParams();
-  const q = (params.get('q') ?? '').trim();
+  // The server refuses a query over its limit; a longer link (pasted, or
+  // 5,000 characters of it) searches for the first MAX characters and says so.
+  const raw = (params.get('q') ?? '').trim();
+  const chars = Array.from(raw);
+  const capped = chars.length > MAX_QUERY;
+  const q = capped ? chars.slice(0, MAX_QUERY).join('').trim() : raw;
   const pageParam = Number(params.get('page'));
   const page = Number.isInteger(pageParam) && pageParam > 0 ? pageParam : 1;
   useDocumentTitle(q ? `Search: ${q}` : 'Search');
@@ -59,6 +67,7 @@ export function SearchPage() {
             value={text}
             onChange={(e) => setText(e.target.value)}
             placeholder="Search by name or description"
+            maxLength={MAX_QUERY}
             autoComplete="off"
             enterKeyHint="search"
           />
@@ -68,6 +77,11 @@ export function SearchPage() {
         </form>
 
       <section aria-live="polite" aria-busy={results.status === 'loading'} className="section">
+        {capped && (
+          <Notice kind="info">
+            Searches can be at most {MAX_QUERY} characters, so we searched for the first {MAX_QUERY}.
+          </Notice>
+        )}
         {!q && <EmptyState title="What are you looking for?">Type a word or two, like “mug” or “lamp”.</EmptyState>}
         {q && results.status === 'loading' && <Loading label="Searching…" />}
         {q && results.status === 'error' && <ErrorState error={results.error} onRetry={results.reload} />}

@@ -8,6 +8,8 @@ import { ROUTES, TEST_CARDS } from '../constants';
 import { Link, navigate } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { TextField } from '../ui/Field';
+import { CountrySelect } from '../ui/CountrySelect';
+import { LIMITS } from '../api/limits';
 import { Price } from '../ui/Price';
 import { EmptyState, ErrorState, Loading } from '../ui/Status';
 import { clearDraft, loadDraft, rememberGuestOrder, saveDraft } from './checkoutDraft';
@@ -37,7 +39,7 @@ export default function CheckoutPage() {
   const methods = useResource((s) => api.listShippingMethods(s), 'shipping-methods');
 
   if (user === undefined || cart.state.status === 'loading') return <Loading label="Loading checkout…" />;
-  if (cart.state.status === 'error') return <ErrorState error={new Error(cart.state.error?.message)} onRetry={() => void cart.reload()} />;
+  if (cart.state.status === 'error') return <ErrorState error={cart.state.error?.cause} onRetry={() => void cart.reload()} />;
   if (!cart.state.cart || cart.state.cart.lines.length === 0) {
     return (
       <>
@@ -51,13 +53,6 @@ export default function CheckoutPage() {
   if (methods.status === 'loading') return <Loading label="Loading shipping methods…" />;
   if (methods.status === 'error') return <ErrorState error={methods.error} onRetry={methods.reload} />;
   return <CheckoutFormView methods={methods.data} defaultName={user?.name ?? ''} guest={user === null} />;
-}
-
-/** The server's reason as a sentence, unless it only repeats the title ("card declined"). */
-function reason(message: string): string {
-  const m = message.trim().replace(/\.$/, '');
-  if (m === '' || /^(the |your )?(card|payment)( was)? (declined|failed)$/i.test(m)) return '';
-  return `${m[0]?.toUpperCase()}${m.slice(1)}. `;
 }
 
 const FORM_ID = 'checkout-form';
@@ -139,10 +134,10 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
       }
       switch (err.code) {
         case 'payment_declined':
-          setFailure({ title: 'Your card was declined', message: `${reason(err.message)}No order was placed and you were not charged. Try another card.` });
+          setFailure({ title: 'Your card was declined', message: 'No order was placed and you were not charged. Try another card.' });
           break;
         case 'payment_failed':
-          setFailure({ title: 'Payment did not go through', message: `${reason(err.message)}No order was placed. Please try again.` });
+          setFailure({ title: 'Payment did not go through', message: 'No order was placed and you were not charged. Please try again.' });
           break;
         case 'cart_changed':
         case 'insufficient_stock': {
@@ -158,7 +153,9 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
         case 'invalid': {
           const mapped = mapServerErrors(err);
           setErrors(mapped.fields);
-          setFailure({ title: 'Please check your details', message: [err.message, ...mapped.other].join(' ') });
+          // Copy only (errors.ts): the cart-empty case has no field of its own on this form.
+          if ('cart' in err.fields) setFailure({ title: 'Your cart is empty', message: err.message });
+          else setFailure({ title: 'Please check your details', message: [err.message, ...mapped.other].join(' ') });
           break;
         }
         case 'unauthorized':
@@ -201,14 +198,14 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
             <legend>Shipping address</legend>
             <div className="form-grid">
               {!guest && <SavedAddressPicker onPick={pickAddress} />}
-              <TextField label="Full name" name="name" autoComplete="name" value={form.name} onChange={set('name')} error={errors.name} required className="span-2" />
-              <TextField label="Address" name="line1" autoComplete="address-line1" value={form.line1} onChange={set('line1')} error={errors.line1} required className="span-2" />
-              <TextField label="Apartment, suite (optional)" name="line2" autoComplete="address-line2" value={form.line2} onChange={set('line2')} error={errors.line2} className="span-2" />
-              <TextField label="City" name="city" autoComplete="address-level2" value={form.city} onChange={set('city')} error={errors.city} required />
-              <TextField label="State or region (optional)" name="region" autoComplete="address-level1" value={form.region} onChange={set('region')} error={errors.region} />
-              <TextField label="Postal code" name="postalCode" autoComplete="postal-code" value={form.postalCode} onChange={set('postalCode')} error={errors.postalCode} required />
-              <TextField label="Country code" name="country" autoComplete="country" value={form.country} onChange={set('country')} error={errors.country} maxLength={2} required hint="Two letters, like US or DE." />
-              <TextField label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} error={errors.phone} className="span-2" />
+              <TextField label="Full name" name="name" autoComplete="name" value={form.name} onChange={set('name')} error={errors.name} maxLength={LIMITS.Address.name.maxLength} required className="span-2" />
+              <TextField label="Address" name="line1" autoComplete="address-line1" value={form.line1} onChange={set('line1')} error={errors.line1} maxLength={LIMITS.Address.line1.maxLength} required className="span-2" />
+              <TextField label="Apartment, suite (optional)" name="line2" autoComplete="address-line2" value={form.line2} onChange={set('line2')} error={errors.line2} maxLength={LIMITS.Address.line2.maxLength} className="span-2" />
+              <TextField label="City" name="city" autoComplete="address-level2" value={form.city} onChange={set('city')} error={errors.city} maxLength={LIMITS.Address.city.maxLength} required />
+              <TextField label="State or region (optional)" name="region" autoComplete="address-level1" value={form.region} onChange={set('region')} error={errors.region} maxLength={LIMITS.Address.region.maxLength} />
+              <TextField label="Postal code" name="postalCode" autoComplete="postal-code" value={form.postalCode} onChange={set('postalCode')} error={errors.postalCode} maxLength={LIMITS.Address.postal_code.maxLength} required />
+              <CountrySelect name="country" value={form.country} onChange={set('country')} error={errors.country} required />
+              <TextField label="Phone (optional)" name="phone" type="tel" autoComplete="tel" value={form.phone} onChange={set('phone')} error={errors.phone} maxLength={LIMITS.Address.phone.maxLength} className="span-2" />
               {!guest && (
                 <label className="checkbox span-2">
                   <input type="checkbox" name="saveAddress" checked={saveToBook} onChange={(e) => setSaveToBook(e.target.checked)} /> Save this address to my address book

@@ -24,7 +24,7 @@ export default function ConfirmationPage() {
   // Logged out without this order's token: log in, then come back here.
   if (user === null && !token) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.confirmation(orderId))}`} />;
   if (order.status === 'loading') return <Loading label="Loading your order…" />;
-  if (order.status === 'error') return <ErrorState error={order.error} onRetry={order.reload} />;
+  if (order.status === 'error') return <ErrorState error={order.error} onRetry={order.reload} page />;
   if (!order.data) return <Loading label="Loading your order…" />;
   const link = token ? `${window.location.origin}${ROUTES.orderLink(token)}` : '';
   return (

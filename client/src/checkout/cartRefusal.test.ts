@@ -27,7 +27,7 @@ const cart = (qty: number, stock: number): Cart => ({
 
 describe('checkout refusals about the cart (issue 12)', () => {
   it('cart_changed names the new total and the one that was shown', () => {
-    const f = cartRefusal(new ApiError(409, 'cart_changed', 'server text', {}, cart(4, 10)), 499, 1898);
+    const f = cartRefusal(new ApiError(409, 'cart_changed', 'server text', {}, undefined, cart(4, 10)), 499, 1898);
     expect(f.title).toBe('Your cart changed');
     expect(f.message).toContain('$60.95');
     expect(f.message).toContain('$18.98');
@@ -37,7 +37,7 @@ describe('checkout refusals about the cart (issue 12)', () => {
   });
 
   it('insufficient_stock names the line, how many can be bought, and links to the cart; it never claims the cart was updated', () => {
-    const f = cartRefusal(new ApiError(409, 'insufficient_stock', 'not enough Hand Cream in stock', {}, cart(5, 2)), 499, 7494);
+    const f = cartRefusal(new ApiError(409, 'insufficient_stock', 'not enough Hand Cream in stock', {}, undefined, cart(5, 2)), 499, 7494);
     expect(f.message).toContain('Hand Cream: only 2 can be bought (your cart has 5).');
     expect(f.message).not.toMatch(/updated/i);
     expect(f.cartLink).toBe(true);

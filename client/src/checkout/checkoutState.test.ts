@@ -76,8 +76,9 @@ describe('server errors on checkout', () => {
       coupon: 'unknown',
     });
     const mapped = mapServerErrors(e);
-    expect(mapped.fields).toEqual({ postalCode: 'required', cardNumber: 'fails the Luhn check', expiry: 'in the past' });
-    expect(mapped.other).toEqual(['coupon: unknown']);
+    // ApiError turned the server's words into the app's copy; no field name or server text is shown.
+    expect(mapped.fields).toEqual({ postalCode: 'Please enter the postal code.', cardNumber: 'Please enter a valid card number.', expiry: 'Please enter the expiry date as MM/YY.' });
+    expect(mapped.other).toEqual(['Please check the value.']);
   });
 });
 

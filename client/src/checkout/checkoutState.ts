@@ -1,5 +1,6 @@
 // Checkout form state, validation and the idempotency key, as pure
 // functions so that they can be tested without a browser.
+import { ADDRESS_FORMATS } from '../api/countries';
 import type { ApiError } from '../api/errors';
 import type { Address, PlaceOrderInput } from '../api/types';
 
@@ -90,7 +91,7 @@ export function validateCheckout(form: CheckoutForm, now: Date = new Date(), gue
   for (const [field, message] of required) {
     if (form[field].trim() === '') errors[field] = message;
   }
-  if (!errors.country && !/^[A-Za-z]{2}$/.test(form.country.trim())) errors.country = 'Use a two-letter country code, like US.';
+  if (!errors.country && ADDRESS_FORMATS[form.country.trim().toUpperCase()] === undefined) errors.country = 'Choose a country from the list.';
   if (!luhnValid(form.cardNumber)) errors.cardNumber = 'Enter a valid card number.';
   const exp = parseExpiry(form.expiry);
   if (!exp) {
@@ -153,7 +154,7 @@ export function mapServerErrors(error: Pick<ApiError, 'fields'>): { fields: Fiel
     const bare = key.split('.').pop() ?? key;
     const field = SERVER_FIELDS[key] ?? SERVER_FIELDS[`shipping_address.${bare}`] ?? SERVER_FIELDS[`payment.${bare}`] ?? SERVER_FIELDS[bare];
     if (field) fields[field] = fields[field] ?? message;
-    else other.push(`${key}: ${message}`);
+    else if (!other.includes(message)) other.push(message); // copy only: the server's field name is not for people
   }
   return { fields, other };
 }
