@@ -236,4 +236,5 @@ type Services struct {
 	Carts    CartService
 	Orders   OrderService
 	Admin    AdminService
+	Sitemap  SitemapService
 }

@@ -136,6 +136,7 @@ func (s *Store) Services() domain.Services {
 		Carts:    cartService{s},
 		Orders:   orderService{s},
 		Admin:    adminService{s},
+		Sitemap:  sitemapService{s},
 	}
 }
 
