@@ -66,6 +66,9 @@ type Config struct {
 	StaticDir string
 	// ProxyHeader holds the client IP behind a load balancer. Default "".
 	ProxyHeader string
+	// PublicURL is the storefront's public origin, e.g. https://shop.example.com
+	// (contract.EnvPublicURL). Default "" (links use the request's host).
+	PublicURL string
 	// LogLevel of the JSON logs. Default info.
 	LogLevel slog.Level
 }
@@ -155,6 +158,13 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	c.StaticDir = get(contract.EnvStaticDir)
 	c.ProxyHeader = get(contract.EnvProxyHeader)
+	if v := get(contract.EnvPublicURL); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.Trim(u.Path, "/") != "" {
+			bad(contract.EnvPublicURL, v, "must be an origin such as https://shop.example.com")
+		}
+		c.PublicURL = strings.TrimRight(v, "/")
+	}
 	if v := get(contract.EnvLogLevel); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			bad(contract.EnvLogLevel, v, "must be debug, info, warn or error")

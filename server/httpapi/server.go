@@ -49,6 +49,10 @@ type Deps struct {
 	// a history fallback to index.html for every non-API path (contract.EnvStaticDir).
 	// Default: "" (API only).
 	StaticDir string
+	// PublicURL is the storefront's public origin (contract.EnvPublicURL),
+	// the base of the sitemap's and robots.txt's absolute URLs.
+	// Default: "" (the request's scheme and host).
+	PublicURL string
 	// BodyLimit caps request bodies in bytes (413 too_large beyond).
 	// Default: 1 MiB.
 	BodyLimit int
@@ -117,12 +121,15 @@ func (d *Deps) setDefaults() {
 // state. main builds it with New, serves with Serve or Listen (or Run,
 // which also handles the drain), and tests use App() with app.Test.
 type Server struct {
-	deps     Deps
-	app      *fiber.App
-	log      *slog.Logger
-	metrics  *metrics
-	routes   []route
-	draining atomic.Bool
+	deps    Deps
+	app     *fiber.App
+	log     *slog.Logger
+	metrics *metrics
+	routes  []route
+	// spaRoutes is the client's route table for the static handler; nil
+	// when the build has none (then every path falls back with 200).
+	spaRoutes spaRoutes
+	draining  atomic.Bool
 
 	openAPIOnce  sync.Once
 	openAPIBytes []byte
@@ -156,7 +163,12 @@ func New(deps Deps) *Server {
 		s.register(r)
 	}
 	if deps.StaticDir != "" {
-		s.app.Get("/*", markMatched, s.static) // Fiber adds HEAD to GET routes
+		routes, err := loadSPARoutes(deps.StaticDir)
+		if err != nil {
+			s.log.Warn("static: no client route table, every unknown path answers 200", "err", err.Error())
+		}
+		s.spaRoutes = routes
+		s.app.Get("/*", markMatched, compressStatic, s.static) // Fiber adds HEAD to GET routes
 	}
 	return s
 }

@@ -195,6 +195,7 @@ func serve(ctx context.Context, cfg *config.Config, db *bun.DB, st *store.Store,
 		Currency:        cfg.Currency,
 		StaticDir:       cfg.StaticDir,
 		ProxyHeader:     cfg.ProxyHeader,
+		PublicURL:       cfg.PublicURL,
 		InsecureCookies: !cfg.CookieSecure,
 	})
 	return srv.Run(ctx, cfg.ListenAddr, cfg.DrainDelay, cfg.ShutdownTimeout)
