@@ -97,8 +97,8 @@ describe('error mapping', () => {
     await expect(api.addToCart(7, 5)).rejects.toMatchObject({ code: 'insufficient_stock', status: 409, message: 'only 3 left' });
   });
 
-  it('treats 401 from /auth/me as a guest, not an error', async () => {
-    fakeFetch(json(401, { error: { code: 'unauthorized', message: 'no session' } }));
+  it('reads a guest from /auth/me as null, not an error', async () => {
+    fakeFetch(json(200, { user: null }));
     expect(await api.currentUser()).toBeNull();
     fakeFetch(json(500, { error: { code: 'internal', message: 'boom' } }));
     await expect(api.currentUser()).rejects.toMatchObject({ code: 'internal' });
