@@ -212,7 +212,8 @@ describe('catalog', () => {
       const first = page.locator('.product-grid > li').first();
       await first.waitFor();
       const box = await first.boundingBox();
-      assert.ok(box.y < PHONE.height - 200, `the first product starts ${Math.round(box.y)} px down on an ${PHONE.height} px screen`);
+      console.log(`phone: the first product starts ${Math.round(box.y)} px down`);
+      assert.ok(box.y < PHONE.height / 2, `the first product starts ${Math.round(box.y)} px down on an ${PHONE.height} px screen`);
       assert.equal(await page.getByRole('navigation', { name: 'Categories' }).count(), 0, 'the filters are not on the page until the drawer opens');
       await expectNoA11yViolations(page, 'phone catalog');
       await screenshot(page, 'edges-phone-catalog');
