@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -142,4 +143,36 @@ func TestSitemap(t *testing.T) {
 			}
 		}
 	}, func(d *Deps) { d.PublicURL = origin })
+}
+
+// TestSitemapStaysWithinProtocolLimits fills the catalog past 50,000
+// products (SQLite, one INSERT ... SELECT) and checks that the sitemap
+// keeps to the protocol: at most 50,000 URLs and 50 MB, newest first.
+func TestSitemapStaysWithinProtocolLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("inserts 50,000 products")
+	}
+	e := newEnv(t, "sqlite")
+	_, err := e.store.DB().ExecContext(context.Background(), `
+		WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		INSERT INTO products (sku, slug, name, description, price, currency, category_id, images, attributes, stock, active, featured, created_at, updated_at)
+		SELECT 'BULK-' || i, 'bulk-product-with-a-long-slug-' || i, 'Bulk ' || i, '', 100, p.currency, p.category_id, '[]', '{}', 1, 1, 0, p.created_at, p.updated_at
+		FROM n, (SELECT currency, category_id, created_at, updated_at FROM products ORDER BY id LIMIT 1) AS p`, SitemapMaxURLs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := want(t, e.client(t).do("GET", contract.PathSitemap, nil), 200)
+	if len(r.Body) > SitemapMaxBytes {
+		t.Fatalf("sitemap is %d bytes, over 50 MB", len(r.Body))
+	}
+	var set SitemapURLSet
+	if err := xml.Unmarshal(r.Body, &set); err != nil {
+		t.Fatalf("not valid XML: %v", err)
+	}
+	if len(set.URLs) != SitemapMaxURLs {
+		t.Fatalf("%d URLs, want exactly the protocol's %d", len(set.URLs), SitemapMaxURLs)
+	}
+	if !strings.HasSuffix(set.URLs[0].Loc, "/") || !strings.HasSuffix(set.URLs[1].Loc, "/catalog") {
+		t.Errorf("the home page and the catalog come first: %v", set.URLs[:2])
+	}
 }
