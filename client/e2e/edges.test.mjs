@@ -43,6 +43,7 @@ const head = (page) =>
   page.evaluate(() => ({
     title: document.title,
     description: document.querySelector('meta[name="description"]')?.getAttribute('content') ?? null,
+    robots: document.querySelector('meta[name="robots"]')?.getAttribute('content') ?? null,
     og: Object.fromEntries([...document.querySelectorAll('meta[property]')].map((m) => [m.getAttribute('property'), m.getAttribute('content')])),
   }));
 
@@ -146,7 +147,10 @@ describe('findable pages', () => {
     ];
     const { context, page, problems } = await openPage(browser, {
       baseURL: server.url,
-      allowedHttpErrors: [{ method: 'GET', path: /^\/no-such-page$/, status: 404 }],
+      allowedHttpErrors: [
+        { method: 'GET', path: /^\/no-such-page$/, status: 404 },
+        { method: 'GET', path: /^\/api\/v1\/products\/no-such-product$/, status: 404 },
+      ],
     });
     try {
       const seen = new Map();
@@ -159,9 +163,17 @@ describe('findable pages', () => {
         const h = await head(page);
         assert.ok(h.description && h.description.length >= 20 && h.description.length <= 160, `${p.path}: description ${JSON.stringify(h.description)}`);
         if (p.path.startsWith('/products/')) assert.ok(h.description.startsWith(product.description.slice(0, 40)), `${p.path}: the product's own description, got ${h.description}`);
+        assert.equal(h.robots, p.status === 404 ? 'noindex' : null, `${p.path}: meta robots`);
         if (p.path === '/no-such-page') await expectNoA11yViolations(page, 'not found page');
         seen.set(p.path, h);
       }
+      // An unknown product is a client route (200 from the server): the page says noindex.
+      await page.goto('/products/no-such-product');
+      await page.getByRole('heading', { level: 1, name: 'We could not find that product' }).waitFor();
+      assert.equal((await head(page)).robots, 'noindex', 'an unknown product is not indexed');
+      await page.goto('/catalog');
+      await page.getByRole('heading', { level: 1, name: 'All products' }).waitFor();
+      assert.equal((await head(page)).robots, null, 'noindex stays after the not-found page');
       const descriptions = [...seen.values()].map((h) => h.description);
       const titles = [...seen.values()].map((h) => h.title);
       assert.equal(new Set(titles).size, titles.length, `titles repeat: ${titles.join(' | ')}`);

@@ -61,3 +61,15 @@ export function useOpenGraph(tags: Record<string, string> | null): void {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 }
+
+/**
+ * <meta name="robots" content="noindex"> while the component is shown: a
+ * "not found" page rendered for a client route (an unknown product) is
+ * answered with 200 by the server, and this keeps it out of search indexes.
+ */
+export function useNoIndex(): void {
+  useEffect(() => {
+    setMeta('name', 'robots', 'noindex');
+    return () => setMeta('name', 'robots', null);
+  }, []);
+}
