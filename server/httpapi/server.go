@@ -121,18 +121,19 @@ func (d *Deps) setDefaults() {
 // state. main builds it with New, serves with Serve or Listen (or Run,
 // which also handles the drain), and tests use App() with app.Test.
 type Server struct {
-	deps    Deps
-	app     *fiber.App
-	log     *slog.Logger
-	metrics *metrics
-	routes  []route
-	// spaRoutes is the client's route table for the static handler; nil
-	// when the build has none (then every path falls back with 200).
-	spaRoutes spaRoutes
-	draining  atomic.Bool
+	deps     Deps
+	app      *fiber.App
+	log      *slog.Logger
+	metrics  *metrics
+	routes   []route
+	draining atomic.Bool
 
 	openAPIOnce  sync.Once
 	openAPIBytes []byte
+
+	// spaRoutes is the client's route table for the static handler; nil
+	// when the build has none (then every path falls back with 200).
+	spaRoutes spaRoutes
 }
 
 // New builds the server and registers every route. It panics on missing
