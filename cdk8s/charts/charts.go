@@ -71,6 +71,10 @@ func Build(app cdk8s.App, env platform.Environment) {
 		Namespace: env.Names.Namespace,
 		Host:      env.DNS.Host,
 		Routes: []IngressRoute{
+			// The crawler files are the backend's (generated from the
+			// catalog); exact paths, so the frontend keeps everything else.
+			{PathPrefix: contract.PathRobots, Exact: true, ServiceName: env.Names.Backend, ServicePort: backend.Props.PortName},
+			{PathPrefix: contract.PathSitemap, Exact: true, ServiceName: env.Names.Backend, ServicePort: backend.Props.PortName},
 			{PathPrefix: contract.APIPrefix, ServiceName: env.Names.Backend, ServicePort: backend.Props.PortName},
 			{PathPrefix: "/", ServiceName: env.Names.Frontend, ServicePort: frontend.Props.PortName},
 		},

@@ -65,8 +65,9 @@ func TestServicesMatchContainers(t *testing.T) {
 	})
 }
 
-// TestIngress: /api to the backend, / to the frontend, TLS on the host, an
-// Auto Mode IngressClass whose params exist, HTTP redirected to HTTPS.
+// TestIngress: /api and the two crawler files (exact paths) to the backend,
+// / to the frontend (last), TLS on the host, an Auto Mode IngressClass whose
+// params exist, HTTP redirected to HTTPS.
 func TestIngress(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, env platform.Environment, docs []doc) {
 		var ing networkingv1.Ingress
@@ -118,19 +119,32 @@ func TestIngress(t *testing.T) {
 			t.Fatalf("rules %+v, want one rule for %s", ing.Spec.Rules, env.DNS.Host)
 		}
 		routes := map[string]networkingv1.IngressServiceBackend{}
+		var order []string
+		exact := map[string]bool{contract.PathRobots: true, contract.PathSitemap: true}
 		for _, path := range ing.Spec.Rules[0].HTTP.Paths {
-			if path.PathType == nil || *path.PathType != networkingv1.PathTypePrefix || path.Backend.Service == nil {
-				t.Errorf("path %+v: want a Prefix path to a Service", path)
+			wantType := networkingv1.PathTypePrefix
+			if exact[path.Path] {
+				wantType = networkingv1.PathTypeExact
+			}
+			if path.PathType == nil || *path.PathType != wantType || path.Backend.Service == nil {
+				t.Errorf("path %+v: want a %s path to a Service", path, wantType)
 				continue
 			}
 			routes[path.Path] = *path.Backend.Service
+			order = append(order, path.Path)
+		}
+		// Exact paths first, the frontend's catch-all last (the order the ALB uses).
+		if want := []string{contract.PathRobots, contract.PathSitemap, contract.APIPrefix, "/"}; strings.Join(order, " ") != strings.Join(want, " ") {
+			t.Errorf("ingress paths %v, want %v", order, want)
 		}
 		for prefix, want := range map[string]struct {
 			svc  string
 			path string
 		}{
-			contract.APIPrefix: {env.Names.Backend, contract.PathReadyz},
-			"/":                {env.Names.Frontend, platform.FrontendHealthPath},
+			contract.PathRobots:  {env.Names.Backend, contract.PathReadyz},
+			contract.PathSitemap: {env.Names.Backend, contract.PathReadyz},
+			contract.APIPrefix:   {env.Names.Backend, contract.PathReadyz},
+			"/":                  {env.Names.Frontend, platform.FrontendHealthPath},
 		} {
 			be, ok := routes[prefix]
 			if !ok || be.Name != want.svc {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
@@ -30,12 +31,21 @@ func albHealthCheck(path string) map[string]string {
 	}
 }
 
-// IngressRoute sends a path prefix to a Service port.
+// IngressRoute sends a path prefix (or, with Exact, one path) to a Service port.
 type IngressRoute struct {
 	PathPrefix  string
 	ServiceName string
 	ServicePort string // the Service port's name
+	// Exact matches PathPrefix only, not the paths below it (pathType
+	// Exact). Default: false (pathType Prefix).
+	Exact bool
 }
+
+// Path types of an Ingress path.
+const (
+	PathTypeExact  = "Exact"
+	PathTypePrefix = "Prefix"
+)
 
 // StorefrontIngressProps configures the storefront's ALB.
 type StorefrontIngressProps struct {
@@ -47,7 +57,14 @@ type StorefrontIngressProps struct {
 	// Host is the TLS host; the ALB discovers its ACM certificate by it.
 	// Required.
 	Host string
-	// Routes in order; the most specific prefix should come first. Required.
+	// Routes in order: exact paths first, then prefixes from the most
+	// specific; a catch-all "/" prefix, if any, must be last. The ALB
+	// orders its rules the same way whatever the order here ("pathType:
+	// Exact paths are always ordered first, followed by pathType: Prefix
+	// paths, with the longest prefix first", AWS Load Balancer Controller
+	// v2.4.3+, https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/spec);
+	// the validation keeps the manifest reading the way the ALB routes.
+	// Required.
 	Routes []IngressRoute
 	// SSLPolicy is the HTTPS listener's security policy.
 	// Default: "ELBSecurityPolicy-TLS13-1-2-2021-06".
@@ -77,6 +94,17 @@ func NewStorefrontIngress(scope constructs.Construct, id string, props *Storefro
 	p := *props
 	if p.ClassName == "" || p.IngressName == "" || p.Namespace == "" || p.Host == "" || len(p.Routes) == 0 {
 		panic(fmt.Errorf("StorefrontIngressProps: ClassName, IngressName, Namespace, Host and Routes are required (got %+v)", p))
+	}
+	for i, r := range p.Routes {
+		if !strings.HasPrefix(r.PathPrefix, "/") || r.ServiceName == "" || r.ServicePort == "" {
+			panic(fmt.Errorf("StorefrontIngressProps.Routes[%d]: PathPrefix must start with / and ServiceName and ServicePort are required (got %+v)", i, r))
+		}
+		if r.Exact && i > 0 && !p.Routes[i-1].Exact {
+			panic(fmt.Errorf("StorefrontIngressProps.Routes[%d]: exact path %q must come before the prefixes (the ALB matches exact paths first)", i, r.PathPrefix))
+		}
+		if !r.Exact && r.PathPrefix == "/" && i != len(p.Routes)-1 {
+			panic(fmt.Errorf("StorefrontIngressProps.Routes[%d]: the catch-all prefix \"/\" must be the last route, got %d after it", i, len(p.Routes)-1-i))
+		}
 	}
 	if p.SSLPolicy == "" {
 		p.SSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -124,9 +152,13 @@ func NewStorefrontIngress(scope constructs.Construct, id string, props *Storefro
 	listen, _ := json.Marshal([]map[string]int{{"HTTP": 80}, {"HTTPS": 443}})
 	var paths []*k8s.HttpIngressPath
 	for _, r := range p.Routes {
+		pathType := PathTypePrefix
+		if r.Exact {
+			pathType = PathTypeExact
+		}
 		paths = append(paths, &k8s.HttpIngressPath{
 			Path:     str(r.PathPrefix),
-			PathType: str("Prefix"),
+			PathType: str(pathType),
 			Backend: &k8s.IngressBackend{Service: &k8s.IngressServiceBackend{
 				Name: str(r.ServiceName), Port: &k8s.ServiceBackendPort{Name: str(r.ServicePort)},
 			}},

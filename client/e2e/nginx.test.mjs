@@ -114,6 +114,34 @@ describe('nginx serving the build', () => {
     assert.equal(missing.status, 404);
   });
 
+  it('answers 200 for every client route (src/routes.json) and 404 with the app page for other paths', async () => {
+    const index = readFileSync(join(distDir, 'index.html'));
+    const routes = JSON.parse(readFileSync(join(clientDir, 'src', 'routes.json'), 'utf8'));
+    for (const pattern of routes) {
+      const path = pattern.replace(/:[^/]+/g, 'x1');
+      for (const p of [path, `${path.replace(/\/$/, '')}/`, `${path}?page=2`]) {
+        const res = await get(p);
+        assert.equal(res.status, 200, `${p} (route ${pattern})`);
+        assert.deepEqual(res.body, index, p);
+        assert.equal(res.headers['cache-control'], 'no-cache', p);
+        assertSecurityHeaders(res, p);
+      }
+    }
+    for (const path of ['/nope', '/catalog/shoes', '/products', '/products/a/b', '/account/orders', '/admin/products/1/edit', '/robots.txt', '/sitemap.xml']) {
+      const res = await get(path);
+      assert.equal(res.status, 404, path);
+      assert.deepEqual(res.body, index, `${path}: the app's page (it shows "not found")`);
+      assert.match(res.headers['content-type'], /^text\/html/, path);
+      assert.equal(res.headers['cache-control'], 'no-cache', path);
+      assertSecurityHeaders(res, path);
+    }
+    // The crawler files are the backend's (the ingress routes them there): no file of the build shadows them.
+    for (const f of ['robots.txt', 'sitemap.xml']) assert.equal(existsSync(join(distDir, f)), false, `dist/${f} would shadow the backend's`);
+    const missing = await get('/assets/index-doesnotexist.js');
+    assert.equal(missing.status, 404);
+    assert.doesNotMatch(missing.body.toString(), /<div id="root">/, 'a missing asset is never the app page');
+  });
+
   it('caches hashed assets for a year, immutable, with the right type', async () => {
     const res = await get(`/${entryScript()}`);
     assert.equal(res.status, 200);

@@ -4,7 +4,8 @@
 #   render.sh OUT_DIR ROOT PORT RUNTIME_DIR STATUS_PORT
 # writes OUT_DIR/nginx.conf, OUT_DIR/conf.d/default.conf (the public server
 # on PORT), OUT_DIR/conf.d/status.conf (stub_status on 127.0.0.1:STATUS_PORT,
-# for the metrics sidecar) and OUT_DIR/security-headers.conf. OUT_DIR also
+# for the metrics sidecar), OUT_DIR/security-headers.conf and
+# OUT_DIR/spa-routes.conf (the client's routes, from scripts/nginx-routes.mjs). OUT_DIR also
 # needs a mime.types (the image and Debian's nginx ship
 # /etc/nginx/mime.types).
 set -eu
@@ -29,6 +30,7 @@ subst "$here/nginx.conf.template" > "$out/nginx.conf"
 subst "$here/default.conf.template" > "$out/conf.d/default.conf"
 subst "$here/status.conf.template" > "$out/conf.d/status.conf"
 cp "$here/security-headers.conf" "$out/security-headers.conf"
+cp "$here/spa-routes.conf" "$out/spa-routes.conf"
 if grep -n '\${NGINX_' "$out/nginx.conf" "$out/conf.d/default.conf" "$out/conf.d/status.conf"; then
   echo "render.sh: unrendered variables left" >&2
   exit 1

@@ -12,6 +12,10 @@ import { searchHref } from './catalog/filters';
 import { ROUTES, SHOP_NAME } from './constants';
 import { NotFoundPage } from './NotFoundPage';
 import { Link, navigate, Routes, useFocusOnNavigate, useLocation, type Route } from './lib/router';
+import { useRouteDescription } from './lib/head';
+import { matchPath } from './lib/match';
+import { NOT_FOUND_DESCRIPTION, PAGE_DESCRIPTIONS, type RoutePattern } from './pageMeta';
+import ROUTE_PATTERNS from './routes.json';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { Loading } from './ui/Status';
 
@@ -34,28 +38,33 @@ const AdminProductNewPage = lazy(() => admin().then((m) => ({ default: m.AdminPr
 const AdminProductEditPage = lazy(() => admin().then((m) => ({ default: m.AdminProductEditPage })));
 const AdminOrdersPage = lazy(() => admin().then((m) => ({ default: m.AdminOrdersPage })));
 
-const routes: Route[] = [
-  { path: ROUTES.home, render: () => <HomePage /> },
-  { path: ROUTES.catalog, render: () => <CatalogPage /> },
-  { path: ROUTES.search, render: () => <SearchPage /> },
-  { path: '/products/:slug', render: () => <ProductPage /> },
-  { path: ROUTES.cart, render: () => <CartPage /> },
-  { path: ROUTES.checkout, render: () => <CheckoutPage /> },
-  { path: '/checkout/confirmation/:id', render: () => <ConfirmationPage /> },
-  { path: '/orders/link/:token', render: () => <OrderLinkPage /> },
-  { path: ROUTES.login, render: () => <LoginPage /> },
-  { path: ROUTES.register, render: () => <RegisterPage /> },
-  { path: ROUTES.account, render: () => <AccountPage /> },
-  { path: '/account/orders/:id', render: () => <OrderPage /> },
-  { path: ROUTES.forgotPassword, render: () => <ForgotPasswordPage /> },
-  { path: ROUTES.resetPassword, render: () => <ResetPasswordPage /> },
-  { path: ROUTES.accountSettings, render: () => <AccountSettingsPage /> },
-  { path: ROUTES.admin, render: () => <AdminHome /> },
-  { path: ROUTES.adminProducts, render: () => <AdminProductsPage /> },
-  { path: ROUTES.adminNewProduct, render: () => <AdminProductNewPage /> },
-  { path: '/admin/products/:id', render: () => <AdminProductEditPage /> },
-  { path: ROUTES.adminOrders, render: () => <AdminOrdersPage /> },
-];
+// What each route of the one route table (routes.json) renders. Typed by
+// PAGE_DESCRIPTIONS' keys, which pageMeta.test.ts holds equal to routes.json.
+const pages: Record<RoutePattern, () => ReactNode> = {
+  '/': () => <HomePage />,
+  '/catalog': () => <CatalogPage />,
+  '/search': () => <SearchPage />,
+  '/products/:slug': () => <ProductPage />,
+  '/cart': () => <CartPage />,
+  '/checkout': () => <CheckoutPage />,
+  '/checkout/confirmation/:id': () => <ConfirmationPage />,
+  '/orders/link/:token': () => <OrderLinkPage />,
+  '/account/login': () => <LoginPage />,
+  '/account/register': () => <RegisterPage />,
+  '/account': () => <AccountPage />,
+  '/account/orders/:id': () => <OrderPage />,
+  '/account/forgot-password': () => <ForgotPasswordPage />,
+  '/account/reset-password': () => <ResetPasswordPage />,
+  '/account/settings': () => <AccountSettingsPage />,
+  '/admin': () => <AdminHome />,
+  '/admin/products': () => <AdminProductsPage />,
+  '/admin/products/new': () => <AdminProductNewPage />,
+  '/admin/products/:id': () => <AdminProductEditPage />,
+  '/admin/orders': () => <AdminOrdersPage />,
+};
+
+// In routes.json's order: the first match wins.
+const routes: Route[] = ROUTE_PATTERNS.map((path) => ({ path, render: pages[path as RoutePattern] }));
 
 export function App() {
   return (
@@ -71,6 +80,8 @@ export function App() {
 
 function Page() {
   const { pathname } = useLocation();
+  const route = routes.find((r) => matchPath(r.path, pathname));
+  useRouteDescription(route ? PAGE_DESCRIPTIONS[route.path as RoutePattern] : NOT_FOUND_DESCRIPTION);
   return (
     <ErrorBoundary resetKey={pathname}>
       <Suspense fallback={<Loading />}>

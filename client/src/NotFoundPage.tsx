@@ -1,9 +1,11 @@
 import { ROUTES } from './constants';
+import { useNoIndex } from './lib/head';
 import { Link } from './lib/router';
 import { useDocumentTitle } from './lib/useResource';
 
 export function NotFoundPage({ what = 'page' }: { what?: string }) {
   useDocumentTitle('Not found');
+  useNoIndex();
   return (
     <div className="status status--empty">
       <h1>We could not find that {what}</h1>

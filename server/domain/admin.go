@@ -241,4 +241,5 @@ type Services struct {
 	// Recovery and Mail: password reset and change, the mail outbox (issue 12).
 	Recovery RecoveryService
 	Mail     MailService
+	Sitemap  SitemapService
 }

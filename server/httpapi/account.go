@@ -79,7 +79,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 }
 
 func (s *Server) me(c *fiber.Ctx) error {
-	return c.JSON(userBody{User: currentUser(c)})
+	return c.JSON(meBody{User: currentUser(c)})
 }
 
 func (s *Server) updateProfile(c *fiber.Ctx) error {
@@ -167,7 +167,7 @@ func (s *Server) accountRoutes() []route {
 		{method: "POST", path: b + "/auth/login", tag: "accounts", summary: "Log in (merges the guest cart)", access: public, limited: true,
 			request: domain.LoginInput{}, response: userBody{}, status: 200, errors: []int{400, 401, 415, 422, 429}, handler: s.login},
 		{method: "POST", path: b + "/auth/logout", tag: "accounts", summary: "Log out and clear the session cookie", status: 204, handler: s.logout},
-		{method: "GET", path: b + "/auth/me", tag: "accounts", summary: "The logged-in user", access: loggedIn, response: userBody{}, status: 200, errors: []int{401}, handler: s.me},
+		{method: "GET", path: b + "/auth/me", tag: "accounts", summary: "The logged-in user, or null for a guest", access: guestOK, response: meBody{}, status: 200, handler: s.me},
 		{method: "PATCH", path: b + "/account", tag: "accounts", summary: "Update the profile", access: loggedIn,
 			request: domain.ProfileUpdate{}, response: userBody{}, status: 200, errors: []int{400, 401, 422}, handler: s.updateProfile},
 		{method: "GET", path: b + "/account/addresses", tag: "accounts", summary: "The address book", access: loggedIn, response: itemsBody[domain.Address]{}, status: 200, errors: []int{401}, handler: s.listAddresses},

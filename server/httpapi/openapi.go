@@ -250,6 +250,10 @@ func (g *schemaGen) structSchema(t reflect.Type) map[string]any {
 				name = f.Name
 			}
 			ps := g.schema(f.Type)
+			if f.Tag.Get("openapi") == "nullable" {
+				// OpenAPI 3.0 ignores siblings of $ref: wrap it.
+				ps = map[string]any{"allOf": []any{ps}, "nullable": true}
+			}
 			for _, rule := range strings.Split(f.Tag.Get("validate"), ",") {
 				k, v, _ := strings.Cut(rule, "=")
 				switch k {

@@ -79,8 +79,9 @@ type Deps struct {
 	// Now is the clock (card expiry checks). Default: time.Now.
 	Now func() time.Time
 	// PublicURL is the storefront's base URL without a trailing slash
-	// (contract.EnvPublicURL), the start of every link in an e-mail. Never
-	// taken from a request's Host header, which the sender controls.
+	// (contract.EnvPublicURL), the start of every link in an e-mail and of
+	// the sitemap's and robots.txt's absolute URLs. Never taken from a
+	// request's Host header, which the sender controls.
 	// Default: http://localhost:8080.
 	PublicURL string
 }
@@ -138,6 +139,10 @@ type Server struct {
 
 	openAPIOnce  sync.Once
 	openAPIBytes []byte
+
+	// spaRoutes is the client's route table for the static handler; nil
+	// when the build has none (then every path falls back with 200).
+	spaRoutes spaRoutes
 }
 
 // New builds the server and registers every route. It panics on missing
@@ -172,7 +177,12 @@ func New(deps Deps) *Server {
 		s.register(r)
 	}
 	if deps.StaticDir != "" {
-		s.app.Get("/*", markMatched, s.static) // Fiber adds HEAD to GET routes
+		routes, err := loadSPARoutes(deps.StaticDir)
+		if err != nil {
+			s.log.Warn("static: no client route table, every unknown path answers 200", "err", err.Error())
+		}
+		s.spaRoutes = routes
+		s.app.Get("/*", markMatched, compressStatic, s.static) // Fiber adds HEAD to GET routes
 	}
 	return s
 }

@@ -145,6 +145,7 @@ func (s *Store) Services() domain.Services {
 		GuestOrders: guestOrderService{s},
 		Recovery:    recoveryService{s},
 		Mail:        mailService{s},
+		Sitemap:     sitemapService{s},
 	}
 }
 

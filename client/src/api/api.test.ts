@@ -100,8 +100,8 @@ describe('error mapping', () => {
     await expect(api.addToCart(7, 5)).rejects.toMatchObject({ code: 'insufficient_stock', status: 409, serverMessage: 'only 3 left', message: 'Some items are no longer available in the quantity you asked for.' });
   });
 
-  it('treats 401 from /auth/me as a guest, not an error', async () => {
-    fakeFetch(json(401, { error: { code: 'unauthorized', message: 'no session' } }));
+  it('reads a guest from /auth/me as null, not an error', async () => {
+    fakeFetch(json(200, { user: null }));
     expect(await api.currentUser()).toBeNull();
     fakeFetch(json(500, { error: { code: 'internal', message: 'boom' } }));
     await expect(api.currentUser()).rejects.toMatchObject({ code: 'internal' });

@@ -93,14 +93,10 @@ export async function logout(): Promise<void> {
   await request<void>('POST', '/auth/logout');
 }
 
-/** The logged-in user, or null for a guest. */
+/** The logged-in user, or null for a guest (docs/api.md: 200 {"user": null}). */
 export async function currentUser(signal?: Signal): Promise<User | null> {
-  try {
-    return toUser((await request<WireUserEnvelope>('GET', '/auth/me', { signal })).user);
-  } catch (e) {
-    if (e instanceof ApiError && e.code === 'unauthorized') return null;
-    throw e;
-  }
+  const w = await request<{ user: WireUserEnvelope['user'] | null }>('GET', '/auth/me', { signal });
+  return w.user ? toUser(w.user) : null;
 }
 
 export async function updateAccount(name: string): Promise<User> {

@@ -2,12 +2,14 @@ import { useEffect, useState, type FormEvent } from 'react';
 import * as api from '../api';
 import { toMajorString } from '../api/money';
 import { SORT_LABELS, SORTS, type Sort } from '../constants';
+import { summary, useDescription } from '../lib/head';
 import { Link, navigate, useSearchParams } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { TextField, SelectField } from '../ui/Field';
 import { Pagination } from '../ui/Pagination';
 import { ProductGrid } from '../ui/ProductCard';
 import { EmptyState, ErrorState, Loading, Notice } from '../ui/Status';
+import { FiltersDrawer, NARROW_QUERY, useMediaQuery } from './FiltersDrawer';
 import { catalogHref, filtersFromSearch, filtersToSearch, toProductQuery, withFilter, type CatalogFilters } from './filters';
 import { parseMajor } from '../api/money';
 
@@ -20,9 +22,37 @@ export function CatalogPage() {
 
   const category = categories.data?.find((c) => c.slug === filters.category);
   const title = filters.category ? (category?.name ?? 'Products') : 'All products';
-  useDocumentTitle(title);
+  useDocumentTitle(filters.page > 1 ? `${title}, page ${filters.page}` : title);
+  useDescription(category?.description ? summary(category.description) : null);
 
   const go = (f: CatalogFilters) => navigate(catalogHref(f), { keepScroll: true });
+  const narrow = useMediaQuery(NARROW_QUERY);
+  const activeFilters = (filters.category ? 1 : 0) + (filters.minPrice !== null || filters.maxPrice !== null ? 1 : 0);
+
+  const filterControls = (
+    <>
+      <nav aria-label="Categories">
+        <h2 className="filters__title">Categories</h2>
+        <ul className="filters__categories">
+          <li>
+            <Link to={catalogHref({ ...filters, category: '', page: 1 })} aria-current={!filters.category ? 'page' : undefined}>
+              All products
+            </Link>
+          </li>
+          {categories.status === 'ok' &&
+            categories.data.map((c) => (
+              <li key={c.slug}>
+                <Link to={catalogHref({ ...filters, category: c.slug, page: 1 })} aria-current={filters.category === c.slug ? 'page' : undefined}>
+                  {c.name} <span className="muted">({c.productCount})</span>
+                </Link>
+              </li>
+            ))}
+        </ul>
+        {categories.status === 'error' && <ErrorState error={categories.error} onRetry={categories.reload} title="Categories did not load" />}
+      </nav>
+      <PriceFilter filters={filters} onApply={go} />
+    </>
+  );
 
   return (
     <div className="catalog">
@@ -32,34 +62,22 @@ export function CatalogPage() {
       </div>
 
       <div className="catalog__layout">
-        <aside className="filters" aria-label="Filters">
-          <nav aria-label="Categories">
-            <h2 className="filters__title">Categories</h2>
-            <ul className="filters__categories">
-              <li>
-                <Link to={catalogHref({ ...filters, category: '', page: 1 })} aria-current={!filters.category ? 'page' : undefined}>
-                  All products
-                </Link>
-              </li>
-              {categories.status === 'ok' &&
-                categories.data.map((c) => (
-                  <li key={c.slug}>
-                    <Link to={catalogHref({ ...filters, category: c.slug, page: 1 })} aria-current={filters.category === c.slug ? 'page' : undefined}>
-                      {c.name} <span className="muted">({c.productCount})</span>
-                    </Link>
-                  </li>
-                ))}
-            </ul>
-            {categories.status === 'error' && <ErrorState error={categories.error} onRetry={categories.reload} title="Categories did not load" />}
-          </nav>
-          <PriceFilter filters={filters} onApply={go} />
-        </aside>
+        {!narrow && (
+          <aside className="filters" aria-label="Filters">
+            {filterControls}
+          </aside>
+        )}
 
         <section className="catalog__results" aria-labelledby="results-title">
           <div className="toolbar">
             <h2 id="results-title" className="toolbar__count" aria-live="polite">
               {products.status === 'ok' ? `${products.data.total} ${products.data.total === 1 ? 'product' : 'products'}` : 'Products'}
             </h2>
+            {narrow && (
+              <FiltersDrawer closeKey={queryKey} activeCount={activeFilters}>
+                {filterControls}
+              </FiltersDrawer>
+            )}
             <SelectField
               label="Sort by"
               className="field--inline"
@@ -77,7 +95,16 @@ export function CatalogPage() {
           {products.status === 'loading' && <Loading label="Loading products…" />}
           {products.status === 'error' && <ErrorState error={products.error} onRetry={products.reload} />}
           {products.status === 'ok' &&
-            (products.data.items.length === 0 ? (
+            (products.data.items.length === 0 && products.data.total > 0 ? (
+              // A page past the end (an old link, /catalog?page=99999): the
+              // products exist, this page of them does not.
+              <EmptyState title={`There is no page ${filters.page}`}>
+                <p>
+                  These {products.data.total} products fit on {products.data.pageCount} {products.data.pageCount === 1 ? 'page' : 'pages'}.{' '}
+                  <Link to={catalogHref({ ...filters, page: products.data.pageCount })}>Go to the last page</Link>
+                </p>
+              </EmptyState>
+            ) : products.data.items.length === 0 ? (
               <EmptyState title="No products match these filters">
                 <Link to={catalogHref({})}>Clear all filters</Link>
               </EmptyState>

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import * as api from '../api';
-import { MAX_QUANTITY_PICK, ROUTES } from '../constants';
+import { toMajorString } from '../api/money';
+import { MAX_QUANTITY_PICK, ROUTES, SHOP_NAME } from '../constants';
+import { summary, useDescription, useOpenGraph } from '../lib/head';
 import { useCart } from '../cart/CartProvider';
 import { quantityInCart } from '../cart/cartState';
 import { Link, useParams } from '../lib/router';
@@ -16,6 +18,8 @@ export function ProductPage() {
   const { slug = '' } = useParams();
   const product = useResource((s) => api.getProduct(slug, s), slug);
   useDocumentTitle(product.data?.name ?? 'Product');
+  useDescription(product.data ? summary(product.data.description || `${product.data.name} at ${SHOP_NAME}.`) : null);
+  useOpenGraph(product.data ? openGraphOf(product.data) : null);
 
   if (product.status === 'loading') return <Loading label="Loading product…" />;
   if (product.status === 'error') {
@@ -23,6 +27,26 @@ export function ProductPage() {
     return <ErrorState error={product.error} onRetry={product.reload} />;
   }
   return <ProductDetail product={product.data} />;
+}
+
+/** The Open Graph tags of a product page (absolute URLs, as link previews need). */
+function openGraphOf(p: Product): Record<string, string> {
+  const origin = window.location.origin;
+  const tags: Record<string, string> = {
+    'og:type': 'product',
+    'og:site_name': SHOP_NAME,
+    'og:title': p.name,
+    'og:description': summary(p.description || p.name),
+    'og:url': origin + ROUTES.product(p.slug),
+    'product:price:amount': toMajorString(p.price.minor, p.price.currency),
+    'product:price:currency': p.price.currency,
+  };
+  const image = p.images[0];
+  if (image) {
+    tags['og:image'] = new URL(image, origin).href;
+    tags['og:image:alt'] = p.name;
+  }
+  return tags;
 }
 
 function ProductDetail({ product }: { product: Product }) {

@@ -1,0 +1,2 @@
+export function patternRegex(pattern: string): string;
+export function renderNginxRoutes(patterns: readonly string[]): string;
