@@ -83,8 +83,8 @@ func TestOrderHistory(t *testing.T) {
 			}
 		}
 		if d.Customer == nil || d.Customer.Email != "buyer@example.com" || d.Charge == nil ||
-			d.Charge.Amount != o.Total || d.Charge.Last4 != "4242" ||
-			d.Charge.Reference == "" || d.Refund != nil {
+			d.Charge.Amount != o.Total || d.Charge.Brand != "visa" || d.Charge.Last4 != "4242" ||
+			d.Charge.Reference == "" || d.Refund != nil || d.Payment.Brand != "visa" {
 			t.Fatalf("detail %+v charge %+v", d, d.Charge)
 		}
 

@@ -308,7 +308,7 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 			last4 = charge.Last4
 		}
 		pay := &paymentRow{OrderID: row.ID, Kind: "charge", ChargeID: charge.ChargeID, Amount: row.Total,
-			Currency: s.currency, Last4: last4, CreatedAt: now}
+			Currency: s.currency, Last4: last4, Brand: charge.Brand, CreatedAt: now}
 		if _, err := tx.NewInsert().Model(pay).Exec(ctx); err != nil {
 			return internal("insert payment", err)
 		}

@@ -59,7 +59,7 @@ func TestPlaceOrder(t *testing.T) {
 			t.Fatalf("place order: %v (created %v)", err, created)
 		}
 		if o.Status != domain.OrderPaid || len(o.Items) != 2 || o.Subtotal.Amount != 3*150+2*99 || o.Shipping.Amount != 499 ||
-			o.Total.Amount != 3*150+2*99+499 || o.Payment != (domain.OrderPayment{Last4: "4242", Status: domain.PaymentSucceeded}) ||
+			o.Total.Amount != 3*150+2*99+499 || o.Payment != (domain.OrderPayment{Brand: "visa", Last4: "4242", Status: domain.PaymentSucceeded}) ||
 			o.ShippingAddress.Country != "GB" || o.ShippingMethod != "standard" || o.Total.Currency != "USD" {
 			t.Fatalf("order = %+v", o)
 		}
