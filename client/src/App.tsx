@@ -28,6 +28,8 @@ const AdminProductsPage = lazy(() => admin().then((m) => ({ default: m.AdminProd
 const AdminProductNewPage = lazy(() => admin().then((m) => ({ default: m.AdminProductNewPage })));
 const AdminProductEditPage = lazy(() => admin().then((m) => ({ default: m.AdminProductEditPage })));
 const AdminOrdersPage = lazy(() => admin().then((m) => ({ default: m.AdminOrdersPage })));
+const AdminOrderPage = lazy(() => admin().then((m) => ({ default: m.AdminOrderPage })));
+const AdminCustomersPage = lazy(() => admin().then((m) => ({ default: m.AdminCustomersPage })));
 
 const routes: Route[] = [
   { path: ROUTES.home, render: () => <HomePage /> },
@@ -46,6 +48,8 @@ const routes: Route[] = [
   { path: ROUTES.adminNewProduct, render: () => <AdminProductNewPage /> },
   { path: '/admin/products/:id', render: () => <AdminProductEditPage /> },
   { path: ROUTES.adminOrders, render: () => <AdminOrdersPage /> },
+  { path: '/admin/orders/:id', render: () => <AdminOrderPage /> },
+  { path: ROUTES.adminCustomers, render: () => <AdminCustomersPage /> },
 ];
 
 export function App() {

@@ -112,10 +112,18 @@ export interface Order {
   total: Money;
   shippingAddress: Address;
   shippingMethod: string;
-  payment: { last4: string; status: string };
+  payment: { brand: string; last4: string; status: string };
   createdAt: string;
   updatedAt: string;
   customer?: { id: number; email: string; name: string };
+  /** Set once the order has shipped. */
+  shipment?: Shipment;
+}
+
+export interface Shipment {
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: string;
 }
 
 export interface PaymentCard {
