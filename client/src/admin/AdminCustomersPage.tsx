@@ -39,7 +39,7 @@ export function AdminCustomersPage() {
       <form className="toolbar" role="search" onSubmit={search}>
         <TextField label="Search by e-mail or name" className="field--inline" type="search" value={text} maxLength={MAX_QUERY} onChange={(e) => setText(e.target.value)} />
         <button type="submit" className="button button--secondary">
-          Search
+          Search<span className="visually-hidden"> customers</span>
         </button>
       </form>
       {customers.status === 'loading' && <Loading label="Loading customers…" />}

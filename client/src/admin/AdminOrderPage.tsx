@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import * as api from '../api';
 import { cancelConfirmLabel, cancelErrorMessage, cancelQuestion, cardName } from '../account/cancelCopy';
 import { formatDate } from '../account/format';
@@ -40,22 +40,39 @@ export function AdminOrderPage() {
   const { id = '' } = useParams();
   const orderId = Number(id);
   const detail = useResource((s) => api.adminGetOrder(orderId, s), id);
-  const title = `Order #${id}`;
+  // While a change reloads the order, keep showing the last answer (and
+  // the notice about the change) instead of a spinner.
+  const last = useRef<api.OrderDetail | null>(null);
+  if (detail.status === 'ok') last.current = detail.data;
+  if (detail.status === 'error' || last.current?.id !== orderId) last.current = detail.status === 'ok' ? detail.data : null;
+  const shown = last.current;
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
   return (
-    <AdminShell title={title}>
+    <AdminShell title={`Order #${id}`}>
       <p className="breadcrumb">
         <Link to={ROUTES.adminOrders}>← All orders</Link>
       </p>
-      {detail.status === 'loading' && <Loading label="Loading order…" />}
+      {error && <Notice kind="error">{error}</Notice>}
+      {done && <Notice kind="success">{done}</Notice>}
+      {detail.status === 'loading' && !shown && <Loading label="Loading order…" />}
       {detail.status === 'error' && <ErrorState error={detail.error} onRetry={detail.reload} />}
-      {detail.status === 'ok' && <AdminOrderDetail order={detail.data} onChanged={detail.reload} />}
+      {shown && <AdminOrderDetail order={shown} onChanged={detail.reload} setError={setError} setDone={setDone} />}
     </AdminShell>
   );
 }
 
-function AdminOrderDetail({ order, onChanged }: { order: api.OrderDetail; onChanged: () => void }) {
-  const [error, setError] = useState('');
-  const [done, setDone] = useState('');
+function AdminOrderDetail({
+  order,
+  onChanged,
+  setError,
+  setDone,
+}: {
+  order: api.OrderDetail;
+  onChanged: () => void;
+  setError: (s: string) => void;
+  setDone: (s: string) => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
 
@@ -82,8 +99,6 @@ function AdminOrderDetail({ order, onChanged }: { order: api.OrderDetail; onChan
   const canCancel = order.status === 'pending' || order.status === 'paid';
   return (
     <>
-      {error && <Notice kind="error">{error}</Notice>}
-      {done && <Notice kind="success">{done}</Notice>}
       <section className="card admin-panel" aria-labelledby="order-actions">
         <h2 id="order-actions">Fulfilment</h2>
         <p>
