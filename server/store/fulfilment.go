@@ -137,7 +137,8 @@ func (s *Store) changeStatus(ctx context.Context, orderID, ownerID int64, by dom
 		now := s.timestamp()
 		q := tx.NewUpdate().Model((*orderRow)(nil)).
 			Set("status = ?", string(to)).Set("updated_at = ?", now).
-			Set("status_actor_id = ?", by.UserID).Set("status_actor_role = ?", string(by.Role)).
+			Set("status_actor_id = ?", sql.NullInt64{Int64: by.UserID, Valid: by.UserID > 0}).
+			Set("status_actor_role = ?", string(by.Role)).
 			Where("id = ? AND status IN (?)", orderID, bun.List(from))
 		if ownerID > 0 {
 			q = q.Where("user_id = ?", ownerID)

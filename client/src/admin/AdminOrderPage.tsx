@@ -44,7 +44,7 @@ export function AdminOrderPage() {
   // the notice about the change) instead of a spinner.
   const last = useRef<api.OrderDetail | null>(null);
   if (detail.status === 'ok') last.current = detail.data;
-  if (detail.status === 'error' || last.current?.id !== orderId) last.current = detail.status === 'ok' ? detail.data : null;
+  else if (detail.status === 'error' || last.current?.id !== orderId) last.current = null;
   const shown = last.current;
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
