@@ -243,6 +243,7 @@ describe('fulfilment', () => {
     try {
       for (const [path, ready] of [
         ['/admin/products', () => page.locator('.admin table').waitFor()],
+        ['/admin/products/new', () => page.getByLabel('SKU').waitFor()],
         ['/admin/orders', () => page.locator('.admin table').waitFor()],
         [`/admin/orders/${order.id}`, () => page.getByTestId('order-history').waitFor()],
         ['/admin/customers', () => page.getByTestId('customers').waitFor()],
