@@ -37,6 +37,8 @@ const AdminProductsPage = lazy(() => admin().then((m) => ({ default: m.AdminProd
 const AdminProductNewPage = lazy(() => admin().then((m) => ({ default: m.AdminProductNewPage })));
 const AdminProductEditPage = lazy(() => admin().then((m) => ({ default: m.AdminProductEditPage })));
 const AdminOrdersPage = lazy(() => admin().then((m) => ({ default: m.AdminOrdersPage })));
+const AdminOrderPage = lazy(() => admin().then((m) => ({ default: m.AdminOrderPage })));
+const AdminCustomersPage = lazy(() => admin().then((m) => ({ default: m.AdminCustomersPage })));
 
 // What each route of the one route table (routes.json) renders. Typed by
 // PAGE_DESCRIPTIONS' keys, which pageMeta.test.ts holds equal to routes.json.
@@ -61,6 +63,8 @@ const pages: Record<RoutePattern, () => ReactNode> = {
   '/admin/products/new': () => <AdminProductNewPage />,
   '/admin/products/:id': () => <AdminProductEditPage />,
   '/admin/orders': () => <AdminOrdersPage />,
+  '/admin/orders/:id': () => <AdminOrderPage />,
+  '/admin/customers': () => <AdminCustomersPage />,
 };
 
 // In routes.json's order: the first match wins.

@@ -86,6 +86,8 @@ export const ROUTES = {
   adminNewProduct: '/admin/products/new',
   adminProduct: (id: number) => `/admin/products/${id}`,
   adminOrders: '/admin/orders',
+  adminOrder: (id: number) => `/admin/orders/${id}`,
+  adminCustomers: '/admin/customers',
 } as const;
 
 /**
@@ -95,3 +97,15 @@ export const ROUTES = {
  */
 export const CHECKOUT_FORM_STORAGE_KEY = 'shop.checkout.form';
 export const GUEST_ORDER_STORAGE_KEY = (orderId: number) => `shop.guest-order.${orderId}`;
+/** Shipping carriers of PATCH /admin/orders/{id} (server/domain/fulfilment.go Carriers). */
+export const CARRIERS = [
+  { code: 'ups', name: 'UPS' },
+  { code: 'usps', name: 'USPS' },
+  { code: 'fedex', name: 'FedEx' },
+  { code: 'dhl', name: 'DHL' },
+  { code: 'royal-mail', name: 'Royal Mail' },
+  { code: 'other', name: 'Other' },
+] as const;
+
+/** Longest tracking number the server accepts (domain.MaxTrackingNumber). */
+export const MAX_TRACKING_NUMBER = 40;

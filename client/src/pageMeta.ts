@@ -26,6 +26,8 @@ export const PAGE_DESCRIPTIONS = {
   '/admin/products/new': `${SHOP_NAME} administration: a new product.`,
   '/admin/products/:id': `${SHOP_NAME} administration: edit a product.`,
   '/admin/orders': `${SHOP_NAME} administration: orders.`,
+  '/admin/orders/:id': `${SHOP_NAME} administration: an order.`,
+  '/admin/customers': `${SHOP_NAME} administration: customers.`,
 } as const;
 
 export type RoutePattern = keyof typeof PAGE_DESCRIPTIONS;

@@ -193,17 +193,27 @@ func (in StockAdjust) Validate() error {
 	return nil
 }
 
-// OrderStatusUpdate is an admin's status change.
+// OrderStatusUpdate is an admin's status change. Moving to shipped needs
+// a carrier and tracking number; other moves take none.
 type OrderStatusUpdate struct {
-	Status OrderStatus `json:"status"`
+	Status         OrderStatus `json:"status"`
+	Carrier        string      `json:"carrier,omitempty"`
+	TrackingNumber string      `json:"tracking_number,omitempty"`
 }
 
-// Validate checks the status is known.
+// Validate checks the status is known and the shipment (the tracking
+// number as NormalizeTrackingNumber makes it; the store stores it so).
 func (in OrderStatusUpdate) Validate() error {
+	fe := fieldErrors{}
 	if !in.Status.Valid() {
-		return InvalidFields(map[string]string{"status": "must be one of pending, paid, shipped, delivered, cancelled"})
+		fe.add("status", "must be one of pending, paid, shipped, delivered, cancelled")
 	}
-	return nil
+	if in.Status == OrderShipped {
+		validateShipment(fe, in.Carrier, NormalizeTrackingNumber(in.TrackingNumber))
+	} else if in.Carrier != "" || in.TrackingNumber != "" {
+		fe.add("carrier", "only a move to shipped takes a carrier and tracking number")
+	}
+	return fe.err()
 }
 
 // AdminService is the back office. Callers must have checked the admin role.
@@ -222,10 +232,15 @@ type AdminService interface {
 	// ListOrders returns every customer's orders (newest first) with
 	// Customer filled.
 	ListOrders(ctx context.Context, f OrderFilter) (*Page[Order], error)
+	// Order is one order with its customer, payment records and history.
+	Order(ctx context.Context, id int64) (*OrderDetail, error)
 	// UpdateOrderStatus moves an order along CanTransition (ECONFLICT
-	// otherwise); cancelling restores stock.
-	UpdateOrderStatus(ctx context.Context, id int64, status OrderStatus) (*Order, error)
-	ListCustomers(ctx context.Context, p Pagination) (*Page[CustomerSummary], error)
+	// otherwise), recording `by` in its history; shipping stores the
+	// carrier and tracking number; cancelling refunds and restores stock
+	// (see the store's cancellation for the guarantees).
+	UpdateOrderStatus(ctx context.Context, id int64, by Actor, in OrderStatusUpdate) (*Order, error)
+	// ListCustomers lists customers (oldest first) with their order counts.
+	ListCustomers(ctx context.Context, f CustomerFilter) (*Page[CustomerSummary], error)
 }
 
 // Services bundles every service the HTTP layer needs.

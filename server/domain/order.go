@@ -68,6 +68,7 @@ const (
 
 // OrderPayment is what an order shows about its payment.
 type OrderPayment struct {
+	Brand  string        `json:"brand,omitempty"` // CardBrand of the card, "" when unknown
 	Last4  string        `json:"last4"`
 	Status PaymentStatus `json:"status"`
 }
@@ -93,6 +94,7 @@ type Order struct {
 	ShippingMethod  string       `json:"shipping_method"`
 	Payment         OrderPayment `json:"payment"`
 	Customer        *CustomerRef `json:"customer,omitempty"`
+	Shipment        *Shipment    `json:"shipment,omitempty"` // set once shipped
 	CreatedAt       time.Time    `json:"created_at"`
 	UpdatedAt       time.Time    `json:"updated_at"`
 	// AccessToken is only in a guest's checkout answer: the signed token

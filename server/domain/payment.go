@@ -16,6 +16,7 @@ type PaymentResult struct {
 	ChargeID string
 	Status   PaymentStatus
 	Last4    string
+	Brand    string // CardBrand of the card, "" if unknown
 }
 
 // PaymentProvider charges cards. Charge returns an *Error with code
@@ -23,6 +24,11 @@ type PaymentResult struct {
 // provider could not be reached or failed; any other error counts as failed.
 type PaymentProvider interface {
 	Charge(ctx context.Context, req ChargeRequest) (*PaymentResult, error)
-	// Refund gives a charge back (order cancellation).
+	// Refund gives amount of a charge back (order cancellation). It must
+	// be idempotent per charge: refunding a charge that was refunded
+	// already returns nil without moving money again, so a cancellation
+	// retried after a lost commit cannot refund twice (an adapter for a
+	// real processor passes an idempotency key derived from chargeID).
+	// Errors: EPAYMENTFAILED when the provider cannot refund.
 	Refund(ctx context.Context, chargeID string, amount Money) error
 }

@@ -110,7 +110,7 @@ func (s *Server) adminUpdateOrder(c *fiber.Ctx) error {
 	if err := decodeInput(c, &in); err != nil {
 		return err
 	}
-	o, err := s.deps.Services.Admin.UpdateOrderStatus(c.UserContext(), id, in.Status)
+	o, err := s.deps.Services.Admin.UpdateOrderStatus(c.UserContext(), id, adminActor(c), in)
 	if err != nil {
 		return err
 	}
@@ -121,23 +121,6 @@ func (s *Server) adminUpdateOrder(c *fiber.Ctx) error {
 		s.queueOrderMail(c, mail.OrderCancelled, o, nil)
 	}
 	return c.JSON(o)
-}
-
-func (s *Server) adminListCustomers(c *fiber.Ctx) error {
-	q := newQuery(c)
-	page, perPage := q.int("page"), q.int("per_page")
-	if err := q.err(); err != nil {
-		return err
-	}
-	p, err := domain.NewPagination(page, perPage)
-	if err != nil {
-		return err
-	}
-	list, err := s.deps.Services.Admin.ListCustomers(c.UserContext(), p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(list)
 }
 
 // adminRoutes are the admin rows of the route table.
@@ -155,8 +138,7 @@ func (s *Server) adminRoutes() []route {
 			request: domain.StockAdjust{}, response: domain.Product{}, status: 200, errors: []int{400, 401, 403, 404, 409, 422}, handler: s.adminAdjustStock},
 		{method: "GET", path: b + "/admin/orders", tag: "admin", summary: "Every order, with its customer", access: adminOnly,
 			query: pageParams(param{name: "status", typ: "string", desc: "pending, paid, shipped, delivered or cancelled"}), response: orderPage{}, status: 200, errors: []int{401, 403, 422}, handler: s.adminListOrders},
-		{method: "PATCH", path: b + "/admin/orders/:id", tag: "admin", summary: "Move an order to another status", access: adminOnly,
-			request: domain.OrderStatusUpdate{}, response: domain.Order{}, status: 200, errors: []int{400, 401, 403, 404, 409, 422}, handler: s.adminUpdateOrder},
-		{method: "GET", path: b + "/admin/customers", tag: "admin", summary: "Customers with their order counts", access: adminOnly, query: pageParams(), response: customerPage{}, status: 200, errors: []int{401, 403}, handler: s.adminListCustomers},
+		{method: "PATCH", path: b + "/admin/orders/:id", tag: "admin", summary: "Move an order to another status (shipped needs carrier and tracking number; cancelled refunds)", access: adminOnly,
+			request: domain.OrderStatusUpdate{}, response: domain.Order{}, status: 200, errors: []int{400, 401, 403, 404, 409, 422, 502}, handler: s.adminUpdateOrder},
 	}
 }

@@ -661,7 +661,8 @@ func TestAdmin(t *testing.T) {
 		}
 		wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "delivered"}), 409, "conflict")
 		wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "lost"}), 422, "invalid")
-		want(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "shipped"}), 200).Into(t, &o)
+		wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "shipped"}), 422, "invalid")
+		want(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "shipped", "carrier": "ups", "tracking_number": "1Z999AA10123456784"}), 200).Into(t, &o)
 		if o.Status != domain.OrderShipped {
 			t.Fatalf("order status: %s", o.Status)
 		}

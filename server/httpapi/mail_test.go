@@ -222,10 +222,10 @@ func TestOrderMails(t *testing.T) {
 		}
 
 		admin := e.admin(t)
-		want(t, admin.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "shipped"}), 200)
+		want(t, admin.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "shipped", "carrier": "ups", "tracking_number": "1Z999AA10123456784"}), 200)
 		e.deliver(t)
 		shipped := e.mailTo(t, email, fmt.Sprintf("Order #%d has shipped", o.ID))
-		if !strings.Contains(shipped.Text, "Standard shipping") || !strings.Contains(shipped.Text, link) {
+		if !strings.Contains(shipped.Text, "Standard shipping") || !strings.Contains(shipped.Text, link) || !strings.Contains(shipped.Text, "Carrier: UPS, tracking number 1Z999AA10123456784") {
 			t.Errorf("shipped mail:\n%s", shipped.Text)
 		}
 		// A refused move sends nothing.
@@ -274,6 +274,35 @@ func TestOutboxRetriesAfterSMTPFailure(t *testing.T) {
 		e.mailTo(t, "retry@shop.test", "Try again")
 		if sent, failed, _ := e.worker.RunOnce(ctx); sent+failed != 0 {
 			t.Fatalf("a sent message went out again: sent %d, failed %d", sent, failed)
+		}
+	})
+}
+
+// TestGuestOrderMail: a guest's confirmation goes to the address given at
+// checkout and links to the signed order link (a guest has no account to
+// log in to), and that link opens the order.
+func TestGuestOrderMail(t *testing.T) {
+	forEachMailBackend(t, func(t *testing.T, e *mailEnv) {
+		p := e.anyProduct(t)
+		e.setStock(t, p.ID, 10)
+		const email = "guest-mail@example.com"
+		o, _ := e.guestOrder(t, p.ID, email)
+		if n := e.deliver(t); n != 1 {
+			t.Fatalf("delivered %d messages after a guest order, want 1", n)
+		}
+		conf := e.mailTo(t, email, fmt.Sprintf("Order #%d confirmed", o.ID))
+		m := regexp.MustCompile(regexp.QuoteMeta(testPublicURL+domain.OrderLinkPath+"/") + `(\S+)`).FindStringSubmatch(conf.Text)
+		if m == nil {
+			t.Fatalf("the guest's confirmation has no signed order link:\n%s", conf.Text)
+		}
+		token, err := url.PathUnescape(m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got domain.Order
+		want(t, e.client(t).do("GET", "/api/v1/order-links/"+url.PathEscape(token), nil), 200).Into(t, &got)
+		if got.ID != o.ID || got.Email != email {
+			t.Fatalf("the mailed link opens order %d (%s), want %d (%s)", got.ID, got.Email, o.ID, email)
 		}
 	})
 }

@@ -125,6 +125,6 @@ func (s *Server) ordersRoutes() []route {
 			request: domain.PlaceOrderInput{}, response: domain.Order{}, status: 201, also: map[int]any{200: domain.Order{}}, errors: []int{400, 401, 402, 409, 422, 502}, handler: s.placeOrder},
 		{method: "GET", path: b + "/orders", tag: "orders", summary: "The customer's orders, newest first", access: loggedIn, query: pageParams(), response: orderPage{}, status: 200, errors: []int{401}, handler: s.listOrders},
 		{method: "GET", path: b + "/orders/:id", tag: "orders", summary: "One of the customer's orders", access: loggedIn, response: domain.Order{}, status: 200, errors: []int{401, 404}, handler: s.getOrder},
-		{method: "POST", path: b + "/orders/:id/cancel", tag: "orders", summary: "Cancel a pending or paid order (restores stock)", access: loggedIn, response: domain.Order{}, status: 200, errors: []int{401, 404, 409}, handler: s.cancelOrder},
+		{method: "POST", path: b + "/orders/:id/cancel", tag: "orders", summary: "Cancel a pending or paid order (refunds, restores stock)", access: loggedIn, response: domain.Order{}, status: 200, errors: []int{401, 404, 409, 502}, handler: s.cancelOrder},
 	}
 }

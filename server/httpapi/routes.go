@@ -83,7 +83,7 @@ func (s *Server) apiRoutes() []route {
 			handler: adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{Registry: s.metrics.registry}))},
 		{method: "GET", path: contract.PathOpenAPI, tag: "ops", summary: "This OpenAPI 3 document", response: map[string]any{}, status: 200, handler: s.openapi},
 	}
-	for _, part := range [][]route{s.catalogRoutes(), s.accountRoutes(), s.cartRoutes(), s.ordersRoutes(), s.adminRoutes(), s.guestRoutes(), s.recoveryRoutes(), s.crawlerRoutes()} {
+	for _, part := range [][]route{s.catalogRoutes(), s.accountRoutes(), s.cartRoutes(), s.ordersRoutes(), s.adminRoutes(), s.fulfilmentRoutes(), s.guestRoutes(), s.recoveryRoutes(), s.crawlerRoutes()} {
 		ops = append(ops, part...)
 	}
 	return ops

@@ -51,8 +51,15 @@ func OrderConfirmation(to Recipient, o *domain.Order, link string) domain.MailMe
 
 // OrderShipped is sent when the order moves to shipped.
 func OrderShipped(to Recipient, o *domain.Order, link string) domain.MailMessage {
-	return orderMessage(to, o, link, fmt.Sprintf("Order #%d has shipped", o.ID),
-		fmt.Sprintf("Good news: order #%d is on its way (%s).", o.ID, shippingName(o)))
+	lead := fmt.Sprintf("Good news: order #%d is on its way (%s).", o.ID, shippingName(o))
+	if s := o.Shipment; s != nil && s.TrackingNumber != "" {
+		carrier := domain.CarrierName(s.Carrier)
+		if carrier == "" {
+			carrier = s.Carrier
+		}
+		lead += fmt.Sprintf(" Carrier: %s, tracking number %s.", carrier, s.TrackingNumber)
+	}
+	return orderMessage(to, o, link, fmt.Sprintf("Order #%d has shipped", o.ID), lead)
 }
 
 // OrderCancelled is sent when the order is cancelled, by the customer or

@@ -16,7 +16,7 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 var tables = []string{"categories", "products", "users", "sessions", "addresses", "carts", "cart_items",
-	"orders", "order_items", "payments", "idempotency_keys"}
+	"orders", "order_items", "payments", "idempotency_keys", "order_events"}
 
 func tableExists(t *testing.T, db *bun.DB, name string) bool {
 	t.Helper()

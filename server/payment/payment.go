@@ -18,21 +18,31 @@ const (
 	CardDeclined          = "4000000000000002"
 	CardInsufficientFunds = "4000000000009995"
 	CardProviderError     = "4000000000000119"
+	// CardRefundFails is charged normally, but its refunds fail (the
+	// number Stripe's test mode uses for the same case).
+	CardRefundFails = "4000000000005126"
 )
 
 // TestProvider implements domain.PaymentProvider with the test cards. Any
 // other Luhn-valid number succeeds. Charges with an idempotency key it has
 // seen before return the first result without charging again, like a real
-// processor.
+// processor; so do refunds of a charge already refunded.
 type TestProvider struct {
-	mu      sync.Mutex
-	charges map[string]*domain.PaymentResult // by idempotency key
-	refunds map[string]bool                  // by charge id
+	mu       sync.Mutex
+	charges  map[string]*domain.PaymentResult // by idempotency key
+	byCharge map[string]testCharge            // by charge id
+	refunds  map[string]domain.Money          // refunded amount by charge id
+}
+
+type testCharge struct {
+	amount domain.Money
+	number string
 }
 
 // NewTestProvider returns an empty provider.
 func NewTestProvider() *TestProvider {
-	return &TestProvider{charges: map[string]*domain.PaymentResult{}, refunds: map[string]bool{}}
+	return &TestProvider{charges: map[string]*domain.PaymentResult{}, byCharge: map[string]testCharge{},
+		refunds: map[string]domain.Money{}}
 }
 
 var _ domain.PaymentProvider = (*TestProvider)(nil)
@@ -65,22 +75,54 @@ func (p *TestProvider) Charge(ctx context.Context, req domain.ChargeRequest) (*d
 		}
 	}
 	sum := sha256.Sum256([]byte(req.IdempotencyKey + "|" + req.Description + "|" + number))
-	res := &domain.PaymentResult{ChargeID: "ch_test_" + hex.EncodeToString(sum[:12]), Status: domain.PaymentSucceeded, Last4: req.Card.Last4()}
+	res := &domain.PaymentResult{ChargeID: "ch_test_" + hex.EncodeToString(sum[:12]), Status: domain.PaymentSucceeded,
+		Last4: req.Card.Last4(), Brand: domain.CardBrand(number)}
 	if req.IdempotencyKey != "" {
 		p.charges[req.IdempotencyKey] = res
 	}
+	p.byCharge[res.ChargeID] = testCharge{amount: req.Amount, number: number}
 	return res, nil
 }
 
-// Refund implements domain.PaymentProvider; refunding twice is harmless.
+// Refund implements domain.PaymentProvider. A charge is refunded at most
+// once: refunding it again returns nil and moves nothing (what makes a
+// retried cancellation safe). Refunds of CardRefundFails charges fail
+// with EPAYMENTFAILED; more than the charge is EINVALID. A charge it does
+// not know (made before a restart: the provider keeps nothing) is
+// refunded as asked.
 func (p *TestProvider) Refund(ctx context.Context, chargeID string, amount domain.Money) error {
+	if err := ctx.Err(); err != nil {
+		return domain.PaymentFailed("refund cancelled: %v", err)
+	}
 	if chargeID == "" {
 		return domain.Invalid("no charge to refund")
 	}
+	if amount.Amount <= 0 {
+		return domain.Invalid("refund amount must be positive")
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.refunds[chargeID] = true
+	if _, done := p.refunds[chargeID]; done {
+		return nil
+	}
+	if c, ok := p.byCharge[chargeID]; ok {
+		if c.number == CardRefundFails {
+			return domain.PaymentFailed("the payment provider could not refund the charge")
+		}
+		if amount.Amount > c.amount.Amount || amount.Currency != c.amount.Currency {
+			return domain.Invalid("cannot refund %d %s of a %d %s charge", amount.Amount, amount.Currency, c.amount.Amount, c.amount.Currency)
+		}
+	}
+	r := p.refunds[chargeID] // accumulates, so a double refund would show
+	p.refunds[chargeID] = domain.Money{Amount: r.Amount + amount.Amount, Currency: amount.Currency}
 	return nil
+}
+
+// Refunded returns the total refunded of a charge (zero Money if nothing).
+func (p *TestProvider) Refunded(chargeID string) domain.Money {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.refunds[chargeID]
 }
 
 func digits(s string) string {

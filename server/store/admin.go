@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -212,41 +211,4 @@ func (s adminService) ListOrders(ctx context.Context, f domain.OrderFilter) (*do
 		return nil, err
 	}
 	return domain.NewPage(orders, page, total), nil
-}
-
-func (s adminService) UpdateOrderStatus(ctx context.Context, id int64, status domain.OrderStatus) (*domain.Order, error) {
-	if err := (domain.OrderStatusUpdate{Status: status}).Validate(); err != nil {
-		return nil, err
-	}
-	return s.transition(ctx, id, 0, status)
-}
-
-func (s adminService) ListCustomers(ctx context.Context, p domain.Pagination) (*domain.Page[domain.CustomerSummary], error) {
-	total, err := countOf(s.db.NewSelect().Model((*userRow)(nil)).Where("role = ?", string(domain.RoleCustomer)).Count(ctx))
-	if err != nil {
-		return nil, internal("count customers", err)
-	}
-	var rows []struct {
-		ID         int64     `bun:"id"`
-		Email      string    `bun:"email"`
-		Name       string    `bun:"name"`
-		Role       string    `bun:"role"`
-		CreatedAt  time.Time `bun:"created_at"`
-		OrderCount int       `bun:"order_count"`
-	}
-	err = s.db.NewSelect().Model((*userRow)(nil)).
-		ColumnExpr("u.id, u.email, u.name, u.role, u.created_at").
-		ColumnExpr("(SELECT count(*) FROM orders AS o WHERE o.user_id = u.id) AS order_count").
-		Where("u.role = ?", string(domain.RoleCustomer)).
-		OrderExpr("u.id ASC").Apply(paginate(p)).Scan(ctx, &rows)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, internal("list customers", err)
-	}
-	out := make([]domain.CustomerSummary, len(rows))
-	for i := range rows {
-		r := rows[i]
-		out[i] = domain.CustomerSummary{OrderCount: r.OrderCount, User: domain.User{ID: r.ID, Email: r.Email, Name: r.Name,
-			Role: domain.Role(r.Role), CreatedAt: r.CreatedAt.UTC()}}
-	}
-	return domain.NewPage(out, p, total), nil
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/shopstack/shopstack/server/domain"
@@ -110,7 +111,7 @@ func TestAdminCustomers(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		page, err := e.svc.Admin.ListCustomers(ctx, domain.Pagination{Page: 1, PerPage: 10})
+		page, err := e.svc.Admin.ListCustomers(ctx, domain.CustomerFilter{Page: ptr(1), PerPage: ptr(10)})
 		if err != nil || page.Total != 2 || len(page.Items) != 2 {
 			t.Fatalf("customers: %+v %v", page, err)
 		}
@@ -120,5 +121,14 @@ func TestAdminCustomers(t *testing.T) {
 		if c := page.Items[1]; c.Email != "bob@example.com" || c.OrderCount != 0 {
 			t.Fatalf("second customer %+v", c)
 		}
+		// Search by e-mail or name, case-insensitive; LIKE wildcards are literal.
+		for q, want := range map[string]int{"BOB@": 1, "example.com": 2, "%": 0, "nobody": 0} {
+			page, err := e.svc.Admin.ListCustomers(ctx, domain.CustomerFilter{Query: ptr(q)})
+			if err != nil || page.Total != want || len(page.Items) != want {
+				t.Fatalf("customers matching %q: %+v %v; want %d", q, page, err, want)
+			}
+		}
+		_, err = e.svc.Admin.ListCustomers(ctx, domain.CustomerFilter{Query: ptr(strings.Repeat("x", 101))})
+		wantCode(t, err, domain.EINVALID)
 	})
 }

@@ -139,6 +139,9 @@ type countingProvider struct {
 	// afterCharge, when set, runs after a successful charge (to break the
 	// transaction between the charge and the commit).
 	afterCharge func()
+	// afterRefund, when set, runs after a successful refund (the same for
+	// cancellations).
+	afterRefund func()
 }
 
 func (p *countingProvider) Charge(ctx context.Context, req domain.ChargeRequest) (*domain.PaymentResult, error) {
@@ -155,7 +158,11 @@ func (p *countingProvider) Charge(ctx context.Context, req domain.ChargeRequest)
 
 func (p *countingProvider) Refund(ctx context.Context, chargeID string, amount domain.Money) error {
 	p.refunds.Add(1)
-	return p.inner.Refund(ctx, chargeID, amount)
+	err := p.inner.Refund(ctx, chargeID, amount)
+	if err == nil && p.afterRefund != nil {
+		p.afterRefund()
+	}
+	return err
 }
 
 // Fixtures.

@@ -38,6 +38,7 @@ type orderRow struct {
 	PaymentStatus  string    `bun:"payment_status"`
 	CreatedAt      time.Time `bun:"created_at"`
 	UpdatedAt      time.Time `bun:"updated_at"`
+	shipmentColumns
 
 	CustomerEmail string `bun:"customer_email,scanonly"`
 	CustomerName  string `bun:"customer_name,scanonly"`
@@ -66,6 +67,7 @@ type paymentRow struct {
 	Amount    int64     `bun:"amount"`
 	Currency  string    `bun:"currency"`
 	Last4     string    `bun:"last4"`
+	Brand     string    `bun:"brand"`
 	CreatedAt time.Time `bun:"created_at"`
 }
 
@@ -99,6 +101,7 @@ func (r *orderRow) domain(items []orderItemRow, withCustomer bool) domain.Order 
 	if withCustomer {
 		o.Customer = &domain.CustomerRef{ID: r.UserID, Email: r.CustomerEmail, Name: r.CustomerName}
 	}
+	o.Shipment = r.shipment()
 	return o
 }
 
@@ -133,7 +136,7 @@ func (s *Store) ordersWhere(ctx context.Context, db bun.IDB, withCustomer bool, 
 	for i := range rows {
 		out[i] = rows[i].domain(byOrder[rows[i].ID], withCustomer)
 	}
-	return out, nil
+	return out, s.addCardBrands(ctx, db, out)
 }
 
 func (s *Store) order(ctx context.Context, db bun.IDB, id int64, userID int64) (*domain.Order, error) {
@@ -311,7 +314,7 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 			last4 = charge.Last4
 		}
 		pay := &paymentRow{OrderID: row.ID, Kind: "charge", ChargeID: charge.ChargeID, Amount: row.Total,
-			Currency: s.currency, Last4: last4, CreatedAt: now}
+			Currency: s.currency, Last4: last4, Brand: charge.Brand, CreatedAt: now}
 		if _, err := tx.NewInsert().Model(pay).Exec(ctx); err != nil {
 			return internal("insert payment", err)
 		}
@@ -362,85 +365,6 @@ func (s orderService) Order(ctx context.Context, userID, orderID int64) (*domain
 }
 
 func (s orderService) CancelOrder(ctx context.Context, userID, orderID int64) (*domain.Order, error) {
-	return s.transition(ctx, orderID, userID, domain.OrderCancelled)
-}
-
-// transition moves an order (the user's when userID > 0) to status `to`
-// along domain.CanTransition, with a conditional UPDATE so that two
-// concurrent moves cannot both succeed. Cancelling restores the stock of
-// every item and refunds the charge, in the same transaction.
-func (s *Store) transition(ctx context.Context, orderID, userID int64, to domain.OrderStatus) (*domain.Order, error) {
-	var from []string
-	for _, st := range []domain.OrderStatus{domain.OrderPending, domain.OrderPaid, domain.OrderShipped, domain.OrderDelivered, domain.OrderCancelled} {
-		if domain.CanTransition(st, to) {
-			from = append(from, string(st))
-		}
-	}
-	var order *domain.Order
-	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		current, err := s.order(ctx, tx, orderID, userID)
-		if err != nil {
-			return err
-		}
-		if len(from) == 0 {
-			return domain.Conflict("an order cannot move from %s to %s", current.Status, to)
-		}
-		now := s.timestamp()
-		q := tx.NewUpdate().Model((*orderRow)(nil)).Set("status = ?", string(to)).Set("updated_at = ?", now).
-			Where("id = ? AND status IN (?)", orderID, bun.List(from))
-		if to == domain.OrderCancelled && current.Payment.Status == domain.PaymentSucceeded {
-			q = q.Set("payment_status = ?", string(domain.PaymentRefunded))
-		}
-		res, err := q.Exec(ctx)
-		if err != nil {
-			return internal("update order status", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			// Re-read: a concurrent transition may have won.
-			if cur, err := s.order(ctx, tx, orderID, userID); err == nil {
-				current = cur
-			}
-			return domain.Conflict("an order cannot move from %s to %s", current.Status, to)
-		}
-		if to == domain.OrderCancelled {
-			items := append([]domain.OrderItem(nil), current.Items...)
-			sort.Slice(items, func(i, j int) bool { return items[i].ProductID < items[j].ProductID })
-			for _, it := range items {
-				if _, err := tx.NewUpdate().Model((*productRow)(nil)).
-					Set("stock = stock + ?", it.Quantity).Set("updated_at = ?", now).
-					Where("id = ?", it.ProductID).Exec(ctx); err != nil {
-					return internal("restore stock", err)
-				}
-			}
-			if current.Payment.Status == domain.PaymentSucceeded {
-				var charge paymentRow
-				err := tx.NewSelect().Model(&charge).Where("order_id = ? AND kind = 'charge'", orderID).
-					OrderExpr("id DESC").Limit(1).Scan(ctx)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return internal("read charge", err)
-				}
-				if err == nil {
-					// Refund before commit: if the provider refuses, the
-					// order stays as it was and the caller can retry.
-					if err := s.payments.Refund(ctx, charge.ChargeID, s.money(charge.Amount)); err != nil {
-						if domain.ErrorCode(err) == domain.EINTERNAL {
-							return &domain.Error{Code: domain.EPAYMENTFAILED, Message: "the refund failed; the order was not cancelled"}
-						}
-						return err
-					}
-					refund := &paymentRow{OrderID: orderID, Kind: "refund", ChargeID: charge.ChargeID, Amount: -charge.Amount,
-						Currency: charge.Currency, Last4: charge.Last4, CreatedAt: now}
-					if _, err := tx.NewInsert().Model(refund).Exec(ctx); err != nil {
-						return internal("insert refund", err)
-					}
-				}
-			}
-		}
-		order, err = s.order(ctx, tx, orderID, userID)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return order, nil
+	return s.changeStatus(ctx, orderID, userID, domain.Actor{UserID: userID, Role: domain.RoleCustomer},
+		domain.OrderStatusUpdate{Status: domain.OrderCancelled})
 }

@@ -59,7 +59,7 @@ func TestPlaceOrder(t *testing.T) {
 			t.Fatalf("place order: %v (created %v)", err, created)
 		}
 		if o.Status != domain.OrderPaid || len(o.Items) != 2 || o.Subtotal.Amount != 3*150+2*99 || o.Shipping.Amount != 499 ||
-			o.Total.Amount != 3*150+2*99+499 || o.Payment != (domain.OrderPayment{Last4: "4242", Status: domain.PaymentSucceeded}) ||
+			o.Total.Amount != 3*150+2*99+499 || o.Payment != (domain.OrderPayment{Brand: "visa", Last4: "4242", Status: domain.PaymentSucceeded}) ||
 			o.ShippingAddress.Country != "GB" || o.ShippingMethod != "standard" || o.Total.Currency != "USD" {
 			t.Fatalf("order = %+v", o)
 		}
@@ -195,7 +195,7 @@ func TestCancelAndTransitions(t *testing.T) {
 			{domain.OrderStatus("lost"), domain.EINVALID},
 		}
 		for _, s := range steps {
-			got, err := admin.UpdateOrderStatus(ctx, o2.ID, s.to)
+			got, err := admin.UpdateOrderStatus(ctx, o2.ID, adminActor, statusUpdate(s.to))
 			wantCode(t, err, s.code)
 			if s.code == "" && got.Status != s.to {
 				t.Fatalf("status %s, want %s", got.Status, s.to)
@@ -206,12 +206,12 @@ func TestCancelAndTransitions(t *testing.T) {
 		}
 		_, err = e.svc.Orders.CancelOrder(ctx, u.ID, o2.ID)
 		wantCode(t, err, domain.ECONFLICT)
-		_, err = admin.UpdateOrderStatus(ctx, 999999, domain.OrderShipped)
+		_, err = admin.UpdateOrderStatus(ctx, 999999, adminActor, statusUpdate(domain.OrderShipped))
 		wantCode(t, err, domain.ENOTFOUND)
 
 		// Admin cancel of a paid order restores stock too.
 		o3 := place("k-3")
-		if got, err := admin.UpdateOrderStatus(ctx, o3.ID, domain.OrderCancelled); err != nil || got.Status != domain.OrderCancelled {
+		if got, err := admin.UpdateOrderStatus(ctx, o3.ID, adminActor, statusUpdate(domain.OrderCancelled)); err != nil || got.Status != domain.OrderCancelled {
 			t.Fatalf("admin cancel: %+v %v", got, err)
 		}
 		if e.stock(t, a.ID) != 8 {

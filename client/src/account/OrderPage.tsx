@@ -3,7 +3,9 @@ import * as api from '../api';
 import { ROUTES } from '../constants';
 import { Link, Redirect, useParams } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { ErrorState, Loading, Notice } from '../ui/Status';
+import { cancelConfirmLabel, cancelErrorMessage, cancelQuestion } from './cancelCopy';
 import { OrderSummary } from './OrderSummary';
 import { useSession } from './SessionProvider';
 
@@ -13,21 +15,31 @@ export function OrderPage() {
   const { user } = useSession();
   const order = useResource((s) => (user ? api.getOrder(Number(id), s) : Promise.resolve(null)), `${user?.id ?? ''}|${id}`);
   const [cancelError, setCancelError] = useState('');
+  const [cancelled, setCancelled] = useState('');
+  const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
 
   if (user === undefined) return <Loading />;
   if (user === null) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.order(Number(id)))}`} />;
 
+  const current = order.status === 'ok' ? order.data : null;
   const cancel = async () => {
+    if (!current) return;
     setBusy(true);
     setCancelError('');
     try {
-      await api.cancelOrder(Number(id));
+      const done = await api.cancelOrder(current.id);
+      setCancelled(
+        done.payment.status === 'refunded'
+          ? `Order #${done.id} is cancelled. ${api.formatMoney(done.total)} is on its way back to your card.`
+          : `Order #${done.id} is cancelled.`,
+      );
       order.reload();
     } catch (err) {
-      setCancelError(api.describeError(err));
+      setCancelError(cancelErrorMessage(err));
     } finally {
       setBusy(false);
+      setConfirming(false);
     }
   };
 
@@ -38,16 +50,28 @@ export function OrderPage() {
       </p>
       <div className="page-header page-header--split">
         <h1>Order #{id}</h1>
-        {order.status === 'ok' && order.data && (order.data.status === 'pending' || order.data.status === 'paid') && (
-          <button type="button" className="button button--secondary" onClick={() => void cancel()} disabled={busy}>
+        {current && (current.status === 'pending' || current.status === 'paid') && (
+          <button type="button" className="button button--secondary" onClick={() => setConfirming(true)} disabled={busy}>
             Cancel order
           </button>
         )}
       </div>
       {cancelError && <Notice kind="error">{cancelError}</Notice>}
+      {cancelled && <Notice kind="success">{cancelled}</Notice>}
       {order.status === 'loading' && <Loading label="Loading order…" />}
       {order.status === 'error' && <ErrorState error={order.error} onRetry={order.reload} />}
-      {order.status === 'ok' && order.data && <OrderSummary order={order.data} />}
+      {current && <OrderSummary order={current} />}
+      {current && (
+        <ConfirmDialog
+          open={confirming}
+          title={cancelQuestion(current)}
+          confirmLabel={cancelConfirmLabel(current)}
+          cancelLabel="Keep order"
+          busy={busy}
+          onConfirm={() => void cancel()}
+          onClose={() => setConfirming(false)}
+        />
+      )}
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import type { Order } from '../api/types';
 import { Price } from '../ui/Price';
 import { AddressBlock } from '../ui/AddressBlock';
+import { cardName } from './cancelCopy';
 import { formatDate } from './format';
+import { ShipmentInfo } from './ShipmentInfo';
 
 export function OrderStatusBadge({ status }: { status: Order['status'] }) {
   return <span className={`badge badge--status-${status}`}>{status[0]?.toUpperCase() + status.slice(1)}</span>;
@@ -85,8 +87,12 @@ export function OrderSummary({ order }: { order: Order }) {
           </div>
           <div>
             <dt>Payment</dt>
-            <dd>{order.payment.last4 ? `Card ending ${order.payment.last4}` : '—'}</dd>
+            <dd>
+              {order.payment.last4 ? cardName(order.payment) : '—'}
+              {order.payment.status === 'refunded' && ' (refunded)'}
+            </dd>
           </div>
+          {order.shipment && <ShipmentInfo shipment={order.shipment} />}
           <div>
             <dt>Ship to</dt>
             <dd>

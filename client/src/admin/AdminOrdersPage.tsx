@@ -5,7 +5,7 @@ import { formatDate } from '../account/format';
 import { OrderStatusBadge } from '../account/OrderSummary';
 import { AddressBlock } from '../ui/AddressBlock';
 import { ORDER_STATUSES, ORDER_TRANSITIONS, ROUTES, type OrderStatus } from '../constants';
-import { useSearchParams } from '../lib/router';
+import { Link, useSearchParams } from '../lib/router';
 import { useResource } from '../lib/useResource';
 import { SelectField } from '../ui/Field';
 import { Pagination } from '../ui/Pagination';
@@ -84,7 +84,9 @@ export function AdminOrdersPage() {
 }
 
 function AdminOrderRow({ order, onChanged }: { order: Order; onChanged: () => void }) {
-  const moves = ORDER_TRANSITIONS[order.status];
+  // Shipping (carrier, tracking number) and cancelling (a confirmed refund)
+  // happen on the order's own page.
+  const moves = ORDER_TRANSITIONS[order.status].filter((m) => m !== 'shipped' && m !== 'cancelled');
   const [next, setNext] = useState<OrderStatus | ''>(moves[0] ?? '');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -103,7 +105,9 @@ function AdminOrderRow({ order, onChanged }: { order: Order; onChanged: () => vo
   };
   return (
     <tr>
-      <td>#{order.id}</td>
+      <td>
+        <Link to={ROUTES.adminOrder(order.id)}>#{order.id}</Link>
+      </td>
       <td>{order.customer ? `${order.customer.name} (${order.customer.email})` : '—'}</td>
       <td>
         <AddressBlock address={order.shippingAddress} className="small" />

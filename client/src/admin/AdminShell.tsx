@@ -29,6 +29,7 @@ export function AdminShell({ title, children, actions }: { title: string; childr
       <nav className="tabs" aria-label="Admin sections">
         {tab(ROUTES.adminProducts, 'Products')}
         {tab(ROUTES.adminOrders, 'Orders')}
+        {tab(ROUTES.adminCustomers, 'Customers')}
       </nav>
       <div className="page-header page-header--split">
         <h1>{title}</h1>

@@ -6,3 +6,5 @@ export { AdminProductsPage } from './AdminProductsPage';
 export { AdminProductNewPage } from './AdminProductNewPage';
 export { AdminProductEditPage } from './AdminProductEditPage';
 export { AdminOrdersPage } from './AdminOrdersPage';
+export { AdminOrderPage } from './AdminOrderPage';
+export { AdminCustomersPage } from './AdminCustomersPage';

@@ -48,6 +48,7 @@ export type { ErrorCode } from './errors';
 export { formatMoney, parseMajor, toMajorString } from './money';
 export type * from './types';
 export type { ProductQuery } from './query';
+export * from './fulfilment';
 
 type Signal = AbortSignal | undefined;
 const seg = encodeURIComponent;

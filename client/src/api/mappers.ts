@@ -163,13 +163,16 @@ export function toOrder(w: WireOrder): Order {
     total: toMoney(w.total),
     shippingAddress: toAddress(w.shipping_address),
     shippingMethod: str(w.shipping_method),
-    payment: { last4: str(w.payment?.last4), status: str(w.payment?.status) },
+    payment: { brand: str(w.payment?.brand), last4: str(w.payment?.last4), status: str(w.payment?.status) },
     createdAt: str(w.created_at),
     updatedAt: str(w.updated_at),
     email: str(w.email),
   };
   if (w.access_token) order.accessToken = w.access_token;
   if (w.customer) order.customer = { id: w.customer.id, email: w.customer.email, name: str(w.customer.name) };
+  if (w.shipment) {
+    order.shipment = { carrier: w.shipment.carrier, trackingNumber: w.shipment.tracking_number, shippedAt: w.shipment.shipped_at };
+  }
   return order;
 }
 

@@ -115,7 +115,7 @@ export interface Order {
   total: Money;
   shippingAddress: Address;
   shippingMethod: string;
-  payment: { last4: string; status: string };
+  payment: { brand: string; last4: string; status: string };
   createdAt: string;
   updatedAt: string;
   customer?: { id: number; email: string; name: string };
@@ -123,6 +123,14 @@ export interface Order {
   email: string;
   /** Only in a guest's checkout answer: the signed order link token. */
   accessToken?: string;
+  /** Set once the order has shipped. */
+  shipment?: Shipment;
+}
+
+export interface Shipment {
+  carrier: string;
+  trackingNumber: string;
+  shippedAt: string;
 }
 
 export interface PaymentCard {

@@ -96,6 +96,12 @@ export interface WireOrderItem {
   line_total: WireMoney;
 }
 
+export interface WireShipment {
+  carrier: string;
+  tracking_number: string;
+  shipped_at: string;
+}
+
 export interface WireOrder {
   id: number;
   status: string;
@@ -105,7 +111,8 @@ export interface WireOrder {
   total: WireMoney;
   shipping_address?: WireAddress | null;
   shipping_method?: string;
-  payment?: { last4?: string; status?: string } | null;
+  payment?: { brand?: string; last4?: string; status?: string } | null;
+  shipment?: WireShipment | null;
   created_at?: string;
   updated_at?: string;
   customer?: { id: number; email: string; name?: string | null } | null;
