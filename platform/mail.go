@@ -53,11 +53,20 @@ const SMTPPort = 587
 var SMTPUnavailableRegions = []string{"af-south-1", "ap-southeast-3", "eu-south-1", "il-central-1", "me-south-1"}
 
 // SMTPHost is the SES SMTP endpoint of the environment's region,
-// email-smtp.<region>.amazonaws.com ("Amazon SES SMTP endpoints", e.g.
-// email-smtp.us-east-1.amazonaws.com, AWS General Reference,
+// email-smtp.<region>.amazonaws.com. The SES Developer Guide sends readers
+// to the AWS General Reference's "SMTP endpoints" table for it ("Regions
+// and Amazon SES", https://docs.aws.amazon.com/ses/latest/dg/regions.html;
 // https://docs.aws.amazon.com/general/latest/gr/ses.html#ses_smtp_endpoints).
-// SMTP credentials are per region too: the backend derives its password
-// for this region (contract.EnvSMTPSecretID).
+// The copy of that page available while writing this showed only its API
+// endpoint table (email.<region>.amazonaws.com); the email-smtp.<region>
+// form is the one every SMTP guide of SES uses (e.g.
+// email-smtp.eu-west-1.amazonaws.com) and TestEnvironmentDefaults pins
+// it: check it against the table before a deploy to a new region
+// (`openssl s_client -starttls smtp -connect email-smtp.<region>.amazonaws.com:587`).
+// SMTP credentials are per region too ("The credentials that you use to
+// send email through the SES SMTP interface are unique to each AWS
+// Region", smtp-credentials.html): the backend derives its password for
+// this region (contract.EnvSMTPSecretID).
 func (e Environment) SMTPHost() string {
 	return "email-smtp." + e.Region + ".amazonaws.com"
 }

@@ -181,39 +181,39 @@ var kinds = []kind{
 		`<path d="M235 360 L365 360 L385 440 L215 440 Z" fill="{L}"/><path d="M195 450 L405 450" fill="none" stroke="{S}" stroke-width="10"/>`},
 
 	// Footwear.
-	{"trail-runner", []string{"trail runner", "trail shoe"}, `<path d="M110 380 Q110 300 160 290 L250 250 Q280 230 300 250 Q360 300 440 320 Q495 335 490 385 Z"/>` +
+	{"trail-runner", []string{"trail runner", "trail shoe"}, `<g transform="translate(300 380) scale(1.2) translate(-300 -380)">` + `<path d="M110 380 Q110 300 160 290 L250 250 Q280 230 300 250 Q360 300 440 320 Q495 335 490 385 Z"/>` +
 		`<path d="M105 380 L495 380 L490 412 L110 412 Z" fill="{D}"/>` +
 		`<path d="M120 412 L135 432 L150 412 L165 432 L180 412 L195 432 L210 412 L225 432 L240 412 L255 432 L270 412 L285 432 L300 412 L315 432 L330 412 L345 432 L360 412 L375 432 L390 412 L405 432 L420 412 L435 432 L450 412 L465 432 L480 412" fill="{D}"/>` +
 		`<path d="M250 265 L285 300 M265 252 L300 287 M232 280 L267 315" fill="none" stroke="{Y}" stroke-width="7"/>` +
-		`<path d="M330 300 Q400 345 470 340" fill="none" stroke="{L}" stroke-width="10"/>`},
-	{"chelsea-boot", []string{"chelsea boot", "chelsea"}, `<path d="M180 110 L330 110 L340 330 Q420 335 465 370 Q490 390 480 420 L170 420 Q160 300 180 110 Z"/>` +
+		`<path d="M330 300 Q400 345 470 340" fill="none" stroke="{L}" stroke-width="10"/>` + `</g>`},
+	{"chelsea-boot", []string{"chelsea boot", "chelsea"}, `<g transform="translate(300 380) scale(1.2) translate(-300 -380)">` + `<path d="M180 110 L330 110 L340 330 Q420 335 465 370 Q490 390 480 420 L170 420 Q160 300 180 110 Z"/>` +
 		`<path d="M230 190 Q262 260 292 190 L300 320 L222 320 Z" fill="{D}"/>` +
 		`<path d="M195 110 L195 80 Q210 70 225 80 L225 110" fill="{S}"/><path d="M165 420 L485 420 L485 450 L165 450 Z" fill="{D}"/>` +
-		`<path d="M170 395 L482 395" fill="none" stroke="{L}" stroke-width="5" stroke-dasharray="10 8"/>`},
-	{"slip-on", []string{"slip-on", "loafer", "espadrille"}, `<path d="M110 385 Q105 330 160 322 Q220 316 260 300 Q300 285 350 300 Q440 325 480 355 Q500 372 490 395 Z"/>` +
+		`<path d="M170 395 L482 395" fill="none" stroke="{L}" stroke-width="5" stroke-dasharray="10 8"/>` + `</g>`},
+	{"slip-on", []string{"slip-on", "loafer", "espadrille"}, `<g transform="translate(300 380) scale(1.2) translate(-300 -380)">` + `<path d="M110 385 Q105 330 160 322 Q220 316 260 300 Q300 285 350 300 Q440 325 480 355 Q500 372 490 395 Z"/>` +
 		`<path d="M250 302 Q300 338 355 302" fill="{S}"/><path d="M104 385 L494 385 L490 420 L108 420 Z" fill="{W}"/>` +
-		`<path d="M108 404 L490 404" fill="none" stroke="{S}" stroke-width="4"/>`},
-	{"hiking-boot", []string{"hiking boot", "boot", "boots"}, `<path d="M175 120 L320 120 L330 290 Q410 300 455 340 Q485 365 478 400 L160 400 Q150 280 175 120 Z"/>` +
+		`<path d="M108 404 L490 404" fill="none" stroke="{S}" stroke-width="4"/>` + `</g>`},
+	{"hiking-boot", []string{"hiking boot", "boot", "boots"}, `<g transform="translate(300 380) scale(1.2) translate(-300 -380)">` + `<path d="M175 120 L320 120 L330 290 Q410 300 455 340 Q485 365 478 400 L160 400 Q150 280 175 120 Z"/>` +
 		`<path d="M255 135 L330 290 L300 300 L240 150 Z" fill="{S}"/>` +
 		`<path d="M248 160 L292 150 M255 195 L305 185 M262 230 L315 220 M270 265 L322 255" fill="none" stroke="{Y}" stroke-width="5"/>` +
 		`<path d="M172 120 Q245 100 322 120 L322 145 Q245 128 172 145 Z" fill="{D}"/>` +
-		`<path d="M150 400 L488 400 L488 445 L150 445 Z" fill="{D}"/><path d="M160 445 L175 462 L195 445 L215 462 L235 445 L255 462 L275 445 L295 462 L315 445 L335 462 L355 445 L375 462 L395 445 L415 462 L435 445 L455 462 L475 445" fill="{D}"/>`},
-	{"slipper", []string{"slipper", "slippers"}, `<path d="M115 390 Q110 330 175 325 L290 320 Q330 260 400 270 Q490 285 490 350 Q490 392 450 395 Z"/>` +
+		`<path d="M150 400 L488 400 L488 445 L150 445 Z" fill="{D}"/><path d="M160 445 L175 462 L195 445 L215 462 L235 445 L255 462 L275 445 L295 462 L315 445 L335 462 L355 445 L375 462 L395 445 L415 462 L435 445 L455 462 L475 445" fill="{D}"/>` + `</g>`},
+	{"slipper", []string{"slipper", "slippers"}, `<g transform="translate(300 380) scale(1.2) translate(-300 -380)">` + `<path d="M115 390 Q110 330 175 325 L290 320 Q330 260 400 270 Q490 285 490 350 Q490 392 450 395 Z"/>` +
 		`<path d="M300 320 Q335 275 400 282 Q465 292 470 345 Q400 330 300 320 Z" fill="{S}"/>` +
 		`<path d="M112 392 L452 396 Q470 410 452 420 L118 418 Q100 405 112 392 Z" fill="{W}"/>` +
-		`<path d="M330 300 L340 330 M360 292 L366 327 M392 290 L392 330 M424 296 L418 336" fill="none" stroke="{L}" stroke-width="5"/>`},
-	{"running-shoe", []string{"running shoe", "runner", "trainer", "trainers"}, `<path d="M110 360 Q115 300 170 290 L260 255 Q290 240 310 262 Q370 310 450 318 Q500 325 495 370 Z"/>` +
+		`<path d="M330 300 L340 330 M360 292 L366 327 M392 290 L392 330 M424 296 L418 336" fill="none" stroke="{L}" stroke-width="5"/>` + `</g>`},
+	{"running-shoe", []string{"running shoe", "runner", "trainer", "trainers"}, `<g transform="translate(300 380) scale(1.2) translate(-300 -380)">` + `<path d="M110 360 Q115 300 170 290 L260 255 Q290 240 310 262 Q370 310 450 318 Q500 325 495 370 Z"/>` +
 		`<path d="M105 360 L497 360 Q500 400 460 405 L140 405 Q100 400 105 360 Z" fill="{W}"/>` +
 		`<path d="M160 340 Q280 350 330 300 Q300 360 460 350" fill="none" stroke="{L}" stroke-width="12"/>` +
-		`<path d="M262 268 L290 296 M278 258 L306 286" fill="none" stroke="{W}" stroke-width="6"/><path d="M140 405 L460 405" fill="none" stroke="{S}" stroke-width="8"/>`},
-	{"sandal", []string{"sandal", "sandals", "flip-flop"}, `<path d="M120 400 Q110 360 160 352 L430 340 Q495 340 495 375 Q495 410 440 412 L160 418 Q125 418 120 400 Z" fill="{S}"/>` +
+		`<path d="M262 268 L290 296 M278 258 L306 286" fill="none" stroke="{W}" stroke-width="6"/><path d="M140 405 L460 405" fill="none" stroke="{S}" stroke-width="8"/>` + `</g>`},
+	{"sandal", []string{"sandal", "sandals", "flip-flop"}, `<g transform="translate(300 380) scale(1.2) translate(-300 -380)">` + `<path d="M120 400 Q110 360 160 352 L430 340 Q495 340 495 375 Q495 410 440 412 L160 418 Q125 418 120 400 Z" fill="{S}"/>` +
 		`<path d="M125 392 Q120 372 165 368 L430 356 Q480 356 480 378 Q478 398 440 398 L165 404 Q130 404 125 392 Z" fill="{N}"/>` +
 		`<path d="M200 370 Q230 290 275 365" fill="none" stroke="{M}" stroke-width="26"/><path d="M330 362 Q370 270 420 358" fill="none" stroke="{M}" stroke-width="26"/>` +
-		`<path d="M185 300 Q240 250 300 280" fill="none" stroke="{M}" stroke-width="20"/>`},
-	{"sneaker", []string{"sneaker", "sneakers", "shoe", "shoes", "trainer"}, `<path d="M115 370 Q112 305 165 300 L235 285 Q255 240 300 250 L330 300 Q420 310 470 335 Q498 350 490 378 Z"/>` +
+		`<path d="M185 300 Q240 250 300 280" fill="none" stroke="{M}" stroke-width="20"/>` + `</g>`},
+	{"sneaker", []string{"sneaker", "sneakers", "shoe", "shoes", "trainer"}, `<g transform="translate(300 380) scale(1.2) translate(-300 -380)">` + `<path d="M115 370 Q112 305 165 300 L235 285 Q255 240 300 250 L330 300 Q420 310 470 335 Q498 350 490 378 Z"/>` +
 		`<path d="M108 370 L494 370 L492 412 L112 412 Z" fill="{W}"/><path d="M112 392 L492 392" fill="none" stroke="{S}" stroke-width="4"/>` +
 		`<path d="M255 270 L300 262 M262 290 L310 280 M270 310 L320 300" fill="none" stroke="{W}" stroke-width="7"/>` +
-		`<path d="M150 345 Q250 355 330 320" fill="none" stroke="{L}" stroke-width="10"/><path d="M430 340 Q460 352 488 356" fill="none" stroke="{S}" stroke-width="10"/>`},
+		`<path d="M150 345 Q250 355 330 320" fill="none" stroke="{L}" stroke-width="10"/><path d="M430 340 Q460 352 488 356" fill="none" stroke="{S}" stroke-width="10"/>` + `</g>`},
 
 	// Home & Kitchen.
 	{"skillet", []string{"skillet", "frying pan", "pan"}, `<ellipse cx="250" cy="330" rx="165" ry="120" fill="{S}"/><ellipse cx="250" cy="318" rx="135" ry="95"/>` +
