@@ -860,20 +860,26 @@ func TestChecks(t *testing.T) {
 			fails: map[string][]string{"account": {"the credentials are for account 444455556666 (arn:aws:iam::444455556666:user/ci)"}},
 		},
 		{
-			name:   "ses account: dev in the sandbox passes with the note",
-			routes: func(platform.Environment) map[string]handler { return map[string]handler{sesAccountPath: sesAccount(false, true)} },
+			name: "ses account: dev in the sandbox passes with the note",
+			routes: func(platform.Environment) map[string]handler {
+				return map[string]handler{sesAccountPath: sesAccount(false, true)}
+			},
 			passes: map[string][]string{"ses account": {"is in the sandbox: mail goes only to verified addresses", "request production access for eu-west-1"}},
 		},
 		{
-			name:   "ses account: prod in the sandbox fails",
-			env:    platform.EnvProd,
-			routes: func(platform.Environment) map[string]handler { return map[string]handler{sesAccountPath: sesAccount(false, true)} },
-			fails:  map[string][]string{"ses account": {"SES in 111122223333/eu-west-1 is in the sandbox", "customers would get no order mail", "-> fix: request production access for eu-west-1"}},
+			name: "ses account: prod in the sandbox fails",
+			env:  platform.EnvProd,
+			routes: func(platform.Environment) map[string]handler {
+				return map[string]handler{sesAccountPath: sesAccount(false, true)}
+			},
+			fails: map[string][]string{"ses account": {"SES in 111122223333/eu-west-1 is in the sandbox", "customers would get no order mail", "-> fix: request production access for eu-west-1"}},
 		},
 		{
-			name:   "ses account: sending disabled",
-			routes: func(platform.Environment) map[string]handler { return map[string]handler{sesAccountPath: sesAccount(true, false)} },
-			fails:  map[string][]string{"ses account": {"sending is disabled for SES in 111122223333/eu-west-1 (enforcement status SHUTDOWN)", "put-account-sending-attributes --sending-enabled"}},
+			name: "ses account: sending disabled",
+			routes: func(platform.Environment) map[string]handler {
+				return map[string]handler{sesAccountPath: sesAccount(true, false)}
+			},
+			fails: map[string][]string{"ses account": {"sending is disabled for SES in 111122223333/eu-west-1 (enforcement status SHUTDOWN)", "put-account-sending-attributes --sending-enabled"}},
 		},
 		{
 			name:   "ses account: production access",
