@@ -80,6 +80,9 @@ func base(name string) Environment {
 
 			// Written by the database stack when Database.RDSProxy is on.
 			DatabaseProxyEndpointParameter: "/shopstack/" + name + "/database/proxy-endpoint",
+
+			// Written by the edge stack (cdk/infra mail.go).
+			SMTPSecretName: "shopstack/" + name + "/smtp",
 		},
 		// The seed architecture's numbers: backend 2-20 pods, frontend 2-10,
 		// both at 70% CPU / 80% memory; limits 512Mi/500m and 256Mi/200m.
@@ -109,6 +112,9 @@ func base(name string) Environment {
 			RetentionDays: 15,
 			StorageGiB:    50,
 		},
+		// shop@<DNS.Host>, bounces to mail.<DNS.Host>: with a custom MAIL
+		// FROM domain SPF aligns with the From domain, as DKIM does.
+		Mail: Mail{FromLocalPart: "shop", MailFromSubdomain: "mail"},
 		Tags: map[string]string{
 			"project":     "shopstack",
 			"environment": name,

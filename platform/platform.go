@@ -57,6 +57,8 @@ type Environment struct {
 	Frontend   Workload
 	NodePool   NodePool
 	Monitoring Monitoring
+	// Mail is the storefront's outgoing e-mail through Amazon SES (mail.go).
+	Mail Mail
 
 	// Tags are applied to every AWS resource.
 	Tags map[string]string
@@ -174,6 +176,12 @@ type Names struct {
 	// backend finds the proxy by it (its Pod Identity may read exactly this
 	// parameter) and connects there instead of the secret's host.
 	DatabaseProxyEndpointParameter string
+	// SMTPSecretName is the Secrets Manager secret holding the access key
+	// of the IAM user that may send the storefront's mail through SES (JSON:
+	// access_key_id, secret_access_key); the backend derives its SMTP
+	// password from it (contract.EnvSMTPSecretID) and its Pod Identity may
+	// read exactly this secret.
+	SMTPSecretName string
 	// Backend and Frontend are the Deployment/Service names.
 	Backend  string
 	Frontend string

@@ -78,6 +78,15 @@ func TestEnvironmentDefaults(t *testing.T) {
 		{"prod secret", prod.Names.DatabaseSecretName, "shopstack/prod/database"},
 		{"dev proxy endpoint parameter", dev.Names.DatabaseProxyEndpointParameter, "/shopstack/dev/database/proxy-endpoint"},
 		{"prod proxy endpoint parameter", prod.Names.DatabaseProxyEndpointParameter, "/shopstack/prod/database/proxy-endpoint"},
+		{"dev SMTP secret", dev.Names.SMTPSecretName, "shopstack/dev/smtp"},
+		{"prod SMTP secret", prod.Names.SMTPSecretName, "shopstack/prod/smtp"},
+		{"dev From", dev.SMTPFrom(), "shop@shop-dev.example.com"},
+		{"prod From", prod.SMTPFrom(), "shop@shop.example.com"},
+		{"dev MAIL FROM domain", dev.MailFromDomain(), "mail.shop-dev.example.com"},
+		{"prod MAIL FROM domain", prod.MailFromDomain(), "mail.shop.example.com"},
+		{"dev SMTP host", dev.SMTPHost(), "email-smtp.eu-west-1.amazonaws.com"},
+		{"SMTP port", platform.SMTPPort, 587},
+		{"prod public URL", prod.PublicURL(), "https://shop.example.com"},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
@@ -176,6 +185,13 @@ func TestValidateRejects(t *testing.T) {
 		{field: "NodePool.ConsolidateAfter", mutate: func(e *platform.Environment) { e.NodePool.ConsolidateAfter = "1s" }, allowed: `"30s" to "24h"`},
 		{field: "Monitoring.RetentionDays", mutate: func(e *platform.Environment) { e.Monitoring.RetentionDays = 0 }, allowed: "between 1 and 365"},
 		{field: "Monitoring.StorageGiB", mutate: func(e *platform.Environment) { e.Monitoring.StorageGiB = 5 }, allowed: "between 10 and 16384"},
+		{field: "Mail.FromLocalPart", mutate: func(e *platform.Environment) { e.Mail.FromLocalPart = "" }, allowed: `before "@"`},
+		{field: "Mail.FromLocalPart", mutate: func(e *platform.Environment) { e.Mail.FromLocalPart = "Shop <shop>" }, allowed: `before "@"`},
+		{field: "Mail.FromLocalPart", mutate: func(e *platform.Environment) { e.Mail.FromLocalPart = "shop@example.com" }, allowed: `before "@"`},
+		{field: "Mail.MailFromSubdomain", mutate: func(e *platform.Environment) { e.Mail.MailFromSubdomain = "bounce.mail" }, allowed: "one DNS label"},
+		{field: "Region", mutate: func(e *platform.Environment) { e.Region = "eu-south-1" }, allowed: "SES SMTP endpoint"},
+		{field: "Names.SMTPSecretName", mutate: func(e *platform.Environment) { e.Names.SMTPSecretName = e.Names.DatabaseSecretName }, allowed: "other than Names.DatabaseSecretName"},
+		{field: "Names.SMTPSecretName", mutate: func(e *platform.Environment) { e.Names.SMTPSecretName = "shop smtp" }, allowed: "Secrets Manager name"},
 		{field: "Tags[aws:owner]", mutate: func(e *platform.Environment) { e.Tags = map[string]string{"aws:owner": "me"} }, allowed: "not starting with aws:"},
 	}
 	for _, c := range cases {
@@ -204,6 +220,18 @@ func TestValidateRejects(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Without a custom MAIL FROM domain SES uses its default one.
+func TestMailFromDomainOptional(t *testing.T) {
+	env := platform.Dev()
+	env.Mail.MailFromSubdomain = ""
+	if err := env.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got := env.MailFromDomain(); got != "" {
+		t.Errorf("MailFromDomain() = %q, want \"\"", got)
 	}
 }
 

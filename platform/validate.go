@@ -125,6 +125,9 @@ func (e Environment) Validate() error {
 	v.check(validSSMParameterName(e.Names.DatabaseProxyEndpointParameter, e.Region, e.Account), "Names.DatabaseProxyEndpointParameter", e.Names.DatabaseProxyEndpointParameter,
 		`a fully qualified SSM parameter name: "/" then at most 15 levels of letters, digits and _.-, not starting with aws or ssm, at most 1011 characters with its ARN`)
 
+	// Mail (mail.go)
+	v.mail(e)
+
 	// Workloads
 	v.workload("Backend", e.Backend)
 	v.workload("Frontend", e.Frontend)

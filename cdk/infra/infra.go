@@ -2,14 +2,16 @@
 // environment:
 //
 //	network   VPC, subnets, NAT, flow logs
-//	edge      hosted zone (imported), certificate, ECR repositories, pull-through cache rules
+//	edge      hosted zone (imported), certificate, ECR repositories, pull-through cache rules,
+//	          SES identity (DKIM, MAIL FROM) with its sending user and SMTP secret
 //	cluster   EKS Auto Mode cluster, roles, KMS key, access entries, add-ons, ExternalDNS Pod Identity
 //	database  RDS PostgreSQL, its secret, the backend's Pod Identity
 //
 // Deploy order: network and edge (independent), then cluster, then database.
 // The cluster stack imports the private subnets from network; the database
-// stack imports the VPC and isolated subnets from network and the cluster
-// name and security group from cluster.
+// stack imports the VPC and isolated subnets from network, the cluster
+// name and security group from cluster, and the SMTP secret's ARN from edge
+// (the backend's Pod Identity reads it).
 package infra
 
 import (
@@ -47,6 +49,8 @@ type Stacks struct {
 	Backend     *PodIdentity
 	// Registry caches the third-party images (edge stack).
 	Registry *PullThroughCache
+	// Mail is the storefront's SES identity and sending user (edge stack).
+	Mail *Mail
 }
 
 // All returns the stacks in deploy order.
@@ -89,7 +93,7 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 
 	s := &Stacks{
 		Network:  newStack(NetworkStack, "VPC, subnets, NAT gateways, flow logs"),
-		Edge:     newStack(EdgeStack, "hosted zone, TLS certificate, ECR repositories"),
+		Edge:     newStack(EdgeStack, "hosted zone, TLS certificate, ECR repositories, SES identity"),
 		Cluster:  newStack(ClusterStack, "EKS Auto Mode cluster"),
 		Database: newStack(DatabaseStack, "RDS PostgreSQL"),
 	}
@@ -111,6 +115,13 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 		RemovalPolicy:      removal,
 	})
 	s.Registry = NewPullThroughCache(s.Edge, "Registry", &PullThroughCacheProps{Upstreams: MirrorUpstreams(env), RemovalPolicy: removal})
+	s.Mail = NewMail(s.Edge, "Mail", &MailProps{
+		Zone:           s.EdgeConstruct.Zone,
+		Domain:         env.DNS.Host,
+		FromAddress:    env.SMTPFrom(),
+		MailFromDomain: env.MailFromDomain(),
+		SecretName:     env.Names.SMTPSecretName,
+	})
 
 	s.ClusterConstruct = NewCluster(s.Cluster, "Eks", &ClusterProps{
 		Vpc:               s.NetworkConstruct.Vpc,
@@ -156,19 +167,23 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 	if env.Database.RDSProxy {
 		// The backend connects through the proxy, whose endpoint it reads
 		// from this parameter.
-		backendReads += " and the proxy endpoint parameter " + env.Names.DatabaseProxyEndpointParameter
+		backendReads += ", the proxy endpoint parameter " + env.Names.DatabaseProxyEndpointParameter
 	}
+	// It sends mail with the SES access key in this secret.
+	backendReads += " and the SMTP secret " + env.Names.SMTPSecretName
 	s.Backend = NewPodIdentity(s.Database, "BackendIdentity", &PodIdentityProps{
 		ClusterName:    s.ClusterConstruct.Name(),
 		Namespace:      env.Names.Namespace,
 		ServiceAccount: env.Names.BackendServiceAccount,
 		Description:    "storefront backend: reads " + backendReads + " only",
-		Statements:     append(s.DatabaseConstruct.SecretReadStatements(), s.DatabaseConstruct.ProxyEndpointReadStatements()...),
+		Statements: append(append(s.DatabaseConstruct.SecretReadStatements(), s.DatabaseConstruct.ProxyEndpointReadStatements()...),
+			s.Mail.SecretReadStatements()...),
 	})
 
 	s.Cluster.AddDependency(s.Network, jsii.String("the cluster runs in the VPC's private subnets"))
 	s.Database.AddDependency(s.Network, jsii.String("the database runs in the VPC's isolated subnets"))
 	s.Database.AddDependency(s.Cluster, jsii.String("the database admits the cluster security group; the backend association names the cluster"))
+	s.Database.AddDependency(s.Edge, jsii.String("the backend association reads the SMTP secret of the edge stack"))
 
 	keys := make([]string, 0, len(env.Tags))
 	for k := range env.Tags {

@@ -403,9 +403,14 @@ func TestDatabase(t *testing.T) {
 				t.Errorf("backend role trust: %s %v, want pods.eks.amazonaws.com [sts:AssumeRole sts:TagSession]", svc, acts)
 			}
 			// Actions sorted (@aws-cdk/aws-iam:minimizePolicies).
+			// and the SMTP secret, the edge stack's (its name: internal/synth
+			// TestSMTPSecretCrossesLayers).
 			want := []any{map[string]any{"Sid": "ReadDatabaseSecret", "Effect": "Allow",
 				"Action":   []any{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"},
-				"Resource": map[string]any{"Ref": secretID}}}
+				"Resource": map[string]any{"Ref": secretID}},
+				map[string]any{"Sid": "ReadSmtpSecret", "Effect": "Allow",
+					"Action":   "secretsmanager:GetSecretValue",
+					"Resource": map[string]any{"Fn::ImportValue": env.StackName(infra.EdgeStack) + ":ExportsOutputRefMailSenderSecret16A7D3B374DD9368"}}}
 			policies := props(role)["Policies"].([]any)
 			if got := policies[0].(map[string]any)["PolicyDocument"].(map[string]any)["Statement"]; len(policies) != 1 || asJSON(got) != asJSON(want) {
 				t.Errorf("backend role policies %s, want one with %s", asJSON(policies), asJSON(want))
@@ -633,7 +638,7 @@ func TestStackOrder(t *testing.T) {
 		infra.NetworkStack:  nil,
 		infra.EdgeStack:     nil,
 		infra.ClusterStack:  {env.StackName(infra.NetworkStack)},
-		infra.DatabaseStack: {env.StackName(infra.ClusterStack), env.StackName(infra.NetworkStack)},
+		infra.DatabaseStack: {env.StackName(infra.ClusterStack), env.StackName(infra.EdgeStack), env.StackName(infra.NetworkStack)},
 	} {
 		var got []string
 		for _, d := range *stacks[part].Dependencies() {

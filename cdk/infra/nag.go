@@ -57,6 +57,10 @@ func suppress(s *Stacks, env platform.Environment) {
 			"Record changes are limited to the storefront hosted zone.",
 		"Resource::*"))
 
+	suppressOn(s.Mail.Secret, nagRule("AwsSolutions-SMG4",
+		"The secret holds a copy of the SES sending user's IAM access key, which CloudFormation creates (AWS::IAM::AccessKey); a rotation Lambda "+
+			"cannot mint a key CloudFormation would track. Rotate by incrementing MailProps.AccessKeySerial and redeploying, then restart the backend (docs/aws.md)."))
+
 	d := s.DatabaseConstruct
 	suppressOn(d.Instance, nagRule("AwsSolutions-RDS11",
 		"The port is platform Database.Port, shared with the backend and the NetworkPolicies; the security group admits only the EKS cluster security group, "+

@@ -24,38 +24,49 @@ type PhysicalName struct {
 // (internal/preflight) reads the names it must find free from the
 // synthesized templates through this table.
 var PhysicalNames = map[string]PhysicalName{
-	"AWS::CertificateManager::Certificate":        {},
-	"AWS::EC2::EIP":                               {},
-	"AWS::EC2::FlowLog":                           {},
-	"AWS::EC2::InternetGateway":                   {},
-	"AWS::EC2::NatGateway":                        {},
-	"AWS::EC2::Route":                             {},
-	"AWS::EC2::RouteTable":                        {},
-	"AWS::EC2::SecurityGroup":                     {}, // GroupName is per VPC, and not set
-	"AWS::EC2::SecurityGroupIngress":              {},
-	"AWS::EC2::SecurityGroupEgress":               {},
-	"AWS::EC2::Subnet":                            {},
-	"AWS::EC2::SubnetRouteTableAssociation":       {},
-	"AWS::EC2::VPC":                               {},
-	"AWS::EC2::VPCGatewayAttachment":              {},
-	"AWS::ECR::Repository":                        {Property: "RepositoryName"},
-	"AWS::ECR::PullThroughCacheRule":              {Property: "EcrRepositoryPrefix"},
-	"AWS::EKS::AccessEntry":                       {}, // scoped to its cluster
-	"AWS::EKS::Addon":                             {}, // scoped to its cluster
-	"AWS::EKS::Cluster":                           {Property: "Name"},
-	"AWS::EKS::PodIdentityAssociation":            {}, // scoped to its cluster
-	"AWS::IAM::Policy":                            {}, // an inline policy: its name is scoped to its role
-	"AWS::IAM::Role":                              {Property: "RoleName", Global: true},
-	"AWS::IAM::ManagedPolicy":                     {Property: "ManagedPolicyName", Global: true},
-	"AWS::KMS::Key":                               {},
-	"AWS::KMS::Alias":                             {Property: "AliasName"},
-	"AWS::Logs::LogGroup":                         {Property: "LogGroupName"},
-	"AWS::RDS::DBInstance":                        {Property: "DBInstanceIdentifier"},
-	"AWS::RDS::DBParameterGroup":                  {Property: "DBParameterGroupName"},
-	"AWS::RDS::DBSubnetGroup":                     {Property: "DBSubnetGroupName"},
-	"AWS::RDS::DBProxy":                           {Property: "DBProxyName"},
-	"AWS::RDS::DBProxyTargetGroup":                {}, // scoped to its proxy
+	"AWS::CertificateManager::Certificate":  {},
+	"AWS::EC2::EIP":                         {},
+	"AWS::EC2::FlowLog":                     {},
+	"AWS::EC2::InternetGateway":             {},
+	"AWS::EC2::NatGateway":                  {},
+	"AWS::EC2::Route":                       {},
+	"AWS::EC2::RouteTable":                  {},
+	"AWS::EC2::SecurityGroup":               {}, // GroupName is per VPC, and not set
+	"AWS::EC2::SecurityGroupIngress":        {},
+	"AWS::EC2::SecurityGroupEgress":         {},
+	"AWS::EC2::Subnet":                      {},
+	"AWS::EC2::SubnetRouteTableAssociation": {},
+	"AWS::EC2::VPC":                         {},
+	"AWS::EC2::VPCGatewayAttachment":        {},
+	"AWS::ECR::Repository":                  {Property: "RepositoryName"},
+	"AWS::ECR::PullThroughCacheRule":        {Property: "EcrRepositoryPrefix"},
+	"AWS::EKS::AccessEntry":                 {}, // scoped to its cluster
+	"AWS::EKS::Addon":                       {}, // scoped to its cluster
+	"AWS::EKS::Cluster":                     {Property: "Name"},
+	"AWS::EKS::PodIdentityAssociation":      {}, // scoped to its cluster
+	"AWS::IAM::AccessKey":                   {}, // belongs to its user
+	"AWS::IAM::Policy":                      {}, // an inline policy: its name is scoped to its role or user
+	"AWS::IAM::Role":                        {Property: "RoleName", Global: true},
+	"AWS::IAM::ManagedPolicy":               {Property: "ManagedPolicyName", Global: true},
+	"AWS::IAM::User":                        {Property: "UserName", Global: true},
+	"AWS::KMS::Key":                         {},
+	"AWS::KMS::Alias":                       {Property: "AliasName"},
+	"AWS::Logs::LogGroup":                   {Property: "LogGroupName"},
+	"AWS::RDS::DBInstance":                  {Property: "DBInstanceIdentifier"},
+	"AWS::RDS::DBParameterGroup":            {Property: "DBParameterGroupName"},
+	"AWS::RDS::DBSubnetGroup":               {Property: "DBSubnetGroupName"},
+	"AWS::RDS::DBProxy":                     {Property: "DBProxyName"},
+	"AWS::RDS::DBProxyTargetGroup":          {}, // scoped to its proxy
+	// A record is unique per zone, name and type, which one Property cannot
+	// say; every record shopstack writes is under the SES identity's domain
+	// (DNS.Host), and two environments with one host already collide on
+	// their AWS::SES::EmailIdentity, which is checked.
+	"AWS::Route53::RecordSet":                     {},
 	"AWS::SecretsManager::Secret":                 {Property: "Name"},
 	"AWS::SecretsManager::SecretTargetAttachment": {},
 	"AWS::SSM::Parameter":                         {Property: "Name"},
+	// An e-mail identity (a domain or address) exists once per account and
+	// region ("AlreadyExistsException", CreateEmailIdentity,
+	// https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentity.html).
+	"AWS::SES::EmailIdentity": {Property: "EmailIdentity"},
 }

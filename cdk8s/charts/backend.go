@@ -61,6 +61,21 @@ func backendEnv(env platform.Environment) []EnvVar {
 	return vars
 }
 
+// backendServeEnv is backendEnv plus what only the serving Deployment
+// needs: outgoing mail through Amazon SES and the public URL its links
+// use. Only the SMTP secret's NAME appears; the server reads the SES access
+// key from it through EKS Pod Identity and derives the SMTP password for
+// SHOP_AWS_REGION, the region whose endpoint SHOP_SMTP_HOST is.
+func backendServeEnv(env platform.Environment) []EnvVar {
+	return append(backendEnv(env),
+		EnvVar{Name: contract.EnvSMTPHost, Value: env.SMTPHost()},
+		EnvVar{Name: contract.EnvSMTPPort, Value: strconv.Itoa(platform.SMTPPort)},
+		EnvVar{Name: contract.EnvSMTPFrom, Value: env.SMTPFrom()},
+		EnvVar{Name: contract.EnvSMTPSecretID, Value: env.Names.SMTPSecretName},
+		EnvVar{Name: contract.EnvPublicURL, Value: env.PublicURL()},
+	)
+}
+
 // BackendProps configures the storefront API.
 type BackendProps struct {
 	// Env is the environment. Required.
@@ -81,7 +96,7 @@ func NewBackend(scope constructs.Construct, id string, props *BackendProps) *HTT
 		Version:             env.Images.Tag,
 		Image:               env.BackendImage(),
 		Args:                []string{contract.CmdServe},
-		Env:                 backendEnv(env),
+		Env:                 backendServeEnv(env),
 		Port:                contract.Port,
 		PortName:            contract.PortName,
 		LivenessPath:        contract.PathHealthz,

@@ -93,6 +93,7 @@ func Build(app cdk8s.App, env platform.Environment) {
 		Backend: backend, Frontend: frontend,
 		BackendNames:        []string{env.Names.Backend, MigrationName(env)},
 		DatabasePort:        env.Database.Port,
+		SMTPPort:            platform.SMTPPort,
 		MonitoringNamespace: env.Names.MonitoringNamespace,
 	})
 	// The backend's ServiceAccount lives with the namespace so that it

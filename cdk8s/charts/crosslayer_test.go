@@ -191,6 +191,31 @@ func TestNamesMatchPlatform(t *testing.T) {
 			contract.EnvAWSRegion:            env.Region,
 			contract.EnvDatabasePoolMaxConns: itoa(env.Database.PoolMaxConns),
 		}
+		// Outgoing mail through SES, on the serving Deployment only: the
+		// endpoint of the region, STARTTLS port, the From address at the
+		// storefront host and the NAME of the secret the CDK writes the
+		// sending user's key into (internal/synth TestSMTPSecretCrossesLayers).
+		wantMail := map[string]string{
+			contract.EnvSMTPHost:     "email-smtp." + env.Region + ".amazonaws.com",
+			contract.EnvSMTPPort:     "587",
+			contract.EnvSMTPFrom:     "shop@" + env.DNS.Host,
+			contract.EnvSMTPSecretID: env.Names.SMTPSecretName,
+			contract.EnvPublicURL:    "https://" + env.DNS.Host,
+		}
+		for _, e := range dep.Spec.Template.Spec.Containers[0].Env {
+			if want, ok := wantMail[e.Name]; ok {
+				if e.Value != want {
+					t.Errorf("backend: %s = %q, want %q", e.Name, e.Value, want)
+				}
+				delete(wantMail, e.Name)
+			}
+			if e.Name == contract.EnvSMTPUsername || e.Name == contract.EnvSMTPPassword {
+				t.Errorf("backend: %s set; the SES credentials come from %s", e.Name, contract.EnvSMTPSecretID)
+			}
+		}
+		for k := range wantMail {
+			t.Errorf("backend: %s not set", k)
+		}
 		for _, pod := range []struct {
 			what string
 			spec corev1.PodSpec
@@ -319,9 +344,21 @@ func TestMigrationJob(t *testing.T) {
 		}
 		checkPodSecurity(t, pod, c, *dep.Spec.Template.Spec.SecurityContext.RunAsUser)
 		checkWritable(t, pod, c, []string{"/tmp"})
-		envOf := func(c corev1.Container) string { b, _ := json.Marshal(c.Env); return string(b) }
-		if envOf(c) != envOf(server) {
-			t.Errorf("migration env %s differs from the server's %s", envOf(c), envOf(server))
+		envOf := func(vars []corev1.EnvVar) string { b, _ := json.Marshal(vars); return string(b) }
+		// The migration sends no mail and builds no links: it has the
+		// server's environment without those variables.
+		serveOnly := map[string]bool{contract.EnvSMTPHost: true, contract.EnvSMTPPort: true, contract.EnvSMTPFrom: true, contract.EnvSMTPSecretID: true, contract.EnvPublicURL: true}
+		var serverCommon []corev1.EnvVar
+		for _, e := range server.Env {
+			if !serveOnly[e.Name] {
+				serverCommon = append(serverCommon, e)
+			}
+		}
+		if len(server.Env)-len(serverCommon) != len(serveOnly) {
+			t.Errorf("server env %s lacks some of the mail variables %v", envOf(server.Env), serveOnly)
+		}
+		if envOf(c.Env) != envOf(serverCommon) {
+			t.Errorf("migration env %s differs from the server's %s (without the mail variables)", envOf(c.Env), envOf(serverCommon))
 		}
 		if c.Resources.Requests.Cpu().Cmp(*server.Resources.Requests.Cpu()) != 0 || c.Resources.Requests.Memory().Cmp(*server.Resources.Requests.Memory()) != 0 {
 			t.Errorf("requests %v differ from the backend's %v (the capacity plan counts the backend's)", c.Resources.Requests, server.Resources.Requests)

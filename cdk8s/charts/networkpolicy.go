@@ -119,6 +119,10 @@ type StorefrontNetworkPoliciesProps struct {
 	BackendNames      []string
 	// DatabasePort is the PostgreSQL port. Required.
 	DatabasePort int
+	// SMTPPort is the port of the SES SMTP endpoint the backend's serving
+	// pods (not the migration Job) send mail to.
+	// Default: 0 (no mail egress).
+	SMTPPort int
 	// MonitoringNamespace is where Prometheus runs; its pods labelled
 	// PrometheusPodLabels may scrape both workloads on their metrics ports
 	// (HTTPWorkloadProps.MetricsPortName). Required.
@@ -166,4 +170,16 @@ func NewStorefrontNetworkPolicies(scope constructs.Construct, id string, p *Stor
 			{To: &[]*k8s.NetworkPolicyPeer{ipBlock(PodIdentityAgentCIDR)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(PodIdentityAgentPort)}},
 		},
 	})
+	if p.SMTPPort != 0 {
+		// The SES SMTP endpoint (email-smtp.<region>.amazonaws.com) is a
+		// public name without published address ranges, reached through the
+		// NAT gateway: any address, on the SMTP port only.
+		NewNetworkPolicy(c, "backend-smtp-egress", &NetworkPolicyProps{
+			Name: p.Backend.Props.Name + "-smtp-egress", Namespace: p.Namespace,
+			PodSelector: &k8s.LabelSelector{MatchLabels: stringMap(p.Backend.SelectorLabels)},
+			Egress: []*k8s.NetworkPolicyEgressRule{
+				{To: &[]*k8s.NetworkPolicyPeer{ipBlock("0.0.0.0/0")}, Ports: &[]*k8s.NetworkPolicyPort{tcp(p.SMTPPort)}},
+			},
+		})
+	}
 }

@@ -183,6 +183,7 @@ func TestNetworkFlows(t *testing.T) {
 		alb, database := inVPC(0x0117), inVPC(0x6405)
 		internet := endpoint{ip: "203.0.113.7"}
 		awsAPI := endpoint{ip: "52.94.1.10"}
+		sesSMTP := endpoint{ip: "54.240.1.20"} // email-smtp.<region>.amazonaws.com resolves to public AWS addresses
 		podIdentity := endpoint{ip: "169.254.170.23"}
 		imds := endpoint{ip: "169.254.169.254"}
 		clusterDNS := endpoint{ip: "172.20.0.10"}
@@ -223,6 +224,10 @@ func TestNetworkFlows(t *testing.T) {
 			{"migration -> Pod Identity agent", migrate, podIdentity, 80, tcp, true},
 			{"backend -> instance metadata", backend, imds, 80, tcp, false},
 			{"backend -> internet HTTP", backend, internet, 80, tcp, false},
+			{"backend -> SES SMTP endpoint (STARTTLS)", backend, sesSMTP, platform.SMTPPort, tcp, true},
+			{"backend -> SMTP port 25", backend, sesSMTP, 25, tcp, false},
+			{"migration -> SES SMTP endpoint (it sends no mail)", migrate, sesSMTP, platform.SMTPPort, tcp, false},
+			{"frontend -> SES SMTP endpoint", frontend, sesSMTP, platform.SMTPPort, tcp, false},
 			{"backend -> DNS/UDP", backend, clusterDNS, 53, udp, true},
 			{"backend -> DNS/TCP", backend, clusterDNS, 53, tcp, true},
 			{"frontend -> DNS", frontend, clusterDNS, 53, udp, true},

@@ -58,6 +58,7 @@ type nameLookup struct {
 // nameLookups are the read calls per resource type, each with the error the
 // API documents for "no such resource".
 var nameLookups = map[string]nameLookup{
+	"AWS::SES::EmailIdentity": sesIdentityLookup, // ses.go
 	// ECR DescribeRepositories: RepositoryNotFoundException
 	// (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeRepositories.html).
 	"AWS::ECR::Repository": {
@@ -297,11 +298,16 @@ func nameSetting(e platform.Environment, n Name) string {
 		if n.Value == e.Names.DatabaseSecretName {
 			return "Names.DatabaseSecretName" + where
 		}
+		if n.Value == e.Names.SMTPSecretName {
+			return "Names.SMTPSecretName" + where
+		}
 		return "cache prefix (Environment.MirrorPrefix, platform/images.go)"
 	case "AWS::ECR::PullThroughCacheRule":
 		return "cache prefix (Environment.MirrorPrefix, platform/images.go)"
 	case "AWS::EKS::Cluster":
 		return "Cluster.Name" + where
+	case "AWS::SES::EmailIdentity":
+		return "DNS.Host (the SES identity)" + where
 	case "AWS::Logs::LogGroup":
 		if strings.HasPrefix(n.Value, "/aws/eks/") {
 			return "Cluster.Name" + where

@@ -77,6 +77,9 @@ func TestReadPlan(t *testing.T) {
 				want["AWS::ECR::PullThroughCacheRule "+env.MirrorPrefix(u)] = env.StackName(infra.EdgeStack)
 			}
 			want["AWS::SecretsManager::Secret "+infra.PullThroughCacheCredentialPrefix+env.MirrorPrefix(platform.Upstreams[2])] = env.StackName(infra.EdgeStack)
+			// Mail (cdk/infra mail.go): the SES identity and the sending user's secret.
+			want["AWS::SES::EmailIdentity "+env.DNS.Host] = env.StackName(infra.EdgeStack)
+			want["AWS::SecretsManager::Secret "+env.Names.SMTPSecretName] = env.StackName(infra.EdgeStack)
 			for key, stack := range want {
 				n, ok := byValue[key]
 				if !ok {

@@ -27,6 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -89,6 +90,7 @@ type Clients struct {
 	RDS            *rds.Client
 	Route53        *route53.Client
 	SecretsManager *secretsmanager.Client
+	SES            *sesv2.Client
 	SSM            *ssm.Client
 	STS            *sts.Client
 }
@@ -105,6 +107,7 @@ func NewClients(cfg aws.Config) Clients {
 		RDS:            rds.NewFromConfig(cfg),
 		Route53:        route53.NewFromConfig(cfg),
 		SecretsManager: secretsmanager.NewFromConfig(cfg),
+		SES:            sesv2.NewFromConfig(cfg),
 		SSM:            ssm.NewFromConfig(cfg),
 		STS:            sts.NewFromConfig(cfg),
 	}
@@ -138,6 +141,7 @@ func (c *Checker) Infra(ctx context.Context) []Result {
 	out = append(out, c.checkAddons(ctx)...)
 	out = append(out, c.checkEngineVersion(ctx), c.checkInstanceClass(ctx))
 	out = append(out, c.checkNames(ctx)...)
+	out = append(out, c.checkSESAccount(ctx))
 	return out
 }
 

@@ -95,7 +95,29 @@ func healthy(t *testing.T, env platform.Environment) map[string]handler {
 		// Secrets Manager DescribeSecret, CloudWatch Logs DescribeLogGroups.
 		secretsTarget + "DescribeSecret": awsJSONError("ResourceNotFoundException", "Secrets Manager can't find the specified secret."),
 		logsTarget + "DescribeLogGroups": awsJSON(map[string]any{"logGroups": []any{}}),
+		// SES API v2 GetEmailIdentity (no such identity) and GetAccount
+		// (production access, sending on)
+		// (https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetEmailIdentity.html,
+		// https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html).
+		sesIdentityPath: restJSONError(http.StatusNotFound, "NotFoundException", "Email identity does not exist."),
+		sesAccountPath:  sesAccount(true, true),
 	}
+}
+
+const (
+	sesIdentityPath = "GET /v2/email/identities/"
+	sesAccountPath  = "GET /v2/email/account"
+)
+
+// sesAccount answers GetAccount with the documented response fields.
+func sesAccount(production, sending bool) handler {
+	return restJSON(map[string]any{
+		"DedicatedIpAutoWarmupEnabled": false,
+		"EnforcementStatus":            map[bool]string{true: "HEALTHY", false: "SHUTDOWN"}[sending],
+		"ProductionAccessEnabled":      production,
+		"SendingEnabled":               sending,
+		"SendQuota":                    map[string]any{"Max24HourSend": 200, "MaxSendRate": 1, "SentLast24Hours": 0},
+	})
 }
 
 func toolkitStack(status string) handler {
@@ -388,7 +410,9 @@ func TestHealthyAccountChecksEveryName(t *testing.T) {
 		"AWS::ECR::PullThroughCacheRule shopstack-prod/quay",
 		"AWS::ECR::Repository shopstack/prod/backend",
 		"AWS::ECR::Repository shopstack/prod/frontend",
+		"AWS::SES::EmailIdentity shop.example.com",
 		"AWS::SecretsManager::Secret ecr-pullthroughcache/shopstack-prod/docker-hub",
+		"AWS::SecretsManager::Secret shopstack/prod/smtp",
 	}
 	if strings.Join(names, "\n") != strings.Join(want, "\n") {
 		t.Errorf("names checked:\n%s\nwant:\n%s", strings.Join(names, "\n"), strings.Join(want, "\n"))
@@ -834,6 +858,46 @@ func TestChecks(t *testing.T) {
 				return map[string]handler{"GetCallerIdentity": callerIs("arn:aws:iam::444455556666:user/ci", "444455556666")}
 			},
 			fails: map[string][]string{"account": {"the credentials are for account 444455556666 (arn:aws:iam::444455556666:user/ci)"}},
+		},
+		{
+			name: "ses account: dev in the sandbox passes with the note",
+			routes: func(platform.Environment) map[string]handler {
+				return map[string]handler{sesAccountPath: sesAccount(false, true)}
+			},
+			passes: map[string][]string{"ses account": {"is in the sandbox: mail goes only to verified addresses", "request production access for eu-west-1"}},
+		},
+		{
+			name: "ses account: prod in the sandbox fails",
+			env:  platform.EnvProd,
+			routes: func(platform.Environment) map[string]handler {
+				return map[string]handler{sesAccountPath: sesAccount(false, true)}
+			},
+			fails: map[string][]string{"ses account": {"SES in 111122223333/eu-west-1 is in the sandbox", "customers would get no order mail", "-> fix: request production access for eu-west-1"}},
+		},
+		{
+			name: "ses account: sending disabled",
+			routes: func(platform.Environment) map[string]handler {
+				return map[string]handler{sesAccountPath: sesAccount(true, false)}
+			},
+			fails: map[string][]string{"ses account": {"sending is disabled for SES in 111122223333/eu-west-1 (enforcement status SHUTDOWN)", "put-account-sending-attributes --sending-enabled"}},
+		},
+		{
+			name:   "ses account: production access",
+			passes: map[string][]string{"ses account": {"production access in 111122223333/eu-west-1"}},
+		},
+		{
+			name: "name: the SES identity exists outside the stacks",
+			routes: func(e platform.Environment) map[string]handler {
+				return map[string]handler{sesIdentityPath: func(c call) reply {
+					if c.Path != "/v2/email/identities/"+e.DNS.Host {
+						t.Errorf("GetEmailIdentity %s, want the storefront host %s", c.Path, e.DNS.Host)
+					}
+					return restJSON(map[string]any{"IdentityType": "DOMAIN", "VerifiedForSendingStatus": true, "VerificationStatus": "SUCCESS"})(c)
+				}}
+			},
+			fails: map[string][]string{"name AWS::SES::EmailIdentity shop-dev.example.com": {
+				"already exists in 111122223333/eu-west-1", "its verification status is SUCCESS",
+				"aws sesv2 delete-email-identity --email-identity shop-dev.example.com --region eu-west-1", "DNS.Host (the SES identity)"}},
 		},
 		{
 			name:   "no credentials: every check fails and says why",

@@ -220,6 +220,10 @@ func TestImages(t *testing.T) {
 		if !strings.Contains(string(r.Body), "<svg") {
 			t.Fatalf("not an SVG: %.100s", r.Body)
 		}
+		// The seed's picture: a drawing, no name or price baked in (issue 12).
+		if strings.Contains(string(r.Body), "<text") || !strings.Contains(string(r.Body), `class="product"`) {
+			t.Fatalf("not the seed's text-free picture: %.300s", r.Body)
+		}
 		if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "max-age=") {
 			t.Fatalf("cache-control %q", cc)
 		}
