@@ -11,13 +11,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsses"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/shopstack/shopstack/server/contract"
 )
 
-// The JSON keys of the SMTP secret, as server/contract documents them for
-// contract.EnvSMTPSecretID ({"access_key_id": ..., "secret_access_key": ...}).
+// The JSON keys of the SMTP secret: the server's (contract.EnvSMTPSecretID).
 const (
-	SMTPSecretAccessKeyIDKey     = "access_key_id"
-	SMTPSecretSecretAccessKeyKey = "secret_access_key"
+	SMTPSecretAccessKeyIDKey     = contract.SMTPSecretAccessKeyID
+	SMTPSecretSecretAccessKeyKey = contract.SMTPSecretSecretAccessKey
 )
 
 // SESSendAction is the one action the sending user may call. The SMTP

@@ -140,13 +140,6 @@ func (m Mail) SMTPCredentials(ctx context.Context) (username, password string, e
 	return m.SMTPCredentialsFrom(ctx, secretsmanager.NewFromConfig(awsCfg))
 }
 
-// sesSecret is the JSON of the SMTP secret: an IAM access key allowed to
-// send through SES.
-type sesSecret struct {
-	AccessKeyID     string `json:"access_key_id"`
-	SecretAccessKey string `json:"secret_access_key"`
-}
-
 // SMTPCredentialsFrom reads the SES secret through secrets: the SMTP user
 // name is the access key id, the password is derived from the secret key
 // for m.Region (mail.SESSMTPPassword). Errors never contain the key.
@@ -158,9 +151,11 @@ func (m Mail) SMTPCredentialsFrom(ctx context.Context, secrets SecretsAPI) (user
 	if out.SecretString == nil {
 		return "", "", fmt.Errorf("config: secret %s (%s) has no string value", m.SMTPSecretID, contract.EnvSMTPSecretID)
 	}
-	var s sesSecret
-	if err := json.Unmarshal([]byte(*out.SecretString), &s); err != nil || s.AccessKeyID == "" || s.SecretAccessKey == "" {
-		return "", "", fmt.Errorf("config: secret %s (%s) must be the JSON object {\"access_key_id\", \"secret_access_key\"}", m.SMTPSecretID, contract.EnvSMTPSecretID)
+	// The secret is an IAM access key allowed to send through SES, under
+	// the keys the CDK writes (contract.SMTPSecret*).
+	var s map[string]string
+	if err := json.Unmarshal([]byte(*out.SecretString), &s); err != nil || s[contract.SMTPSecretAccessKeyID] == "" || s[contract.SMTPSecretSecretAccessKey] == "" {
+		return "", "", fmt.Errorf("config: secret %s (%s) must be the JSON object {%q, %q}", m.SMTPSecretID, contract.EnvSMTPSecretID, contract.SMTPSecretAccessKeyID, contract.SMTPSecretSecretAccessKey)
 	}
-	return s.AccessKeyID, shopmail.SESSMTPPassword(s.SecretAccessKey, m.Region), nil
+	return s[contract.SMTPSecretAccessKeyID], shopmail.SESSMTPPassword(s[contract.SMTPSecretSecretAccessKey], m.Region), nil
 }

@@ -99,6 +99,10 @@ const (
 	// the server derives the SES SMTP password from it for EnvAWSRegion
 	// (the algorithm of the SES Developer Guide). Replaces username/password.
 	EnvSMTPSecretID = "SHOP_SMTP_SECRET_ID"
+	// The JSON keys of the EnvSMTPSecretID secret (the CDK writes them, the
+	// server reads them).
+	SMTPSecretAccessKeyID     = "access_key_id"
+	SMTPSecretSecretAccessKey = "secret_access_key"
 	// EnvSMTPFrom is the From address of every message (e.g. "Shop <shop@example.com>").
 	EnvSMTPFrom = "SHOP_SMTP_FROM"
 )
