@@ -73,20 +73,22 @@ export async function until(what, fn, { attempts = 300, delayMs = 100 } = {}) {
 }
 
 /**
- * Starts the real server on a free port with SQLite in a temp dir, the demo
- * catalog and an admin whose password is generated for this run.
+ * Starts the real server with SQLite in a temp dir, the demo catalog and an
+ * admin whose password is generated for this run. The server binds port 0
+ * itself and the harness reads the port it got from its "listening" log
+ * line: no free port is picked here and bound again there, which another
+ * process on a busy machine could take in between.
  */
 export async function startServer({ staticDir = distDir, name = 'server' } = {}) {
   const workDir = mkdtempSync(join(tmpdir(), 'shop-e2e-'));
   const bin = serverBinary(workDir);
-  const port = await freePort();
   const admin = {
     email: `admin-${randomBytes(4).toString('hex')}@example.test`,
     password: randomBytes(18).toString('base64url'),
   };
   const env = {
     ...process.env,
-    SHOP_LISTEN_ADDR: `127.0.0.1:${port}`,
+    SHOP_LISTEN_ADDR: '127.0.0.1:0',
     SHOP_SQLITE_PATH: join(workDir, 'shop.db'),
     SHOP_ADMIN_EMAIL: admin.email,
     SHOP_ADMIN_PASSWORD: admin.password,
@@ -104,8 +106,35 @@ export async function startServer({ staticDir = distDir, name = 'server' } = {})
   child.on('exit', (code, signal) => {
     exited = { code, signal };
   });
-  const url = `http://127.0.0.1:${port}`;
+  // The JSON log line {"msg":"listening","addr":"127.0.0.1:NNNNN"} names the port.
+  // The server logs to stderr; both streams are read.
+  let addr = null;
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream.on('data', (chunk) => {
+      if (addr) return;
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop();
+      for (const line of lines) {
+        try {
+          const rec = JSON.parse(line);
+          if (rec.msg === 'listening' && rec.addr) addr = rec.addr;
+        } catch {
+          // not a JSON log line
+        }
+      }
+    });
+  }
+  let url;
+  let port;
   try {
+    await until(`the server's "listening" log line (${logPath})`, () => {
+      if (exited) throw new Error(`server exited early (${JSON.stringify(exited)}); see ${logPath}`);
+      return addr;
+    });
+    port = Number(addr.slice(addr.lastIndexOf(':') + 1));
+    url = `http://127.0.0.1:${port}`;
     await until(`${url}/healthz`, async () => {
       if (exited) throw new Error(`server exited early (${JSON.stringify(exited)}); see ${logPath}`);
       const res = await fetch(`${url}/healthz`);

@@ -26,6 +26,10 @@ type Mail struct {
 	// without a trailing slash. Default: http://localhost:<port of the
 	// listen address>, right for `task up`.
 	PublicURL string
+	// PublicURLDefaulted says PublicURL is the default, derived from the
+	// configured listen address: main re-derives it from the address
+	// actually bound (a listen address with port 0 gets a free port).
+	PublicURLDefaulted bool
 	// SMTPHost (contract.EnvSMTPHost). Default "": the dev outbox.
 	SMTPHost string
 	// SMTPPort (contract.EnvSMTPPort). Default 587, STARTTLS mandatory
@@ -55,8 +59,9 @@ func LoadMail(getenv func(string) string, listenAddr string) (*Mail, error) {
 	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	m := &Mail{SMTPPort: shopmail.DefaultSMTPPort}
 
-	m.PublicURL = defaultPublicURL(listenAddr)
+	m.PublicURL, m.PublicURLDefaulted = DefaultPublicURL(listenAddr), true
 	if v := get(contract.EnvPublicURL); v != "" {
+		m.PublicURLDefaulted = false
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 			errs = append(errs, fmt.Errorf("%s=%q: must be an http(s) URL such as https://shop.example.com (no query, fragment or credentials)", contract.EnvPublicURL, v))
@@ -114,8 +119,8 @@ func LoadMail(getenv func(string) string, listenAddr string) (*Mail, error) {
 	return m, nil
 }
 
-// defaultPublicURL is the listen address as seen from this machine.
-func defaultPublicURL(listenAddr string) string {
+// DefaultPublicURL is the listen address as seen from this machine.
+func DefaultPublicURL(listenAddr string) string {
 	host, port, err := net.SplitHostPort(listenAddr)
 	if err != nil || port == "" {
 		port = strconv.Itoa(contract.Port)

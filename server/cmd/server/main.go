@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -192,6 +193,15 @@ func serve(ctx context.Context, cfg *config.Config, mailCfg *config.Mail, db *bu
 		log.Info("admin ready", "email", admin.Email, "id", admin.ID)
 	}
 	log.Info("payments use the built-in test-card provider")
+	// Bind first: a listen address with port 0 (the browser tests) gets a
+	// free port, which the default public URL of e-mail links must name.
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	if mailCfg.PublicURLDefaulted {
+		mailCfg.PublicURL = config.DefaultPublicURL(ln.Addr().String())
+	}
 	mailer, err := newMailer(ctx, mailCfg, log)
 	if err != nil {
 		return err
@@ -210,5 +220,5 @@ func serve(ctx context.Context, cfg *config.Config, mailCfg *config.Mail, db *bu
 		ProxyHeader:     cfg.ProxyHeader,
 		InsecureCookies: !cfg.CookieSecure,
 	})
-	return srv.Run(ctx, cfg.ListenAddr, cfg.DrainDelay, cfg.ShutdownTimeout)
+	return srv.RunListener(ctx, ln, cfg.DrainDelay, cfg.ShutdownTimeout)
 }
