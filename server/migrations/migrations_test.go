@@ -2,7 +2,6 @@ package migrations_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -10,13 +9,13 @@ import (
 
 	"github.com/shopstack/shopstack/server/internal/pgtest"
 	"github.com/shopstack/shopstack/server/migrations"
-	"github.com/shopstack/shopstack/server/store"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 var tables = []string{"categories", "products", "users", "sessions", "addresses", "carts", "cart_items",
-	"orders", "order_items", "payments", "idempotency_keys", "order_events"}
+	"orders", "order_items", "payments", "idempotency_keys", "order_events", "guest_idempotency_keys",
+	"app_secrets", "mail_outbox", "password_resets"}
 
 func tableExists(t *testing.T, db *bun.DB, name string) bool {
 	t.Helper()
@@ -34,54 +33,34 @@ func tableExists(t *testing.T, db *bun.DB, name string) bool {
 // TestUpDownUp applies, rolls back and re-applies the whole set on both
 // databases: the down files must undo the up files exactly.
 func TestUpDownUp(t *testing.T) {
-	open := map[string]func(t *testing.T) *bun.DB{
-		"sqlite": func(t *testing.T) *bun.DB {
-			db, err := store.OpenSQLite(filepath.Join(t.TempDir(), "shop.db"))
-			if err != nil {
-				t.Fatal(err)
+	migrations.ForEachDatabase(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		pending, err := migrations.Pending(ctx, db)
+		if err == nil {
+			t.Fatalf("Pending on an empty database should say migrate has not run, got %v", pending)
+		}
+		applied, err := migrations.Apply(ctx, db)
+		if err != nil || len(applied) == 0 {
+			t.Fatalf("apply: %v %v", applied, err)
+		}
+		for _, tbl := range tables {
+			if !tableExists(t, db, tbl) {
+				t.Errorf("table %s missing after up", tbl)
 			}
-			return db
-		},
-		"postgres": func(t *testing.T) *bun.DB {
-			db, err := store.OpenPostgres(pgtest.NewDatabase(t), 2)
-			if err != nil {
-				t.Fatal(err)
+		}
+		if _, err := migrate.NewMigrator(db, migrations.Migrations).Rollback(ctx); err != nil {
+			t.Fatalf("rollback: %v", err)
+		}
+		for _, tbl := range tables {
+			if tableExists(t, db, tbl) {
+				t.Errorf("table %s left after down", tbl)
 			}
-			return db
-		},
-	}
-	for _, name := range []string{"sqlite", "postgres"} {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			db := open[name](t)
-			defer db.Close()
-			pending, err := migrations.Pending(ctx, db)
-			if err == nil {
-				t.Fatalf("Pending on an empty database should say migrate has not run, got %v", pending)
-			}
-			applied, err := migrations.Apply(ctx, db)
-			if err != nil || len(applied) == 0 {
-				t.Fatalf("apply: %v %v", applied, err)
-			}
-			for _, tbl := range tables {
-				if !tableExists(t, db, tbl) {
-					t.Errorf("table %s missing after up", tbl)
-				}
-			}
-			if _, err := migrate.NewMigrator(db, migrations.Migrations).Rollback(ctx); err != nil {
-				t.Fatalf("rollback: %v", err)
-			}
-			for _, tbl := range tables {
-				if tableExists(t, db, tbl) {
-					t.Errorf("table %s left after down", tbl)
-				}
-			}
-			if _, err := migrations.Apply(ctx, db); err != nil {
-				t.Fatalf("re-apply: %v", err)
-			}
-			if p, err := migrations.Pending(ctx, db); err != nil || len(p) != 0 {
-				t.Fatalf("pending after re-apply: %v %v", p, err)
-			}
-		})
-	}
+		}
+		if _, err := migrations.Apply(ctx, db); err != nil {
+			t.Fatalf("re-apply: %v", err)
+		}
+		if p, err := migrations.Pending(ctx, db); err != nil || len(p) != 0 {
+			t.Fatalf("pending after re-apply: %v %v", p, err)
+		}
+	})
 }
