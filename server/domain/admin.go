@@ -242,19 +242,3 @@ type AdminService interface {
 	// ListCustomers lists customers (oldest first) with their order counts.
 	ListCustomers(ctx context.Context, f CustomerFilter) (*Page[CustomerSummary], error)
 }
-
-// Services bundles every service the HTTP layer needs.
-type Services struct {
-	Catalog  CatalogService
-	Search   SearchService
-	Accounts AccountService
-	Carts    CartService
-	Orders   OrderService
-	Admin    AdminService
-	// GuestOrders serves signed order links (guest checkout).
-	GuestOrders GuestOrderService
-	// Recovery and Mail: password reset and change, the mail outbox (issue 12).
-	Recovery RecoveryService
-	Mail     MailService
-	Sitemap  SitemapService
-}
