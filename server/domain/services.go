@@ -4,12 +4,12 @@ package domain
 // implements them all (store.Store.Services), and server/cmd wires them
 // into the HTTP server.
 type Services struct {
-	Catalog  CatalogService  // catalog.go
-	Search   SearchService   // catalog.go
-	Accounts AccountService  // account.go
-	Carts    CartService     // cart.go
-	Orders   OrderService    // order.go
-	Admin    AdminService    // admin.go, fulfilment.go
+	Catalog  CatalogService // catalog.go
+	Search   SearchService  // catalog.go
+	Accounts AccountService // account.go
+	Carts    CartService    // cart.go
+	Orders   OrderService   // order.go
+	Admin    AdminService   // admin.go, fulfilment.go
 	// GuestOrders serves signed order links (guest checkout; orderlink.go).
 	GuestOrders GuestOrderService
 	// Recovery and Mail: password reset and change, the mail outbox (mail.go).
