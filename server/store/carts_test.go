@@ -24,11 +24,10 @@ func TestGuestCart(t *testing.T) {
 		if _, err := carts.AddItem(ctx, guest, a.ID, 2); err != nil {
 			t.Fatal(err)
 		}
-		c, err := carts.AddItem(ctx, guest, a.ID, 1)
-		if err != nil {
+		if _, err := carts.AddItem(ctx, guest, a.ID, 1); err != nil {
 			t.Fatal(err)
 		}
-		c, err = carts.AddItem(ctx, guest, b.ID, 3)
+		c, err := carts.AddItem(ctx, guest, b.ID, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
