@@ -19,6 +19,7 @@
 // TestStaticcheck runs it over the whole module under `go test ./...`.
 //
 // `go mod tidy` is not checked: the main module's go.mod is kept untidy on
-// purpose (tidying reaches for module versions this build machine cannot
-// fetch; see the README).
+// purpose (some modules it uses directly are still marked indirect), because
+// tidying reaches for module versions the module proxy this project builds
+// against refuses.
 package tools
