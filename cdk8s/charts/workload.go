@@ -191,6 +191,8 @@ type HTTPWorkload struct {
 	Service        k8s.KubeService
 	HPA            k8s.KubeHorizontalPodAutoscalerV2
 	PDB            k8s.KubePodDisruptionBudget
+
+	labels map[string]string // selector labels plus the component
 }
 
 func (p HTTPWorkloadProps) withDefaults() HTTPWorkloadProps {
@@ -302,49 +304,63 @@ func (p HTTPWorkloadProps) MetricsPort() int {
 }
 
 // NewHTTPWorkload adds the objects of one HTTP server to scope. It panics
-// on invalid props (a synthesis-time error that names the field).
+// on invalid props (a synthesis-time error that names the field). Like
+// cdk8s-plus' _toKube(), it builds in named steps: labels, the pod
+// (serverContainer, podSpec), then one object each (addDeployment,
+// addService, addHPA, addPDB).
 func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadProps) *HTTPWorkload {
 	p := props.withDefaults()
 	if err := p.validate(); err != nil {
 		panic(err)
 	}
-	c := constructs.NewConstruct(scope, str(id))
-	w := &HTTPWorkload{Construct: c, Props: p}
+	w := &HTTPWorkload{Construct: constructs.NewConstruct(scope, str(id)), Props: p}
 	w.SelectorLabels = map[string]string{LabelName: p.Name, LabelPartOf: PartOf}
-	labels := merge(w.SelectorLabels, map[string]string{LabelComponent: p.Component})
-	podLabels := labels
-	if p.Version != "" {
-		podLabels = merge(labels, map[string]string{LabelVersion: p.Version})
-	}
-	meta := func() *k8s.ObjectMeta {
-		return &k8s.ObjectMeta{Name: str(p.Name), Namespace: str(p.Namespace), Labels: stringMap(labels)}
-	}
+	w.labels = merge(w.SelectorLabels, map[string]string{LabelComponent: p.Component})
+	w.addDeployment()
+	w.addService()
+	w.addHPA()
+	w.addPDB()
+	return w
+}
 
-	port := intOrStr(p.PortName)
-	probeOn := func(path, portName string, t ProbeTiming) *k8s.Probe {
-		return &k8s.Probe{
-			HttpGet:          &k8s.HttpGetAction{Path: str(path), Port: intOrStr(portName), Scheme: str("HTTP")},
-			PeriodSeconds:    num(t.PeriodSeconds),
-			TimeoutSeconds:   num(t.TimeoutSeconds),
-			FailureThreshold: num(t.FailureThreshold),
-			SuccessThreshold: num(1),
-		}
+// meta is the metadata of every object of the workload but the pods.
+func (w *HTTPWorkload) meta() *k8s.ObjectMeta {
+	return &k8s.ObjectMeta{Name: str(w.Props.Name), Namespace: str(w.Props.Namespace), Labels: stringMap(w.labels)}
+}
+
+// podLabels are the workload's labels plus the version, on the pods only
+// (a selector must not change between releases).
+func (w *HTTPWorkload) podLabels() map[string]string {
+	if w.Props.Version == "" {
+		return w.labels
 	}
-	httpProbe := func(path string, t ProbeTiming) *k8s.Probe { return probeOn(path, p.PortName, t) }
-	var env []*k8s.EnvVar
-	for _, e := range p.Env {
-		env = append(env, &k8s.EnvVar{Name: str(e.Name), Value: str(e.Value)})
+	return merge(w.labels, map[string]string{LabelVersion: w.Props.Version})
+}
+
+// httpGetProbe checks path on the named port over HTTP with timing t.
+func httpGetProbe(path, portName string, t ProbeTiming) *k8s.Probe {
+	return &k8s.Probe{
+		HttpGet:          &k8s.HttpGetAction{Path: str(path), Port: intOrStr(portName), Scheme: str("HTTP")},
+		PeriodSeconds:    num(t.PeriodSeconds),
+		TimeoutSeconds:   num(t.TimeoutSeconds),
+		FailureThreshold: num(t.FailureThreshold),
+		SuccessThreshold: num(1),
 	}
-	vols, mounts := writableDirs(p.WritableSizeLimitMiB, p.WritablePaths...)
-	container := &k8s.Container{
+}
+
+// serverContainer is the HTTP server itself: its port, the three probes,
+// the preStop sleep of the drain, the restricted security context and the
+// writable emptyDirs' mounts.
+func (p HTTPWorkloadProps) serverContainer(mounts []*k8s.VolumeMount) *k8s.Container {
+	c := &k8s.Container{
 		Name:            str(p.Name),
 		Image:           str(p.Image),
 		ImagePullPolicy: str("IfNotPresent"),
 		Ports:           &[]*k8s.ContainerPort{{Name: str(p.PortName), ContainerPort: num(p.Port), Protocol: str("TCP")}},
 		Resources:       resources(p.Sizing.CPURequestMilli, p.Sizing.MemoryRequestMiB, p.Sizing.CPULimitMilli, p.Sizing.MemoryLimitMiB),
-		StartupProbe:    httpProbe(p.LivenessPath, p.Startup),
-		LivenessProbe:   httpProbe(p.LivenessPath, p.Liveness),
-		ReadinessProbe:  httpProbe(p.ReadinessPath, p.Readiness),
+		StartupProbe:    httpGetProbe(p.LivenessPath, p.PortName, p.Startup),
+		LivenessProbe:   httpGetProbe(p.LivenessPath, p.PortName, p.Liveness),
+		ReadinessProbe:  httpGetProbe(p.ReadinessPath, p.PortName, p.Readiness),
 		Lifecycle: &k8s.Lifecycle{
 			PreStop: &k8s.LifecycleHandler{Sleep: &k8s.SleepAction{Seconds: num(p.PreStopSleepSeconds)}},
 		},
@@ -353,16 +369,28 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 		TerminationMessagePolicy: str("FallbackToLogsOnError"),
 	}
 	if len(p.Args) > 0 {
-		container.Args = strs(p.Args...)
+		c.Args = strs(p.Args...)
 	}
-	if len(env) > 0 {
-		container.Env = &env
+	if len(p.Env) > 0 {
+		env := make([]*k8s.EnvVar, 0, len(p.Env))
+		for _, e := range p.Env {
+			env = append(env, &k8s.EnvVar{Name: str(e.Name), Value: str(e.Value)})
+		}
+		c.Env = &env
 	}
-	containers := []*k8s.Container{container}
-	for _, sc := range p.Sidecars {
-		containers = append(containers, sidecarContainer(sc, probeOn, p.Liveness))
-	}
+	return c
+}
 
+// podSpec is the pod of the workload: the server and its sidecars, no API
+// token, the restricted pod security context, the grace period of the
+// drain, and spread over zones (hard) and hosts (soft).
+func (w *HTTPWorkload) podSpec() *k8s.PodSpec {
+	p := w.Props
+	vols, mounts := writableDirs(p.WritableSizeLimitMiB, p.WritablePaths...)
+	containers := []*k8s.Container{p.serverContainer(mounts)}
+	for _, sc := range p.Sidecars {
+		containers = append(containers, sidecarContainer(sc, p.Liveness))
+	}
 	spread := func(key, when string) *k8s.TopologySpreadConstraint {
 		return &k8s.TopologySpreadConstraint{
 			TopologyKey:       str(key),
@@ -374,7 +402,7 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 			MatchLabelKeys: strs("pod-template-hash"),
 		}
 	}
-	podSpec := &k8s.PodSpec{
+	spec := &k8s.PodSpec{
 		ServiceAccountName: str(p.ServiceAccountName),
 		// Pod Identity injects its own projected token; nothing here calls
 		// the Kubernetes API.
@@ -392,14 +420,18 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 		},
 	}
 	if len(p.NodeSelector) > 0 {
-		podSpec.NodeSelector = stringMap(p.NodeSelector)
+		spec.NodeSelector = stringMap(p.NodeSelector)
 	}
-	podMeta := &k8s.ObjectMeta{Labels: stringMap(podLabels)}
+	return spec
+}
 
-	// No Replicas: the HPA owns the replica count, and `kubectl apply` must
-	// not reset it on every release.
-	w.Deployment = k8s.NewKubeDeployment(c, str("deployment"), &k8s.KubeDeploymentProps{
-		Metadata: meta(),
+// addDeployment: a rolling update that never drops capacity
+// (maxUnavailable 0). No Replicas: the HPA owns the replica count, and
+// `kubectl apply` must not reset it on every release.
+func (w *HTTPWorkload) addDeployment() {
+	p := w.Props
+	w.Deployment = k8s.NewKubeDeployment(w.Construct, str("deployment"), &k8s.KubeDeploymentProps{
+		Metadata: w.meta(),
 		Spec: &k8s.DeploymentSpec{
 			Selector:                &k8s.LabelSelector{MatchLabels: stringMap(w.SelectorLabels)},
 			RevisionHistoryLimit:    num(5),
@@ -411,54 +443,66 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 					MaxUnavailable: intOrNum(0),
 				},
 			},
-			Template: &k8s.PodTemplateSpec{Metadata: podMeta, Spec: podSpec},
+			Template: &k8s.PodTemplateSpec{Metadata: &k8s.ObjectMeta{Labels: stringMap(w.podLabels())}, Spec: w.podSpec()},
 		},
 	})
+}
 
-	svcMeta := meta()
+// addService: a ClusterIP Service on the server's port, same number and name.
+func (w *HTTPWorkload) addService() {
+	p := w.Props
+	meta := w.meta()
 	if len(p.ServiceAnnotations) > 0 {
-		svcMeta.Annotations = stringMap(p.ServiceAnnotations)
+		meta.Annotations = stringMap(p.ServiceAnnotations)
 	}
-	w.Service = k8s.NewKubeService(c, str("service"), &k8s.KubeServiceProps{
-		Metadata: svcMeta,
+	w.Service = k8s.NewKubeService(w.Construct, str("service"), &k8s.KubeServiceProps{
+		Metadata: meta,
 		Spec: &k8s.ServiceSpec{
 			Type:     str("ClusterIP"),
 			Selector: stringMap(w.SelectorLabels),
 			Ports: &[]*k8s.ServicePort{{
 				Name:       str(p.PortName),
 				Port:       num(p.Port),
-				TargetPort: port,
+				TargetPort: intOrStr(p.PortName),
 				Protocol:   str("TCP"),
 			}},
 		},
 	})
+}
 
-	utilization := func(resource string, percent int) *k8s.MetricSpecV2 {
-		target := &k8s.MetricTargetV2{Type: str("Utilization"), AverageUtilization: num(percent)}
-		if len(p.Sidecars) > 0 {
-			// A Resource metric would compare the pod's summed usage with its
-			// summed requests, sidecars included; the target is the server's.
-			return &k8s.MetricSpecV2{
-				Type: str("ContainerResource"),
-				ContainerResource: &k8s.ContainerResourceMetricSourceV2{
-					Name: str(resource), Container: str(p.Name), Target: target,
-				},
-			}
-		}
+// utilization is one HPA target: the pod's resource utilization, or with
+// sidecars the server container's own (a Resource metric would compare
+// the pod's summed usage with its summed requests, sidecars included).
+func (p HTTPWorkloadProps) utilization(resource string, percent int) *k8s.MetricSpecV2 {
+	target := &k8s.MetricTargetV2{Type: str("Utilization"), AverageUtilization: num(percent)}
+	if len(p.Sidecars) > 0 {
 		return &k8s.MetricSpecV2{
-			Type:     str("Resource"),
-			Resource: &k8s.ResourceMetricSourceV2{Name: str(resource), Target: target},
+			Type: str("ContainerResource"),
+			ContainerResource: &k8s.ContainerResourceMetricSourceV2{
+				Name: str(resource), Container: str(p.Name), Target: target,
+			},
 		}
 	}
-	w.HPA = k8s.NewKubeHorizontalPodAutoscalerV2(c, str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
-		Metadata: meta(),
+	return &k8s.MetricSpecV2{
+		Type:     str("Resource"),
+		Resource: &k8s.ResourceMetricSourceV2{Name: str(resource), Target: target},
+	}
+}
+
+// addHPA: CPU and memory targets from Sizing; scale-up at once, bounded
+// per minute by the larger of ScaleUpPercent and ScaleUpPods; scale-down
+// after the stabilization window, bounded by ScaleDownPercent.
+func (w *HTTPWorkload) addHPA() {
+	p := w.Props
+	w.HPA = k8s.NewKubeHorizontalPodAutoscalerV2(w.Construct, str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
+		Metadata: w.meta(),
 		Spec: &k8s.HorizontalPodAutoscalerSpecV2{
 			ScaleTargetRef: &k8s.CrossVersionObjectReferenceV2{ApiVersion: str("apps/v1"), Kind: str("Deployment"), Name: str(p.Name)},
 			MinReplicas:    num(p.Sizing.MinReplicas),
 			MaxReplicas:    num(p.Sizing.MaxReplicas),
 			Metrics: &[]*k8s.MetricSpecV2{
-				utilization("cpu", p.Sizing.TargetCPUPercent),
-				utilization("memory", p.Sizing.TargetMemoryPercent),
+				p.utilization("cpu", p.Sizing.TargetCPUPercent),
+				p.utilization("memory", p.Sizing.TargetMemoryPercent),
 			},
 			Behavior: &k8s.HorizontalPodAutoscalerBehaviorV2{
 				ScaleUp: &k8s.HpaScalingRulesV2{
@@ -479,9 +523,12 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 			},
 		},
 	})
+}
 
-	w.PDB = k8s.NewKubePodDisruptionBudget(c, str("pdb"), &k8s.KubePodDisruptionBudgetProps{
-		Metadata: meta(),
+// addPDB: one pod down at a time for voluntary disruptions (node drains).
+func (w *HTTPWorkload) addPDB() {
+	w.PDB = k8s.NewKubePodDisruptionBudget(w.Construct, str("pdb"), &k8s.KubePodDisruptionBudgetProps{
+		Metadata: w.meta(),
 		Spec: &k8s.PodDisruptionBudgetSpec{
 			Selector:       &k8s.LabelSelector{MatchLabels: stringMap(w.SelectorLabels)},
 			MaxUnavailable: intOrNum(1),
@@ -490,7 +537,6 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 			UnhealthyPodEvictionPolicy: str("AlwaysAllow"),
 		},
 	})
-	return w
 }
 
 // sidecarContainer renders one Sidecar: its port, a liveness probe on that
@@ -499,14 +545,14 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 // readiness probe on purpose: a pod is ready only when all its containers
 // are, so a hung metrics exporter would take a healthy storefront pod out
 // of the Service; liveness restarts the exporter instead.
-func sidecarContainer(sc Sidecar, probe func(path, port string, t ProbeTiming) *k8s.Probe, liveness ProbeTiming) *k8s.Container {
+func sidecarContainer(sc Sidecar, liveness ProbeTiming) *k8s.Container {
 	c := &k8s.Container{
 		Name:                     str(sc.Name),
 		Image:                    str(sc.Image),
 		ImagePullPolicy:          str("IfNotPresent"),
 		Ports:                    &[]*k8s.ContainerPort{{Name: str(sc.PortName), ContainerPort: num(sc.Port), Protocol: str("TCP")}},
 		Resources:                resources(sc.Resources.CPURequestMilli, sc.Resources.MemoryRequestMiB, sc.Resources.CPULimitMilli, sc.Resources.MemoryLimitMiB),
-		LivenessProbe:            probe(sc.ProbePath, sc.PortName, liveness),
+		LivenessProbe:            httpGetProbe(sc.ProbePath, sc.PortName, liveness),
 		SecurityContext:          restrictedContainerSecurityContext(sc.UID),
 		TerminationMessagePolicy: str("FallbackToLogsOnError"),
 	}
