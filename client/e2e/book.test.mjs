@@ -59,7 +59,7 @@ async function book(context) {
 /** The printed lines of the n-th saved address card. */
 const printed = async (page, n = 0) => (await page.getByTestId('saved-address').nth(n).getByTestId('address').innerText()).split('\n').map((l) => l.trim());
 
-/** The accessible name of the focused element's closest labelled thing, for focus checks. */
+/** What has the focus (tag, text, name attribute), for focus checks. */
 const focused = (page) =>
   page.evaluate(() => {
     const el = document.activeElement;
