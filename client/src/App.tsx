@@ -31,6 +31,7 @@ const OrderPage = lazy(() => account().then((m) => ({ default: m.OrderPage })));
 const ForgotPasswordPage = lazy(() => account().then((m) => ({ default: m.ForgotPasswordPage })));
 const ResetPasswordPage = lazy(() => account().then((m) => ({ default: m.ResetPasswordPage })));
 const AccountSettingsPage = lazy(() => account().then((m) => ({ default: m.AccountSettingsPage })));
+const AddressBookPage = lazy(() => account().then((m) => ({ default: m.AddressBookPage })));
 const admin = () => import('./admin/pages');
 const AdminHome = lazy(() => admin().then((m) => ({ default: m.AdminHome })));
 const AdminProductsPage = lazy(() => admin().then((m) => ({ default: m.AdminProductsPage })));
@@ -58,6 +59,7 @@ const pages: Record<RoutePattern, () => ReactNode> = {
   '/account/forgot-password': () => <ForgotPasswordPage />,
   '/account/reset-password': () => <ResetPasswordPage />,
   '/account/settings': () => <AccountSettingsPage />,
+  '/account/addresses': () => <AddressBookPage />,
   '/admin': () => <AdminHome />,
   '/admin/products': () => <AdminProductsPage />,
   '/admin/products/new': () => <AdminProductNewPage />,

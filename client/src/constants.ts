@@ -81,6 +81,7 @@ export const ROUTES = {
   forgotPassword: '/account/forgot-password',
   resetPassword: '/account/reset-password',
   accountSettings: '/account/settings',
+  accountAddresses: '/account/addresses',
   admin: '/admin',
   adminProducts: '/admin/products',
   adminNewProduct: '/admin/products/new',

@@ -21,6 +21,7 @@ export const PAGE_DESCRIPTIONS = {
   '/account/forgot-password': `Reset the password of your ${SHOP_NAME} account.`,
   '/account/reset-password': `Choose a new password for your ${SHOP_NAME} account.`,
   '/account/settings': `Your ${SHOP_NAME} profile and password.`,
+  '/account/addresses': `Your ${SHOP_NAME} address book: add, edit and delete the addresses you ship to.`,
   '/admin': `${SHOP_NAME} administration.`,
   '/admin/products': `${SHOP_NAME} administration: products.`,
   '/admin/products/new': `${SHOP_NAME} administration: a new product.`,

@@ -42,6 +42,9 @@ export function AccountPage() {
           <Link to={ROUTES.accountSettings} className="button button--secondary">
             Profile and password
           </Link>
+          <Link to={ROUTES.accountAddresses} className="button button--secondary">
+            Addresses
+          </Link>
           {user.role === 'admin' && (
             <Link to={ROUTES.admin} className="button button--secondary">
               Admin

@@ -7,3 +7,4 @@ export { OrderPage } from './OrderPage';
 export { ForgotPasswordPage } from './ForgotPasswordPage';
 export { ResetPasswordPage } from './ResetPasswordPage';
 export { AccountSettingsPage } from './AccountSettingsPage';
+export { AddressBookPage } from './AddressBookPage';

@@ -113,6 +113,15 @@ export async function saveAddress(address: Address): Promise<SavedAddress> {
   return toSavedAddress(await request<WireAddress>('POST', '/account/addresses', { body: fromAddress(address) }));
 }
 
+/** Replaces a saved address (PUT: every field is sent). */
+export async function updateAddress(id: number, address: Address): Promise<SavedAddress> {
+  return toSavedAddress(await request<WireAddress>('PUT', `/account/addresses/${id}`, { body: fromAddress(address) }));
+}
+
+export async function deleteAddress(id: number): Promise<void> {
+  await request<void>('DELETE', `/account/addresses/${id}`);
+}
+
 // Cart
 export async function getCart(signal?: Signal): Promise<Cart> {
   return toCart(await request<WireCart>('GET', '/cart', { signal }));

@@ -2,10 +2,15 @@ import { useId } from 'react';
 import * as api from '../api';
 import type { Address, SavedAddress } from '../api/types';
 import { useResource } from '../lib/useResource';
+import { addressOneLine } from '../ui/address';
 
-/** One line for an address in a list: "Ada Lovelace, 1 Analytical St, London N1 9GU, GB". */
+/**
+ * One line for an address in a list, in its country's order like every
+ * printed address (ui/address.ts): "Erika Mustermann, Unter den Linden 5,
+ * 10117 Berlin, Germany", not "…, Berlin 10117, DE".
+ */
 export function addressLine(a: Address): string {
-  return [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`.trim(), a.country].filter((p) => p && p.trim()).join(', ');
+  return addressOneLine(a);
 }
 
 /**

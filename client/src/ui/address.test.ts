@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Address } from '../api/types';
-import { countryName, formatAddress } from './address';
+import { addressOneLine, countryName, formatAddress } from './address';
 
 const base: Address = { name: 'Erika Mustermann', line1: 'Heidestraße 17', line2: '', city: 'Köln', region: '', postalCode: '51147', country: 'DE', phone: '' };
 
@@ -63,5 +63,14 @@ describe('shippingCountries', () => {
     expect(list).toContainEqual({ code: 'DE', name: 'Germany' });
     expect(list.map((c) => c.code)).not.toContain('ZZ');
     expect(list.map((c) => c.name)).toEqual([...list.map((c) => c.name)].sort((a, b) => a.localeCompare(b, 'en')));
+  });
+});
+
+describe('addressOneLine', () => {
+  it('joins the printed lines in the country’s order, for a select option or a button name', () => {
+    expect(addressOneLine({ ...base, city: 'Berlin', postalCode: '10117', line1: 'Unter den Linden 5' })).toBe('Erika Mustermann, Unter den Linden 5, 10117 Berlin, Germany');
+    expect(addressOneLine({ ...base, name: 'Grace Hopper', line1: '1 Navy Way', line2: 'Suite 2', city: 'Arlington', region: 'VA', postalCode: '22202', country: 'US' })).toBe(
+      'Grace Hopper, 1 Navy Way, Suite 2, Arlington, VA 22202, United States',
+    );
   });
 });

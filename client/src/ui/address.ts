@@ -90,3 +90,12 @@ export function formatAddress(a: Address): string[] {
   if (country) lines.push(countryName(country));
   return lines;
 }
+
+/**
+ * The address on one line, in the same order as formatAddress ("Erika
+ * Mustermann, Unter den Linden 5, 10117 Berlin, Germany"): for a select's
+ * option or a button's accessible name, where there is no room for lines.
+ */
+export function addressOneLine(a: Address): string {
+  return formatAddress(a).join(', ');
+}
