@@ -128,10 +128,14 @@ func TestDatabaseEngineVersion(t *testing.T) {
 			st := bareStack()
 			settings := platform.Dev().Database
 			settings.EngineVersion = tc.version
-			settings.ReadReplica = true
-			infra.NewDatabase(st, "Db", &infra.DatabaseProps{
-				Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-12345678"), Settings: settings,
+			vpc := bareVpc(st)
+			db := infra.NewDatabase(st, "Db", &infra.DatabaseProps{
+				Vpc: vpc, ClientSecurityGroupID: jsii.String("sg-12345678"), Settings: settings,
 				SecretName: "s", InstanceIdentifier: "db",
+			})
+			infra.NewDatabaseReadReplica(db.Construct, "Replica", &infra.DatabaseReadReplicaProps{
+				Source: db, InstanceIdentifier: "db-replica", InstanceClass: settings.InstanceClass, Vpc: vpc,
+				Port: settings.Port, MaxAllocatedStorageGiB: settings.MaxAllocatedStorageGiB,
 			})
 			tpl := assertions.Template_FromStack(st, nil)
 			tpl.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]any{
@@ -199,16 +203,17 @@ func TestConstructValidation(t *testing.T) {
 			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db"})
 		}, `DatabaseProps.Settings.EngineVersion = "16.8.1"`},
 		{"database proxy parameter", func(st awscdk.Stack) {
-			settings := platform.Dev().Database
-			settings.RDSProxy = true
-			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db"})
-		}, `DatabaseProps.ProxyEndpointParameterName = "": want a fully qualified SSM parameter name`},
+			infra.NewDatabaseProxy(st, "P", &infra.DatabaseProxyProps{Target: &infra.Database{}, Name: "p", Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Port: 5432})
+		}, `DatabaseProxyProps.EndpointParameterName = "": want a fully qualified SSM parameter name`},
 		{"database proxy port", func(st awscdk.Stack) {
-			settings := platform.Dev().Database
-			settings.RDSProxy = true
-			settings.Port = 6543
-			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db", ProxyEndpointParameterName: "/p"})
-		}, "DatabaseProps.Settings.Port = 6543 with Settings.RDSProxy: want 5432"},
+			infra.NewDatabaseProxy(st, "P", &infra.DatabaseProxyProps{Target: &infra.Database{}, Name: "p", Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Port: 6543, EndpointParameterName: "/p"})
+		}, "DatabaseProxyProps.Port = 6543: want 5432"},
+		{"database proxy nil props", func(st awscdk.Stack) {
+			infra.NewDatabaseProxy(st, "P", nil)
+		}, `NewDatabaseProxy "P": props = nil`},
+		{"database replica source", func(st awscdk.Stack) {
+			infra.NewDatabaseReadReplica(st, "R", &infra.DatabaseReadReplicaProps{InstanceIdentifier: "r", InstanceClass: "db.t4g.micro", Vpc: bareVpc(st), Port: 5432, MaxAllocatedStorageGiB: 100})
+		}, "DatabaseReadReplicaProps.Source = nil (R)"},
 		{"database client", func(st awscdk.Stack) {
 			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), Settings: platform.Dev().Database, SecretName: "s", InstanceIdentifier: "db"})
 		}, "DatabaseProps.ClientSecurityGroupID = nil"},

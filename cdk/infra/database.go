@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsrds"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -53,8 +52,9 @@ type DatabaseProps struct {
 	ClientSecurityGroupID *string
 	// Settings are the sizes and safety switches from platform (engine
 	// version, instance class, storage, backups, Multi-AZ, deletion
-	// protection, read replica, RDS Proxy, database and user names, port,
-	// slow-statement threshold). Required.
+	// protection, database and user names, port, slow-statement
+	// threshold; the read replica and RDS Proxy switches are the app's, which
+	// adds NewDatabaseReadReplica and NewDatabaseProxy). Required.
 	Settings platform.Database
 	// SecretName is the Secrets Manager secret RDS credentials are generated
 	// into; the backend reads it by this name. Required.
@@ -62,11 +62,6 @@ type DatabaseProps struct {
 	// InstanceIdentifier is the RDS instance identifier; the CloudWatch log
 	// groups of the exports are named after it. Required.
 	InstanceIdentifier string
-	// ProxyEndpointParameterName is the SSM Parameter Store parameter (a
-	// fully qualified name, "/...") the RDS Proxy's endpoint is written
-	// into; the backend reads it by this name. Required with
-	// Settings.RDSProxy, unused without.
-	ProxyEndpointParameterName string
 	// LogRetentionDays is how long exported PostgreSQL logs are kept.
 	// Default: 30.
 	LogRetentionDays int
@@ -83,29 +78,21 @@ type DatabaseProps struct {
 // with autoscaling, automated backups, TLS forced and slow statements logged
 // by its parameter group, log exports and Performance Insights, credentials
 // generated into a named Secrets Manager secret, reachable on its port from
-// the client security group only; optionally a read replica and an RDS Proxy
-// that requires TLS.
+// the client security group only. A read replica and an RDS Proxy are
+// constructs of their own (NewDatabaseReadReplica, NewDatabaseProxy), as
+// aws-cdk keeps DatabaseInstanceReadReplica and DatabaseProxy apart from
+// DatabaseInstance.
 type Database struct {
 	constructs.Construct
 	Instance       awsrds.DatabaseInstance
 	Secret         awsrds.DatabaseSecret
 	SecurityGroup  awsec2.SecurityGroup
 	ParameterGroup awsrds.ParameterGroup
-	// Replica is nil unless Settings.ReadReplica.
-	Replica awsrds.DatabaseInstanceReadReplica
-	// Proxy, ProxySecurityGroup and ProxyEndpointParameter are nil unless
-	// Settings.RDSProxy.
-	Proxy                  awsrds.DatabaseProxy
-	ProxySecurityGroup     awsec2.SecurityGroup
-	ProxyEndpointParameter awsssm.StringParameter
-
-	proxyEndpointParameterName string
 }
 
 // NewDatabase creates a Database. Construct ids: "SecurityGroup",
 // "Parameters", "Logs-postgresql", "Logs-upgrade", "Instance",
-// "Instance/Secret", "Replica", "ProxySecurityGroup", "Proxy",
-// "ProxyEndpoint".
+// "Instance/Secret".
 func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *Database {
 	p := props.withDefaults()
 	if err := p.validate(); err != nil {
@@ -204,70 +191,6 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 	}
 	d := &Database{Construct: c, Instance: instance, Secret: secret, SecurityGroup: sg, ParameterGroup: params}
 
-	if s.ReadReplica {
-		// No StorageEncrypted: a replica inherits its source's encryption,
-		// and CloudFormation says not to specify the property together with
-		// SourceDBInstanceIdentifier (cfn-lint E3020): "If you specify the
-		// SourceDBInstanceIdentifier or SourceDbiResourceId property, don't
-		// specify this property. The value is inherited from the source DB
-		// instance"
-		// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-storageencrypted).
-		d.Replica = awsrds.NewDatabaseInstanceReadReplica(c, jsii.String("Replica"), &awsrds.DatabaseInstanceReadReplicaProps{
-			InstanceIdentifier:          jsii.String(p.InstanceIdentifier + "-replica"),
-			SourceDatabaseInstance:      instance,
-			InstanceType:                awsec2.NewInstanceType(jsii.String(s.InstanceClass)),
-			Vpc:                         p.Vpc,
-			VpcSubnets:                  isolated,
-			SecurityGroups:              &[]awsec2.ISecurityGroup{sg},
-			Port:                        jsii.Number(port),
-			PubliclyAccessible:          jsii.Bool(false),
-			ParameterGroup:              params,
-			StorageType:                 awsrds.StorageType_GP3,
-			MaxAllocatedStorage:         jsii.Number(float64(s.MaxAllocatedStorageGiB)),
-			MultiAz:                     jsii.Bool(false),
-			DeletionProtection:          jsii.Bool(s.DeletionProtection),
-			RemovalPolicy:               replicaRemoval(p.RemovalPolicy),
-			EnablePerformanceInsights:   jsii.Bool(true),
-			PerformanceInsightRetention: p.PerformanceInsightsRetention,
-			AutoMinorVersionUpgrade:     jsii.Bool(true),
-		})
-	}
-
-	if s.RDSProxy {
-		proxySG := awsec2.NewSecurityGroup(c, jsii.String("ProxySecurityGroup"), &awsec2.SecurityGroupProps{
-			Vpc:              p.Vpc,
-			Description:      jsii.String("RDS Proxy of " + p.InstanceIdentifier + ": reachable from the EKS cluster security group only"),
-			AllowAllOutbound: jsii.Bool(true),
-		})
-		proxySG.AddIngressRule(awsec2.Peer_SecurityGroupId(p.ClientSecurityGroupID, nil), awsec2.Port_Tcp(jsii.Number(port)), jsii.String("PostgreSQL from the EKS cluster security group"), nil)
-		// The proxy target opens the database's port to proxySG itself.
-		d.ProxySecurityGroup = proxySG
-		d.Proxy = awsrds.NewDatabaseProxy(c, jsii.String("Proxy"), &awsrds.DatabaseProxyProps{
-			DbProxyName:    jsii.String(p.InstanceIdentifier),
-			ProxyTarget:    awsrds.ProxyTarget_FromInstance(instance),
-			Secrets:        &[]awssecretsmanager.ISecret{instance.Secret()},
-			Vpc:            p.Vpc,
-			VpcSubnets:     isolated,
-			SecurityGroups: &[]awsec2.ISecurityGroup{proxySG},
-			RequireTLS:     jsii.Bool(true),
-			IamAuth:        jsii.Bool(false),
-		})
-		// The proxy's endpoint exists only after deploy, and nothing
-		// deployed may need such a value: the stack writes it into a
-		// parameter whose name platform fixes, and the backend reads it
-		// there (ProxyEndpointReadStatements) and connects to it instead of
-		// the secret's host, which is the instance's. Value: the DBProxy's
-		// Endpoint attribute, "The endpoint that you can use to connect to
-		// the DB proxy"
-		// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbproxy.html#aws-resource-rds-dbproxy-return-values).
-		d.proxyEndpointParameterName = p.ProxyEndpointParameterName
-		d.ProxyEndpointParameter = awsssm.NewStringParameter(c, jsii.String("ProxyEndpoint"), &awsssm.StringParameterProps{
-			ParameterName: jsii.String(p.ProxyEndpointParameterName),
-			StringValue:   d.Proxy.Endpoint(),
-			Description:   jsii.String("RDS Proxy endpoint of " + p.InstanceIdentifier + ": the backend connects here"),
-			Tier:          awsssm.ParameterTier_STANDARD,
-		})
-	}
 	return d
 }
 
@@ -293,29 +216,6 @@ func secretTemplate(username string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// ProxyEndpointReadStatements let a principal read the proxy endpoint
-// parameter and nothing else: ssm:GetParameter on that parameter's ARN,
-// "arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}"
-// (Service Authorization Reference, AWS Systems Manager, resource type
-// parameter: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html).
-// None without a proxy.
-func (d *Database) ProxyEndpointReadStatements() []awsiam.PolicyStatement {
-	if d.ProxyEndpointParameter == nil {
-		return nil
-	}
-	arn := awscdk.Stack_Of(d.Construct).FormatArn(&awscdk.ArnComponents{
-		Service:      jsii.String("ssm"),
-		Resource:     jsii.String("parameter"),
-		ResourceName: jsii.String(strings.TrimPrefix(d.proxyEndpointParameterName, "/")),
-		ArnFormat:    awscdk.ArnFormat_SLASH_RESOURCE_NAME,
-	})
-	return []awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:       jsii.String("ReadDatabaseProxyEndpoint"),
-		Actions:   jsii.Strings("ssm:GetParameter"),
-		Resources: jsii.Strings(*arn),
-	})}
-}
-
 // logRemoval maps the instance's removal policy to its log groups (a log
 // group cannot be snapshotted: keep it).
 func logRemoval(r awscdk.RemovalPolicy) awscdk.RemovalPolicy {
@@ -324,18 +224,6 @@ func logRemoval(r awscdk.RemovalPolicy) awscdk.RemovalPolicy {
 	}
 	return r
 }
-
-// replicaRemoval: a replica holds no data of its own; a final snapshot of it
-// is pointless, so it is deleted unless the primary is kept as is.
-func replicaRemoval(r awscdk.RemovalPolicy) awscdk.RemovalPolicy {
-	if r == awscdk.RemovalPolicy_RETAIN {
-		return r
-	}
-	return awscdk.RemovalPolicy_DESTROY
-}
-
-// rdsProxyPostgresPort is the port RDS Proxy listens on for PostgreSQL.
-const rdsProxyPostgresPort = 5432
 
 // engineVersionRe is a PostgreSQL major version, optionally with a minor.
 var engineVersionRe = regexp.MustCompile(`^[1-9][0-9]*(\.[0-9]+)?$`)
@@ -369,19 +257,6 @@ func (p DatabaseProps) validate() error {
 	}
 	if !engineVersionRe.MatchString(p.Settings.EngineVersion) {
 		return fmt.Errorf("infra: DatabaseProps.Settings.EngineVersion = %q: want a PostgreSQL major version such as \"16\" (RDS picks its preferred minor) or \"<major>.<minor>\" such as \"16.8\"", p.Settings.EngineVersion)
-	}
-	if p.Settings.RDSProxy {
-		if !strings.HasPrefix(p.ProxyEndpointParameterName, "/") {
-			return fmt.Errorf("infra: DatabaseProps.ProxyEndpointParameterName = %q: want a fully qualified SSM parameter name (\"/...\") with Settings.RDSProxy", p.ProxyEndpointParameterName)
-		}
-		// "Currently, all proxies listen on port 5432 for PostgreSQL"
-		// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html,
-		// additional limitations for RDS for PostgreSQL). The backend
-		// connects to the proxy on the secret's port, and the proxy's
-		// security group and the NetworkPolicies open Settings.Port.
-		if p.Settings.Port != rdsProxyPostgresPort {
-			return fmt.Errorf("infra: DatabaseProps.Settings.Port = %d with Settings.RDSProxy: want %d, the only port RDS Proxy listens on for PostgreSQL", p.Settings.Port, rdsProxyPostgresPort)
-		}
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
 		return fmt.Errorf("infra: DatabaseProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)

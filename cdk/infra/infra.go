@@ -18,6 +18,7 @@ import (
 	"sort"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsrds"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
@@ -44,6 +45,10 @@ type Stacks struct {
 	EdgeConstruct     *Edge
 	ClusterConstruct  *Cluster
 	DatabaseConstruct *Database
+	// DatabaseReplica and DatabaseProxy are nil unless Database.ReadReplica
+	// and Database.RDSProxy.
+	DatabaseReplica awsrds.DatabaseInstanceReadReplica
+	DatabaseProxy   *DatabaseProxy
 	// ExternalDNS and Backend are the Pod Identity roles and associations.
 	ExternalDNS *PodIdentity
 	Backend     *PodIdentity
@@ -156,10 +161,31 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 		InstanceIdentifier:    "shopstack-" + env.Name,
 		LogRetentionDays:      env.Cluster.LogRetentionDays,
 		RemovalPolicy:         dbRemoval,
-
-		// Used with Database.RDSProxy only.
-		ProxyEndpointParameterName: env.Names.DatabaseProxyEndpointParameter,
 	})
+	// The optional replica and proxy are constructs of their own, inside
+	// the database's (their construct paths sit under "Postgres").
+	if env.Database.ReadReplica {
+		s.DatabaseReplica = NewDatabaseReadReplica(s.DatabaseConstruct.Construct, "Replica", &DatabaseReadReplicaProps{
+			Source:                 s.DatabaseConstruct,
+			InstanceIdentifier:     "shopstack-" + env.Name + "-replica",
+			InstanceClass:          env.Database.InstanceClass,
+			Vpc:                    s.NetworkConstruct.Vpc,
+			Port:                   env.Database.Port,
+			MaxAllocatedStorageGiB: env.Database.MaxAllocatedStorageGiB,
+			DeletionProtection:     env.Database.DeletionProtection,
+			RemovalPolicy:          dbRemoval,
+		})
+	}
+	if env.Database.RDSProxy {
+		s.DatabaseProxy = NewDatabaseProxy(s.DatabaseConstruct.Construct, "Proxy", &DatabaseProxyProps{
+			Target:                s.DatabaseConstruct,
+			Name:                  "shopstack-" + env.Name,
+			Vpc:                   s.NetworkConstruct.Vpc,
+			ClientSecurityGroupID: s.ClusterConstruct.SecurityGroupID(),
+			Port:                  env.Database.Port,
+			EndpointParameterName: env.Names.DatabaseProxyEndpointParameter,
+		})
+	}
 	// The backend's association lives beside the secret it grants, so the
 	// policy names the secret's real ARN and the stacks stay acyclic
 	// (cluster -> database only).
@@ -176,7 +202,7 @@ func Build(app awscdk.App, env platform.Environment) *Stacks {
 		Namespace:      env.Names.Namespace,
 		ServiceAccount: env.Names.BackendServiceAccount,
 		Description:    "storefront backend: reads " + backendReads + " only",
-		Statements: append(append(s.DatabaseConstruct.SecretReadStatements(), s.DatabaseConstruct.ProxyEndpointReadStatements()...),
+		Statements: append(append(s.DatabaseConstruct.SecretReadStatements(), s.DatabaseProxy.EndpointReadStatements()...),
 			s.Mail.SecretReadStatements()...),
 	})
 

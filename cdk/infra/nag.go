@@ -65,9 +65,9 @@ func suppress(s *Stacks, env platform.Environment) {
 	suppressOn(d.Instance, nagRule("AwsSolutions-RDS11",
 		"The port is platform Database.Port, shared with the backend and the NetworkPolicies; the security group admits only the EKS cluster security group, "+
 			"so a non-default port would add no protection."))
-	if d.Replica != nil {
-		suppressOn(d.Replica, nagRule("AwsSolutions-RDS11", "Same port as the primary (platform Database.Port); reachable from the EKS cluster security group only."))
-		suppressOn(d.Replica, nagRule("AwsSolutions-RDS2",
+	if s.DatabaseReplica != nil {
+		suppressOn(s.DatabaseReplica, nagRule("AwsSolutions-RDS11", "Same port as the primary (platform Database.Port); reachable from the EKS cluster security group only."))
+		suppressOn(s.DatabaseReplica, nagRule("AwsSolutions-RDS2",
 			"The replica is encrypted: it inherits the encrypted primary's storage encryption. CloudFormation says not to specify StorageEncrypted "+
 				"with SourceDBInstanceIdentifier (AWS::RDS::DBInstance StorageEncrypted; cfn-lint E3020), which is what this rule looks for."))
 	}
@@ -78,15 +78,15 @@ func suppress(s *Stacks, env platform.Environment) {
 		suppressOn(d.Instance, nagRule("AwsSolutions-RDS3",
 			"Single-AZ to save cost in "+env.Name+"; platform.Validate requires Database.MultiAZ in prod."))
 	}
-	if d.Replica != nil {
-		suppressOn(d.Replica, nagRule("AwsSolutions-RDS3",
+	if s.DatabaseReplica != nil {
+		suppressOn(s.DatabaseReplica, nagRule("AwsSolutions-RDS3",
 			"A read replica is a read-scaling copy; the primary carries the Multi-AZ standby."))
 	}
 	if !env.Database.DeletionProtection {
 		suppressOn(d.Instance, nagRule("AwsSolutions-RDS10",
 			env.Name+" is disposable; platform.Validate requires Database.DeletionProtection in prod."))
-		if d.Replica != nil {
-			suppressOn(d.Replica, nagRule("AwsSolutions-RDS10", env.Name+" is disposable; the replica follows the primary's deletion protection."))
+		if s.DatabaseReplica != nil {
+			suppressOn(s.DatabaseReplica, nagRule("AwsSolutions-RDS10", env.Name+" is disposable; the replica follows the primary's deletion protection."))
 		}
 	}
 }
