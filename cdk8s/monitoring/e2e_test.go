@@ -192,6 +192,39 @@ func (s *shopper) do(method, path string, body any, header map[string]string) (i
 	return resp.StatusCode, b
 }
 
+// shownTotal is the total the shop's checkout shows the shopper for the
+// shipping method: the cart's subtotal plus the method's price (minor
+// units). POST /orders must carry it as expected_total.
+func (s *shopper) shownTotal(method string) int64 {
+	s.t.Helper()
+	var cart struct {
+		Subtotal struct {
+			Amount int64 `json:"amount"`
+		} `json:"subtotal"`
+	}
+	if code, body := s.do("GET", contract.APIBase+"/cart", nil, nil); code != 200 || json.Unmarshal(body, &cart) != nil {
+		s.t.Fatalf("GET cart: %d %s", code, body)
+	}
+	var methods struct {
+		Items []struct {
+			Code  string `json:"code"`
+			Price struct {
+				Amount int64 `json:"amount"`
+			} `json:"price"`
+		} `json:"items"`
+	}
+	if code, body := s.do("GET", contract.APIBase+"/shipping-methods", nil, nil); code != 200 || json.Unmarshal(body, &methods) != nil {
+		s.t.Fatalf("GET shipping-methods: %d %s", code, body)
+	}
+	for _, m := range methods.Items {
+		if m.Code == method {
+			return cart.Subtotal.Amount + m.Price.Amount
+		}
+	}
+	s.t.Fatalf("no shipping method %q in %+v", method, methods.Items)
+	return 0
+}
+
 // representativeTraffic browses the catalog, hits unknown paths (which must
 // not become route labels), registers, fills a cart and checks out once with
 // a good card and once with a declined one. It returns the raw paths used,
@@ -241,17 +274,23 @@ func representativeTraffic(t *testing.T, base string, rounds int) []string {
 		}
 	}
 	address := map[string]string{"name": "Monitoring Test", "line1": "1 Test Street", "city": "Dublin", "region": "D", "postal_code": "D01", "country": "IE", "phone": "+353100000"}
-	for i, card := range []string{"4242424242424242", "4000000000000002"} {
+	for i, tc := range []struct {
+		card string
+		want int
+	}{{"4242424242424242", 201}, {"4000000000000002", 402}} {
 		if code, body := s.do("POST", contract.APIBase+"/cart/items", map[string]any{"product_id": inStock.ID, "quantity": 1}, nil); code != 200 && code != 201 {
 			t.Fatalf("add to cart: %d %s", code, body)
 		}
 		order := map[string]any{
 			"shipping_address": address, "shipping_method": "standard",
-			"payment": map[string]any{"card_number": card, "exp_month": 12, "exp_year": time.Now().Year() + 2, "cvc": "123"},
+			"payment":        map[string]any{"card_number": tc.card, "exp_month": 12, "exp_year": time.Now().Year() + 2, "cvc": "123"},
+			"expected_total": s.shownTotal("standard"),
 		}
 		code, body := s.do("POST", contract.APIBase+"/orders", order, map[string]string{"Idempotency-Key": fmt.Sprintf("00000000-0000-4000-8000-%012d", time.Now().UnixNano()%1e12+int64(i))})
-		t.Logf("checkout with %s: %d", card, code)
-		_ = body
+		t.Logf("checkout with %s: %d", tc.card, code)
+		if code != tc.want {
+			t.Fatalf("checkout with %s: %d %s, want %d", tc.card, code, body, tc.want)
+		}
 	}
 	return raw
 }
