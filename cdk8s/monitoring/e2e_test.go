@@ -261,7 +261,8 @@ func representativeTraffic(t *testing.T, base string, rounds int) []string {
 		s.do("GET", unknown, nil, nil)                                               // unmatched
 		s.do("GET", contract.APIBase+"/products/no-such-"+strconv.Itoa(i), nil, nil) // 404 on a template
 	}
-	// One customer checks out twice: a good card and a declined one.
+	// One customer checks out three times: a good card, a declined one, and
+	// a total that is no longer what the cart costs (409 cart_changed).
 	email := fmt.Sprintf("monitoring-%d@example.com", time.Now().UnixNano())
 	if code, body := s.do("POST", contract.APIBase+"/auth/register", map[string]string{"email": email, "password": "correct horse battery", "name": "Monitoring Test"}, nil); code != 201 {
 		t.Fatalf("register: %d %s", code, body)
@@ -275,16 +276,21 @@ func representativeTraffic(t *testing.T, base string, rounds int) []string {
 	}
 	address := map[string]string{"name": "Monitoring Test", "line1": "1 Test Street", "city": "Dublin", "region": "D", "postal_code": "D01", "country": "IE", "phone": "+353100000"}
 	for i, tc := range []struct {
-		card string
-		want int
-	}{{"4242424242424242", 201}, {"4000000000000002", 402}} {
+		card  string
+		stale bool // send a total other than the one shown
+		want  int
+	}{{"4242424242424242", false, 201}, {"4000000000000002", false, 402}, {"4242424242424242", true, 409}} {
 		if code, body := s.do("POST", contract.APIBase+"/cart/items", map[string]any{"product_id": inStock.ID, "quantity": 1}, nil); code != 200 && code != 201 {
 			t.Fatalf("add to cart: %d %s", code, body)
+		}
+		total := s.shownTotal("standard")
+		if tc.stale {
+			total++
 		}
 		order := map[string]any{
 			"shipping_address": address, "shipping_method": "standard",
 			"payment":        map[string]any{"card_number": tc.card, "exp_month": 12, "exp_year": time.Now().Year() + 2, "cvc": "123"},
-			"expected_total": s.shownTotal("standard"),
+			"expected_total": total,
 		}
 		code, body := s.do("POST", contract.APIBase+"/orders", order, map[string]string{"Idempotency-Key": fmt.Sprintf("00000000-0000-4000-8000-%012d", time.Now().UnixNano()%1e12+int64(i))})
 		t.Logf("checkout with %s: %d", tc.card, code)
@@ -358,6 +364,21 @@ func TestServerMetricsFromRealScrape(t *testing.T) {
 			if !scraped[name] {
 				t.Errorf("%s: %s (used by %v) is not in the server's /metrics", env.Name, name, where)
 			}
+		}
+	}
+
+	// The checkouts of representativeTraffic, each under its own result.
+	results := map[string]float64{}
+	for _, m := range families[contract.MetricCheckouts].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == contract.LabelResult {
+				results[l.GetValue()] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	for r, want := range map[string]float64{contract.CheckoutSucceeded: 1, contract.CheckoutDeclined: 1, contract.CheckoutCartChanged: 1, contract.CheckoutInvalid: 0} {
+		if got, ok := results[r]; !ok || got != want {
+			t.Errorf("%s{%s=%q} = %v (present %v), want %v", contract.MetricCheckouts, contract.LabelResult, r, got, ok, want)
 		}
 	}
 
