@@ -251,7 +251,7 @@ func storefrontDashboard(env platform.Environment) *dashboard.DashboardBuilder {
 		graph(PanelLatencyP95, "", units.Seconds, 8, q{latency("0.95"), "{{route}}"}).
 		graph(PanelLatencyP99, "StorefrontHighLatency warns above 1s and pages above 3s (all routes together).", units.Seconds, 8, q{latency("0.99"), "{{route}}"})
 	bd.row("Business").
-		graph("Checkout outcomes", "Checkouts per second by result: succeeded, declined, out_of_stock, invalid are customer outcomes; failed (payment provider) and error (internal) are ours.", units.OpsPerSecond, 12,
+		graph("Checkout outcomes", "Checkouts per second by result: succeeded, declined, out_of_stock, invalid, cart_changed are customer outcomes; failed (payment provider) and error (internal) are ours.", units.OpsPerSecond, 12,
 			q{"sum by (result) (" + rate(sel(contract.MetricCheckouts, backend)) + ")", "{{result}}"}).
 		graph("Orders per minute", "", units.Short, 6,
 			q{"sum(" + rate(sel(contract.MetricOrdersPlaced, backend)) + ") * 60", "orders/min"}).

@@ -192,6 +192,39 @@ func (s *shopper) do(method, path string, body any, header map[string]string) (i
 	return resp.StatusCode, b
 }
 
+// shownTotal is the total the shop's checkout shows the shopper for the
+// shipping method: the cart's subtotal plus the method's price (minor
+// units). POST /orders must carry it as expected_total.
+func (s *shopper) shownTotal(method string) int64 {
+	s.t.Helper()
+	var cart struct {
+		Subtotal struct {
+			Amount int64 `json:"amount"`
+		} `json:"subtotal"`
+	}
+	if code, body := s.do("GET", contract.APIBase+"/cart", nil, nil); code != 200 || json.Unmarshal(body, &cart) != nil {
+		s.t.Fatalf("GET cart: %d %s", code, body)
+	}
+	var methods struct {
+		Items []struct {
+			Code  string `json:"code"`
+			Price struct {
+				Amount int64 `json:"amount"`
+			} `json:"price"`
+		} `json:"items"`
+	}
+	if code, body := s.do("GET", contract.APIBase+"/shipping-methods", nil, nil); code != 200 || json.Unmarshal(body, &methods) != nil {
+		s.t.Fatalf("GET shipping-methods: %d %s", code, body)
+	}
+	for _, m := range methods.Items {
+		if m.Code == method {
+			return cart.Subtotal.Amount + m.Price.Amount
+		}
+	}
+	s.t.Fatalf("no shipping method %q in %+v", method, methods.Items)
+	return 0
+}
+
 // representativeTraffic browses the catalog, hits unknown paths (which must
 // not become route labels), registers, fills a cart and checks out once with
 // a good card and once with a declined one. It returns the raw paths used,
@@ -228,7 +261,8 @@ func representativeTraffic(t *testing.T, base string, rounds int) []string {
 		s.do("GET", unknown, nil, nil)                                               // unmatched
 		s.do("GET", contract.APIBase+"/products/no-such-"+strconv.Itoa(i), nil, nil) // 404 on a template
 	}
-	// One customer checks out twice: a good card and a declined one.
+	// One customer checks out three times: a good card, a declined one, and
+	// a total that is no longer what the cart costs (409 cart_changed).
 	email := fmt.Sprintf("monitoring-%d@example.com", time.Now().UnixNano())
 	if code, body := s.do("POST", contract.APIBase+"/auth/register", map[string]string{"email": email, "password": "correct horse battery", "name": "Monitoring Test"}, nil); code != 201 {
 		t.Fatalf("register: %d %s", code, body)
@@ -241,17 +275,28 @@ func representativeTraffic(t *testing.T, base string, rounds int) []string {
 		}
 	}
 	address := map[string]string{"name": "Monitoring Test", "line1": "1 Test Street", "city": "Dublin", "region": "D", "postal_code": "D01", "country": "IE", "phone": "+353100000"}
-	for i, card := range []string{"4242424242424242", "4000000000000002"} {
+	for i, tc := range []struct {
+		card  string
+		stale bool // send a total other than the one shown
+		want  int
+	}{{"4242424242424242", false, 201}, {"4000000000000002", false, 402}, {"4242424242424242", true, 409}} {
 		if code, body := s.do("POST", contract.APIBase+"/cart/items", map[string]any{"product_id": inStock.ID, "quantity": 1}, nil); code != 200 && code != 201 {
 			t.Fatalf("add to cart: %d %s", code, body)
 		}
+		total := s.shownTotal("standard")
+		if tc.stale {
+			total++
+		}
 		order := map[string]any{
 			"shipping_address": address, "shipping_method": "standard",
-			"payment": map[string]any{"card_number": card, "exp_month": 12, "exp_year": time.Now().Year() + 2, "cvc": "123"},
+			"payment":        map[string]any{"card_number": tc.card, "exp_month": 12, "exp_year": time.Now().Year() + 2, "cvc": "123"},
+			"expected_total": total,
 		}
 		code, body := s.do("POST", contract.APIBase+"/orders", order, map[string]string{"Idempotency-Key": fmt.Sprintf("00000000-0000-4000-8000-%012d", time.Now().UnixNano()%1e12+int64(i))})
-		t.Logf("checkout with %s: %d", card, code)
-		_ = body
+		t.Logf("checkout with %s: %d", tc.card, code)
+		if code != tc.want {
+			t.Fatalf("checkout with %s: %d %s, want %d", tc.card, code, body, tc.want)
+		}
 	}
 	return raw
 }
@@ -319,6 +364,21 @@ func TestServerMetricsFromRealScrape(t *testing.T) {
 			if !scraped[name] {
 				t.Errorf("%s: %s (used by %v) is not in the server's /metrics", env.Name, name, where)
 			}
+		}
+	}
+
+	// The checkouts of representativeTraffic, each under its own result.
+	results := map[string]float64{}
+	for _, m := range families[contract.MetricCheckouts].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == contract.LabelResult {
+				results[l.GetValue()] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	for r, want := range map[string]float64{contract.CheckoutSucceeded: 1, contract.CheckoutDeclined: 1, contract.CheckoutCartChanged: 1, contract.CheckoutInvalid: 0} {
+		if got, ok := results[r]; !ok || got != want {
+			t.Errorf("%s{%s=%q} = %v (present %v), want %v", contract.MetricCheckouts, contract.LabelResult, r, got, ok, want)
 		}
 	}
 

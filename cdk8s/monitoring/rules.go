@@ -113,6 +113,10 @@ func storefrontAlerts(env platform.Environment) []Alert {
 		return sel(contract.MetricCheckouts, append([]string{backend}, extra...)...)
 	}
 	checkoutFailures := func(threshold string) string {
+		// Only ours: the payment provider failed or we did. Declined cards,
+		// out_of_stock, invalid and cart_changed (the cart cost something
+		// else than the total shown; nothing charged, the customer is asked
+		// again) are customer outcomes and stay out of the numerator.
 		failed := re(contract.LabelResult, contract.CheckoutFailed+"|"+contract.CheckoutError)
 		return fmt.Sprintf("(sum by (namespace) (rate(%s[10m])) / sum by (namespace) (rate(%s[10m])) > %s) and on (namespace) (sum by (namespace) (increase(%s[10m])) >= 10)",
 			checkouts(failed), checkouts(), threshold, checkouts())
@@ -167,7 +171,7 @@ func storefrontAlerts(env platform.Environment) []Alert {
 		{
 			Name: "StorefrontCheckoutFailures", Group: groupStorefront,
 			Summary:     "Checkouts are failing in {{ $labels.namespace }}",
-			Description: "More than 10% (warning) or 30% (critical) of checkouts in namespace {{ $labels.namespace }} ended with a payment-provider failure or an internal error over 10 minutes (declined cards, out-of-stock and invalid carts are customer outcomes and do not count). At least 10 checkouts are needed before it fires.",
+			Description: "More than 10% (warning) or 30% (critical) of checkouts in namespace {{ $labels.namespace }} ended with a payment-provider failure or an internal error over 10 minutes (declined cards, out-of-stock, invalid and changed carts are customer outcomes and do not count). At least 10 checkouts are needed before it fires.",
 			Levels: []Level{
 				{SeverityWarning, checkoutFailures("0.1"), "10m"},
 				{SeverityCritical, checkoutFailures("0.3"), "5m"},
@@ -181,6 +185,8 @@ func storefrontAlerts(env platform.Environment) []Alert {
 					Firing: []ExpectedAlert{{SeverityWarning, shop}, {SeverityCritical, shop}}},
 				{Name: "declines are not failures", EvalTime: "30m",
 					Series: []TestSeries{checkoutSeries(contract.CheckoutSucceeded, "0+5x40"), checkoutSeries(contract.CheckoutDeclined, "0+5x40"), checkoutSeries(contract.CheckoutFailed, "0x40")}},
+				{Name: "changed carts are not failures", EvalTime: "30m",
+					Series: []TestSeries{checkoutSeries(contract.CheckoutSucceeded, "0+5x40"), checkoutSeries(contract.CheckoutCartChanged, "0+5x40"), checkoutSeries(contract.CheckoutError, "0x40")}},
 				{Name: "too few checkouts to judge", EvalTime: "30m",
 					Series: []TestSeries{checkoutSeries(contract.CheckoutSucceeded, "0+0.2x40"), checkoutSeries(contract.CheckoutFailed, "0+0.2x40")}},
 			},

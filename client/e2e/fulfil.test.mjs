@@ -43,7 +43,16 @@ async function asAdmin(opts = {}) {
   return session;
 }
 
-/** Places a paid order of `quantity` of the fixture product with the Visa test card. */
+/** The total the checkout shows for `method`: the cart's subtotal plus shipping (minor units). */
+async function shownTotal(context, method) {
+  const cart = await api(context, 'GET', '/cart');
+  const methods = await api(context, 'GET', '/shipping-methods');
+  const m = methods.items.find((x) => x.code === method);
+  assert.ok(m, `no shipping method ${method}`);
+  return cart.subtotal.amount + m.price.amount;
+}
+
+/** Places a paid order of `quantity` of the fixture product with the Visa test card, for the total it shows. */
 async function placeOrder(context, quantity) {
   await api(context, 'POST', '/cart/items', { product_id: product.id, quantity });
   return api(
@@ -54,6 +63,7 @@ async function placeOrder(context, quantity) {
       shipping_address: { name: 'Ada Lovelace', line1: '1 Test Street', city: 'Springfield', postal_code: '12345', country: 'US' },
       shipping_method: 'standard',
       payment: { card_number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
+      expected_total: await shownTotal(context, 'standard'),
     },
     { 'Idempotency-Key': randomBytes(8).toString('hex') },
   );

@@ -311,17 +311,34 @@ func run(ctx context.Context, duration time.Duration, workers, orders int, out s
 			return err
 		}
 	}
+	methods, err := svc.Orders.ShippingMethods(ctx)
+	if err != nil {
+		return err
+	}
+	var standard *domain.ShippingMethod
+	for i := range methods {
+		if methods[i].Code == "standard" {
+			standard = &methods[i]
+		}
+	}
+	if standard == nil {
+		return errors.New("no standard shipping method")
+	}
 	fmt.Fprintf(os.Stderr, "bench: preparing %d customers with a cart each\n", orders)
 	sessions := make([]string, orders)
+	// What each customer's checkout shows: a checkout carries it (issue 12).
+	shown := make([]int64, orders)
 	for i := range sessions {
 		_, sess, err := svc.Accounts.Register(ctx, domain.RegisterInput{Email: fmt.Sprintf("bench%d@shop.test", i), Password: "bench-password", Name: "Bench"})
 		if err != nil {
 			return err
 		}
-		if _, err := svc.Carts.AddItem(ctx, domain.CartKey{UserID: sessionUser(ctx, svc, sess.Token)}, products[i%len(products)].ID, 1); err != nil {
+		cart, err := svc.Carts.AddItem(ctx, domain.CartKey{UserID: sessionUser(ctx, svc, sess.Token)}, products[i%len(products)].ID, 1)
+		if err != nil {
 			return err
 		}
 		sessions[i] = sess.Token
+		shown[i] = cart.Subtotal.Amount + standard.Price.Amount
 	}
 
 	bare, err := startChild("bare", "")
@@ -346,12 +363,13 @@ func run(ctx context.Context, duration time.Duration, workers, orders int, out s
 		// No cookie: each add starts a guest cart (the first add of a visit).
 		adds = append(adds, vegeta.Target{Method: "POST", URL: base + "/api/v1/cart/items", Body: body, Header: jsonHeader()})
 	}
-	checkout, _ := json.Marshal(map[string]any{
-		"shipping_address": map[string]any{"name": "Bench", "line1": "1 Load St", "city": "Loopback", "postal_code": "12345", "country": "US"},
-		"shipping_method":  "standard",
-		"payment":          map[string]any{"card_number": "4242424242424242", "exp_month": 12, "exp_year": time.Now().Year() + 2, "cvc": "123"},
-	})
 	for i, tok := range sessions {
+		checkout, _ := json.Marshal(map[string]any{
+			"shipping_address": map[string]any{"name": "Bench", "line1": "1 Load St", "city": "Loopback", "postal_code": "12345", "country": "US"},
+			"shipping_method":  standard.Code,
+			"payment":          map[string]any{"card_number": "4242424242424242", "exp_month": 12, "exp_year": time.Now().Year() + 2, "cvc": "123"},
+			"expected_total":   shown[i],
+		})
 		h := jsonHeader()
 		h.Set("Cookie", httpapi.CookieSession+"="+tok)
 		h.Set(httpapi.HeaderIdempotencyKey, fmt.Sprintf("bench-order-%d", i))

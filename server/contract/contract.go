@@ -161,6 +161,10 @@ const (
 	CheckoutOutOfStock = "out_of_stock" // insufficient stock
 	CheckoutInvalid    = "invalid"      // bad input
 	CheckoutError      = "error"        // internal error
+	// CheckoutCartChanged: the cart costs something else than the total the
+	// customer was shown (409 cart_changed); nothing was charged and the
+	// customer is asked again. A customer outcome, not a failure.
+	CheckoutCartChanged = "cart_changed"
 )
 
 // RouteUnmatched is the route label of requests that matched no route, so

@@ -213,10 +213,13 @@ type PlaceOrderInput struct {
 	ShippingMethod  string  `json:"shipping_method"`
 	Payment         Card    `json:"payment"`
 	// ExpectedTotal is the total (minor units, shipping included) that the
-	// customer was shown. When set and the cart now costs something else,
-	// PlaceOrder answers ECARTCHANGED with the current cart instead of
-	// charging a different amount.
-	ExpectedTotal  *int64 `json:"expected_total,omitempty" validate:"omitempty,min=0"`
+	// customer was shown. It is required (a pointer, so that a missing
+	// total is told apart from 0): a checkout carries what the customer
+	// saw, and when the cart now costs something else PlaceOrder answers
+	// ECARTCHANGED with the current cart instead of charging a different
+	// amount (issue 12). Validate checks it; the openapi tag only marks it
+	// required in the document.
+	ExpectedTotal  *int64 `json:"expected_total" validate:"omitempty,min=0" openapi:"required"`
 	IdempotencyKey string `json:"-"`
 	Fingerprint    string `json:"-"`
 	// Email is the guest's contact address, required without a session
@@ -238,8 +241,9 @@ func (in PlaceOrderInput) ValidateGuest() error {
 	return fe.err()
 }
 
-// Validate checks the address, shipping method, card (at now) and the
-// idempotency key (1-255 printable ASCII characters).
+// Validate checks the address, shipping method, card (at now), the
+// expected total (required, not negative) and the idempotency key (1-255
+// printable ASCII characters).
 func (in PlaceOrderInput) Validate(now time.Time) error {
 	fe := in.ShippingAddress.validate("shipping_address.")
 	if _, ok := FindShippingMethod(in.ShippingMethod, DefaultCurrency); !ok {
@@ -248,7 +252,10 @@ func (in PlaceOrderInput) Validate(now time.Time) error {
 	for k, v := range in.Payment.validate(now) {
 		fe.add(k, v)
 	}
-	if in.ExpectedTotal != nil && *in.ExpectedTotal < 0 {
+	switch {
+	case in.ExpectedTotal == nil:
+		fe.add("expected_total", "is required")
+	case *in.ExpectedTotal < 0:
 		fe.add("expected_total", "must not be negative")
 	}
 	if !ValidIdempotencyKey(in.IdempotencyKey) {
@@ -271,7 +278,7 @@ func ValidIdempotencyKey(k string) bool {
 }
 
 // ComputeFingerprint is a SHA-256 over the normalized request (address,
-// method and card; the card is hashed, never stored): the same key with a
+// method, card and expected total; the card is hashed, never stored): the same key with a
 // different body is then detectable.
 func (in PlaceOrderInput) ComputeFingerprint() string {
 	a := in.ShippingAddress
@@ -279,22 +286,15 @@ func (in PlaceOrderInput) ComputeFingerprint() string {
 	a.Normalize()
 	c := in.Payment
 	c.Number = c.digits()
-	var b []byte
-	if in.ExpectedTotal == nil {
-		b, _ = json.Marshal(struct {
-			A Address
-			M string
-			C Card
-		}{a, in.ShippingMethod, c})
-	} else {
-		// The same key with another expected total is another request.
-		b, _ = json.Marshal(struct {
-			A Address
-			M string
-			C Card
-			E int64
-		}{a, in.ShippingMethod, c, *in.ExpectedTotal})
-	}
+	// The same key with another expected total is another request. E is
+	// a pointer only so that an unvalidated input (no total) still hashes;
+	// a set total encodes as the plain number it always did.
+	b, _ := json.Marshal(struct {
+		A Address
+		M string
+		C Card
+		E *int64
+	}{a, in.ShippingMethod, c, in.ExpectedTotal})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

@@ -456,28 +456,31 @@ func TestCheckoutAndOrders(t *testing.T) {
 		}
 
 		// A guest must give an e-mail (guest_test.go covers guest checkout).
-		wantErr(t, e.client(t).do("POST", "/api/v1/orders", checkoutBody(goodCard), "Idempotency-Key", "k-guest"), 422, "invalid")
+		guest := e.client(t)
+		if fe := wantErr(t, guest.do("POST", "/api/v1/orders", guest.shown(checkoutBody(goodCard)), "Idempotency-Key", "k-guest"), 422, "invalid"); fe.Error.Fields["email"] == "" {
+			t.Fatalf("a guest without an e-mail: fields %v", fe.Error.Fields)
+		}
 		wantErr(t, e.client(t).do("GET", "/api/v1/orders", nil), 401, "unauthorized")
 
 		// Empty cart: 422.
-		wantErr(t, c.do("POST", "/api/v1/orders", checkoutBody(goodCard), "Idempotency-Key", "k-empty"), 422, "invalid")
+		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody(goodCard)), "Idempotency-Key", "k-empty"), 422, "invalid")
 
 		want(t, c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 2}), 200)
 
 		// Missing or malformed input.
-		wantErr(t, c.do("POST", "/api/v1/orders", checkoutBody(goodCard)), 400, "invalid")
-		fe := wantErr(t, c.do("POST", "/api/v1/orders", checkoutBody("4242424242424241"), "Idempotency-Key", "k-luhn"), 422, "invalid")
+		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody(goodCard))), 400, "invalid")
+		fe := wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4242424242424241")), "Idempotency-Key", "k-luhn"), 422, "invalid")
 		if fe.Error.Fields["payment.card_number"] == "" {
 			t.Fatalf("luhn failure fields: %v", fe.Error.Fields)
 		}
-		bad := checkoutBody(goodCard)
+		bad := c.shown(checkoutBody(goodCard))
 		bad["shipping_method"] = "teleport"
 		wantErr(t, c.do("POST", "/api/v1/orders", bad, "Idempotency-Key", "k-method"), 422, "invalid")
 
 		// Declined and provider failure: no order, stock unchanged, cart kept.
-		wantErr(t, c.do("POST", "/api/v1/orders", checkoutBody("4000000000000002"), "Idempotency-Key", "k-declined"), 402, "payment_declined")
-		wantErr(t, c.do("POST", "/api/v1/orders", checkoutBody("4000000000009995"), "Idempotency-Key", "k-funds"), 402, "payment_declined")
-		wantErr(t, c.do("POST", "/api/v1/orders", checkoutBody("4000000000000119"), "Idempotency-Key", "k-failed"), 502, "payment_failed")
+		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4000000000000002")), "Idempotency-Key", "k-declined"), 402, "payment_declined")
+		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4000000000009995")), "Idempotency-Key", "k-funds"), 402, "payment_declined")
+		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4000000000000119")), "Idempotency-Key", "k-failed"), 502, "payment_failed")
 		if got := e.stock(t, p.ID); got != 10 {
 			t.Fatalf("stock after failed checkouts: %d, want 10", got)
 		}
@@ -489,7 +492,8 @@ func TestCheckoutAndOrders(t *testing.T) {
 
 		// Success.
 		var o domain.Order
-		want(t, c.do("POST", "/api/v1/orders", checkoutBody(goodCard), "Idempotency-Key", "k-ok"), 201).Into(t, &o)
+		okBody := c.shown(checkoutBody(goodCard))
+		want(t, c.do("POST", "/api/v1/orders", okBody, "Idempotency-Key", "k-ok"), 201).Into(t, &o)
 		if o.ID == 0 || o.Status != domain.OrderPaid || len(o.Items) != 1 || o.Items[0].Quantity != 2 {
 			t.Fatalf("order: %+v", o)
 		}
@@ -511,7 +515,7 @@ func TestCheckoutAndOrders(t *testing.T) {
 
 		// Idempotent retry: same order, 200, no second charge or stock move.
 		var again domain.Order
-		want(t, c.do("POST", "/api/v1/orders", checkoutBody(goodCard), "Idempotency-Key", "k-ok"), 200).Into(t, &again)
+		want(t, c.do("POST", "/api/v1/orders", okBody, "Idempotency-Key", "k-ok"), 200).Into(t, &again)
 		if again.ID != o.ID {
 			t.Fatalf("retry gave order %d, want %d", again.ID, o.ID)
 		}
@@ -520,13 +524,14 @@ func TestCheckoutAndOrders(t *testing.T) {
 		}
 		// Same key, other body: 422.
 		other := checkoutBody(goodCard)
+		other["expected_total"] = okBody["expected_total"]
 		other["shipping_method"] = "express"
 		wantErr(t, c.do("POST", "/api/v1/orders", other, "Idempotency-Key", "k-ok"), 422, "invalid")
 
 		// Insufficient stock at checkout: no order, no stock change.
 		want(t, c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 3}), 200)
 		e.setStock(t, p.ID, 2)
-		wantErr(t, c.do("POST", "/api/v1/orders", checkoutBody(goodCard), "Idempotency-Key", "k-stock"), 409, "insufficient_stock")
+		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody(goodCard)), "Idempotency-Key", "k-stock"), 409, "insufficient_stock")
 		if got := e.stock(t, p.ID); got != 2 {
 			t.Fatalf("stock after refused checkout: %d, want 2", got)
 		}
@@ -651,7 +656,7 @@ func TestAdmin(t *testing.T) {
 		e.setStock(t, prod.ID, 5)
 		want(t, cust.do("POST", "/api/v1/cart/items", map[string]any{"product_id": prod.ID, "quantity": 1}), 200)
 		var o domain.Order
-		want(t, cust.do("POST", "/api/v1/orders", checkoutBody(goodCard), "Idempotency-Key", "admin-flow"), 201).Into(t, &o)
+		want(t, cust.do("POST", "/api/v1/orders", cust.shown(checkoutBody(goodCard)), "Idempotency-Key", "admin-flow"), 201).Into(t, &o)
 
 		var orders domain.Page[domain.Order]
 		want(t, a.do("GET", "/api/v1/admin/orders?status=paid", nil), 200).Into(t, &orders)

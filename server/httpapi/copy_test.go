@@ -21,14 +21,14 @@ func TestCountryValidation(t *testing.T) {
 		want(t, c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 1}), 200)
 
 		for i, country := range []string{"ZZ", "AA", "QM", "XA", "zz"} {
-			body := checkoutBody(goodCard)
+			body := c.shown(checkoutBody(goodCard))
 			body["shipping_address"].(map[string]any)["country"] = country
 			fe := wantErr(t, c.do("POST", "/api/v1/orders", body, "Idempotency-Key", "k-country-"+string(rune('a'+i))), 422, "invalid")
 			if got := fe.Error.Fields["shipping_address.country"]; got != "must be an ISO 3166-1 alpha-2 country code" {
 				t.Fatalf("%s: fields %v", country, fe.Error.Fields)
 			}
 		}
-		body := checkoutBody(goodCard)
+		body := c.shown(checkoutBody(goodCard))
 		body["shipping_address"].(map[string]any)["country"] = "BR" // a real country the shop does not ship to
 		fe := wantErr(t, c.do("POST", "/api/v1/orders", body, "Idempotency-Key", "k-country-br"), 422, "invalid")
 		if got := fe.Error.Fields["shipping_address.country"]; got != "is not a country the shop ships to" {

@@ -16,7 +16,7 @@ func (e *testEnv) placeFor(t *testing.T, cust *client, card, key string) (domain
 	e.setStock(t, prod.ID, 10)
 	want(t, cust.do("POST", "/api/v1/cart/items", map[string]any{"product_id": prod.ID, "quantity": 2}), 200)
 	var o domain.Order
-	want(t, cust.do("POST", "/api/v1/orders", checkoutBody(card), "Idempotency-Key", key), 201).Into(t, &o)
+	want(t, cust.do("POST", "/api/v1/orders", cust.shown(checkoutBody(card)), "Idempotency-Key", key), 201).Into(t, &o)
 	if e.stock(t, prod.ID) != 8 {
 		t.Fatalf("stock %d after checkout", e.stock(t, prod.ID))
 	}

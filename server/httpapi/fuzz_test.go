@@ -16,6 +16,9 @@ import (
 type fuzzTarget struct {
 	method, path string
 	as           string // guest, customer, admin
+	// seeds are more seeds that depend on the target's data (for the
+	// customer, computed with the logged-in client).
+	seeds []string
 }
 
 func fuzzWrite(f *testing.F, target func(e *testEnv, c *client) fuzzTarget, seeds ...string) {
@@ -30,7 +33,7 @@ func fuzzWrite(f *testing.F, target func(e *testEnv, c *client) fuzzTarget, seed
 	case "admin":
 		base = e.admin(f)
 	}
-	for _, s := range seeds {
+	for _, s := range append(seeds, tgt.seeds...) {
 		f.Add([]byte(s))
 	}
 	var n atomic.Int64
@@ -60,7 +63,7 @@ var brokenSeeds = []string{``, `{`, `}`, `null`, `[]`, `"s"`, `1`, `{} {}`, `{"a
 func seeds(valid ...string) []string { return append(valid, brokenSeeds...) }
 
 func FuzzRegister(f *testing.F) {
-	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"POST", "/api/v1/auth/register", "guest"} },
+	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"POST", "/api/v1/auth/register", "guest", nil} },
 		seeds(`{"email":"f@shop.test","password":"password123","name":"F"}`,
 			`{"email":"f@shop.test","password":"short","name":""}`,
 			`{"email":123,"password":true,"name":null}`,
@@ -68,20 +71,22 @@ func FuzzRegister(f *testing.F) {
 }
 
 func FuzzLogin(f *testing.F) {
-	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"POST", "/api/v1/auth/login", "guest"} },
+	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"POST", "/api/v1/auth/login", "guest", nil} },
 		seeds(`{"email":"`+adminEmail+`","password":"`+adminPassword+`"}`,
 			`{"email":"x@y.z","password":"nope"}`, `{"email":"","password":""}`, `{"email":["a"]}`)...)
 }
 
 func FuzzUpdateProfile(f *testing.F) {
-	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"PATCH", "/api/v1/account", "customer"} },
+	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"PATCH", "/api/v1/account", "customer", nil} },
 		seeds(`{"name":"New Name"}`, `{"name":""}`, `{"name":null}`, `{}`, `{"name":5}`, `{"email":"x"}`)...)
 }
 
 const fuzzAddress = `{"name":"A","line1":"1 St","line2":"","city":"C","region":"R","postal_code":"123","country":"US","phone":"1"}`
 
 func FuzzCreateAddress(f *testing.F) {
-	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"POST", "/api/v1/account/addresses", "customer"} },
+	fuzzWrite(f, func(*testEnv, *client) fuzzTarget {
+		return fuzzTarget{"POST", "/api/v1/account/addresses", "customer", nil}
+	},
 		seeds(fuzzAddress, `{"name":"A","country":"USA"}`, `{"country":1}`, `{"id":5,"name":"A","line1":"x","city":"c","postal_code":"1","country":"de"}`)...)
 }
 
@@ -96,12 +101,12 @@ func FuzzUpdateAddress(f *testing.F) {
 				path = fmt.Sprintf("/api/v1/account/addresses/%d", a.ID)
 			}
 		}
-		return fuzzTarget{"PUT", path, "customer"}
+		return fuzzTarget{"PUT", path, "customer", nil}
 	}, seeds(fuzzAddress, `{"name":""}`, `{"postal_code":12345}`)...)
 }
 
 func FuzzAddCartItem(f *testing.F) {
-	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"POST", "/api/v1/cart/items", "guest"} },
+	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"POST", "/api/v1/cart/items", "guest", nil} },
 		seeds(`{"product_id":1,"quantity":1}`, `{"product_id":1,"quantity":-1}`, `{"product_id":1,"quantity":0}`,
 			`{"product_id":1,"quantity":1000000}`, `{"product_id":-5,"quantity":1}`, `{"product_id":1.5,"quantity":1}`,
 			`{"product_id":99999999999999999999,"quantity":1}`, `{"product_id":"1","quantity":"1"}`, `{"quantity":1}`)...)
@@ -115,19 +120,26 @@ func FuzzSetCartQuantity(f *testing.F) {
 			c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 1})
 			path = fmt.Sprintf("/api/v1/cart/items/%d", p.ID)
 		}
-		return fuzzTarget{"PATCH", path, "customer"}
+		return fuzzTarget{"PATCH", path, "customer", nil}
 	}, seeds(`{"quantity":2}`, `{"quantity":-1}`, `{"quantity":0}`, `{"quantity":1e3}`, `{"quantity":null}`)...)
 }
 
 func FuzzPlaceOrder(f *testing.F) {
-	valid := string(mustJSONNoT(checkoutBody(goodCard)))
 	fuzzWrite(f, func(e *testEnv, c *client) fuzzTarget {
+		tgt := fuzzTarget{method: "POST", path: "/api/v1/orders", as: "customer"}
 		if c.cookies[CookieSession] != nil {
 			p := e.anyProduct(c.t)
 			c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 1})
+			// The order as the customer is shown it, and with a stale total.
+			valid := c.shown(checkoutBody(goodCard))
+			stale := c.shown(checkoutBody(goodCard))
+			stale["expected_total"] = valid["expected_total"].(int64) + 1
+			tgt.seeds = []string{string(mustJSONNoT(valid)), string(mustJSONNoT(stale)),
+				`{"shipping_address":{},"shipping_method":"","payment":{},"expected_total":-1}`,
+				`{"expected_total":1e30}`, `{"expected_total":"12"}`, `{"expected_total":1.5}`}
 		}
-		return fuzzTarget{"POST", "/api/v1/orders", "customer"}
-	}, seeds(valid,
+		return tgt
+	}, seeds(string(mustJSONNoT(checkoutBody(goodCard))), // no expected_total: 422
 		string(mustJSONNoT(checkoutBody("4000000000000002"))),
 		string(mustJSONNoT(checkoutBody("4000000000000119"))),
 		string(mustJSONNoT(checkoutBody("1234"))),
@@ -137,7 +149,7 @@ func FuzzPlaceOrder(f *testing.F) {
 }
 
 func FuzzAdminCreateProduct(f *testing.F) {
-	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"POST", "/api/v1/admin/products", "admin"} },
+	fuzzWrite(f, func(*testEnv, *client) fuzzTarget { return fuzzTarget{"POST", "/api/v1/admin/products", "admin", nil} },
 		seeds(`{"sku":"FZ-1","name":"Fuzz","description":"d","price":100,"category_slug":"x","stock":1}`,
 			`{"sku":"FZ-2","name":"Fuzz 2","price":-1,"stock":-1}`,
 			`{"sku":"fz","name":"","price":1e20}`,
@@ -149,14 +161,14 @@ func FuzzAdminCreateProduct(f *testing.F) {
 func FuzzAdminUpdateProduct(f *testing.F) {
 	fuzzWrite(f, func(e *testEnv, c *client) fuzzTarget {
 		p := e.anyProduct(c.t)
-		return fuzzTarget{"PATCH", fmt.Sprintf("/api/v1/admin/products/%d", p.ID), "admin"}
+		return fuzzTarget{"PATCH", fmt.Sprintf("/api/v1/admin/products/%d", p.ID), "admin", nil}
 	}, seeds(`{"price":123}`, `{"name":""}`, `{"slug":"Bad Slug"}`, `{"stock":-4}`, `{"active":"yes"}`, `{"category_slug":"nope"}`, `{}`, `{"stock":4294967296}`, `{"price":9223372036854775807}`)...)
 }
 
 func FuzzAdminAdjustStock(f *testing.F) {
 	fuzzWrite(f, func(e *testEnv, c *client) fuzzTarget {
 		p := e.anyProduct(c.t)
-		return fuzzTarget{"POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), "admin"}
+		return fuzzTarget{"POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), "admin", nil}
 	}, seeds(`{"delta":1}`, `{"delta":-100000}`, `{"stock":5}`, `{"stock":-1}`, `{"delta":1,"stock":1}`, `{}`, `{"delta":9223372036854775807}`, `{"delta":2147483647}`, `{"stock":2147483648}`)...)
 }
 
@@ -167,9 +179,9 @@ func FuzzAdminUpdateOrder(f *testing.F) {
 		p := e.anyProduct(c.t)
 		cust.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 1})
 		var o struct{ ID int64 }
-		res := cust.do("POST", "/api/v1/orders", checkoutBody(goodCard), HeaderIdempotencyKey, "fuzz-admin-order")
+		res := cust.do("POST", "/api/v1/orders", cust.shown(checkoutBody(goodCard)), HeaderIdempotencyKey, "fuzz-admin-order")
 		_ = json.Unmarshal(res.Body, &o)
-		return fuzzTarget{"PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), "admin"}
+		return fuzzTarget{"PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), "admin", nil}
 	}, seeds(`{"status":"shipped"}`, `{"status":"lost"}`, `{"status":1}`, `{}`)...)
 }
 

@@ -26,7 +26,7 @@ func (e *testEnv) guestOrder(t *testing.T, productID int64, email string) (domai
 	g := e.client(t)
 	want(t, g.do("POST", "/api/v1/cart/items", map[string]any{"product_id": productID, "quantity": 1}), 200)
 	var o domain.Order
-	want(t, g.do("POST", "/api/v1/orders", guestCheckout(email), "Idempotency-Key", "guest-"+email), 201).Into(t, &o)
+	want(t, g.do("POST", "/api/v1/orders", g.shown(guestCheckout(email)), "Idempotency-Key", "guest-"+email), 201).Into(t, &o)
 	return o, g
 }
 
@@ -37,19 +37,19 @@ func TestGuestCheckout(t *testing.T) {
 
 		g := e.client(t)
 		// No cart: nothing to buy, even with an e-mail.
-		wantErr(t, g.do("POST", "/api/v1/orders", guestCheckout("ada@example.com"), "Idempotency-Key", "k0"), 422, "invalid")
+		wantErr(t, g.do("POST", "/api/v1/orders", g.shown(guestCheckout("ada@example.com")), "Idempotency-Key", "k0"), 422, "invalid")
 		want(t, g.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 2}), 200)
 
 		// The e-mail is required and validated, together with the rest.
-		fe := wantErr(t, g.do("POST", "/api/v1/orders", guestCheckout(""), "Idempotency-Key", "k1"), 422, "invalid")
+		fe := wantErr(t, g.do("POST", "/api/v1/orders", g.shown(guestCheckout("")), "Idempotency-Key", "k1"), 422, "invalid")
 		if fe.Error.Fields["email"] != "is required" {
 			t.Fatalf("missing e-mail fields: %v", fe.Error.Fields)
 		}
-		fe = wantErr(t, g.do("POST", "/api/v1/orders", guestCheckout("not-an-address"), "Idempotency-Key", "k2"), 422, "invalid")
+		fe = wantErr(t, g.do("POST", "/api/v1/orders", g.shown(guestCheckout("not-an-address")), "Idempotency-Key", "k2"), 422, "invalid")
 		if fe.Error.Fields["email"] == "" {
 			t.Fatalf("invalid e-mail fields: %v", fe.Error.Fields)
 		}
-		bad := guestCheckout("")
+		bad := g.shown(guestCheckout(""))
 		bad["shipping_method"] = "teleport"
 		fe = wantErr(t, g.do("POST", "/api/v1/orders", bad, "Idempotency-Key", "k3"), 422, "invalid")
 		if fe.Error.Fields["email"] == "" || fe.Error.Fields["shipping_method"] == "" {
@@ -61,7 +61,8 @@ func TestGuestCheckout(t *testing.T) {
 
 		// Paid: the order has the e-mail, no user, and a link token.
 		var o domain.Order
-		want(t, g.do("POST", "/api/v1/orders", guestCheckout(" Ada@Example.com "), "Idempotency-Key", "k-ok"), 201).Into(t, &o)
+		okBody := g.shown(guestCheckout(" Ada@Example.com "))
+		want(t, g.do("POST", "/api/v1/orders", okBody, "Idempotency-Key", "k-ok"), 201).Into(t, &o)
 		if o.ID == 0 || o.Status != domain.OrderPaid || o.Email != "ada@example.com" || o.AccessToken == "" || o.Items[0].Quantity != 2 {
 			t.Fatalf("guest order: %+v", o)
 		}
@@ -75,12 +76,16 @@ func TestGuestCheckout(t *testing.T) {
 		}
 		// Same key, same body: the same order, not charged twice.
 		var again domain.Order
-		want(t, g.do("POST", "/api/v1/orders", guestCheckout("ada@example.com"), "Idempotency-Key", "k-ok"), 200).Into(t, &again)
+		same := guestCheckout("ada@example.com")
+		same["expected_total"] = okBody["expected_total"]
+		want(t, g.do("POST", "/api/v1/orders", same, "Idempotency-Key", "k-ok"), 200).Into(t, &again)
 		if again.ID != o.ID || e.stock(t, p.ID) != 8 {
 			t.Fatalf("replay: %d vs %d", again.ID, o.ID)
 		}
 		// The same key with another e-mail is another request: 422.
-		fe = wantErr(t, g.do("POST", "/api/v1/orders", guestCheckout("eve@example.com"), "Idempotency-Key", "k-ok"), 422, "invalid")
+		eve := guestCheckout("eve@example.com")
+		eve["expected_total"] = okBody["expected_total"]
+		fe = wantErr(t, g.do("POST", "/api/v1/orders", eve, "Idempotency-Key", "k-ok"), 422, "invalid")
 		if fe.Error.Fields["idempotency_key"] == "" {
 			t.Fatalf("reused key fields: %v", fe.Error.Fields)
 		}
@@ -140,7 +145,7 @@ func TestCustomerOrderHasAccountEmail(t *testing.T) {
 		want(t, c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 1}), 200)
 		var o domain.Order
 		// A customer's "email" in the body is ignored: mail goes to the account.
-		want(t, c.do("POST", "/api/v1/orders", guestCheckout("someone-else@example.com"), "Idempotency-Key", "c1"), 201).Into(t, &o)
+		want(t, c.do("POST", "/api/v1/orders", c.shown(guestCheckout("someone-else@example.com")), "Idempotency-Key", "c1"), 201).Into(t, &o)
 		if o.Email != email || o.AccessToken != "" {
 			t.Fatalf("customer order e-mail %q (want %q), token %q", o.Email, email, o.AccessToken)
 		}

@@ -54,7 +54,7 @@ func newMetrics(stats func() sql.DBStats) *metrics {
 	// Every result value exists from the start, so rate() and alerts see 0
 	// rather than no series.
 	for _, r := range []string{contract.CheckoutSucceeded, contract.CheckoutDeclined, contract.CheckoutFailed,
-		contract.CheckoutOutOfStock, contract.CheckoutInvalid, contract.CheckoutError} {
+		contract.CheckoutOutOfStock, contract.CheckoutInvalid, contract.CheckoutError, contract.CheckoutCartChanged} {
 		m.checkouts.WithLabelValues(r)
 	}
 	if stats != nil {

@@ -224,9 +224,10 @@ func TestMetrics(t *testing.T) {
 	wantErr(t, c.do("GET", "/api/v1/products/no-such-slug-123", nil), 404, "not_found")
 	wantErr(t, c.do("GET", "/definitely/not/a/route/4711", nil), 404, "not_found")
 	want(t, c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 1}), 200)
-	wantErr(t, c.do("POST", "/api/v1/orders", checkoutBody("4000000000000002"), HeaderIdempotencyKey, "m-1"), 402, "payment_declined")
-	want(t, c.do("POST", "/api/v1/orders", checkoutBody(goodCard), HeaderIdempotencyKey, "m-2"), 201)
-	want(t, c.do("POST", "/api/v1/orders", checkoutBody(goodCard), HeaderIdempotencyKey, "m-2"), 200)
+	wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4000000000000002")), HeaderIdempotencyKey, "m-1"), 402, "payment_declined")
+	placed := c.shown(checkoutBody(goodCard))
+	want(t, c.do("POST", "/api/v1/orders", placed, HeaderIdempotencyKey, "m-2"), 201)
+	want(t, c.do("POST", "/api/v1/orders", placed, HeaderIdempotencyKey, "m-2"), 200)
 
 	r := want(t, c.do("GET", "/metrics", nil), 200)
 	text := string(r.Body)

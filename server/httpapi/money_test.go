@@ -114,7 +114,7 @@ func TestCartLineOverStock(t *testing.T) {
 		}
 		// Checkout refuses it, names it, and shows the cart as it is (nothing changed).
 		var body cartErrorBody
-		r := c.do("POST", "/api/v1/orders", checkoutBody(goodCard), "Idempotency-Key", "k-over")
+		r := c.do("POST", "/api/v1/orders", c.shown(checkoutBody(goodCard)), "Idempotency-Key", "k-over")
 		wantErr(t, r, 409, domain.EINSUFFICIENTSTOCK)
 		r.Into(t, &body)
 		if body.Error.Cart == nil || body.Error.Cart.Items[0].Quantity != 5 || body.Error.Cart.Items[0].AvailableQuantity != 2 {

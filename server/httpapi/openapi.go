@@ -250,9 +250,16 @@ func (g *schemaGen) structSchema(t reflect.Type) map[string]any {
 				name = f.Name
 			}
 			ps := g.schema(f.Type)
-			if f.Tag.Get("openapi") == "nullable" {
-				// OpenAPI 3.0 ignores siblings of $ref: wrap it.
-				ps = map[string]any{"allOf": []any{ps}, "nullable": true}
+			for _, flag := range strings.Split(f.Tag.Get("openapi"), ",") {
+				switch flag {
+				case "nullable":
+					// OpenAPI 3.0 ignores siblings of $ref: wrap it.
+					ps = map[string]any{"allOf": []any{ps}, "nullable": true}
+				case "required":
+					// Required by the domain's own Validate, not by a
+					// validate tag (which would answer before it, alone).
+					required = append(required, name)
+				}
 			}
 			for _, rule := range strings.Split(f.Tag.Get("validate"), ",") {
 				k, v, _ := strings.Cut(rule, "=")

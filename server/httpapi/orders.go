@@ -27,6 +27,8 @@ func checkoutResult(err error) string {
 		return contract.CheckoutFailed
 	case domain.EINSUFFICIENTSTOCK:
 		return contract.CheckoutOutOfStock
+	case domain.ECARTCHANGED:
+		return contract.CheckoutCartChanged
 	case domain.EINTERNAL:
 		return contract.CheckoutError
 	default:

@@ -107,7 +107,7 @@ func TestAdminCustomers(t *testing.T) {
 		}
 		for _, k := range []string{"k1", "k2"} {
 			must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: ada.ID}, a.ID, 1))
-			if _, _, err := e.svc.Orders.PlaceOrder(ctx, ada.ID, checkout(k, payment.CardSuccess)); err != nil {
+			if _, _, err := e.svc.Orders.PlaceOrder(ctx, ada.ID, e.shown(t, ada.ID, checkout(k, payment.CardSuccess))); err != nil {
 				t.Fatal(err)
 			}
 		}

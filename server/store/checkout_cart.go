@@ -6,18 +6,15 @@ import (
 	"github.com/shopstack/shopstack/server/domain"
 )
 
-// checkExpectedTotal is ECARTCHANGED when the customer was shown a total
-// (expected, minor units) and the lines plus shipping now cost something
-// else. No expectation, no check.
-func checkExpectedTotal(expected *int64, lines []cartLine, shipping int64) error {
-	if expected == nil {
-		return nil
-	}
+// checkExpectedTotal is ECARTCHANGED when the lines plus shipping now cost
+// something else than the total the customer was shown (expected, minor
+// units; required, so PlaceOrder has validated it is there).
+func checkExpectedTotal(expected int64, lines []cartLine, shipping int64) error {
 	total := shipping
 	for _, l := range lines {
 		total += l.Price * int64(l.Quantity)
 	}
-	if total != *expected {
+	if total != expected {
 		return domain.CartChanged("your cart changed since you saw its total; nothing was charged")
 	}
 	return nil

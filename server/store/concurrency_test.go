@@ -29,6 +29,10 @@ func TestConcurrentCheckoutOfLastUnits(t *testing.T) {
 			must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, p.ID, 1))
 		}
 
+		ins := make([]domain.PlaceOrderInput, n)
+		for i := range users {
+			ins[i] = e.shown(t, users[i], checkout(fmt.Sprintf("rush-%d", i), payment.CardSuccess))
+		}
 		var wg sync.WaitGroup
 		start := make(chan struct{})
 		errs := make([]error, n)
@@ -37,7 +41,7 @@ func TestConcurrentCheckoutOfLastUnits(t *testing.T) {
 			go func(i int) {
 				defer wg.Done()
 				<-start
-				_, _, errs[i] = e.svc.Orders.PlaceOrder(ctx, users[i], checkout(fmt.Sprintf("rush-%d", i), payment.CardSuccess))
+				_, _, errs[i] = e.svc.Orders.PlaceOrder(ctx, users[i], ins[i])
 			}(i)
 		}
 		close(start)
@@ -75,6 +79,7 @@ func TestConcurrentIdempotentRetries(t *testing.T) {
 		must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, p.ID, 2))
 
 		const n = 10
+		in := e.shown(t, u.ID, checkout("same-key", payment.CardSuccess))
 		var wg sync.WaitGroup
 		start := make(chan struct{})
 		ids := make([]int64, n)
@@ -85,7 +90,7 @@ func TestConcurrentIdempotentRetries(t *testing.T) {
 			go func(i int) {
 				defer wg.Done()
 				<-start
-				o, c, err := e.svc.Orders.PlaceOrder(ctx, u.ID, checkout("same-key", payment.CardSuccess))
+				o, c, err := e.svc.Orders.PlaceOrder(ctx, u.ID, in)
 				if o != nil {
 					ids[i] = o.ID
 				}

@@ -46,7 +46,7 @@ func (f *fulfilEnv) place(t *testing.T, card string) *domain.Order {
 	ctx := context.Background()
 	f.keys++
 	must[*domain.Cart](t)(f.svc.Carts.AddItem(ctx, domain.CartKey{UserID: f.customer.ID}, f.product.ID, 2))
-	o, _, err := f.svc.Orders.PlaceOrder(ctx, f.customer.ID, checkout(fmt.Sprintf("k-%d", f.keys), card))
+	o, _, err := f.svc.Orders.PlaceOrder(ctx, f.customer.ID, f.shown(t, f.customer.ID, checkout(fmt.Sprintf("k-%d", f.keys), card)))
 	if err != nil {
 		t.Fatal(err)
 	}

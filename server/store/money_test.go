@@ -26,10 +26,15 @@ func TestCheckoutRacesAQuantityChange(t *testing.T) {
 		shown := int64(price) + standard.Price.Amount
 
 		users := make([]int64, n)
+		ins := make([]domain.PlaceOrderInput, n)
 		for i := range users {
 			u, _ := e.user(t, fmt.Sprintf("race%d@example.com", i))
 			users[i] = u.ID
 			must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, p.ID, 1))
+			ins[i] = e.shown(t, u.ID, checkout(fmt.Sprintf("race-%d", i), payment.CardSuccess))
+			if *ins[i].ExpectedTotal != shown {
+				t.Fatalf("the cart shows %d, want %d", *ins[i].ExpectedTotal, shown)
+			}
 		}
 		var wg sync.WaitGroup
 		start := make(chan struct{})
@@ -40,9 +45,7 @@ func TestCheckoutRacesAQuantityChange(t *testing.T) {
 			go func(i int) {
 				defer wg.Done()
 				<-start
-				in := checkout(fmt.Sprintf("race-%d", i), payment.CardSuccess)
-				in.ExpectedTotal = &shown
-				orders[i], _, errs[i] = e.svc.Orders.PlaceOrder(ctx, users[i], in)
+				orders[i], _, errs[i] = e.svc.Orders.PlaceOrder(ctx, users[i], ins[i])
 			}(i)
 			go func(i int) {
 				defer wg.Done()

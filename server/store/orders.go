@@ -240,7 +240,7 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 		}
 		sort.Slice(lines, func(i, j int) bool { return lines[i].ProductID < lines[j].ProductID })
 		// What the customer was shown, against the cart as read here.
-		if err := checkExpectedTotal(in.ExpectedTotal, lines, method.Price.Amount); err != nil {
+		if err := checkExpectedTotal(*in.ExpectedTotal, lines, method.Price.Amount); err != nil {
 			return err
 		}
 
@@ -268,7 +268,7 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 		}
 		// Again with the prices read from the locked rows: a price changed
 		// since step 2 is a changed cart too (the UPDATEs roll back).
-		if err := checkExpectedTotal(in.ExpectedTotal, lines, method.Price.Amount); err != nil {
+		if err := checkExpectedTotal(*in.ExpectedTotal, lines, method.Price.Amount); err != nil {
 			return err
 		}
 

@@ -18,12 +18,12 @@ func TestPlaceOrder(t *testing.T) {
 		u, _ := e.user(t, "buyer@example.com")
 		cart := domain.CartKey{UserID: u.ID}
 
-		_, _, err := orders.PlaceOrder(ctx, u.ID, checkout("k-empty", payment.CardSuccess))
+		_, _, err := orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout("k-empty", payment.CardSuccess)))
 		wantCode(t, err, domain.EINVALID)
 		if domain.ErrorFields(err)["cart"] == "" {
 			t.Errorf("empty cart error names no field: %v", err)
 		}
-		bad := checkout("k-bad", "4242424242424241")
+		bad := e.shown(t, u.ID, checkout("k-bad", "4242424242424241"))
 		_, _, err = orders.PlaceOrder(ctx, u.ID, bad)
 		wantCode(t, err, domain.EINVALID)
 
@@ -36,7 +36,7 @@ func TestPlaceOrder(t *testing.T) {
 			{payment.CardInsufficientFunds, domain.EPAYMENTDECLINED},
 			{payment.CardProviderError, domain.EPAYMENTFAILED},
 		} {
-			_, _, err := orders.PlaceOrder(ctx, u.ID, checkout("k-1", tc.card))
+			_, _, err := orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout("k-1", tc.card)))
 			wantCode(t, err, tc.code)
 			if n := e.count(t, "orders"); n != 0 {
 				t.Fatalf("card %s left %d orders", tc.card, n)
@@ -53,7 +53,7 @@ func TestPlaceOrder(t *testing.T) {
 		}
 
 		// The same key, now with a good card, succeeds: the failures claimed nothing.
-		in := checkout("k-1", payment.CardSuccess)
+		in := e.shown(t, u.ID, checkout("k-1", payment.CardSuccess))
 		o, created, err := orders.PlaceOrder(ctx, u.ID, in)
 		if err != nil || !created {
 			t.Fatalf("place order: %v (created %v)", err, created)
@@ -92,14 +92,14 @@ func TestPlaceOrder(t *testing.T) {
 		// Keys are per user: another user may use the same key.
 		v, _ := e.user(t, "other@example.com")
 		must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: v.ID}, a.ID, 1))
-		vo, created, err := orders.PlaceOrder(ctx, v.ID, checkout("k-1", payment.CardSuccess))
+		vo, created, err := orders.PlaceOrder(ctx, v.ID, e.shown(t, v.ID, checkout("k-1", payment.CardSuccess)))
 		if err != nil || !created || vo.ID == o.ID {
 			t.Fatalf("another user's same key: %+v %v", vo, err)
 		}
 
 		// History: newest first, own orders only.
 		must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, cart, b.ID, 1))
-		o2, _, err := orders.PlaceOrder(ctx, u.ID, checkout("k-2", payment.CardSuccess))
+		o2, _, err := orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout("k-2", payment.CardSuccess)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestOrderInsufficientStock(t *testing.T) {
 		// Someone else bought bananas meanwhile.
 		must[*domain.Product](t)(e.svc.Admin.AdjustStock(ctx, b.ID, domain.StockAdjust{Delta: ptr(-1)}))
 
-		_, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, checkout("k", payment.CardSuccess))
+		_, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout("k", payment.CardSuccess)))
 		wantCode(t, err, domain.EINSUFFICIENTSTOCK)
 		if e.pay.calls.Load() != 0 {
 			t.Fatal("the card was charged for an order that could not be filled")
@@ -141,7 +141,7 @@ func TestOrderInsufficientStock(t *testing.T) {
 		// A deactivated product cannot be bought either.
 		must[*domain.Cart](t)(e.svc.Carts.SetQuantity(ctx, cart, b.ID, 3))
 		must[*domain.Product](t)(e.svc.Admin.DeactivateProduct(ctx, a.ID))
-		_, _, err = e.svc.Orders.PlaceOrder(ctx, u.ID, checkout("k", payment.CardSuccess))
+		_, _, err = e.svc.Orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout("k", payment.CardSuccess)))
 		wantCode(t, err, domain.EINSUFFICIENTSTOCK)
 	})
 }
@@ -156,7 +156,7 @@ func TestCancelAndTransitions(t *testing.T) {
 		place := func(key string) *domain.Order {
 			t.Helper()
 			must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, cart, a.ID, 2))
-			o, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, checkout(key, payment.CardSuccess))
+			o, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout(key, payment.CardSuccess)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -246,7 +246,7 @@ func TestChargeRefundedWhenCommitFails(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		e.pay.afterCharge = cancel
-		_, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, checkout("k", payment.CardSuccess))
+		_, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout("k", payment.CardSuccess)))
 		if err == nil {
 			t.Fatal("the order committed on a cancelled request")
 		}

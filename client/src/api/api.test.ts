@@ -145,6 +145,7 @@ describe('requests', () => {
         shippingAddress: { name: ' Ada ', line1: '1 Main St', line2: '', city: 'Springfield', region: '', postalCode: '12345', country: 'us', phone: '' },
         shippingMethod: 'standard',
         payment: { cardNumber: '4242 4242 4242 4242', expMonth: 12, expYear: 2030, cvc: '123' },
+        expectedTotal: 4498,
       },
       'key-1',
     );
@@ -153,6 +154,7 @@ describe('requests', () => {
       shipping_address: { name: 'Ada', line1: '1 Main St', line2: '', city: 'Springfield', region: '', postal_code: '12345', country: 'US', phone: '' },
       shipping_method: 'standard',
       payment: { card_number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
+      expected_total: 4498,
     });
     expect(placed.total).toEqual({ minor: 4498, currency: 'USD' });
     expect(placed.lines[0]?.lineTotal.minor).toBe(3998);

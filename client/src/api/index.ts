@@ -145,7 +145,8 @@ export async function listShippingMethods(signal?: Signal): Promise<ShippingMeth
   return (w.items ?? []).map(toShippingMethod);
 }
 
-export async function placeOrder(input: PlaceOrderInput, idempotencyKey: string): Promise<Order> {
+/** POST /orders requires the total the customer was shown (issue 12), hence `expectedTotal` is not optional here. */
+export async function placeOrder(input: PlaceOrderInput & { expectedTotal: number }, idempotencyKey: string): Promise<Order> {
   const w = await request<WireOrder>('POST', '/orders', {
     body: fromPlaceOrder(input),
     headers: { 'Idempotency-Key': idempotencyKey },

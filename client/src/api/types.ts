@@ -146,7 +146,7 @@ export interface PlaceOrderInput {
   payment: PaymentCard;
   /** A guest's contact e-mail (required without a session). */
   email?: string;
-  /** The total (minor units) the customer was shown; the server answers cart_changed when it differs. */
+  /** The total (minor units) the customer was shown; POST /orders requires it and answers cart_changed when the cart now costs something else. */
   expectedTotal?: number;
 }
 
