@@ -1,0 +1,13 @@
+-- Shared rate-limit counters: one row per key (route and client address)
+-- holding the count of its current fixed window. Every replica counts with
+-- one atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING count),
+-- so N replicas allow the limit once, not N times. `server purge` deletes
+-- rows whose window has ended.
+CREATE TABLE rate_limits (
+    key          TEXT PRIMARY KEY,
+    window_start TIMESTAMPTZ NOT NULL,
+    expires_at   TIMESTAMPTZ NOT NULL,
+    count        INTEGER NOT NULL CHECK (count > 0)
+);
+--bun:split
+CREATE INDEX rate_limits_expires_idx ON rate_limits (expires_at);
