@@ -25,20 +25,21 @@ func (r rateLimitService) Hit(ctx context.Context, key string, window time.Durat
 		key = key[:maxRateLimitKey]
 	}
 	now := r.s.timestamp()
-	start := now.Truncate(window)
-	end := start.Add(window)
 	// One atomic statement: the row lock taken by ON CONFLICT serialises
 	// concurrent hits on one key across every connection and replica. A
-	// row from an earlier window restarts at 1.
-	var count int
+	// window starts with the first hit after the previous one ended.
+	var (
+		count int
+		end   time.Time
+	)
 	err := r.s.db.NewRaw(`INSERT INTO rate_limits AS rl (key, window_start, expires_at, count) VALUES (?, ?, ?, 1)
 ON CONFLICT (key) DO UPDATE SET
-    count = CASE WHEN rl.window_start = EXCLUDED.window_start THEN rl.count + 1 ELSE 1 END,
-    window_start = EXCLUDED.window_start,
-    expires_at = EXCLUDED.expires_at
-RETURNING count`, key, start, end).Scan(ctx, &count)
+    count = CASE WHEN rl.expires_at > EXCLUDED.window_start THEN rl.count + 1 ELSE 1 END,
+    window_start = CASE WHEN rl.expires_at > EXCLUDED.window_start THEN rl.window_start ELSE EXCLUDED.window_start END,
+    expires_at = CASE WHEN rl.expires_at > EXCLUDED.window_start THEN rl.expires_at ELSE EXCLUDED.expires_at END
+RETURNING count, expires_at`, key, now, now.Add(window)).Scan(ctx, &count, &end)
 	if err != nil {
 		return 0, time.Time{}, internal("count rate limit", err)
 	}
-	return count, end, nil
+	return count, end.UTC(), nil
 }
