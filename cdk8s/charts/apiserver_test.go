@@ -35,6 +35,7 @@ func TestAPIServerAcceptsManifests(t *testing.T) {
 	backend := find(t, docs, "Deployment", env.Names.Namespace, env.Names.Backend, nil).Raw
 	frontend := find(t, docs, "Deployment", env.Names.Namespace, env.Names.Frontend, nil).Raw
 	nodePool := find(t, docs, "NodePool", "", charts.NodePoolName, nil).Raw
+	purge := find(t, docs, "CronJob", env.Names.Namespace, charts.PurgeName(env), nil).Raw
 
 	for _, tc := range []struct {
 		name   string
@@ -61,6 +62,15 @@ func TestAPIServerAcceptsManifests(t *testing.T) {
 			broken: edit(t, frontend, func(o map[string]any) {
 				sidecar := podSpec(o)["containers"].([]any)[1].(map[string]any)
 				sidecar["securityContext"].(map[string]any)["allowPrivilegeEscalation"] = true
+			}),
+			want: `would violate PodSecurity "restricted`,
+		},
+		{
+			name: "purge CronJob pod as root",
+			broken: edit(t, purge, func(o map[string]any) {
+				job := o["spec"].(map[string]any)["jobTemplate"].(map[string]any)
+				c := podSpec(job)["containers"].([]any)[0].(map[string]any)
+				c["securityContext"] = map[string]any{"runAsUser": 0, "runAsNonRoot": false}
 			}),
 			want: `would violate PodSecurity "restricted`,
 		},

@@ -228,11 +228,31 @@ func newMigrationJob(scope constructs.Construct, id string, props *MigrationJobP
 // migrationTemplate is the migration Job's pod template: the backend's image,
 // ServiceAccount, environment and security context, running `server migrate`.
 func migrationTemplate(env platform.Environment, nodeSelector map[string]string) *k8s.PodTemplateSpec {
-	res := migrationResources(env)
+	return backendJobTemplate(env, backendJob{
+		name: MigrationName(env), component: "migration", container: "migrate",
+		args: []string{contract.CmdMigrate}, resources: migrationResources(env),
+	}, nodeSelector)
+}
+
+// backendJob is one run-to-completion use of the backend binary (the
+// migration Job, the purge CronJob).
+type backendJob struct {
+	name      string // app.kubernetes.io/name of its pods
+	component string // app.kubernetes.io/component
+	container string // the container's name
+	args      []string
+	resources platform.Workload
+}
+
+// backendJobTemplate is the pod template of a backend Job: the backend's
+// image, ServiceAccount (EKS Pod Identity hands it the database secret),
+// environment and restricted security context, running j.args.
+func backendJobTemplate(env platform.Environment, j backendJob, nodeSelector map[string]string) *k8s.PodTemplateSpec {
+	res := j.resources
 	labels := map[string]string{
-		LabelName:      MigrationName(env),
+		LabelName:      j.name,
 		LabelPartOf:    PartOf,
-		LabelComponent: "migration",
+		LabelComponent: j.component,
 		LabelVersion:   env.Images.Tag,
 	}
 	var envVars []*k8s.EnvVar
@@ -249,10 +269,10 @@ func migrationTemplate(env platform.Environment, nodeSelector map[string]string)
 		TerminationGracePeriodSeconds: num(30),
 		Volumes:                       &vols,
 		Containers: &[]*k8s.Container{{
-			Name:                     str("migrate"),
+			Name:                     str(j.container),
 			Image:                    str(env.BackendImage()),
 			ImagePullPolicy:          str("IfNotPresent"),
-			Args:                     strs(contract.CmdMigrate),
+			Args:                     strs(j.args...),
 			Env:                      &envVars,
 			Resources:                resources(res.CPURequestMilli, res.MemoryRequestMiB, res.CPULimitMilli, res.MemoryLimitMiB),
 			SecurityContext:          restrictedContainerSecurityContext(BackendUID),

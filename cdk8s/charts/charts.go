@@ -12,9 +12,9 @@
 // which to apply them):
 //
 //	cluster.k8s.yaml       cluster-wide: the storefront's Auto Mode NodePool, the network policy controller switch
-//	shop-base.k8s.yaml     namespace, LimitRange, ResourceQuota, backend ServiceAccount, NetworkPolicies
+//	shop-base.k8s.yaml     namespace, LimitRange, ResourceQuota, backend ServiceAccount, NetworkPolicies (the purge pods' too)
 //	shop-migrate.k8s.yaml  the migration Job of this release
-//	shop.k8s.yaml          backend and frontend workloads, the ALB ingress
+//	shop.k8s.yaml          backend and frontend workloads, the ALB ingress, the purge CronJob
 //	external-dns.k8s.yaml  ExternalDNS in its own namespace
 package charts
 
@@ -102,7 +102,16 @@ func Build(app cdk8s.App, env platform.Environment) {
 		Name: env.Names.BackendServiceAccount, Namespace: env.Names.Namespace,
 	})
 
+	// The purge pods' own egress (the same flows as the migration Job's).
+	NewPurgeNetworkPolicy(base, "purge-network-policy", &PurgeNetworkPolicyProps{
+		Env: env, VPCCIDR: env.Network.CIDR, DatabasePort: env.Database.Port,
+	})
+
 	NewMigrationJob(chart(ChartMigrate), "migration", &MigrationJobProps{Env: env, NodeSelector: onPool})
+
+	// The daily `server purge`, applied with the release it belongs to
+	// (after the migration Job, like the backend).
+	NewPurgeCronJob(shop, "purge", &PurgeCronJobProps{Env: env, NodeSelector: onPool})
 
 	NewExternalDNS(chart(ChartExternalDNS), "external-dns", &ExternalDNSProps{
 		Namespace:           env.Names.ExternalDNSNamespace,

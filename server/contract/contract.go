@@ -34,6 +34,10 @@ const (
 	CmdServe   = "serve"
 	CmdMigrate = "migrate"
 	CmdSeed    = "seed"
+	// CmdPurge deletes what the shop no longer needs (old guest carts,
+	// expired sessions, old Idempotency-Keys, mail and reset tokens, ended
+	// rate-limit windows) and exits; the purge CronJob runs it.
+	CmdPurge = "purge"
 )
 
 // Environment variables the server reads. All share one prefix.
@@ -105,6 +109,22 @@ const (
 	SMTPSecretSecretAccessKey = "secret_access_key"
 	// EnvSMTPFrom is the From address of every message (e.g. "Shop <shop@example.com>").
 	EnvSMTPFrom = "SHOP_SMTP_FROM"
+
+	// Retention of `server purge` (CmdPurge), whole days from 1 to 3650.
+	// EnvPurgeGuestCartDays: guest carts untouched this long (default 30).
+	EnvPurgeGuestCartDays = "SHOP_PURGE_GUEST_CART_DAYS"
+	// EnvPurgeIdempotencyKeyDays: checkout Idempotency-Keys older than
+	// this (default 7).
+	EnvPurgeIdempotencyKeyDays = "SHOP_PURGE_IDEMPOTENCY_KEY_DAYS"
+	// EnvPurgeMailDays: outbox messages sent or given up on this long ago
+	// (default 30).
+	EnvPurgeMailDays = "SHOP_PURGE_MAIL_DAYS"
+	// EnvPurgePasswordResetDays: reset tokens used or expired this long
+	// ago (default 7).
+	EnvPurgePasswordResetDays = "SHOP_PURGE_PASSWORD_RESET_DAYS"
+	// EnvPurgeBatchSize: most rows one DELETE removes, 1 to 100000
+	// (default 1000).
+	EnvPurgeBatchSize = "SHOP_PURGE_BATCH_SIZE"
 )
 
 // Storefront pages the server links to from e-mails (prefixed with

@@ -17,4 +17,7 @@ type Services struct {
 	Mail     MailService
 	// Sitemap lists what the crawler files name (sitemap.go).
 	Sitemap SitemapService
+	// RateLimits counts attempts per key in a window all replicas share
+	// (ratelimit.go).
+	RateLimits RateLimitService
 }

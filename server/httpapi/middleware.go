@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -13,7 +14,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/shopstack/shopstack/server/contract"
 	"github.com/shopstack/shopstack/server/domain"
@@ -171,25 +171,26 @@ type RateLimit struct {
 }
 
 // rateLimiter limits a route per client IP (clientIP) and answers 429
-// `rate_limited` with Retry-After. Counters live in this process: with N
-// replicas a client gets at most N times the limit, which is still a brake
-// on password guessing.
+// `rate_limited` with Retry-After. The counters live in the database
+// (Services.RateLimits, the rate_limits table), so the limit holds across
+// every replica instead of once per process (docs/server.md).
 func (s *Server) rateLimiter(rl RateLimit) fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:        rl.Max,
-		Expiration: rl.Window,
-		KeyGenerator: func(c *fiber.Ctx) string {
-			return c.Route().Path + "|" + s.clientIP(c)
-		},
-		LimitReached: func(c *fiber.Ctx) error {
-			retry := c.GetRespHeader(fiber.HeaderRetryAfter)
-			if retry == "" {
-				c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(rl.Window.Seconds())))
-				retry = c.GetRespHeader(fiber.HeaderRetryAfter)
-			}
-			return domain.RateLimited("too many attempts, retry in %s seconds", retry)
-		},
-	})
+	return func(c *fiber.Ctx) error {
+		key := c.Route().Path + "|" + s.clientIP(c)
+		count, resetAt, err := s.deps.Services.RateLimits.Hit(c.UserContext(), key, rl.Window)
+		if err != nil {
+			return err
+		}
+		if count <= rl.Max {
+			return c.Next()
+		}
+		retry := int(math.Ceil(resetAt.Sub(s.deps.Now()).Seconds()))
+		if retry < 1 {
+			retry = 1
+		}
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retry))
+		return domain.RateLimited("too many attempts, retry in %d seconds", retry)
+	}
 }
 
 // clientIP is the address of the client: the TCP peer, or behind a load

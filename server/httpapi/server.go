@@ -55,7 +55,9 @@ type Deps struct {
 	// BodyLimit caps request bodies in bytes (413 too_large beyond).
 	// Default: 1 MiB.
 	BodyLimit int
-	// AuthRateLimit limits POST /auth/login and /auth/register per client IP.
+	// AuthRateLimit limits the routes marked limited (login, registration,
+	// password reset and change) per client IP, counted in the shared
+	// Services.RateLimits so the limit holds across replicas.
 	// Default: 10 per minute.
 	AuthRateLimit RateLimit
 	// ProxyHeader names the header holding the client IP when the server

@@ -15,7 +15,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 var tables = []string{"categories", "products", "users", "sessions", "addresses", "carts", "cart_items",
 	"orders", "order_items", "payments", "idempotency_keys", "order_events", "guest_idempotency_keys",
-	"app_secrets", "mail_outbox", "password_resets"}
+	"app_secrets", "mail_outbox", "password_resets", "rate_limits"}
 
 func tableExists(t *testing.T, db *bun.DB, name string) bool {
 	t.Helper()

@@ -146,6 +146,7 @@ func (s *Store) Services() domain.Services {
 		Recovery:    recoveryService{s},
 		Mail:        mailService{s},
 		Sitemap:     sitemapService{s},
+		RateLimits:  rateLimitService{s},
 	}
 }
 

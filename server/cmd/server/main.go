@@ -1,5 +1,5 @@
 // Command server is the storefront backend: one binary with the
-// subcommands serve (default), migrate and seed. It only wires the
+// subcommands serve (default), migrate, seed and purge. It only wires the
 // packages together: config -> database -> store -> httpapi.
 package main
 
@@ -28,11 +28,13 @@ import (
 	"github.com/shopstack/shopstack/server/store"
 )
 
-const usage = `usage: server [serve|migrate|seed]
+const usage = `usage: server [serve|migrate|seed|purge]
 
   serve    serve the storefront API on SHOP_LISTEN_ADDR (default :8080)
   migrate  apply pending database migrations and exit
   seed     load the demo catalog (idempotent) and exit
+  purge    delete old guest carts, expired sessions, old idempotency keys,
+           mail and reset tokens (retention: SHOP_PURGE_*) and exit
 
 Configuration comes from SHOP_* environment variables (docs/server.md).`
 
@@ -57,7 +59,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	if len(args) > 0 {
 		cmd = args[0]
 	}
-	if len(args) > 1 || (cmd != contract.CmdServe && cmd != contract.CmdMigrate && cmd != contract.CmdSeed) {
+	if len(args) > 1 || (cmd != contract.CmdServe && cmd != contract.CmdMigrate && cmd != contract.CmdSeed && cmd != contract.CmdPurge) {
 		return errUsage
 	}
 	cfg, err := config.Load(getenv)
@@ -67,6 +69,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	mailCfg, err := config.LoadMail(getenv, cfg.ListenAddr)
 	if err != nil {
 		return err
+	}
+	var purgeCfg *config.Purge
+	if cmd == contract.CmdPurge {
+		if purgeCfg, err = config.LoadPurge(getenv); err != nil {
+			return err
+		}
 	}
 	log := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	slog.SetDefault(log)
@@ -87,6 +95,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 			return err
 		}
 		return loadDemo(ctx, st, log)
+	case contract.CmdPurge:
+		if err := prepareSchema(ctx, cfg, db, log); err != nil {
+			return err
+		}
+		return purge(ctx, st, purgeCfg, log)
 	}
 	return serve(ctx, cfg, mailCfg, db, st, log)
 }
