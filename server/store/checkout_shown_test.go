@@ -8,15 +8,20 @@ import (
 	"github.com/shopstack/shopstack/server/payment"
 )
 
-// shown returns in with the ExpectedTotal that the customer userID would
-// be shown at checkout right now: their cart as the Carts service reads it
+// shown returns in with the ExpectedTotal that the customer userID (0: the
+// guest whose cart is in.GuestCartToken) would be shown at checkout right
+// now: their cart as the Carts service reads it
 // plus the price of in's shipping method (from the Orders service). A
 // checkout must carry that total (issue 12); the tests that place orders
 // use this one helper rather than each computing it.
 func (e *env) shown(t *testing.T, userID int64, in domain.PlaceOrderInput) domain.PlaceOrderInput {
 	t.Helper()
 	ctx := context.Background()
-	cart, err := e.svc.Carts.Cart(ctx, domain.CartKey{UserID: userID})
+	key := domain.CartKey{UserID: userID}
+	if userID == 0 {
+		key = domain.CartKey{Token: in.GuestCartToken} // a guest's cart
+	}
+	cart, err := e.svc.Carts.Cart(ctx, key)
 	if err != nil {
 		t.Fatalf("read the cart of user %d: %v", userID, err)
 	}

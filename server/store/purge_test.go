@@ -36,14 +36,14 @@ func TestPurge(t *testing.T) {
 			must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{Token: tok}, p.ID, 1))
 		}
 		must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, p.ID, 1))
-		customerOrder, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, checkout("k-customer", payment.CardSuccess))
+		customerOrder, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout("k-customer", payment.CardSuccess)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{Token: "old-guest-buyer"}, p.ID, 2))
 		guestIn := checkout("k-guest", payment.CardSuccess)
 		guestIn.Email, guestIn.GuestCartToken = "guest@example.com", "old-guest-buyer"
-		guestOrder, _, err := e.svc.Orders.PlaceOrder(ctx, 0, guestIn)
+		guestOrder, _, err := e.svc.Orders.PlaceOrder(ctx, 0, e.shown(t, 0, guestIn))
 		if err != nil {
 			t.Fatal(err)
 		}
