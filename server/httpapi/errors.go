@@ -136,7 +136,23 @@ func resolveError(err error) (int, ErrorBody) {
 	}
 }
 
-// errorHandler is Fiber's ErrorHandler: every error of every route ends
+// handleError is Fiber's ErrorHandler. Errors of the chain reach it from
+// observe; an error fasthttp meets while reading a request (a body over
+// the hard limit, headers too large, a read timeout) reaches it directly,
+// before any handler ran: such an answer is observed here, so it gets the
+// edge headers and is logged and counted like any other request.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if requestID(c) != "" {
+		return errorHandler(c, err)
+	}
+	return s.observeChain(c, func() error {
+		s.setSecurityHeaders(c)
+		c.Set(fiber.HeaderCacheControl, cacheNoStore)
+		return err
+	})
+}
+
+// errorHandler turns err into the response: every error of every route ends
 // here, becomes the one JSON shape, and only internal ones are logged
 // (with the request's logger, so the line carries the request id).
 func errorHandler(c *fiber.Ctx, err error) error {
