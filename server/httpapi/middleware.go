@@ -113,12 +113,16 @@ func (s *Server) observeChain(c *fiber.Ctx, next func() error) error {
 	elapsed := time.Since(start)
 	s.metrics.observeRequest(c.Method(), route, status, elapsed)
 
+	// A 503 (database unavailable, readiness while draining) is a Warn:
+	// the outage itself is logged once per state change (outage.go).
 	level := slog.LevelInfo
 	switch {
-	case status >= 500:
+	case status >= 500 && status != http.StatusServiceUnavailable:
 		level = slog.LevelError
 	case quietRoutes[route]:
 		level = slog.LevelDebug
+	case status == http.StatusServiceUnavailable:
+		level = slog.LevelWarn
 	}
 	log.LogAttrs(c.UserContext(), level, "request",
 		slog.String("method", c.Method()),

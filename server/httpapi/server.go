@@ -136,6 +136,7 @@ type Server struct {
 	metrics  *metrics
 	routes   []route
 	draining atomic.Bool
+	outage   *outage
 
 	openAPIOnce  sync.Once
 	openAPIBytes []byte
@@ -152,7 +153,7 @@ func New(deps Deps) *Server {
 	if deps.DB == nil {
 		panic("httpapi.New: Deps.DB is required")
 	}
-	s := &Server{deps: deps, log: deps.Logger, metrics: newMetrics(deps.DB.Stats)}
+	s := &Server{deps: deps, log: deps.Logger, metrics: newMetrics(deps.DB.Stats), outage: newOutage(deps.Logger, deps.DB.PingContext)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "shopstack",
 		ErrorHandler:          s.handleError,
@@ -203,6 +204,7 @@ func (s *Server) Draining() bool { return s.draining.Load() }
 // in-flight requests to finish, at most until ctx is done.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.Drain()
+	s.outage.close()
 	return s.app.ShutdownWithContext(ctx)
 }
 
