@@ -60,6 +60,11 @@ func markPersonal(c *fiber.Ctx) error {
 func (s *Server) edge(c *fiber.Ctx) error {
 	s.setSecurityHeaders(c)
 	err := c.Next()
+	// A handler with its own CSP (the product pictures) keeps it, and it
+	// still forbids framing.
+	if csp := c.GetRespHeader(fiber.HeaderContentSecurityPolicy); !strings.Contains(csp, "frame-ancestors") {
+		c.Set(fiber.HeaderContentSecurityPolicy, csp+"; frame-ancestors 'none'")
+	}
 	if personal, _ := c.Locals(localsPersonal).(bool); personal || err != nil {
 		c.Set(fiber.HeaderCacheControl, cacheNoStore)
 	}

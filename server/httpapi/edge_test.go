@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/server/domain"
 )
 
 // The edge of every answer (edge.go): security headers, no-store on
@@ -51,6 +52,12 @@ func TestSecurityHeaders(t *testing.T) {
 		if h := r.Header.Get("Strict-Transport-Security"); h != "" {
 			t.Errorf("public route over plain HTTP without a proxy: HSTS %q", h)
 		}
+
+		// A handler's own CSP (the SVG pictures allow inline style) keeps
+		// the frame protection.
+		r = want(t, guest.do("GET", domain.ProductImagePath(p.SKU), nil), 200)
+		wantHeader(t, "picture", r, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+		wantHeader(t, "picture", r, "X-Frame-Options", "DENY")
 
 		// Personal routes: the cart of a guest, the account of a customer.
 		r = want(t, guest.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 1}), 200)
