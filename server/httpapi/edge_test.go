@@ -273,3 +273,44 @@ func TestDrainClosesKeptAliveConnections(t *testing.T) {
 		}
 	})
 }
+
+// TestBodyOverTheHardLimit: a body over fasthttp's own limit (4 x
+// BodyLimit) is refused before any handler. With Expect: 100-continue
+// the client never sends it and reads the answer: the JSON 413 with the
+// edge headers, logged and counted (route "unmatched": no handler ran).
+func TestBodyOverTheHardLimit(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *testEnv) {
+		addr := listen(t, e)
+		hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{ExpectContinueTimeout: 30 * time.Second}}
+		body := strings.Repeat("a", 5<<20)
+		req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/auth/login", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Expect", "100-continue")
+		req.Header.Set(HeaderRequestID, "over-hard-limit")
+		res, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 413 || mustErrorShape(t, b).Error.Code != "too_large" {
+			t.Fatalf("status %d: %s", res.StatusCode, b)
+		}
+		if res.Header.Get("Cache-Control") != "private, no-store" || res.Header.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("headers %v", res.Header)
+		}
+		var logged bool
+		for _, l := range logLines(t, e.logs.String()) {
+			if l["msg"] == "request" && l["status"] == float64(413) {
+				logged = true
+			}
+		}
+		if !logged {
+			t.Errorf("no access line for the 413:\n%s", e.logs.String())
+		}
+		metrics := want(t, e.client(t).do("GET", "/metrics", nil), 200)
+		if line := fmt.Sprintf(`%s{method="POST",route="%s",status="413"} 1`, contract.MetricHTTPRequests, contract.RouteUnmatched); !strings.Contains(string(metrics.Body), line) {
+			t.Errorf("metrics lack %q", line)
+		}
+	})
+}
