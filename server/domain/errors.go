@@ -29,6 +29,10 @@ const (
 	// ECARTCHANGED: the cart is not what the customer was shown (another
 	// tab changed it, or a price did) when the order was placed.
 	ECARTCHANGED = "cart_changed"
+	// EUNAVAILABLE: the database cannot be reached right now (connection
+	// refused or reset, pool exhausted, statement timed out). The store
+	// classifies these once; the HTTP layer answers 503 with Retry-After.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is the application error. Code is one of the E* constants, Message
@@ -79,6 +83,7 @@ func PaymentFailed(format string, args ...any) *Error {
 	return Errorf(EPAYMENTFAILED, format, args...)
 }
 func RateLimited(format string, args ...any) *Error { return Errorf(ERATELIMITED, format, args...) }
+func Unavailable(format string, args ...any) *Error { return Errorf(EUNAVAILABLE, format, args...) }
 
 // Invalid returns an EINVALID error without fields: malformed input as a
 // whole (HTTP 400).

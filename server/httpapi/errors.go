@@ -11,10 +11,10 @@ import (
 )
 
 // Error codes that exist only at the HTTP edge (the domain never produces
-// them): a body over the size limit and a server that is draining.
+// them): a body over the size limit. (A 503 is domain.EUNAVAILABLE, which
+// the store also produces.)
 const (
-	codeTooLarge    = "too_large"
-	codeUnavailable = "unavailable"
+	codeTooLarge = "too_large"
 )
 
 // ErrorBody is the one shape of every error response:
@@ -60,7 +60,7 @@ func statusOf(code string, fields map[string]string) int {
 		return http.StatusTooManyRequests
 	case codeTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case codeUnavailable:
+	case domain.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
@@ -91,7 +91,7 @@ func fiberErrorCode(status int) string {
 	case status == http.StatusTooManyRequests:
 		return domain.ERATELIMITED
 	case status == http.StatusServiceUnavailable:
-		return codeUnavailable
+		return domain.EUNAVAILABLE
 	case status == http.StatusUnauthorized:
 		return domain.EUNAUTHORIZED
 	case status == http.StatusForbidden:
@@ -136,7 +136,26 @@ func resolveError(err error) (int, ErrorBody) {
 	}
 }
 
-// errorHandler is Fiber's ErrorHandler: every error of every route ends
+// handleError is Fiber's ErrorHandler. Errors of the chain reach it from
+// observe; an error fasthttp meets while reading a request (a body over
+// the hard limit, headers too large, a read timeout) reaches it directly,
+// before any handler ran: such an answer is observed here, so it gets the
+// edge headers and is logged and counted like any other request.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if requestID(c) != "" {
+		if domain.ErrorCode(err) == domain.EUNAVAILABLE {
+			s.unavailableAnswer(c, err)
+		}
+		return errorHandler(c, err)
+	}
+	return s.observeChain(c, func() error {
+		s.setSecurityHeaders(c)
+		c.Set(fiber.HeaderCacheControl, cacheNoStore)
+		return err
+	})
+}
+
+// errorHandler turns err into the response: every error of every route ends
 // here, becomes the one JSON shape, and only internal ones are logged
 // (with the request's logger, so the line carries the request id).
 func errorHandler(c *fiber.Ctx, err error) error {

@@ -81,7 +81,11 @@ var quietRoutes = map[string]bool{
 // flight, runs the chain, turns a returned error into the response at once
 // (so the status it records is the one sent), and then writes the access
 // line and the request metrics labelled by route template.
-func (s *Server) observe(c *fiber.Ctx) error {
+func (s *Server) observe(c *fiber.Ctx) error { return s.observeChain(c, c.Next) }
+
+// observeChain is observe with the chain given as next (handleError runs
+// it around an error fasthttp met before any handler).
+func (s *Server) observeChain(c *fiber.Ctx, next func() error) error {
 	start := time.Now()
 	id := c.Get(HeaderRequestID)
 	if !validRequestID(id) {
@@ -97,7 +101,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	s.metrics.inFlight.Inc()
 	defer s.metrics.inFlight.Dec()
 
-	if err := c.Next(); err != nil {
+	if err := next(); err != nil {
 		if herr := s.app.ErrorHandler(c, err); herr != nil {
 			log.Error("error handler failed", "err", herr)
 			c.Status(http.StatusInternalServerError)
@@ -109,12 +113,16 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	elapsed := time.Since(start)
 	s.metrics.observeRequest(c.Method(), route, status, elapsed)
 
+	// A 503 (database unavailable, readiness while draining) is a Warn:
+	// the outage itself is logged once per state change (outage.go).
 	level := slog.LevelInfo
 	switch {
-	case status >= 500:
+	case status >= 500 && status != http.StatusServiceUnavailable:
 		level = slog.LevelError
 	case quietRoutes[route]:
 		level = slog.LevelDebug
+	case status == http.StatusServiceUnavailable:
+		level = slog.LevelWarn
 	}
 	log.LogAttrs(c.UserContext(), level, "request",
 		slog.String("method", c.Method()),

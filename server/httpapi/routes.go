@@ -94,10 +94,13 @@ func (s *Server) apiRoutes() []route {
 func (s *Server) register(r route) {
 	handlers := []fiber.Handler{markMatched}
 	if r.method != http.MethodGet {
-		handlers = append(handlers, requireJSON)
+		handlers = append(handlers, s.limitBody, requireJSON)
 	}
 	if r.limited {
 		handlers = append(handlers, s.rateLimiter(s.deps.AuthRateLimit))
+	}
+	if personal(r) {
+		handlers = append(handlers, markPersonal) // Cache-Control: private, no-store (edge.go)
 	}
 	switch r.access {
 	case guestOK:

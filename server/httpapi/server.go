@@ -138,6 +138,7 @@ type Server struct {
 	metrics  *metrics
 	routes   []route
 	draining atomic.Bool
+	outage   *outage
 
 	openAPIOnce  sync.Once
 	openAPIBytes []byte
@@ -154,11 +155,11 @@ func New(deps Deps) *Server {
 	if deps.DB == nil {
 		panic("httpapi.New: Deps.DB is required")
 	}
-	s := &Server{deps: deps, log: deps.Logger, metrics: newMetrics(deps.DB.Stats)}
+	s := &Server{deps: deps, log: deps.Logger, metrics: newMetrics(deps.DB.Stats), outage: newOutage(deps.Logger, deps.DB.PingContext)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "shopstack",
-		ErrorHandler:          errorHandler,
-		BodyLimit:             deps.BodyLimit,
+		ErrorHandler:          s.handleError,
+		BodyLimit:             hardBodyLimit(deps.BodyLimit), // edge enforces deps.BodyLimit
 		ReadTimeout:           deps.ReadTimeout,
 		WriteTimeout:          deps.WriteTimeout,
 		IdleTimeout:           deps.IdleTimeout,
@@ -173,7 +174,7 @@ func New(deps Deps) *Server {
 		// characters) with a 431 before any handler ran.
 		ReadBufferSize: maxRequestHeaderBytes,
 	})
-	s.app.Use(s.observe, recoverPanic)
+	s.app.Use(s.observe, s.edge, recoverPanic)
 	s.routes = s.apiRoutes()
 	for _, r := range s.routes {
 		s.register(r)
@@ -193,7 +194,9 @@ func New(deps Deps) *Server {
 func (s *Server) App() *fiber.App { return s.app }
 
 // Drain makes /readyz answer 503 from now on, so the load balancer stops
-// sending new requests; requests already in flight are unaffected.
+// sending new requests, and every answer from now on carries Connection:
+// close (the connection is closed after it), so kept-alive clients move to
+// another pod; requests already in flight complete.
 func (s *Server) Drain() { s.draining.Store(true) }
 
 // Draining reports whether Drain was called.
@@ -203,6 +206,7 @@ func (s *Server) Draining() bool { return s.draining.Load() }
 // in-flight requests to finish, at most until ctx is done.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.Drain()
+	s.outage.close()
 	return s.app.ShutdownWithContext(ctx)
 }
 

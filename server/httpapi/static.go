@@ -110,6 +110,9 @@ func (s *Server) static(c *fiber.Ctx) error {
 	if p == contract.APIPrefix || strings.HasPrefix(p, contract.APIPrefix+"/") {
 		return domain.NotFound("no such route")
 	}
+	for _, h := range staticHeaders { // the client's own CSP, as nginx sends it
+		c.Set(h[0], h[1])
+	}
 	// Clean against "/" first so ".." can never climb out of root.
 	clean := filepath.ToSlash(filepath.Clean("/" + p))
 	// Every answer below may be compressed, so every one varies by it.

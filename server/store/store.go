@@ -3,7 +3,8 @@
 //
 // Every storage error is translated here, once: unique violations become
 // domain ECONFLICT, stock CHECK violations EINSUFFICIENTSTOCK, missing rows
-// ENOTFOUND; anything else is returned wrapped and ends up as EINTERNAL.
+// ENOTFOUND, an unreachable database EUNAVAILABLE (unavailable.go);
+// anything else is returned wrapped and ends up as EINTERNAL.
 package store
 
 import (
@@ -171,8 +172,10 @@ func (s *Store) money(amount int64) domain.Money {
 }
 
 // inTx runs fn in a transaction, rolled back when fn returns an error.
+// Errors of the database itself (begin, commit) are classified like any
+// other (see unavailable).
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return s.db.RunInTx(ctx, nil, fn)
+	return unavailable(s.db.RunInTx(ctx, nil, fn))
 }
 
 // isUniqueViolation, isCheckViolation and isForeignKeyViolation recognise
@@ -215,7 +218,9 @@ func constraintField(err error, fields ...string) string {
 	return ""
 }
 
-// internal wraps an unexpected storage error (it becomes EINTERNAL).
+// internal wraps an unexpected storage error (it becomes EINTERNAL), or
+// classifies it as EUNAVAILABLE when the database cannot be reached
+// (unavailable.go).
 func internal(op string, err error) error {
 	if err == nil {
 		return nil
@@ -223,6 +228,9 @@ func internal(op string, err error) error {
 	var de *domain.Error
 	if errors.As(err, &de) {
 		return err
+	}
+	if isUnavailable(err) {
+		return unavailable(err)
 	}
 	switch pgCode(err) {
 	case "22021", "22P05": // character_not_in_repertoire, untranslatable_character

@@ -23,7 +23,8 @@
 // pgtest.Template(name, fn), then NewDatabaseFrom(t, name).
 //
 // StartLocal(Options{TLS: ...}) starts a private server with ssl on and the
-// given certificate, for tests of verified TLS connections.
+// given certificate, for tests of verified TLS connections; Halt and
+// Restart stop and start such a private server again (a database outage).
 package pgtest
 
 import (
@@ -61,6 +62,11 @@ type Server struct {
 	seq     atomic.Int64
 	mu      sync.Mutex
 	tmplErr map[string]error
+
+	// What launched a started server, for Restart.
+	bin, logPath string
+	args         []string
+	cred         *syscall.Credential
 }
 
 // Start starts a throwaway server (or uses SHOP_TEST_DATABASE_URL) and
@@ -191,11 +197,6 @@ func startLocal(opts Options) (_ *Server, err error) {
 		return nil, err
 	}
 	logPath := filepath.Join(dir, "postgres.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		return nil, fmt.Errorf("pgtest: %w", err)
-	}
-	defer logFile.Close()
 	args := []string{"-D", data, "-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + sock,
 		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
@@ -207,41 +208,97 @@ func startLocal(opts Options) (_ *Server, err error) {
 		}
 		args = append(args, tlsArgs...)
 	}
-	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
-	// Pdeathsig: if the test binary dies without Stop, the server follows.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGTERM, Setpgid: true}
-	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("pgtest: starting postgres: %w", err)
-	}
 	s := &Server{
 		base:    &url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Path: "/postgres", RawQuery: "sslmode=disable"},
 		dir:     dir,
-		cmd:     cmd,
-		exited:  make(chan struct{}),
 		tmplErr: map[string]error{},
+		bin:     bin,
+		logPath: logPath,
+		args:    args,
+		cred:    cred,
 	}
-	go func() { cmd.Wait(); close(s.exited) }() //nolint:errcheck
+	if err := s.launch(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// launch starts postgres with s's arguments and waits until it accepts
+// connections.
+func (s *Server) launch() error {
+	logFile, err := os.OpenFile(s.logPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("pgtest: %w", err)
+	}
+	defer logFile.Close()
+	cmd := exec.Command(filepath.Join(s.bin, "postgres"), s.args...)
+	// Pdeathsig: if the test binary dies without Stop, the server follows.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Pdeathsig: syscall.SIGTERM, Setpgid: true}
+	cmd.Dir = s.dir
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("pgtest: starting postgres: %w", err)
+	}
+	exited := make(chan struct{})
+	s.cmd, s.exited = cmd, exited
+	go func() { cmd.Wait(); close(exited) }() //nolint:errcheck
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for {
 		perr := s.ping(ctx)
 		if perr == nil {
-			return s, nil
+			return nil
 		}
 		select {
-		case <-s.exited:
-			log, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("pgtest: postgres exited during start-up:\n%s", log)
+		case <-exited:
+			log, _ := os.ReadFile(s.logPath)
+			return fmt.Errorf("pgtest: postgres exited during start-up:\n%s", log)
 		case <-ctx.Done():
 			s.Stop()
-			log, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("pgtest: postgres did not accept connections within 60s (%v):\n%s", perr, log)
+			log, _ := os.ReadFile(s.logPath)
+			return fmt.Errorf("pgtest: postgres did not accept connections within 60s (%v):\n%s", perr, log)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// Halt stops a server started by StartLocal (fast shutdown: sessions are
+// terminated, then the port refuses connections) and keeps its data, so
+// that Restart can bring it back on the same port: the database outage of
+// a test. Never halt the Shared server, other tests use it.
+func (s *Server) Halt() error {
+	if s.cmd == nil {
+		return errors.New("pgtest: Halt needs a server started by StartLocal")
+	}
+	select {
+	case <-s.exited:
+		return nil
+	default:
+	}
+	if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		return fmt.Errorf("pgtest: stopping postgres: %w", err)
+	}
+	select {
+	case <-s.exited:
+		return nil
+	case <-time.After(60 * time.Second):
+		return errors.New("pgtest: postgres did not stop within 60s")
+	}
+}
+
+// Restart starts a halted server again with the same data and port and
+// waits until it accepts connections.
+func (s *Server) Restart() error {
+	if s.cmd == nil {
+		return errors.New("pgtest: Restart needs a server started by StartLocal")
+	}
+	select {
+	case <-s.exited:
+	default:
+		return errors.New("pgtest: Restart of a server that is running")
+	}
+	return s.launch()
 }
 
 // writeTLS writes the certificate and key where the server (running as

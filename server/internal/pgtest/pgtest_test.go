@@ -68,3 +68,37 @@ func TestTemplate(t *testing.T) {
 		t.Fatalf("copy of the template: v=%d err=%v", v, err)
 	}
 }
+
+func TestHaltAndRestart(t *testing.T) {
+	ctx := context.Background()
+	srv, err := pgtest.StartLocal(pgtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	dsn, err := srv.CreateDatabase(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE kept (v int); INSERT INTO kept VALUES (7)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PingContext(ctx); err == nil {
+		t.Fatal("ping succeeded while the server is halted")
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	if err := db.QueryRowContext(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != 7 {
+		t.Fatalf("after restart: v=%d err=%v", v, err)
+	}
+}
