@@ -116,7 +116,7 @@ function ProductDetail({ product }: { product: Product }) {
           {product.description && <p className="product__description">{product.description}</p>}
 
           {product.inStock && product.active && maxPick > 0 ? (
-            <form className="add-to-cart" onSubmit={submit}>
+            <form className="add-to-cart" onSubmit={(e) => void submit(e)}>
               <div className="field field--inline">
                 <label htmlFor="quantity">Quantity</label>
                 <select id="quantity" value={quantity} onChange={(e) => setQuantity(Number(e.target.value))}>
