@@ -97,7 +97,7 @@ function ProductDetail({ product }: { product: Product }) {
               {product.images.map((src, i) => (
                 <li key={src}>
                   <button type="button" onClick={() => setImageIndex(i)} aria-pressed={i === imageIndex} className="thumb">
-                    <img src={src} alt={`${product.name}, picture ${i + 1}`} width={72} height={72} loading="lazy" />
+                    <img src={src} alt={`${product.name}, ${i + 1} of ${product.images.length}`} width={72} height={72} loading="lazy" />
                   </button>
                 </li>
               ))}
