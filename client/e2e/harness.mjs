@@ -231,7 +231,6 @@ export async function axeViolations(page) {
   // evaluate() runs through the DevTools protocol, so the page's CSP does not apply to it.
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({
       id: v.id,

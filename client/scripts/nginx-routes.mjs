@@ -43,7 +43,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     let have = '';
     try {
       have = readFileSync(confFile, 'utf8');
-    } catch {}
+    } catch {
+      // No file yet: '' differs from any rendering, so the check fails below.
+    }
     if (have !== want) {
       console.error('nginx/spa-routes.conf is out of date with src/routes.json: run `node scripts/nginx-routes.mjs`');
       process.exit(1);

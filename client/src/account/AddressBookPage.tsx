@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import * as api from '../api';
 import type { SavedAddress } from '../api/types';
 import { ROUTES } from '../constants';
@@ -31,12 +31,16 @@ export function AddressBookPage() {
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   // Where the focus goes once the next render is on screen: the control that
   // was replaced (Edit becomes the form and back) or the message.
-  const [focusTarget, setFocusTarget] = useState<string | null>(null);
+  // A ref, not state: setting it always comes with a state change that
+  // renders (the message, the form opening or closing), and the effect
+  // after that render moves the focus once and forgets the target.
+  const focusTarget = useRef<string | null>(null);
   useEffect(() => {
-    if (!focusTarget) return;
-    (document.querySelector<HTMLElement>(focusTarget) ?? document.querySelector<HTMLElement>('main h1'))?.focus();
-    setFocusTarget(null);
-  }, [focusTarget]);
+    const target = focusTarget.current;
+    if (!target) return;
+    focusTarget.current = null;
+    (document.querySelector<HTMLElement>(target) ?? document.querySelector<HTMLElement>('main h1'))?.focus();
+  });
 
   if (user === undefined) return <Loading />;
   if (user === null) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.accountAddresses)}`} />;
@@ -46,7 +50,7 @@ export function AddressBookPage() {
   /** Shows a message and moves the focus to it (the button that led here may be gone). */
   const tell = (kind: 'success' | 'error', text: string) => {
     setMessage({ kind, text });
-    setFocusTarget(MESSAGE);
+    focusTarget.current = MESSAGE;
   };
 
   const open = (next: Editing) => {
@@ -55,7 +59,7 @@ export function AddressBookPage() {
   };
 
   const cancel = () => {
-    setFocusTarget(editing?.id ? `[data-edit="${editing.id}"]` : ADD);
+    focusTarget.current = editing?.id ? `[data-edit="${editing.id}"]` : ADD;
     setEditing(null);
   };
 

@@ -79,7 +79,7 @@ export function AddressFormSection({
       <h2 id={headingId} ref={headingRef} tabIndex={-1}>
         {title}
       </h2>
-      <form ref={formRef} onSubmit={submit} noValidate aria-describedby={failure ? `${headingId}-failure` : undefined}>
+      <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate aria-describedby={failure ? `${headingId}-failure` : undefined}>
         {failure && (
           <div id={`${headingId}-failure`} className="notice notice--error" role="alert">
             {failure}

@@ -46,7 +46,7 @@ export function ForgotPasswordPage() {
             If an account uses {sentTo}, we have sent it a link to choose a new password. The link works for one hour.
           </Notice>
         ) : (
-          <form onSubmit={submit} noValidate>
+          <form onSubmit={(e) => void submit(e)} noValidate>
             <p className="muted">Enter the e-mail address of your account and we will send you a link to choose a new password.</p>
             {error && <Notice kind="error">{error}</Notice>}
             <TextField

@@ -41,7 +41,7 @@ export function LoginPage() {
     <div className="auth">
       <div className="card auth__card">
         <h1>Log in</h1>
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={(e) => void submit(e)} noValidate>
           {error && <Notice kind="error">{error}</Notice>}
           <TextField label="E-mail" name="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
           <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />

@@ -42,7 +42,7 @@ export function PasswordSection() {
   return (
     <section aria-labelledby="password-title" className="section card">
       <h2 id="password-title">Password</h2>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(e) => void submit(e)} noValidate>
         {changed && <Notice kind="success">Your password has been changed. You have been logged out on your other devices.</Notice>}
         {error && <Notice kind="error">{error}</Notice>}
         <TextField

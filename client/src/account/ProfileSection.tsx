@@ -38,7 +38,7 @@ export function ProfileSection({ user }: { user: User }) {
   return (
     <section aria-labelledby="profile-title" className="section card">
       <h2 id="profile-title">Profile</h2>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(e) => void submit(e)} noValidate>
         {saved && <Notice kind="success">Your profile has been saved.</Notice>}
         {error && <Notice kind="error">{error}</Notice>}
         <TextField label="E-mail" name="email" type="email" value={user.email} readOnly hint="Your e-mail is your login and cannot be changed here." />

@@ -53,7 +53,7 @@ export function RegisterPage() {
     <div className="auth">
       <div className="card auth__card">
         <h1>Create an account</h1>
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={(e) => void submit(e)} noValidate>
           {error && <Notice kind="error">{error}</Notice>}
           <TextField label="Name" name="name" autoComplete="name" value={form.name} onChange={set('name')} error={errors.name} maxLength={LIMITS.RegisterInput.name.maxLength} required />
           <TextField label="E-mail" name="email" type="email" autoComplete="email" value={form.email} onChange={set('email')} error={errors.email} maxLength={LIMITS.RegisterInput.email.maxLength} required />

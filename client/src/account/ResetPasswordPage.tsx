@@ -66,7 +66,7 @@ export function ResetPasswordPage() {
     );
   } else {
     body = (
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(e) => void submit(e)} noValidate>
         {error && <Notice kind="error">{error}</Notice>}
         <TextField
           label="New password"

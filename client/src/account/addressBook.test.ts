@@ -79,17 +79,16 @@ describe('address book requests', () => {
       }),
       new Response(null, { status: 204 }),
     ];
-    setFetch(async (input, init) => {
-      calls.push({ url: String(input), init: init ?? {} });
+    setFetch((input, init) => {
+      calls.push({ url: input instanceof Request ? input.url : String(input), init: init ?? {} });
       const next = answers.shift();
-      if (!next) throw new Error('unexpected request');
-      return next;
+      return next ? Promise.resolve(next) : Promise.reject(new Error('unexpected request'));
     });
     const saved = await api.updateAddress(9, { ...berlin, name: ' Erika Mustermann ', country: 'de' });
     expect(saved).toEqual({ id: 9, ...berlin });
     expect(calls[0]?.url).toBe('/api/v1/account/addresses/9');
     expect(calls[0]?.init.method).toBe('PUT');
-    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({
+    expect(JSON.parse(calls[0]?.init.body as string)).toEqual({
       name: 'Erika Mustermann',
       line1: 'Unter den Linden 5',
       line2: '',

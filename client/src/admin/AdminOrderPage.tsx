@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import * as api from '../api';
 import { cancelConfirmLabel, cancelErrorMessage, cancelQuestion, cardName } from '../account/cancelCopy';
 import { formatDate } from '../account/format';
@@ -42,10 +42,9 @@ export function AdminOrderPage() {
   const detail = useResource((s) => api.adminGetOrder(orderId, s), id);
   // While a change reloads the order, keep showing the last answer (and
   // the notice about the change) instead of a spinner.
-  const last = useRef<api.OrderDetail | null>(null);
-  if (detail.status === 'ok') last.current = detail.data;
-  else if (detail.status === 'error' || last.current?.id !== orderId) last.current = null;
-  const shown = last.current;
+  const [last, setLast] = useState<api.OrderDetail | null>(null);
+  const shown = detail.status === 'ok' ? detail.data : detail.status === 'error' || last?.id !== orderId ? null : last;
+  if (shown !== last) setLast(shown);
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   return (

@@ -119,7 +119,7 @@ function AdminOrderRow({ order, onChanged }: { order: Order; onChanged: () => vo
       <td>
         <OrderStatusBadge status={order.status} />
         {moves.length > 0 && (
-          <form className="inline-form" onSubmit={apply}>
+          <form className="inline-form" onSubmit={(e) => void apply(e)}>
             <label htmlFor={`order-${order.id}-status`} className="visually-hidden">
               New status of order {order.id}
             </label>

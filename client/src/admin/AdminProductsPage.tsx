@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import * as api from '../api';
 import type { Product } from '../api/types';
 import { ROUTES } from '../constants';
@@ -19,12 +19,15 @@ export function AdminProductsPage() {
   const page = Number.isInteger(pageParam) && pageParam > 0 ? pageParam : 1;
   const [text, setText] = useState(q);
   const debounced = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
-  useEffect(() => {
-    if (debounced.trim() === q.trim()) return;
+  // Typing (once it settles) writes the URL; a change of the URL itself
+  // (Back, a link) must not start this, or it would write the old text back.
+  const searchFor = useEffectEvent((text: string) => {
+    if (text.trim() === q.trim()) return;
     const next = new URLSearchParams();
-    if (debounced.trim()) next.set('q', debounced.trim());
+    if (text.trim()) next.set('q', text.trim());
     setParams(next, { replace: true, keepScroll: true });
-  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps
+  });
+  useEffect(() => searchFor(debounced), [debounced]);
   const products = useResource((s) => api.adminListProducts(q, page, s), `${q}|${page}`);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
 

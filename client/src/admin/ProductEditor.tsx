@@ -77,7 +77,7 @@ export function ProductEditor({ initial, product }: { initial: ProductFormState;
   };
 
   return (
-    <form className="card admin-form" onSubmit={submit} noValidate aria-label={product ? 'Product details' : 'New product'}>
+    <form className="card admin-form" onSubmit={(e) => void submit(e)} noValidate aria-label={product ? 'Product details' : 'New product'}>
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
       <div className="form-grid">
         <TextField label="Name" name="name" value={form.name} onChange={set('name')} error={errors.name} maxLength={LIMITS.ProductCreate.name.maxLength} required />
@@ -140,7 +140,7 @@ export function StockEditor({ product, onSaved }: { product: Product; onSaved: (
     }
   };
   return (
-    <form className="card stock-form" onSubmit={submit} noValidate aria-label="Stock">
+    <form className="card stock-form" onSubmit={(e) => void submit(e)} noValidate aria-label="Stock">
       <TextField label="Stock on hand" inputMode="numeric" value={stock} onChange={(e) => setStock(e.target.value)} className="field--inline" />
       <button type="submit" className="button button--secondary" disabled={busy}>
         Set stock

@@ -14,14 +14,20 @@ interface Call {
 /** A fake fetch that answers from a list and records what it was asked. */
 function fakeFetch(...answers: (Response | Error)[]): Call[] {
   const calls: Call[] = [];
-  setFetch(async (input, init) => {
-    calls.push({ url: String(input), init: init ?? {} });
+  setFetch((input, init) => {
+    calls.push({ url: input instanceof Request ? input.url : String(input), init: init ?? {} });
     const next = answers.shift();
-    if (!next) throw new Error('unexpected request');
-    if (next instanceof Error) throw next;
-    return next;
+    if (!next) return Promise.reject(new Error('unexpected request'));
+    return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
   });
   return calls;
+}
+
+/** The JSON body a request sent (the API module sends JSON text, nothing else). */
+function sentJson(call: Call | undefined): unknown {
+  const body = call?.init.body;
+  if (typeof body !== 'string') throw new Error(`expected a JSON text body, got ${typeof body}`);
+  return JSON.parse(body);
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -121,7 +127,7 @@ describe('requests', () => {
     expect(calls[0]?.url).toBe('/api/v1/cart/items');
     expect(calls[0]?.init.method).toBe('POST');
     expect((calls[0]?.init.headers as Record<string, string>)['Content-Type']).toBe('application/json');
-    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ product_id: 7, quantity: 2 });
+    expect(sentJson(calls[0])).toEqual({ product_id: 7, quantity: 2 });
     expect(calls[0]?.init.credentials).toBe('same-origin');
     expect(calls[1]?.init.method).toBe('GET');
     expect((calls[1]?.init.headers as Record<string, string>)['Content-Type']).toBeUndefined();
@@ -150,7 +156,7 @@ describe('requests', () => {
       'key-1',
     );
     expect((calls[0]?.init.headers as Record<string, string>)['Idempotency-Key']).toBe('key-1');
-    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({
+    expect(sentJson(calls[0])).toEqual({
       shipping_address: { name: 'Ada', line1: '1 Main St', line2: '', city: 'Springfield', region: '', postal_code: '12345', country: 'US', phone: '' },
       shipping_method: 'standard',
       payment: { card_number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' },
@@ -209,6 +215,12 @@ describe('mapping', () => {
     expect(p.attributes).toEqual({ color: 'blue', capacity_ml: '350' });
     const sparse = toProduct({ id: 1, sku: 'X', slug: 'x', name: 'X', price: { amount: 100, currency: 'USD' }, stock: 0 });
     expect(sparse).toMatchObject({ images: [], inStock: false, active: true, description: '' });
+  });
+
+  it('maps a wire value that is not text, a number or a boolean to empty text, never "[object Object]"', () => {
+    const odd = toProduct({ ...wireProduct, description: { html: '<p>A mug.</p>' } as unknown as string, attributes: { size: { ml: 350 }, dishwasher_safe: true } });
+    expect(odd.description).toBe('');
+    expect(odd.attributes).toEqual({ size: '', dishwasher_safe: 'true' });
   });
 
   it('maps a cart and keeps the server totals', () => {

@@ -25,7 +25,10 @@ import type {
   WireUser,
 } from './wire';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v == null ? '' : String(v));
+// Text from a wire field: numbers and booleans print as themselves; anything
+// else that is not text (null, an object) is empty, never "[object Object]".
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 
 export function toPage<W, T>(wire: WireList<W>, map: (w: W) => T, fallbackPerPage: number): Page<T> {
   const items = (wire.items ?? []).map(map);

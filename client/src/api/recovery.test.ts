@@ -9,13 +9,20 @@ interface Call {
 
 function fakeFetch(...answers: Response[]): Call[] {
   const calls: Call[] = [];
-  setFetch(async (input, init) => {
-    calls.push({ url: String(input), init: init ?? {} });
+  setFetch((input, init) => {
+    calls.push({ url: input instanceof Request ? input.url : String(input), init: init ?? {} });
     const next = answers.shift();
-    if (!next) throw new Error('unexpected request');
-    return next;
+    if (!next) return Promise.reject(new Error('unexpected request'));
+    return Promise.resolve(next);
   });
   return calls;
+}
+
+/** The JSON body a request sent (the API module sends JSON text, nothing else). */
+function sentJson(call: Call | undefined): unknown {
+  const body = call?.init.body;
+  if (typeof body !== 'string') throw new Error(`expected a JSON text body, got ${typeof body}`);
+  return JSON.parse(body);
 }
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -28,7 +35,7 @@ describe('password recovery API', () => {
     await api.requestPasswordReset('  ada@example.com ');
     expect(calls[0]?.url).toBe('/api/v1/auth/password-reset');
     expect(calls[0]?.init.method).toBe('POST');
-    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ email: 'ada@example.com' });
+    expect(sentJson(calls[0])).toEqual({ email: 'ada@example.com' });
   });
 
   it('confirms with token and password, and reports a used token as a token field error', async () => {
@@ -37,7 +44,7 @@ describe('password recovery API', () => {
       json(422, { error: { code: 'invalid', message: 'validation failed', fields: { token: 'is invalid or has expired' } } }),
     );
     await api.confirmPasswordReset('tok', 'new-password');
-    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ token: 'tok', password: 'new-password' });
+    expect(sentJson(calls[0])).toEqual({ token: 'tok', password: 'new-password' });
     const err = await api.confirmPasswordReset('tok', 'new-password').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(api.ApiError);
     expect((err as api.ApiError).fields.token).toBeTruthy();
@@ -47,6 +54,6 @@ describe('password recovery API', () => {
     const calls = fakeFetch(new Response(null, { status: 204 }));
     await api.changePassword('old-password', 'new-password');
     expect(calls[0]?.url).toBe('/api/v1/account/password');
-    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ current_password: 'old-password', new_password: 'new-password' });
+    expect(sentJson(calls[0])).toEqual({ current_password: 'old-password', new_password: 'new-password' });
   });
 });

@@ -19,8 +19,12 @@ const CartContext = createContext<CartApi | null>(null);
 
 export function CartProvider({ children }: { children: ReactNode }) {
   const [state, dispatch] = useReducer(cartReducer, initialCartState);
+  // For `change`, which must not be re-created with every state (an effect,
+  // as a ref is not written while rendering).
   const hasCart = useRef(false);
-  hasCart.current = state.cart !== null;
+  useEffect(() => {
+    hasCart.current = state.cart !== null;
+  }, [state.cart]);
 
   // Counts this tab's writes: a reload that a write overtook would show the
   // cart from before the write, so its answer is dropped.

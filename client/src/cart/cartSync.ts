@@ -28,7 +28,7 @@ export function openCartSync(onRemoteChange: () => void, env?: StorageEnv): Cart
     ch.onmessage = () => onRemoteChange();
     return { notify: () => ch.postMessage('changed'), close: () => ch.close() };
   }
-  const w = env ?? (typeof window !== 'undefined' ? (window as unknown as StorageEnv) : undefined);
+  const w: StorageEnv | undefined = env ?? (typeof window !== 'undefined' ? window : undefined);
   if (!w) return { notify: () => {}, close: () => {} };
   const onStorage = (e: { key: string | null }) => {
     if (e.key === STORAGE_KEY) onRemoteChange();

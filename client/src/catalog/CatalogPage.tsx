@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import * as api from '../api';
 import { toMajorString } from '../api/money';
 import { SORT_LABELS, SORTS, type Sort } from '../constants';
@@ -127,8 +127,15 @@ function PriceFilter({ filters, onApply }: { filters: CatalogFilters; onApply: (
   });
   const [form, setForm] = useState(fromFilters);
   const [error, setError] = useState('');
-  // The URL is the source of truth: follow it when it changes (Back, links).
-  useEffect(() => setForm(fromFilters()), [filters.minPrice, filters.maxPrice]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The URL is the source of truth: follow it when it changes (Back, links),
+  // in this render rather than an effect after it, so the old prices never
+  // show with the new results (react.dev, "You might not need an effect").
+  const urlPrices = `${filters.minPrice}|${filters.maxPrice}`;
+  const [formPrices, setFormPrices] = useState(urlPrices);
+  if (formPrices !== urlPrices) {
+    setFormPrices(urlPrices);
+    setForm(fromFilters());
+  }
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

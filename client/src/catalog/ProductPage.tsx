@@ -97,7 +97,7 @@ function ProductDetail({ product }: { product: Product }) {
               {product.images.map((src, i) => (
                 <li key={src}>
                   <button type="button" onClick={() => setImageIndex(i)} aria-pressed={i === imageIndex} className="thumb">
-                    <img src={src} alt={`${product.name}, picture ${i + 1}`} width={72} height={72} loading="lazy" />
+                    <img src={src} alt={`${product.name}, ${i + 1} of ${product.images.length}`} width={72} height={72} loading="lazy" />
                   </button>
                 </li>
               ))}
@@ -116,7 +116,7 @@ function ProductDetail({ product }: { product: Product }) {
           {product.description && <p className="product__description">{product.description}</p>}
 
           {product.inStock && product.active && maxPick > 0 ? (
-            <form className="add-to-cart" onSubmit={submit}>
+            <form className="add-to-cart" onSubmit={(e) => void submit(e)}>
               <div className="field field--inline">
                 <label htmlFor="quantity">Quantity</label>
                 <select id="quantity" value={quantity} onChange={(e) => setQuantity(Number(e.target.value))}>

@@ -173,7 +173,7 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
         <h1>Checkout</h1>
       </div>
       <div className="checkout__layout">
-        <form ref={formRef} id={FORM_ID} className="checkout__form" onSubmit={submit} noValidate aria-describedby={failure ? 'checkout-failure' : undefined}>
+        <form ref={formRef} id={FORM_ID} className="checkout__form" onSubmit={(e) => void submit(e)} noValidate aria-describedby={failure ? 'checkout-failure' : undefined}>
           {failure && (
             <div ref={failureRef} tabIndex={-1} id="checkout-failure" className="notice notice--error" role="alert" data-testid="checkout-error">
               <strong>{failure.title}.</strong> {failure.message}

@@ -52,7 +52,7 @@ export function CreateAccountOffer({ order, token }: { order: Order; token: stri
     <section className="card" aria-labelledby="create-account-title" data-testid="create-account-offer">
       <h2 id="create-account-title">Save your details for next time</h2>
       <p className="muted small">Create an account to track this order and check out faster. This order will be added to it.</p>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(e) => void submit(e)} noValidate>
         {error && <Notice kind="error">{error}</Notice>}
         <TextField label="Name" name="name" autoComplete="name" value={form.name} onChange={set('name')} error={errors.name} required />
         <TextField label="E-mail" name="email" type="email" autoComplete="email" value={form.email} onChange={set('email')} error={errors.email} required />

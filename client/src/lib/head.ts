@@ -50,15 +50,16 @@ export function summary(text: string, max = 160): string {
  * they are removed when it goes, so other pages never carry a product's.
  */
 export function useOpenGraph(tags: Record<string, string> | null): void {
+  // The effect depends on the content of `tags`, not on the object (a new
+  // one every render), so it works from this text of it.
   const key = tags ? JSON.stringify(tags) : '';
   useEffect(() => {
-    if (!tags) return;
-    for (const [k, v] of Object.entries(tags)) setMeta('property', k, v);
+    if (!key) return;
+    const shown = JSON.parse(key) as Record<string, string>;
+    for (const [k, v] of Object.entries(shown)) setMeta('property', k, v);
     return () => {
-      for (const k of Object.keys(tags)) setMeta('property', k, null);
+      for (const k of Object.keys(shown)) setMeta('property', k, null);
     };
-    // `key` is the content of `tags`.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 }
 

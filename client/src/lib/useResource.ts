@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 
 export type Resource<T> =
   | { status: 'loading'; data: undefined; error: undefined; reload: () => void }
@@ -11,30 +11,29 @@ export type Resource<T> =
  * an older result over a newer one.
  */
 export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Resource<T> {
-  const [state, setState] = useState<{ key: string; status: 'loading' | 'ok' | 'error'; data?: T; error?: unknown }>({
-    key,
-    status: 'loading',
-  });
+  // The last answer and the request (key and reload count) it answers; any
+  // other request is still loading, so no effect has to set "loading" itself.
+  const [state, setState] = useState<{ key: string; nonce: number; status: 'ok' | 'error'; data?: T; error?: unknown } | null>(null);
   const [nonce, setNonce] = useState(0);
   const reload = useCallback(() => setNonce((n) => n + 1), []);
+  // `load` is a fresh closure every render: the effect calls the latest one,
+  // and `key` (with a reload) says when to call it again.
+  const loadLatest = useEffectEvent(load);
 
   useEffect(() => {
     const ctrl = new AbortController();
-    setState((s) => (s.key === key && s.status === 'loading' ? s : { key, status: 'loading' }));
-    load(ctrl.signal).then(
+    loadLatest(ctrl.signal).then(
       (data) => {
-        if (!ctrl.signal.aborted) setState({ key, status: 'ok', data });
+        if (!ctrl.signal.aborted) setState({ key, nonce, status: 'ok', data });
       },
       (error: unknown) => {
-        if (!ctrl.signal.aborted) setState({ key, status: 'error', error });
+        if (!ctrl.signal.aborted) setState({ key, nonce, status: 'error', error });
       },
     );
     return () => ctrl.abort();
-    // `load` is a fresh closure every render; `key` says when it changed meaningfully.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, nonce]);
 
-  if (state.key !== key || state.status === 'loading') return { status: 'loading', data: undefined, error: undefined, reload };
+  if (!state || state.key !== key || state.nonce !== nonce) return { status: 'loading', data: undefined, error: undefined, reload };
   if (state.status === 'error') return { status: 'error', data: undefined, error: state.error, reload };
   return { status: 'ok', data: state.data as T, error: undefined, reload };
 }

@@ -46,6 +46,8 @@ export function ConfirmDialog({
       </h2>
       {children}
       <div className="actions dialog__actions">
+        {/* autofocus in a modal <dialog> is what HTML asks for: showModal() moves focus to it, not on page load. */}
+        {/* eslint-disable-next-line jsx-a11y/no-autofocus */}
         <button type="button" className="button button--secondary" onClick={onClose} disabled={busy} autoFocus>
           {cancelLabel}
         </button>
