@@ -1,5 +1,6 @@
 // Every name and number the client shares with the API contract
 // (docs/api.md) or uses in more than one place lives here.
+import { ORDER_STATUSES, ORDER_TRANSITIONS, SORTS, TEST_CARDS } from './api/enums';
 
 /** Base path of the JSON API (docs/api.md: all routes under /api/v1). */
 export const API_BASE = '/api/v1';
@@ -31,8 +32,9 @@ export const DEFAULT_CURRENCY = 'USD';
 
 export const SHOP_NAME = 'shopstack';
 
-/** Sort orders of GET /products. */
-export const SORTS = ['featured', 'name', 'price_asc', 'price_desc', 'newest'] as const;
+// The sorts, order statuses with their moves and the test cards are the
+// server's, generated into api/enums.ts (a Go test fails when it is stale).
+export { ORDER_STATUSES, ORDER_TRANSITIONS, SORTS, TEST_CARDS };
 export type Sort = (typeof SORTS)[number];
 export const SORT_LABELS: Record<Sort, string> = {
   featured: 'Featured',
@@ -42,25 +44,7 @@ export const SORT_LABELS: Record<Sort, string> = {
   newest: 'Newest',
 };
 
-export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** Allowed admin moves between order statuses (docs/api.md, PATCH /admin/orders/{id}). */
-export const ORDER_TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
-  pending: ['paid', 'cancelled'],
-  paid: ['shipped', 'cancelled'],
-  shipped: ['delivered'],
-  delivered: [],
-  cancelled: [],
-};
-
-/** Test cards of the built-in payment provider (docs/api.md). */
-export const TEST_CARDS = {
-  success: '4242424242424242',
-  declined: '4000000000000002',
-  insufficientFunds: '4000000000009995',
-  providerError: '4000000000000119',
-} as const;
 
 /** Client-side routes. Links and redirects use these builders, never string literals. */
 export const ROUTES = {

@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -61,14 +62,12 @@ const (
 	SortNewest    ProductSort = "newest"
 )
 
+// ProductSorts are every sort, the default first (the client's list is
+// generated from it: client/src/api/enums.ts).
+var ProductSorts = []ProductSort{SortFeatured, SortName, SortPriceAsc, SortPriceDesc, SortNewest}
+
 // Valid reports whether s is a known sort.
-func (s ProductSort) Valid() bool {
-	switch s {
-	case SortFeatured, SortName, SortPriceAsc, SortPriceDesc, SortNewest:
-		return true
-	}
-	return false
-}
+func (s ProductSort) Valid() bool { return slices.Contains(ProductSorts, s) }
 
 // ProductFilter selects products. Nil fields do not filter. The store only
 // returns active products unless IncludeInactive is set (admin lists).

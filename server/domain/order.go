@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,14 +22,15 @@ const (
 	OrderCancelled OrderStatus = "cancelled"
 )
 
+// OrderStatuses are every status, in the order of an order's life (the
+// client's list is generated from it: client/src/api/enums.ts).
+var OrderStatuses = []OrderStatus{OrderPending, OrderPaid, OrderShipped, OrderDelivered, OrderCancelled}
+
 // Valid reports whether s is a known status.
-func (s OrderStatus) Valid() bool {
-	switch s {
-	case OrderPending, OrderPaid, OrderShipped, OrderDelivered, OrderCancelled:
-		return true
-	}
-	return false
-}
+func (s OrderStatus) Valid() bool { return slices.Contains(OrderStatuses, s) }
+
+// NextStatuses are the statuses an order in from may move to (a copy).
+func NextStatuses(from OrderStatus) []OrderStatus { return slices.Clone(transitions[from]) }
 
 var transitions = map[OrderStatus][]OrderStatus{
 	OrderPending: {OrderPaid, OrderCancelled},

@@ -12,9 +12,10 @@ import (
 	"testing"
 
 	"github.com/shopstack/shopstack/server/domain"
+	"github.com/shopstack/shopstack/server/payment"
 )
 
-var updateClient = flag.Bool("update-client", false, "rewrite client/src/api/limits.ts and countries.ts from the server")
+var updateClient = flag.Bool("update-client", false, "rewrite client/src/api/limits.ts, countries.ts and enums.ts from the server")
 
 // The client cannot import Go, so the numbers and lists it must share with
 // the server are generated modules, and these tests fail when a module is
@@ -23,7 +24,10 @@ var updateClient = flag.Bool("update-client", false, "rewrite client/src/api/lim
 //     of the OpenAPI document (request schemas and query parameters), which
 //     in turn come from the domain's constants (limits.go);
 //   - client/src/api/countries.ts: the shipping countries and their address
-//     formats (domain.ShippingCountries, domain.AddressFormat).
+//     formats (domain.ShippingCountries, domain.AddressFormat);
+//   - client/src/api/enums.ts: product sorts, order statuses and their
+//     moves, test cards (domain.ProductSorts, domain.OrderStatuses,
+//     domain.NextStatuses, payment.TestCards).
 
 func checkGenerated(t *testing.T, name string, want []byte) {
 	t.Helper()
@@ -128,4 +132,48 @@ func TestClientCountriesMatchDomain(t *testing.T) {
 	}
 	b.WriteString("};\n")
 	checkGenerated(t, "countries.ts", []byte(b.String()))
+}
+
+// TestClientEnumsMatchDomain: the sorts, order statuses with their allowed
+// moves and the test cards the client shows are the server's
+// (client/src/api/enums.ts).
+func TestClientEnumsMatchDomain(t *testing.T) {
+	var b strings.Builder
+	fmt.Fprintf(&b, generatedHeader, "domain.ProductSorts, domain.OrderStatuses, domain.NextStatuses, payment.TestCards")
+	list := func(name string, items []string) {
+		q := make([]string, len(items))
+		for i, s := range items {
+			q[i] = "'" + s + "'"
+		}
+		fmt.Fprintf(&b, "export const %s = [%s] as const;\n", name, strings.Join(q, ", "))
+	}
+	b.WriteString("\n/** Sort orders of GET /products, the default first. */\n")
+	var sorts []string
+	for _, s := range domain.ProductSorts {
+		sorts = append(sorts, string(s))
+	}
+	list("SORTS", sorts)
+	b.WriteString("\n/** Order statuses, in the order of an order's life. */\n")
+	var statuses []string
+	for _, s := range domain.OrderStatuses {
+		statuses = append(statuses, string(s))
+	}
+	list("ORDER_STATUSES", statuses)
+	b.WriteString("\n/** The statuses an order may move to from each status (PATCH /admin/orders/{id}). */\n")
+	b.WriteString("export const ORDER_TRANSITIONS: Readonly<Record<(typeof ORDER_STATUSES)[number], readonly (typeof ORDER_STATUSES)[number][]>> = {\n")
+	for _, s := range domain.OrderStatuses {
+		var next []string
+		for _, n := range domain.NextStatuses(s) {
+			next = append(next, "'"+string(n)+"'")
+		}
+		fmt.Fprintf(&b, "  %s: [%s],\n", s, strings.Join(next, ", "))
+	}
+	b.WriteString("};\n")
+	b.WriteString("\n/** Test cards of the built-in payment provider (docs/api.md). */\n")
+	b.WriteString("export const TEST_CARDS = {\n")
+	for _, c := range payment.TestCards {
+		fmt.Fprintf(&b, "  %s: '%s',\n", c.Name, c.Number)
+	}
+	b.WriteString("} as const;\n")
+	checkGenerated(t, "enums.ts", []byte(b.String()))
 }

@@ -23,6 +23,16 @@ const (
 	CardRefundFails = "4000000000005126"
 )
 
+// TestCards names every test card, as the client shows and its tests use
+// them (client/src/api/enums.ts is generated from this list).
+var TestCards = []struct{ Name, Number string }{
+	{"success", CardSuccess},
+	{"declined", CardDeclined},
+	{"insufficientFunds", CardInsufficientFunds},
+	{"providerError", CardProviderError},
+	{"refundFails", CardRefundFails},
+}
+
 // TestProvider implements domain.PaymentProvider with the test cards. Any
 // other Luhn-valid number succeeds. Charges with an idempotency key it has
 // seen before return the first result without charging again, like a real
