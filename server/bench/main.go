@@ -41,8 +41,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/uptrace/bun"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+	"github.com/uptrace/bun"
 
 	"github.com/shopstack/shopstack/server/domain"
 	"github.com/shopstack/shopstack/server/httpapi"
