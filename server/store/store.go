@@ -103,6 +103,8 @@ type Store struct {
 	// orderLinkKeyCache caches the order-link HMAC key (orderLinkKey): it never
 	// changes once generated.
 	orderLinkKeyCache atomic.Pointer[[]byte]
+	// catalog is the version of what catalog reads show (catalogversion.go).
+	catalog catalogVersion
 }
 
 // New returns a Store over db (already migrated).
@@ -128,6 +130,8 @@ func New(db *bun.DB, opts Options) *Store {
 	if s.pw == (PasswordParams{}) {
 		s.pw = DefaultPasswordParams
 	}
+	db.AddQueryHook(catalogHook{s})
+	s.catalog.tracked.Store(!s.pg) // PostgreSQL: once WatchCatalog listens
 	return s
 }
 
