@@ -76,6 +76,7 @@ func main() {
 	catalogSize := flag.Int("products", 10000, "scale the seeded catalog to this many products")
 	orders := flag.Int("orders", 400, "at most this many orders are placed (each needs a prepared customer)")
 	out := flag.String("json", "", "also write the results as JSON to this file")
+	explainOnly := flag.Bool("explain", false, "print EXPLAIN ANALYZE of the catalog queries on the scaled catalog instead of the load run")
 	flag.Parse()
 	if *duration <= 0 || *duration > time.Minute || *workers < 1 || *workers > 256 || *orders < 1 || *orders > 10000 || *catalogSize < 0 || *catalogSize > 1_000_000 {
 		fmt.Fprintln(os.Stderr, "bench: -duration must be in (0, 1m], -workers in [1, 256], -orders in [1, 10000], -products in [0, 1000000]")
@@ -83,7 +84,10 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *duration, *workers, *orders, *catalogSize, *out); err != nil {
+	if *explainOnly {
+		*orders = 1
+	}
+	if err := run(ctx, *duration, *workers, *orders, *catalogSize, *out, *explainOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -131,7 +135,8 @@ func runServerChild(dsn string) error {
 	// Production logging (JSON access log of every request), into the void:
 	// the formatting cost is measured, a terminal is not.
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	srv := httpapi.New(httpapi.Deps{Services: st.Services(), DB: st.DB(), Image: seed.SVG, Logger: log})
+	go st.WatchCatalog(context.Background(), log)
+	srv := httpapi.New(httpapi.Deps{Services: st.Services(), DB: st.DB(), Image: seed.SVG, Logger: log, CatalogVersion: st.CatalogVersion})
 	return serveChild(srv.App())
 }
 
@@ -295,7 +300,7 @@ func jsonHeader() http.Header {
 
 // ---- the run ----
 
-func run(ctx context.Context, duration time.Duration, workers, orders, catalogSize int, out string) error {
+func run(ctx context.Context, duration time.Duration, workers, orders, catalogSize int, out string, explainOnly bool) error {
 	fmt.Fprintln(os.Stderr, "bench: starting PostgreSQL")
 	dsn, stopPG, err := startPostgres(ctx)
 	if err != nil {
@@ -320,6 +325,9 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 		return fmt.Errorf("scaling the catalog: %w", err)
 	}
 	svc := st.Services()
+	if explainOnly {
+		return explain(ctx, os.Stdout, db, svc, "linen")
+	}
 	all := true
 	perPage := 100
 	page, err := svc.Admin.ListProducts(ctx, domain.ProductFilter{IncludeInactive: &all, PerPage: &perPage})
