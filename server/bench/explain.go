@@ -18,7 +18,9 @@ type queryRecorder struct {
 	queries []string
 }
 
-func (r *queryRecorder) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+func (r *queryRecorder) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
 
 func (r *queryRecorder) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 	if strings.HasPrefix(strings.TrimSpace(strings.ToUpper(e.Query)), "SELECT") {
@@ -56,7 +58,7 @@ func explain(ctx context.Context, w io.Writer, db *bun.DB, svc domain.Services, 
 	rec.mu.Unlock()
 	for _, q := range queries {
 		var plan []string
-		if err := db.NewRaw("EXPLAIN ANALYZE " + q).Scan(ctx, &plan); err != nil {
+		if err := db.NewRaw("EXPLAIN ANALYZE "+q).Scan(ctx, &plan); err != nil {
 			return fmt.Errorf("explaining %s: %w", q, err)
 		}
 		fmt.Fprintf(w, "\n%s\n", q)
