@@ -254,6 +254,7 @@ func (c *catalogCache) get(ctx context.Context, key string, load func(context.Co
 // names it, and the public Cache-Control.
 func sendCatalog(c *fiber.Ctx, e *encoded) error {
 	body, encoding, etag := e.variant(c.Get(fiber.HeaderAcceptEncoding))
+	c.Locals(localsPrecompressed, true)
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
 	c.Set(fiber.HeaderCacheControl, catalogCacheControl)
 	c.Set(fiber.HeaderETag, etag)

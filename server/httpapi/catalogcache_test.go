@@ -394,3 +394,33 @@ func TestCatalogCacheBounds(t *testing.T) {
 		t.Fatal("an error was cached")
 	}
 }
+
+// The API's other JSON answers are compressed on the fly when accepted
+// and big enough; the pre-compressed catalog ones are not compressed twice.
+func TestAPICompression(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *testEnv) {
+		c := e.customer(t)
+		p := e.anyProduct(t)
+		e.setStock(t, p.ID, 10)
+		want(t, c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 1}), 200)
+		plain := want(t, c.do("GET", "/api/v1/cart", nil, "Accept-Encoding", ""), 200)
+		if len(plain.Body) < 200 {
+			t.Fatalf("the cart body is too small to test with: %d bytes", len(plain.Body))
+		}
+		for _, enc := range []string{"gzip", "br"} {
+			r := want(t, c.do("GET", "/api/v1/cart", nil, "Accept-Encoding", enc), 200)
+			if r.Header.Get("Content-Encoding") != enc || !strings.Contains(r.Header.Get("Vary"), "Accept-Encoding") {
+				t.Fatalf("cart with Accept-Encoding %s: Content-Encoding %q Vary %q", enc, r.Header.Get("Content-Encoding"), r.Header.Get("Vary"))
+			}
+			if !bytes.Equal(decode(t, r), plain.Body) {
+				t.Fatalf("the %s cart does not decode to the plain one", enc)
+			}
+			// A catalog answer is decoded once to the same body: compressed once.
+			cat := want(t, c.do("GET", "/api/v1/products?per_page=100", nil, "Accept-Encoding", enc), 200)
+			ident := want(t, c.do("GET", "/api/v1/products?per_page=100", nil, "Accept-Encoding", ""), 200)
+			if !bytes.Equal(decode(t, cat), ident.Body) {
+				t.Fatalf("the %s catalog answer is not compressed exactly once", enc)
+			}
+		}
+	})
+}

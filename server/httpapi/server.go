@@ -180,6 +180,7 @@ func New(deps Deps) *Server {
 		ReadBufferSize: maxRequestHeaderBytes,
 	})
 	s.app.Use(s.observe, recoverPanic)
+	s.app.Use(contract.APIBase, compressAPI)
 	s.routes = s.apiRoutes()
 	for _, r := range s.routes {
 		s.register(r)
