@@ -177,9 +177,10 @@ func newCatalogCache(version CatalogVersionFunc, limit int) *catalogCache {
 	return &catalogCache{version: version, limit: limit, order: list.New(), items: map[string]*list.Element{}, loading: map[string]*loadCall{}}
 }
 
-// resetTo drops everything when the version moved. Called with mu held.
+// resetTo drops everything when the version moved forward. Called with
+// mu held.
 func (c *catalogCache) resetTo(v uint64) {
-	if c.at == v {
+	if v <= c.at {
 		return
 	}
 	c.at, c.bytes = v, 0
@@ -210,6 +211,13 @@ func (c *catalogCache) get(ctx context.Context, key string, load func(context.Co
 	key = strconv.FormatUint(v, 10) + " " + key
 	c.mu.Lock()
 	c.resetTo(v)
+	if v < c.at {
+		// Another request already saw a newer version: this one's read
+		// may be served, never kept.
+		c.mu.Unlock()
+		c.misses.Add(1)
+		return build()
+	}
 	if el, ok := c.items[key]; ok {
 		c.order.MoveToFront(el)
 		c.mu.Unlock()
@@ -249,7 +257,7 @@ func (c *catalogCache) get(ctx context.Context, key string, load func(context.Co
 		return call.e, call.err
 	}
 	c.resetTo(v)
-	if _, ok := c.items[key]; !ok && call.e.size() <= c.limit/8 {
+	if _, ok := c.items[key]; !ok && v == c.at && call.e.size() <= c.limit/8 {
 		c.items[key] = c.order.PushFront(&cacheItem{key: key, e: call.e})
 		c.bytes += call.e.size()
 		for c.bytes > c.limit {

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -423,4 +426,43 @@ func TestAPICompression(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Under concurrent reads and version moves, no read that starts after a
+// version move is answered with a body read before it.
+func TestCatalogCacheConcurrent(t *testing.T) {
+	var version atomic.Uint64
+	c := newCatalogCache(func() (uint64, bool) { return version.Load(), true }, 1<<20)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 2000; i++ {
+				before := version.Load()
+				// The "database" answers the version current when it is read.
+				e, err := c.get(context.Background(), fmt.Sprint("k", i%3), func(context.Context) (any, error) { return version.Load(), nil })
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				var got uint64
+				if err := json.Unmarshal(e.identity, &got); err != nil {
+					t.Error(err)
+					return
+				}
+				if got < before {
+					t.Errorf("a read that started at version %d was answered from version %d", before, got)
+					return
+				}
+				if i%40 == 0 {
+					version.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if c.hits.Load() == 0 {
+		t.Fatal("no read was a hit")
+	}
 }
