@@ -129,13 +129,13 @@ func newEnv(t testing.TB, backend string, opts ...func(*Deps)) *testEnv {
 	t.Cleanup(stopWatch)
 	logs := &syncBuffer{}
 	deps := Deps{
-		CatalogVersion: st.CatalogVersion,
-		Services:       st.Services(),
-		DB:             st.DB(),
-		Image:          seed.SVG,
-		Logger:         slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		AuthRateLimit:  RateLimit{Max: 1_000_000, Window: time.Minute},
+		Services:      st.Services(),
+		DB:            st.DB(),
+		Image:         seed.SVG,
+		Logger:        slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		AuthRateLimit: RateLimit{Max: 1_000_000, Window: time.Minute},
 	}
+	deps.CatalogVersion = st.CatalogVersion
 	for _, o := range opts {
 		o(&deps)
 	}
