@@ -10,6 +10,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/shopstack/shopstack/server/domain"
+	"github.com/shopstack/shopstack/server/payment"
+	"github.com/shopstack/shopstack/server/store"
 )
 
 // queryRecorder is a Bun hook that keeps the SELECTs the services run.
@@ -33,9 +35,9 @@ func (r *queryRecorder) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 // explain prints EXPLAIN ANALYZE of every query the catalog reads run
 // (list with each sort and a category filter, categories, search) on the
 // scaled catalog: go run ./server/bench -explain.
-func explain(ctx context.Context, w io.Writer, db *bun.DB, svc domain.Services, searchWord string) error {
+func explain(ctx context.Context, w io.Writer, db *bun.DB, searchWord string) error {
 	rec := &queryRecorder{}
-	db.AddQueryHook(rec)
+	svc := store.New(db.WithQueryHook(rec), store.Options{Payments: payment.NewTestProvider()}).Services()
 	cats, err := svc.Catalog.ListCategories(ctx)
 	if err != nil {
 		return err

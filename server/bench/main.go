@@ -342,7 +342,7 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 	}
 	svc := st.Services()
 	if explainOnly {
-		return explain(ctx, os.Stdout, db, svc, "linen")
+		return explain(ctx, os.Stdout, db, "linen")
 	}
 	all := true
 	perPage := 100

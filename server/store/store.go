@@ -130,7 +130,8 @@ func New(db *bun.DB, opts Options) *Store {
 	if s.pw == (PasswordParams{}) {
 		s.pw = DefaultPasswordParams
 	}
-	db.AddQueryHook(catalogHook{s})
+	// The store's own handle carries the catalog hook (catalogversion.go).
+	s.db = db.WithQueryHook(catalogHook{s})
 	s.catalog.tracked.Store(!s.pg) // PostgreSQL: once WatchCatalog listens
 	return s
 }
