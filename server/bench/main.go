@@ -3,11 +3,18 @@
 // child processes of itself on loopback: the real storefront server, and a
 // bare Fiber handler that answers a fixed JSON body (the floor: what
 // Fiber + the loopback + the load generator cost without any of our code).
-// Vegeta, as a library, drives each scenario at a fixed concurrency for a
-// bounded time (and, for orders, a bounded count), and the report gives
-// requests/s, p50 and p99 latency and the server's peak RSS (VmHWM of the
-// child, reset before every scenario), each also as a ratio to the bare
-// handler measured in the same run.
+// The seeded catalog is scaled to -products products (10,000 by default;
+// for the bench only) so that the list and search queries meet a
+// realistically sized table.
+//
+// Vegeta, as a library, drives each scenario closed-loop, wrk-style: each
+// of -workers (32) workers sends its next request when the previous one
+// has answered, for a bounded time (and, for orders, a bounded count). The
+// report gives requests/s, p50 and p99 latency and the server's peak RSS
+// (VmHWM of the child, reset before every scenario), each also as a ratio
+// to the bare handler measured in the same run; then every scenario runs
+// again open-loop at half of its closed-loop rate, and the report gives
+// that run's p99 (latency when the server is not saturated).
 //
 //	go tool task bench          # or: go run ./server/bench -duration 3s
 package main
@@ -35,6 +42,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+	"github.com/uptrace/bun"
 
 	"github.com/shopstack/shopstack/server/domain"
 	"github.com/shopstack/shopstack/server/httpapi"
@@ -64,17 +72,24 @@ func main() {
 		return
 	}
 	duration := flag.Duration("duration", 3*time.Second, "how long each scenario runs")
-	workers := flag.Int("workers", 8, "concurrent connections of the load generator")
+	workers := flag.Int("workers", 32, "concurrent connections of the load generator (closed loop)")
+	catalogSize := flag.Int("products", 10000, "scale the seeded catalog to this many products")
 	orders := flag.Int("orders", 400, "at most this many orders are placed (each needs a prepared customer)")
 	out := flag.String("json", "", "also write the results as JSON to this file")
+	acceptEncoding := flag.String("accept-encoding", "gzip", "Accept-Encoding of every request, sent as given (the load generator never decodes, like wrk); identity: uncompressed")
+	explainOnly := flag.Bool("explain", false, "print EXPLAIN ANALYZE of the catalog queries on the scaled catalog instead of the load run")
 	flag.Parse()
-	if *duration <= 0 || *duration > time.Minute || *workers < 1 || *workers > 256 || *orders < 1 || *orders > 10000 {
-		fmt.Fprintln(os.Stderr, "bench: -duration must be in (0, 1m], -workers in [1, 256], -orders in [1, 10000]")
+	if *duration <= 0 || *duration > time.Minute || *workers < 1 || *workers > 256 || *orders < 1 || *orders > 10000 || *catalogSize < 0 || *catalogSize > 1_000_000 {
+		fmt.Fprintln(os.Stderr, "bench: -duration must be in (0, 1m], -workers in [1, 256], -orders in [1, 10000], -products in [0, 1000000]")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *duration, *workers, *orders, *out); err != nil {
+	if *explainOnly {
+		*orders = 1
+	}
+	benchAcceptEncoding = *acceptEncoding
+	if err := run(ctx, *duration, *workers, *orders, *catalogSize, *out, *explainOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -122,7 +137,8 @@ func runServerChild(dsn string) error {
 	// Production logging (JSON access log of every request), into the void:
 	// the formatting cost is measured, a terminal is not.
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	srv := httpapi.New(httpapi.Deps{Services: st.Services(), DB: st.DB(), Image: seed.SVG, Logger: log})
+	go st.WatchCatalog(context.Background(), log)
+	srv := httpapi.New(httpapi.Deps{Services: st.Services(), DB: st.DB(), Image: seed.SVG, Logger: log, CatalogVersion: st.CatalogVersion})
 	return serveChild(srv.App())
 }
 
@@ -209,19 +225,38 @@ type result struct {
 	P50Ratio    float64        `json:"p50_ratio"`
 	P99Ratio    float64        `json:"p99_ratio"`
 	RSSRatio    float64        `json:"rss_ratio"`
+	// HalfRate is the open-loop rate of the second run (half of RPS) and
+	// HalfP99 its p99 latency.
+	HalfRate    float64       `json:"half_rate"`
+	HalfP99     time.Duration `json:"half_p99"`
+	HalfSuccess float64       `json:"half_success"`
 }
 
-func attack(ctx context.Context, c *child, name string, tr vegeta.Targeter, duration time.Duration, workers int) (result, error) {
+// attack runs one scenario. rate 0 is the closed loop: exactly workers
+// workers, each sending as soon as its previous request answered. A
+// positive rate is open loop at that many requests per second, with as
+// many workers as it takes (up to 256), so latency is not hidden by
+// requests waiting for a free worker.
+func attack(ctx context.Context, c *child, name string, tr vegeta.Targeter, duration time.Duration, workers int, rate float64) (result, error) {
 	if err := c.resetPeakRSS(); err != nil {
 		return result{}, fmt.Errorf("resetting peak RSS: %w", err)
 	}
+	maxWorkers := workers
+	vr := vegeta.Rate{Freq: 0}
+	if rate > 0 {
+		maxWorkers = 256
+		vr = vegeta.Rate{Freq: int(rate), Per: time.Second}
+		if vr.Freq < 1 {
+			vr.Freq = 1
+		}
+	}
 	a := vegeta.NewAttacker(
-		vegeta.Workers(uint64(workers)), vegeta.MaxWorkers(uint64(workers)),
-		vegeta.KeepAlive(true), vegeta.Connections(workers), vegeta.Timeout(10*time.Second),
+		vegeta.Workers(uint64(workers)), vegeta.MaxWorkers(uint64(maxWorkers)),
+		vegeta.KeepAlive(true), vegeta.Connections(maxWorkers), vegeta.Timeout(10*time.Second),
 		vegeta.MaxBody(1<<20), vegeta.Redirects(vegeta.NoFollow),
 	)
 	var m vegeta.Metrics
-	results := a.Attack(tr, vegeta.Rate{Freq: 0}, duration, name) // Freq 0: as fast as the workers go
+	results := a.Attack(tr, vr, duration, name)
 	for {
 		select {
 		case <-ctx.Done():
@@ -247,9 +282,23 @@ func attack(ctx context.Context, c *child, name string, tr vegeta.Targeter, dura
 	}
 }
 
+// benchAcceptEncoding is the -accept-encoding flag.
+var benchAcceptEncoding = "gzip"
+
 // roundRobin returns a concurrency-safe targeter cycling over targets,
-// or stopping after them when once is set.
+// or stopping after them when once is set. Every target gets the
+// -accept-encoding header: set explicitly, Go's transport does not
+// decompress, so the load generator (on the same CPUs) costs the same for
+// every route, as wrk's does.
 func roundRobin(targets []vegeta.Target, once bool) vegeta.Targeter {
+	for i := range targets {
+		h := targets[i].Header.Clone()
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("Accept-Encoding", benchAcceptEncoding)
+		targets[i].Header = h
+	}
 	var i atomic.Int64
 	return func(t *vegeta.Target) error {
 		n := i.Add(1) - 1
@@ -267,7 +316,7 @@ func jsonHeader() http.Header {
 
 // ---- the run ----
 
-func run(ctx context.Context, duration time.Duration, workers, orders int, out string) error {
+func run(ctx context.Context, duration time.Duration, workers, orders, catalogSize int, out string, explainOnly bool) error {
 	fmt.Fprintln(os.Stderr, "bench: starting PostgreSQL")
 	dsn, stopPG, err := startPostgres(ctx)
 	if err != nil {
@@ -288,7 +337,13 @@ func run(ctx context.Context, duration time.Duration, workers, orders int, out s
 	if err := seed.Demo(ctx, st); err != nil {
 		return fmt.Errorf("seeding: %w", err)
 	}
+	if err := scaleCatalog(ctx, db, catalogSize); err != nil {
+		return fmt.Errorf("scaling the catalog: %w", err)
+	}
 	svc := st.Services()
+	if explainOnly {
+		return explain(ctx, os.Stdout, db, "linen")
+	}
 	all := true
 	perPage := 100
 	page, err := svc.Admin.ListProducts(ctx, domain.ProductFilter{IncludeInactive: &all, PerPage: &perPage})
@@ -324,10 +379,12 @@ func run(ctx context.Context, duration time.Duration, workers, orders int, out s
 	if standard == nil {
 		return errors.New("no standard shipping method")
 	}
-	fmt.Fprintf(os.Stderr, "bench: preparing %d customers with a cart each\n", orders)
-	sessions := make([]string, orders)
+	// Twice the customers: one half for the closed loop, the other for
+	// the open-loop run at half rate.
+	fmt.Fprintf(os.Stderr, "bench: preparing %d customers with a cart each\n", 2*orders)
+	sessions := make([]string, 2*orders)
 	// What each customer's checkout shows: a checkout carries it (issue 12).
-	shown := make([]int64, orders)
+	shown := make([]int64, 2*orders)
 	for i := range sessions {
 		_, sess, err := svc.Accounts.Register(ctx, domain.RegisterInput{Email: fmt.Sprintf("bench%d@shop.test", i), Password: "bench-password", Name: "Bench"})
 		if err != nil {
@@ -354,10 +411,16 @@ func run(ctx context.Context, duration time.Duration, workers, orders int, out s
 
 	base := "http://" + srv.addr
 	var details, searches, adds, orderTargets []vegeta.Target
+	slugs, err := activeSlugs(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, slug := range slugs {
+		details = append(details, vegeta.Target{Method: "GET", URL: base + "/api/v1/products/" + slug})
+	}
 	for _, p := range products {
-		details = append(details, vegeta.Target{Method: "GET", URL: base + "/api/v1/products/" + p.Slug})
 		if w := strings.Fields(p.Name); len(w) > 0 {
-			searches = append(searches, vegeta.Target{Method: "GET", URL: base + "/api/v1/search?q=" + urlWord(w[len(w)-1])})
+			searches = append(searches, vegeta.Target{Method: "GET", URL: base + "/api/v1/search?q=" + urlWord(w[0])})
 		}
 		body, _ := json.Marshal(map[string]any{"product_id": p.ID, "quantity": 1})
 		// No cookie: each add starts a guest cart (the first add of a visit).
@@ -377,25 +440,53 @@ func run(ctx context.Context, duration time.Duration, workers, orders int, out s
 	}
 
 	fmt.Fprintf(os.Stderr, "bench: %d workers, %s per scenario\n", workers, duration)
-	floor, err := attack(ctx, bare, "bare fiber handler", roundRobin([]vegeta.Target{{Method: "GET", URL: "http://" + bare.addr + "/bare"}}, false), duration, workers)
+	bareTargets := func() vegeta.Targeter {
+		return roundRobin([]vegeta.Target{{Method: "GET", URL: "http://" + bare.addr + "/bare"}}, false)
+	}
+	floor, err := attack(ctx, bare, "bare fiber handler", bareTargets(), duration, workers, 0)
 	if err != nil {
 		return err
 	}
+	if err := halfRate(ctx, bare, &floor, bareTargets(), duration, workers); err != nil {
+		return err
+	}
+	// A list page as the storefront asks for it (the client's default
+	// page), and the category filter of its category pages.
+	lists := []vegeta.Target{{Method: "GET", URL: base + "/api/v1/products"}}
+	cats, err := svc.Catalog.ListCategories(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range cats {
+		lists = append(lists, vegeta.Target{Method: "GET", URL: base + "/api/v1/products?category=" + c.Slug})
+	}
+	half := len(orderTargets) / 2
 	scenarios := []struct {
-		name string
-		tr   vegeta.Targeter
+		name     string
+		tr, half func() vegeta.Targeter
 	}{
-		{"product list", roundRobin([]vegeta.Target{{Method: "GET", URL: base + "/api/v1/products"}}, false)},
-		{"product detail", roundRobin(details, false)},
-		{"search", roundRobin(searches, false)},
-		{"add to cart", roundRobin(adds, false)},
-		{"place order", roundRobin(orderTargets, true)},
+		{"product list", func() vegeta.Targeter { return roundRobin(lists, false) }, nil},
+		{"product detail", func() vegeta.Targeter { return roundRobin(details, false) }, nil},
+		{"categories", func() vegeta.Targeter {
+			return roundRobin([]vegeta.Target{{Method: "GET", URL: base + "/api/v1/categories"}}, false)
+		}, nil},
+		{"search", func() vegeta.Targeter { return roundRobin(searches, false) }, nil},
+		{"add to cart", func() vegeta.Targeter { return roundRobin(adds, false) }, nil},
+		{"place order", func() vegeta.Targeter { return roundRobin(orderTargets[:half], true) },
+			func() vegeta.Targeter { return roundRobin(orderTargets[half:], true) }},
 	}
 	results := []result{floor}
 	for _, sc := range scenarios {
 		fmt.Fprintf(os.Stderr, "bench: %s\n", sc.name)
-		r, err := attack(ctx, srv, sc.name, sc.tr, duration, workers)
+		r, err := attack(ctx, srv, sc.name, sc.tr(), duration, workers, 0)
 		if err != nil {
+			return err
+		}
+		second := sc.half
+		if second == nil {
+			second = sc.tr
+		}
+		if err := halfRate(ctx, srv, &r, second(), duration, workers); err != nil {
 			return err
 		}
 		results = append(results, r)
@@ -415,11 +506,67 @@ func run(ctx context.Context, duration time.Duration, workers, orders int, out s
 		}
 	}
 	for _, r := range results {
-		if r.Success < 0.99 {
-			return fmt.Errorf("%s: only %.1f%% of requests succeeded (%v)", r.Scenario, 100*r.Success, r.StatusCodes)
+		if r.Success < 0.99 || r.HalfSuccess < 0.99 {
+			return fmt.Errorf("%s: only %.1f%% (closed loop) / %.1f%% (half rate) of requests succeeded (%v)", r.Scenario, 100*r.Success, 100*r.HalfSuccess, r.StatusCodes)
 		}
 	}
 	return nil
+}
+
+// halfRate runs the scenario again open-loop at half of r's closed-loop
+// rate and records that run's p99 in r.
+func halfRate(ctx context.Context, c *child, r *result, tr vegeta.Targeter, duration time.Duration, workers int) error {
+	hr, err := attack(ctx, c, r.Scenario+" (half rate)", tr, duration, workers, r.RPS/2)
+	if err != nil {
+		return err
+	}
+	r.HalfRate, r.HalfP99, r.HalfSuccess = r.RPS/2, hr.P99, hr.Success
+	return nil
+}
+
+// scaleCatalog copies the seeded active products until the catalog has n
+// products, each copy with its own SKU, slug and name suffix and a spread
+// of prices, created_at and featured flags, so sorts and filters meet
+// realistic data. Bench only: the demo seed stays small.
+func scaleCatalog(ctx context.Context, db *bun.DB, n int) error {
+	var have int
+	if err := db.NewSelect().TableExpr("products").ColumnExpr("count(*)").Scan(ctx, &have); err != nil {
+		return err
+	}
+	var seeded int
+	if err := db.NewSelect().TableExpr("products").ColumnExpr("count(*)").Where("active").Scan(ctx, &seeded); err != nil {
+		return err
+	}
+	if n <= have || seeded == 0 {
+		return nil
+	}
+	copies := (n - have + seeded - 1) / seeded
+	_, err := db.ExecContext(ctx, `
+INSERT INTO products (sku, slug, name, description, price, currency, category_id, images, attributes, stock, active, featured, created_at, updated_at)
+SELECT p.sku || '-B' || g, p.slug || '-b' || g, p.name || ' ' || g, p.description,
+       p.price + (g * 37) % 5000, p.currency, p.category_id, p.images, p.attributes, 1000000, TRUE, (g % 50 = 0),
+       p.created_at - make_interval(mins => g), p.updated_at
+FROM products AS p CROSS JOIN generate_series(1, ?) AS g
+WHERE p.active`, copies)
+	if err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, `DELETE FROM products WHERE id IN (SELECT id FROM products WHERE sku LIKE '%-B%' ORDER BY id DESC LIMIT (SELECT greatest(count(*) - ?, 0) FROM products))`, n)
+	if err != nil {
+		return err
+	}
+	// What autovacuum would have done by the time a shop has this many
+	// products: statistics, and the visibility map index-only scans need.
+	_, err = db.ExecContext(ctx, "VACUUM ANALYZE products")
+	return err
+}
+
+// activeSlugs lists every active product's slug (the detail scenario
+// visits them all, so a cache has to hold the whole catalog to hit).
+func activeSlugs(ctx context.Context, db *bun.DB) ([]string, error) {
+	var slugs []string
+	err := db.NewSelect().TableExpr("products").Column("slug").Where("active").OrderExpr("id").Scan(ctx, &slugs)
+	return slugs, err
 }
 
 func sessionUser(ctx context.Context, svc domain.Services, token string) int64 {
@@ -447,13 +594,14 @@ func ratio(a, b float64) float64 {
 }
 
 func report(w io.Writer, results []result, workers int, duration time.Duration) {
-	fmt.Fprintf(w, "\nstorefront load benchmark: %d concurrent connections, %s per scenario, loopback, PostgreSQL\n\n", workers, duration)
+	fmt.Fprintf(w, "\nstorefront load benchmark: %d concurrent connections (closed loop), %s per scenario, Accept-Encoding %q, loopback, PostgreSQL\n\n", workers, duration, benchAcceptEncoding)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\trequests\treq/s\tp50\tp99\tpeak RSS\treq/s ratio\tp50 ratio\tp99 ratio\tRSS ratio\tsuccess\t")
+	fmt.Fprintln(tw, "scenario\trequests\treq/s\tp50\tp99\tpeak RSS\treq/s ratio\tp50 ratio\tp99 ratio\tRSS ratio\tsuccess\thalf rate\tp99 at half rate\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%.1f MiB\t%.3f\t%.2f\t%.2f\t%.2f\t%.1f%%\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%.1f MiB\t%.3f\t%.2f\t%.2f\t%.2f\t%.1f%%\t%.0f/s\t%s\t\n",
 			r.Scenario, r.Requests, r.RPS, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond),
-			float64(r.PeakRSS)/(1<<20), r.RPSRatio, r.P50Ratio, r.P99Ratio, r.RSSRatio, 100*r.Success)
+			float64(r.PeakRSS)/(1<<20), r.RPSRatio, r.P50Ratio, r.P99Ratio, r.RSSRatio, 100*r.Success,
+			r.HalfRate, r.HalfP99.Round(time.Microsecond))
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w, "\nratios are to the bare Fiber handler of the same run (req/s: higher is better; latency and RSS: lower is better)")

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"html"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,14 +15,16 @@ import (
 )
 
 func (s *Server) listCategories(c *fiber.Ctx) error {
-	cats, err := s.deps.Services.Catalog.ListCategories(c.UserContext())
-	if err != nil {
-		return err
-	}
-	if cats == nil {
-		cats = []domain.Category{}
-	}
-	return c.JSON(itemsBody[domain.Category]{Items: cats})
+	return s.catalogJSON(c, "categories", func(ctx context.Context) (any, error) {
+		cats, err := s.deps.Services.Catalog.ListCategories(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if cats == nil {
+			cats = []domain.Category{}
+		}
+		return itemsBody[domain.Category]{Items: cats}, nil
+	})
 }
 
 func (s *Server) listProducts(c *fiber.Ctx) error {
@@ -42,11 +46,9 @@ func (s *Server) listProducts(c *fiber.Ctx) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	page, err := s.deps.Services.Catalog.ListProducts(c.UserContext(), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(page)
+	return s.catalogJSON(c, productListKey(f), func(ctx context.Context) (any, error) {
+		return s.deps.Services.Catalog.ListProducts(ctx, f)
+	})
 }
 
 func (s *Server) productBySlug(c *fiber.Ctx) error {
@@ -54,11 +56,9 @@ func (s *Server) productBySlug(c *fiber.Ctx) error {
 	if !domain.ValidSlug(slug) {
 		return domain.NotFound("no such product")
 	}
-	p, err := s.deps.Services.Catalog.ProductBySlug(c.UserContext(), slug)
-	if err != nil {
-		return err
-	}
-	return c.JSON(p)
+	return s.catalogJSON(c, "product "+slug, func(ctx context.Context) (any, error) {
+		return s.deps.Services.Catalog.ProductBySlug(ctx, slug)
+	})
 }
 
 func (s *Server) search(c *fiber.Ctx) error {
@@ -70,11 +70,34 @@ func (s *Server) search(c *fiber.Ctx) error {
 	if err := sq.Validate(); err != nil {
 		return err
 	}
-	page, err := s.deps.Services.Search.Search(c.UserContext(), sq)
-	if err != nil {
-		return err
+	p := sq.Pagination()
+	key := fmt.Sprintf("search page=%d per_page=%d q=%q", p.Page, p.PerPage, sq.Query)
+	return s.catalogJSON(c, key, func(ctx context.Context) (any, error) {
+		return s.deps.Services.Search.Search(ctx, sq)
+	})
+}
+
+// productListKey is the cache key of a validated product filter: every
+// parameter in a fixed order with its default applied, so equivalent
+// queries (?page=1 or none, parameters in any order) share one entry.
+func productListKey(f domain.ProductFilter) string {
+	p := f.Pagination()
+	sort := domain.SortFeatured
+	if f.Sort != nil {
+		sort = *f.Sort
 	}
-	return c.JSON(page)
+	opt := func(v *int64) string {
+		if v == nil {
+			return "-"
+		}
+		return strconv.FormatInt(*v, 10)
+	}
+	category := "-"
+	if f.CategorySlug != nil {
+		category = strconv.Quote(*f.CategorySlug)
+	}
+	return fmt.Sprintf("products category=%s min_price=%s max_price=%s sort=%s page=%d per_page=%d",
+		category, opt(f.MinPrice), opt(f.MaxPrice), sort, p.Page, p.PerPage)
 }
 
 // image serves the generated picture of a product. Pictures change only

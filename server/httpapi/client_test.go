@@ -133,7 +133,7 @@ func (c *client) do(method, path string, body any, hdr ...string) *response {
 	}
 	r := &response{Status: res.StatusCode, Header: res.Header, Body: out, Cookies: res.Cookies()}
 	if c.spec != nil {
-		checkResponseSchema(c.t, c.spec, method, path, r)
+		checkResponseSchema(c.t, c.spec, method, path, decoded(c.t, r))
 	}
 	for _, ck := range r.Cookies {
 		if ck.MaxAge < 0 || (!ck.Expires.IsZero() && ck.Expires.Before(time.Now())) || ck.Value == "" {

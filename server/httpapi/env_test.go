@@ -122,6 +122,11 @@ func newEnv(t testing.TB, backend string, opts ...func(*Deps)) *testEnv {
 	default:
 		t.Fatalf("unknown backend %q", backend)
 	}
+	// The catalog cache is on in every test, as in production: on
+	// PostgreSQL once the store listens for catalog changes.
+	watch, stopWatch := context.WithCancel(context.Background())
+	go st.WatchCatalog(watch, slog.New(slog.DiscardHandler))
+	t.Cleanup(stopWatch)
 	logs := &syncBuffer{}
 	deps := Deps{
 		Services:      st.Services(),
@@ -130,6 +135,7 @@ func newEnv(t testing.TB, backend string, opts ...func(*Deps)) *testEnv {
 		Logger:        slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		AuthRateLimit: RateLimit{Max: 1_000_000, Window: time.Minute},
 	}
+	deps.CatalogVersion = st.CatalogVersion
 	for _, o := range opts {
 		o(&deps)
 	}

@@ -86,6 +86,10 @@ type Deps struct {
 	// request's Host header, which the sender controls.
 	// Default: http://localhost:8080.
 	PublicURL string
+	// CatalogVersion drives the catalog read cache (catalogcache.go):
+	// store.Store.CatalogVersion. Default: nil, no server-side cache (the
+	// catalog routes still send ETags, 304s and compressed bodies).
+	CatalogVersion CatalogVersionFunc
 }
 
 func (d *Deps) setDefaults() {
@@ -143,6 +147,9 @@ type Server struct {
 	openAPIOnce  sync.Once
 	openAPIBytes []byte
 
+	// catalogCache holds encoded catalog responses (catalogcache.go).
+	catalogCache *catalogCache
+
 	// spaRoutes is the client's route table for the static handler; nil
 	// when the build has none (then every path falls back with 200).
 	spaRoutes spaRoutes
@@ -155,7 +162,8 @@ func New(deps Deps) *Server {
 	if deps.DB == nil {
 		panic("httpapi.New: Deps.DB is required")
 	}
-	s := &Server{deps: deps, log: deps.Logger, metrics: newMetrics(deps.DB.Stats), outage: newOutage(deps.Logger, deps.DB.PingContext)}
+	s := &Server{deps: deps, log: deps.Logger, metrics: newMetrics(deps.DB.Stats), outage: newOutage(deps.Logger, deps.DB.PingContext),
+		catalogCache: newCatalogCache(deps.CatalogVersion, catalogCacheBytes)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "shopstack",
 		ErrorHandler:          s.handleError,
@@ -175,6 +183,7 @@ func New(deps Deps) *Server {
 		ReadBufferSize: maxRequestHeaderBytes,
 	})
 	s.app.Use(s.observe, s.edge, recoverPanic)
+	s.app.Use(contract.APIBase, compressAPI)
 	s.routes = s.apiRoutes()
 	for _, r := range s.routes {
 		s.register(r)

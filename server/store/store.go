@@ -104,6 +104,8 @@ type Store struct {
 	// orderLinkKeyCache caches the order-link HMAC key (orderLinkKey): it never
 	// changes once generated.
 	orderLinkKeyCache atomic.Pointer[[]byte]
+	// catalog is the version of what catalog reads show (catalogversion.go).
+	catalog catalogVersion
 }
 
 // New returns a Store over db (already migrated).
@@ -129,6 +131,9 @@ func New(db *bun.DB, opts Options) *Store {
 	if s.pw == (PasswordParams{}) {
 		s.pw = DefaultPasswordParams
 	}
+	// The store's own handle carries the catalog hook (catalogversion.go).
+	s.db = db.WithQueryHook(catalogHook{s})
+	s.catalog.tracked.Store(!s.pg) // PostgreSQL: once WatchCatalog listens
 	return s
 }
 

@@ -24,6 +24,10 @@ export interface RequestOptions {
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
+  // Catalog reads are publicly cacheable for a CDN (Cache-Control max-age);
+  // the app itself always revalidates them (If-None-Match, a cheap 304), so
+  // a shopper's own order or an admin's edit shows on the next page at once.
+  if (method === 'GET') init.cache = 'no-cache';
   if (method !== 'GET' && method !== 'HEAD') {
     // Writes must be JSON (the server's CSRF guard), even with no body.
     headers['Content-Type'] = 'application/json';

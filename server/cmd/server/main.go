@@ -222,7 +222,11 @@ func serve(ctx context.Context, cfg *config.Config, mailCfg *config.Mail, db *bu
 	// The mail worker lives as long as the server: messages it has not
 	// sent when SIGTERM comes stay in the outbox for the next process.
 	go (&mail.Worker{Outbox: st.Services().Mail, Mailer: mailer, Logger: log.With("component", "mail")}).Run(ctx)
+	// The catalog cache follows every replica's catalog writes (PostgreSQL
+	// LISTEN; a no-op on SQLite) for as long as the server runs.
+	go st.WatchCatalog(ctx, log.With("component", "catalog-cache"))
 	srv := httpapi.New(httpapi.Deps{
+		CatalogVersion:  st.CatalogVersion,
 		PublicURL:       mailCfg.PublicURL,
 		Services:        st.Services(),
 		DB:              db,
