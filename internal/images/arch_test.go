@@ -28,7 +28,7 @@ func TestArchitecturesOfTheCommittedDist(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := map[string][]string{
-				env.BackendImage():  {"Deployment shop/backend", "Job shop/backend-migrate"},
+				env.BackendImage():  {"Deployment shop/backend", "Job shop/backend-migrate", "CronJob shop/backend-purge"},
 				env.FrontendImage(): {"Deployment shop/frontend"},
 			}
 			for ref, workloads := range want {
