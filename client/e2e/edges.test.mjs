@@ -236,7 +236,8 @@ describe('catalog', () => {
       await page.keyboard.press('Enter');
       const drawer = page.getByRole('dialog', { name: 'Filters' });
       await drawer.waitFor();
-      assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+      // React renders aria-expanded after the dialog opens: wait for it, no sleep.
+      await page.waitForFunction(() => document.querySelector('.filters-toggle')?.getAttribute('aria-expanded') === 'true');
       await drawer.getByRole('navigation', { name: 'Categories' }).waitFor();
       await expectNoA11yViolations(page, 'phone filter drawer');
       await screenshot(page, 'edges-phone-drawer');
@@ -248,7 +249,8 @@ describe('catalog', () => {
       }
       await page.keyboard.press('Escape');
       await drawer.waitFor({ state: 'hidden' });
-      assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+      // The dialog's close event re-renders the button: wait for it, no sleep.
+      await page.waitForFunction(() => document.querySelector('.filters-toggle')?.getAttribute('aria-expanded') === 'false');
       assert.equal(await page.evaluate(() => document.activeElement?.textContent?.startsWith('Filters')), true, 'focus returns to the Filters button');
 
       // Choosing a category applies it and closes the drawer.
