@@ -202,16 +202,15 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 	}
 	method, _ := domain.FindShippingMethod(in.ShippingMethod, s.currency)
 
+	co := &checkout{orderService: s, owner: owner, in: in, userID: userID, method: method}
 	var (
 		order   *domain.Order
 		created bool
-		charge  *domain.PaymentResult
-		charged domain.Money
 	)
 	err = s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		now := s.timestamp()
+		co.tx, co.now = tx, s.timestamp()
 		// 1. The idempotency key (the user's, or the guest cart's).
-		prevOrderID, err := s.claimKey(ctx, tx, owner, in, now)
+		prevOrderID, err := s.claimKey(ctx, tx, owner, in, co.now)
 		if err != nil {
 			return err
 		}
@@ -219,131 +218,170 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 			order, err = s.order(ctx, tx, prevOrderID, userID)
 			return err
 		}
-		email, err := owner.email(ctx, tx, in)
-		if err != nil {
+		if co.email, err = owner.email(ctx, tx, in); err != nil {
 			return err
 		}
-
-		// 2. The cart, at current prices.
-		cartID, err := s.cartID(ctx, tx, owner.cartKey())
-		if err != nil {
-			return err
-		}
-		var lines []cartLine
-		if cartID != 0 {
-			if lines, err = s.cartLines(ctx, tx, cartID); err != nil {
+		for _, step := range []func(context.Context) error{co.readCart, co.reserveStock, co.insertOrder, co.chargeCard, co.finish} {
+			if err := step(ctx); err != nil {
 				return err
 			}
 		}
-		if len(lines) == 0 {
-			return domain.InvalidFields(map[string]string{"cart": "is empty"})
-		}
-		sort.Slice(lines, func(i, j int) bool { return lines[i].ProductID < lines[j].ProductID })
-		// What the customer was shown, against the cart as read here.
-		if err := checkExpectedTotal(*in.ExpectedTotal, lines, method.Price.Amount); err != nil {
-			return err
-		}
-
-		// 3. Stock.
-		var subtotal int64
-		for i, l := range lines {
-			if !l.Active {
-				return domain.InsufficientStock("%s is no longer available", l.Name)
-			}
-			// RETURNING the price reads it from the row this UPDATE has
-			// locked: the price charged is the price at decrement time.
-			var price int64
-			err := tx.NewUpdate().Model((*productRow)(nil)).
-				Set("stock = stock - ?", l.Quantity).Set("updated_at = ?", now).
-				Where("id = ? AND stock >= ? AND active", l.ProductID, l.Quantity).
-				Returning("price").Scan(ctx, &price)
-			if errors.Is(err, sql.ErrNoRows) || isCheckViolation(err) {
-				return domain.InsufficientStock("not enough %s in stock", l.Name)
-			}
-			if err != nil {
-				return internal("decrement stock", err)
-			}
-			lines[i].Price = price
-			subtotal += price * int64(l.Quantity)
-		}
-		// Again with the prices read from the locked rows: a price changed
-		// since step 2 is a changed cart too (the UPDATEs roll back).
-		if err := checkExpectedTotal(*in.ExpectedTotal, lines, method.Price.Amount); err != nil {
-			return err
-		}
-
-		// 4. The order.
-		a := in.ShippingAddress
-		row := &orderRow{UserID: userID, Email: email, Status: string(domain.OrderPending), Currency: s.currency,
-			Subtotal: subtotal, Shipping: method.Price.Amount, Total: subtotal + method.Price.Amount,
-			ShippingMethod: method.Code, ShipName: a.Name, ShipLine1: a.Line1, ShipLine2: a.Line2, ShipCity: a.City,
-			ShipRegion: a.Region, ShipPostalCode: a.PostalCode, ShipCountry: a.Country, ShipPhone: a.Phone,
-			CreatedAt: now, UpdatedAt: now}
-		if _, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
-			return internal("insert order", err)
-		}
-		items := make([]orderItemRow, len(lines))
-		for i, l := range lines {
-			items[i] = orderItemRow{OrderID: row.ID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
-				UnitPrice: l.Price, Quantity: l.Quantity, LineTotal: l.Price * int64(l.Quantity)}
-		}
-		if _, err := tx.NewInsert().Model(&items).Exec(ctx); err != nil {
-			return internal("insert order items", err)
-		}
-
-		// 5. The charge.
-		charged = s.money(row.Total)
-		charge, err = s.payments.Charge(ctx, domain.ChargeRequest{
-			Amount:         charged,
-			Card:           in.Payment,
-			IdempotencyKey: owner.chargeKey(in.IdempotencyKey),
-			Description:    fmt.Sprintf("order %d", row.ID),
-		})
-		if err != nil {
-			charge = nil
-			switch domain.ErrorCode(err) {
-			case domain.EPAYMENTDECLINED, domain.EPAYMENTFAILED:
-				return err
-			}
-			return &domain.Error{Code: domain.EPAYMENTFAILED, Message: "the payment provider failed; nothing was charged"}
-		}
-
-		// 6. Record, mark paid, link the key, empty the cart.
-		last4 := in.Payment.Last4()
-		if charge.Last4 != "" {
-			last4 = charge.Last4
-		}
-		pay := &paymentRow{OrderID: row.ID, Kind: "charge", ChargeID: charge.ChargeID, Amount: row.Total,
-			Currency: s.currency, Last4: last4, Brand: charge.Brand, CreatedAt: now}
-		if _, err := tx.NewInsert().Model(pay).Exec(ctx); err != nil {
-			return internal("insert payment", err)
-		}
-		if _, err := tx.NewUpdate().Model((*orderRow)(nil)).
-			Set("status = ?", string(domain.OrderPaid)).Set("payment_last4 = ?", last4).
-			Set("payment_status = ?", string(domain.PaymentSucceeded)).
-			Where("id = ?", row.ID).Exec(ctx); err != nil {
-			return internal("mark order paid", err)
-		}
-		if err := s.linkKey(ctx, tx, owner, in.IdempotencyKey, row.ID); err != nil {
-			return err
-		}
-		if _, err := tx.NewDelete().Model((*cartItemRow)(nil)).Where("cart_id = ?", cartID).Exec(ctx); err != nil {
-			return internal("empty cart", err)
-		}
-		order, err = s.order(ctx, tx, row.ID, userID)
+		order, err = s.order(ctx, tx, co.row.ID, userID)
 		created = true
 		return err
 	})
 	if err != nil {
-		if charge != nil {
+		if co.charge != nil {
 			// Charged, but the order did not commit: give the money back.
-			if rerr := s.payments.Refund(context.WithoutCancel(ctx), charge.ChargeID, charged); rerr != nil {
-				slog.Error("refund after failed checkout commit", "charge_id", charge.ChargeID, "err", rerr)
+			if rerr := s.payments.Refund(context.WithoutCancel(ctx), co.charge.ChargeID, co.charged); rerr != nil {
+				slog.Error("refund after failed checkout commit", "charge_id", co.charge.ChargeID, "err", rerr)
 			}
 		}
 		return nil, false, s.withCurrentCart(ctx, userID, err)
 	}
 	return order, created, nil
+}
+
+// checkout is one PlaceOrder inside its transaction: what the steps
+// (readCart, reserveStock, insertOrder, chargeCard, finish, in that order)
+// read and leave for the next one.
+type checkout struct {
+	orderService
+	owner  checkoutOwner
+	in     domain.PlaceOrderInput
+	userID int64
+	method domain.ShippingMethod
+
+	tx    bun.Tx
+	now   time.Time
+	email string
+
+	cart     int64      // the cart's id (0: none)
+	lines    []cartLine // by product id: rows are locked in that order
+	subtotal int64
+	row      *orderRow
+	charge   *domain.PaymentResult // set once the card is charged
+	charged  domain.Money
+}
+
+// readCart is step 2: the cart at current prices, in ascending product id
+// order, checked against the total the customer was shown.
+func (c *checkout) readCart(ctx context.Context) error {
+	cartID, err := c.cartID(ctx, c.tx, c.owner.cartKey())
+	if err != nil {
+		return err
+	}
+	c.cart = cartID
+	if cartID != 0 {
+		if c.lines, err = c.cartLines(ctx, c.tx, cartID); err != nil {
+			return err
+		}
+	}
+	if len(c.lines) == 0 {
+		return domain.InvalidFields(map[string]string{"cart": "is empty"})
+	}
+	sort.Slice(c.lines, func(i, j int) bool { return c.lines[i].ProductID < c.lines[j].ProductID })
+	// What the customer was shown, against the cart as read here.
+	return checkExpectedTotal(*c.in.ExpectedTotal, c.lines, c.method.Price.Amount)
+}
+
+// reserveStock is step 3: one conditional decrement per line, which also
+// locks the product row and reads the price charged from it; then the
+// shown total again, with those prices.
+func (c *checkout) reserveStock(ctx context.Context) error {
+	for i, l := range c.lines {
+		if !l.Active {
+			return domain.InsufficientStock("%s is no longer available", l.Name)
+		}
+		// RETURNING the price reads it from the row this UPDATE has
+		// locked: the price charged is the price at decrement time.
+		var price int64
+		err := c.tx.NewUpdate().Model((*productRow)(nil)).
+			Set("stock = stock - ?", l.Quantity).Set("updated_at = ?", c.now).
+			Where("id = ? AND stock >= ? AND active", l.ProductID, l.Quantity).
+			Returning("price").Scan(ctx, &price)
+		if errors.Is(err, sql.ErrNoRows) || isCheckViolation(err) {
+			return domain.InsufficientStock("not enough %s in stock", l.Name)
+		}
+		if err != nil {
+			return internal("decrement stock", err)
+		}
+		c.lines[i].Price = price
+		c.subtotal += price * int64(l.Quantity)
+	}
+	// Again with the prices read from the locked rows: a price changed
+	// since readCart is a changed cart too (the UPDATEs roll back).
+	return checkExpectedTotal(*c.in.ExpectedTotal, c.lines, c.method.Price.Amount)
+}
+
+// insertOrder is step 4: the order (pending) and its items.
+func (c *checkout) insertOrder(ctx context.Context) error {
+	a := c.in.ShippingAddress
+	c.row = &orderRow{UserID: c.userID, Email: c.email, Status: string(domain.OrderPending), Currency: c.currency,
+		Subtotal: c.subtotal, Shipping: c.method.Price.Amount, Total: c.subtotal + c.method.Price.Amount,
+		ShippingMethod: c.method.Code, ShipName: a.Name, ShipLine1: a.Line1, ShipLine2: a.Line2, ShipCity: a.City,
+		ShipRegion: a.Region, ShipPostalCode: a.PostalCode, ShipCountry: a.Country, ShipPhone: a.Phone,
+		CreatedAt: c.now, UpdatedAt: c.now}
+	if _, err := c.tx.NewInsert().Model(c.row).Returning("id").Exec(ctx); err != nil {
+		return internal("insert order", err)
+	}
+	items := make([]orderItemRow, len(c.lines))
+	for i, l := range c.lines {
+		items[i] = orderItemRow{OrderID: c.row.ID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
+			UnitPrice: l.Price, Quantity: l.Quantity, LineTotal: l.Price * int64(l.Quantity)}
+	}
+	if _, err := c.tx.NewInsert().Model(&items).Exec(ctx); err != nil {
+		return internal("insert order items", err)
+	}
+	return nil
+}
+
+// chargeCard is step 5, the last that can fail for business reasons: a
+// decline or provider failure rolls everything back.
+func (c *checkout) chargeCard(ctx context.Context) error {
+	c.charged = c.money(c.row.Total)
+	charge, err := c.payments.Charge(ctx, domain.ChargeRequest{
+		Amount:         c.charged,
+		Card:           c.in.Payment,
+		IdempotencyKey: c.owner.chargeKey(c.in.IdempotencyKey),
+		Description:    fmt.Sprintf("order %d", c.row.ID),
+	})
+	if err != nil {
+		switch domain.ErrorCode(err) {
+		case domain.EPAYMENTDECLINED, domain.EPAYMENTFAILED:
+			return err
+		}
+		return &domain.Error{Code: domain.EPAYMENTFAILED, Message: "the payment provider failed; nothing was charged"}
+	}
+	c.charge = charge
+	return nil
+}
+
+// finish is step 6: record the payment, mark the order paid, point the
+// key at the order, empty the cart.
+func (c *checkout) finish(ctx context.Context) error {
+	last4 := c.in.Payment.Last4()
+	if c.charge.Last4 != "" {
+		last4 = c.charge.Last4
+	}
+	pay := &paymentRow{OrderID: c.row.ID, Kind: "charge", ChargeID: c.charge.ChargeID, Amount: c.row.Total,
+		Currency: c.currency, Last4: last4, Brand: c.charge.Brand, CreatedAt: c.now}
+	if _, err := c.tx.NewInsert().Model(pay).Exec(ctx); err != nil {
+		return internal("insert payment", err)
+	}
+	if _, err := c.tx.NewUpdate().Model((*orderRow)(nil)).
+		Set("status = ?", string(domain.OrderPaid)).Set("payment_last4 = ?", last4).
+		Set("payment_status = ?", string(domain.PaymentSucceeded)).
+		Where("id = ?", c.row.ID).Exec(ctx); err != nil {
+		return internal("mark order paid", err)
+	}
+	if err := c.linkKey(ctx, c.tx, c.owner, c.in.IdempotencyKey, c.row.ID); err != nil {
+		return err
+	}
+	if _, err := c.tx.NewDelete().Model((*cartItemRow)(nil)).Where("cart_id = ?", c.cart).Exec(ctx); err != nil {
+		return internal("empty cart", err)
+	}
+	return nil
 }
 
 func (s orderService) ListOrders(ctx context.Context, userID int64, p domain.Pagination) (*domain.Page[domain.Order], error) {
