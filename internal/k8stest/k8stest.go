@@ -146,10 +146,46 @@ func Start(t testing.TB) *Server {
 	t.Helper()
 	bin := Binaries(t)
 	start := time.Now()
-	s := &Server{Dir: t.TempDir(), bin: bin}
-	s.cacheDir = filepath.Join(s.Dir, "kubectl-cache")
-	t.Cleanup(s.stop)
+	// The ports are found free and then bound by etcd and kube-apiserver,
+	// which take no listener from us; another process (a parallel test
+	// package starting its own server) may bind one in between. That shows
+	// as "address already in use" in a log: start again on other ports, in
+	// a fresh directory, a few times.
+	const attempts = 5
+	for attempt := 1; ; attempt++ {
+		s := &Server{Dir: t.TempDir(), bin: bin}
+		s.cacheDir = filepath.Join(s.Dir, "kubectl-cache")
+		t.Cleanup(s.stop) // also when launch fails the test half way
+		err := s.launch(t)
+		if err == nil {
+			t.Logf("k8stest: etcd + kube-apiserver ready at %s in %s", s.URL, time.Since(start).Round(time.Millisecond))
+			return s
+		}
+		portTaken := s.logsSay("address already in use")
+		if !portTaken || attempt == attempts {
+			s.dumpLogs(t)
+			s.stop()
+			t.Fatalf("k8stest: kube-apiserver not ready: %v", err)
+		}
+		t.Logf("k8stest: a port was taken before etcd or kube-apiserver bound it (attempt %d of %d): starting again on other ports", attempt, attempts)
+		s.stop()
+	}
+}
 
+// logsSay reports whether the etcd or kube-apiserver log contains text.
+func (s *Server) logsSay(text string) bool {
+	for _, name := range []string{"etcd", "kube-apiserver"} {
+		if b, _ := os.ReadFile(filepath.Join(s.Dir, name+".log")); strings.Contains(string(b), text) {
+			return true
+		}
+	}
+	return false
+}
+
+// launch starts etcd and kube-apiserver on free ports and waits for
+// /readyz; the caller stops them.
+func (s *Server) launch(t testing.TB) error {
+	t.Helper()
 	// etcd
 	etcdPort, peerPort, metricsPort, apiPort := freePort(t), freePort(t), freePort(t), freePort(t)
 	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPort)
@@ -199,12 +235,7 @@ func Start(t testing.TB) *Server {
 	s.Kubeconfig = filepath.Join(s.Dir, "kubeconfig")
 	write(t, s.Kubeconfig, fmt.Sprintf(kubeconfigTemplate, s.URL, s.Token))
 
-	if err := s.waitReady(90 * time.Second); err != nil {
-		s.dumpLogs(t)
-		t.Fatalf("k8stest: kube-apiserver not ready: %v", err)
-	}
-	t.Logf("k8stest: etcd + kube-apiserver ready at %s in %s", s.URL, time.Since(start).Round(time.Millisecond))
-	return s
+	return s.waitReady(90 * time.Second)
 }
 
 func (s *Server) spawn(t testing.TB, name string, args ...string) {
