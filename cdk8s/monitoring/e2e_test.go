@@ -84,8 +84,29 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// start runs a process until the test ends (SIGTERM, then SIGKILL after 10s).
-func start(t *testing.T, name string, env []string, args ...string) {
+// listeningAddr waits, at most d, for the server's JSON log line
+// {"msg":"listening","addr":...} in logPath and returns the address.
+func listeningAddr(t *testing.T, logPath string, d time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		b, _ := os.ReadFile(logPath)
+		for _, line := range strings.Split(string(b), "\n") {
+			var rec struct{ Msg, Addr string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" && rec.Addr != "" {
+				return rec.Addr
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no \"listening\" line in %s after %s:\n%s", logPath, d, b)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// start runs a process until the test ends (SIGTERM, then SIGKILL after
+// 10s) and returns the path of its log (stdout and stderr).
+func start(t *testing.T, name string, env []string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), env...)
@@ -116,6 +137,7 @@ func start(t *testing.T, name string, env []string, args ...string) {
 		}
 		logf.Close()
 	})
+	return logf.Name()
 }
 
 // waitOK polls url until it answers 200, at most d.
@@ -142,14 +164,15 @@ func waitOK(t *testing.T, u string, d time.Duration) {
 func startServer(t *testing.T) string {
 	t.Helper()
 	bin := buildServer(t)
-	addr := freeAddr(t)
-	start(t, bin, []string{
-		contract.EnvListenAddr + "=" + addr,
+	// Port 0: the server binds a free port itself and logs it ("listening"),
+	// so no port is chosen here and bound again there.
+	logPath := start(t, bin, []string{
+		contract.EnvListenAddr + "=127.0.0.1:0",
 		contract.EnvSQLitePath + "=" + filepath.Join(t.TempDir(), "shop.db"),
 		contract.EnvCookieSecure + "=false",
-		contract.EnvLogLevel + "=warn",
+		contract.EnvLogLevel + "=info",
 	}, contract.CmdServe)
-	base := "http://" + addr
+	base := "http://" + listeningAddr(t, logPath, time.Minute)
 	waitOK(t, base+contract.PathReadyz, time.Minute)
 	return base
 }
