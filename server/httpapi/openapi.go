@@ -122,6 +122,14 @@ func buildOpenAPI(routes []route) openAPIDoc {
 		for _, st := range errs {
 			responses[itoa(st)] = map[string]any{"$ref": "#/components/responses/Error"}
 		}
+		if r.limited {
+			responses[itoa(http.StatusTooManyRequests)] = map[string]any{"$ref": "#/components/responses/RateLimited"}
+		}
+		if strings.HasPrefix(r.path, contract.APIBase+"/") {
+			// Every JSON route reads the database (the session, at least):
+			// while it is unreachable the answer is 503 unavailable.
+			responses[itoa(http.StatusServiceUnavailable)] = map[string]any{"$ref": "#/components/responses/Unavailable"}
+		}
 		responses["default"] = map[string]any{"$ref": "#/components/responses/Error"}
 		op["responses"] = responses
 		if paths[p] == nil {
@@ -144,6 +152,16 @@ func buildOpenAPI(routes []route) openAPIDoc {
 			"responses": map[string]any{
 				"Error": map[string]any{
 					"description": "An error (see docs/api.md for codes and statuses)",
+					"content":     map[string]any{fiber.MIMEApplicationJSON: map[string]any{"schema": errSchema}},
+				},
+				"RateLimited": map[string]any{
+					"description": "rate_limited: too many attempts from this client; retry after Retry-After seconds",
+					"headers":     map[string]any{"Retry-After": retryAfterHeader},
+					"content":     map[string]any{fiber.MIMEApplicationJSON: map[string]any{"schema": errSchema}},
+				},
+				"Unavailable": map[string]any{
+					"description": "unavailable: the database cannot be reached (or timed out); retry after Retry-After seconds",
+					"headers":     map[string]any{"Retry-After": retryAfterHeader},
 					"content":     map[string]any{fiber.MIMEApplicationJSON: map[string]any{"schema": errSchema}},
 				},
 			},
@@ -304,4 +322,10 @@ func schemaName(t reflect.Type) string {
 	r := []rune(n)
 	r[0] = unicode.ToUpper(r[0])
 	return string(r)
+}
+
+// retryAfterHeader documents Retry-After (delay-seconds) on 429 and 503.
+var retryAfterHeader = map[string]any{
+	"description": "seconds to wait before trying again",
+	"schema":      map[string]any{"type": "integer", "minimum": 1},
 }

@@ -112,3 +112,37 @@ func checkResponseSchema(t testing.TB, doc *openapi3.T, method, path string, r *
 		t.Errorf("%s %s: %d body does not match the OpenAPI schema: %v\nbody: %.500s", method, path, r.Status, err, r.Body)
 	}
 }
+
+// TestOpenAPIDocumentsOutagesAndRateLimits: every JSON route documents the
+// 503 `unavailable` it answers while the database is down, and the
+// rate-limited ones their 429, both with Retry-After.
+func TestOpenAPIDocumentsOutagesAndRateLimits(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	doc, err := loadSpec(e.srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := func(ref *openapi3.ResponseRef) bool {
+		return ref != nil && ref.Value != nil && ref.Value.Headers["Retry-After"] != nil
+	}
+	limited := 0
+	for path, item := range doc.Paths.Map() {
+		if !strings.HasPrefix(path, "/api/v1/") {
+			continue
+		}
+		for method, op := range item.Operations() {
+			if !header(op.Responses.Status(503)) {
+				t.Errorf("%s %s: no 503 with Retry-After", method, path)
+			}
+			if r := op.Responses.Status(429); r != nil {
+				limited++
+				if !header(r) {
+					t.Errorf("%s %s: a 429 without Retry-After", method, path)
+				}
+			}
+		}
+	}
+	if limited == 0 {
+		t.Error("no route documents its rate limit (429)")
+	}
+}
