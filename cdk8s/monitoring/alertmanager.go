@@ -14,7 +14,7 @@ import (
 
 // AlertmanagerReplicas form one gossip cluster: silences and notification
 // state survive the loss of a pod, and each alert is sent once.
-const AlertmanagerReplicas = 2
+const alertmanagerReplicas = 2
 
 // alertmanagerClusterService is the headless Service that gives the
 // replicas stable DNS names for peering.
@@ -22,81 +22,81 @@ const alertmanagerClusterService = "alertmanager-cluster"
 
 const alertmanagerUID = 65534
 
-func addAlertmanager(scope constructs.Construct, env platform.Environment, files *Files) {
+func addAlertmanager(scope constructs.Construct, env platform.Environment, files *files) {
 	ns := env.Names.MonitoringNamespace
 	addObject(scope, "alertmanager-service-account", &corev1.ServiceAccount{
 		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta:                   meta(ns, Alertmanager, Alertmanager),
+		ObjectMeta:                   meta(ns, alertmanager, alertmanager),
 		AutomountServiceAccountToken: ptr(false),
 	})
 	addObject(scope, "alertmanager-config", &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: meta(ns, "alertmanager-config", Alertmanager),
-		Data:       map[string]string{AlertmanagerConfigFile: string(files.Alertmanager)},
+		ObjectMeta: meta(ns, "alertmanager-config", alertmanager),
+		Data:       map[string]string{alertmanagerConfigFile: string(files.Alertmanager)},
 	})
 	addObject(scope, "alertmanager-service", &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta(ns, Alertmanager, Alertmanager),
+		ObjectMeta: meta(ns, alertmanager, alertmanager),
 		Spec: corev1.ServiceSpec{
-			Selector: map[string]string{appNameLabel: Alertmanager},
-			Ports:    []corev1.ServicePort{{Name: "http", Port: AlertmanagerPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+			Selector: map[string]string{appNameLabel: alertmanager},
+			Ports:    []corev1.ServicePort{{Name: "http", Port: alertmanagerPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
 		},
 	})
 	addObject(scope, "alertmanager-cluster-service", &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta(ns, alertmanagerClusterService, Alertmanager),
+		ObjectMeta: meta(ns, alertmanagerClusterService, alertmanager),
 		Spec: corev1.ServiceSpec{
 			ClusterIP:                corev1.ClusterIPNone,
 			PublishNotReadyAddresses: true,
-			Selector:                 map[string]string{appNameLabel: Alertmanager},
+			Selector:                 map[string]string{appNameLabel: alertmanager},
 			Ports: []corev1.ServicePort{
-				{Name: "cluster-tcp", Port: AlertmanagerClusterPort, TargetPort: intstr.FromString("cluster-tcp"), Protocol: corev1.ProtocolTCP},
-				{Name: "cluster-udp", Port: AlertmanagerClusterPort, TargetPort: intstr.FromString("cluster-udp"), Protocol: corev1.ProtocolUDP},
+				{Name: "cluster-tcp", Port: alertmanagerClusterPort, TargetPort: intstr.FromString("cluster-tcp"), Protocol: corev1.ProtocolTCP},
+				{Name: "cluster-udp", Port: alertmanagerClusterPort, TargetPort: intstr.FromString("cluster-udp"), Protocol: corev1.ProtocolUDP},
 			},
 		},
 	})
 	args := []string{
-		"--config.file=" + alertmanagerConfigDir + "/" + AlertmanagerConfigFile,
+		"--config.file=" + alertmanagerConfigDir + "/" + alertmanagerConfigFile,
 		"--storage.path=/alertmanager",
-		fmt.Sprintf("--web.listen-address=:%d", AlertmanagerPort),
-		fmt.Sprintf("--cluster.listen-address=0.0.0.0:%d", AlertmanagerClusterPort),
-		fmt.Sprintf("--cluster.advertise-address=$(POD_IP):%d", AlertmanagerClusterPort),
+		fmt.Sprintf("--web.listen-address=:%d", alertmanagerPort),
+		fmt.Sprintf("--cluster.listen-address=0.0.0.0:%d", alertmanagerClusterPort),
+		fmt.Sprintf("--cluster.advertise-address=$(POD_IP):%d", alertmanagerClusterPort),
 	}
-	for i := 0; i < AlertmanagerReplicas; i++ {
-		args = append(args, fmt.Sprintf("--cluster.peer=%s-%d.%s.%s.svc:%d", Alertmanager, i, alertmanagerClusterService, ns, AlertmanagerClusterPort))
+	for i := 0; i < alertmanagerReplicas; i++ {
+		args = append(args, fmt.Sprintf("--cluster.peer=%s-%d.%s.%s.svc:%d", alertmanager, i, alertmanagerClusterService, ns, alertmanagerClusterPort))
 	}
 	addObject(scope, "alertmanager-statefulset", &appsv1.StatefulSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
-		ObjectMeta: meta(ns, Alertmanager, Alertmanager),
+		ObjectMeta: meta(ns, alertmanager, alertmanager),
 		Spec: appsv1.StatefulSetSpec{
-			Replicas:            ptr(int32(AlertmanagerReplicas)),
+			Replicas:            ptr(int32(alertmanagerReplicas)),
 			ServiceName:         alertmanagerClusterService,
 			PodManagementPolicy: appsv1.ParallelPodManagement,
-			Selector:            selector(Alertmanager),
+			Selector:            selector(alertmanager),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{
-					Labels:      labels(Alertmanager),
+					Labels:      labels(alertmanager),
 					Annotations: map[string]string{"checksum/config": checksum(files.Alertmanager)},
 				},
 				Spec: corev1.PodSpec{
-					ServiceAccountName:           Alertmanager,
+					ServiceAccountName:           alertmanager,
 					AutomountServiceAccountToken: ptr(false),
 					SecurityContext:              podSecurity(alertmanagerUID),
 					// Never two replicas on one node: losing that node would
 					// lose both, and their silences and notification log.
-					Affinity:                  hostAntiAffinity(Alertmanager),
-					TopologySpreadConstraints: zoneSpread(Alertmanager),
+					Affinity:                  hostAntiAffinity(alertmanager),
+					TopologySpreadConstraints: zoneSpread(alertmanager),
 					Containers: []corev1.Container{{
-						Name:  Alertmanager,
-						Image: env.MirroredImage(AlertmanagerImage),
+						Name:  alertmanager,
+						Image: env.MirroredImage(alertmanagerImage),
 						Args:  args,
 						Env: []corev1.EnvVar{{Name: "POD_IP", ValueFrom: &corev1.EnvVarSource{
 							FieldRef: &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "status.podIP"},
 						}}},
 						Ports: []corev1.ContainerPort{
-							port("http", AlertmanagerPort),
-							port("cluster-tcp", AlertmanagerClusterPort),
-							{Name: "cluster-udp", ContainerPort: AlertmanagerClusterPort, Protocol: corev1.ProtocolUDP},
+							port("http", alertmanagerPort),
+							port("cluster-tcp", alertmanagerClusterPort),
+							{Name: "cluster-udp", ContainerPort: alertmanagerClusterPort, Protocol: corev1.ProtocolUDP},
 						},
 						Resources:       res(50, 64, 200, 128),
 						SecurityContext: containerSecurity(),
@@ -113,7 +113,7 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 						// Created outside git (docs/monitoring.md): the
 						// PagerDuty routing key and the Slack webhook URL.
 						{Name: "receivers", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
-							SecretName: ReceiversSecret, DefaultMode: ptr(int32(0o440)),
+							SecretName: receiversSecret, DefaultMode: ptr(int32(0o440)),
 						}}},
 						// Silences and the notification log; the peers
 						// replicate them, so a restarted pod catches up.
@@ -123,5 +123,5 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 			},
 		},
 	})
-	addPDB(scope, ns, Alertmanager, ptr(intstr.FromInt32(1)), nil)
+	addPDB(scope, ns, alertmanager, ptr(intstr.FromInt32(1)), nil)
 }

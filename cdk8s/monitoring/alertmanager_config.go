@@ -14,20 +14,20 @@ import "github.com/shopstack/shopstack/platform"
 // and Debian's amtool is 0.25 (docs/monitoring.md).
 
 // AMConfig is alertmanager.yml.
-type AMConfig struct {
-	Global       AMGlobal        `yaml:"global"`
-	Route        *AMRoute        `yaml:"route"`
-	InhibitRules []AMInhibitRule `yaml:"inhibit_rules"`
-	Receivers    []AMReceiver    `yaml:"receivers"`
+type amConfig struct {
+	Global       amGlobal        `yaml:"global"`
+	Route        *amRoute        `yaml:"route"`
+	InhibitRules []amInhibitRule `yaml:"inhibit_rules"`
+	Receivers    []amReceiver    `yaml:"receivers"`
 }
 
 // AMGlobal holds global defaults.
-type AMGlobal struct {
+type amGlobal struct {
 	ResolveTimeout string `yaml:"resolve_timeout"`
 }
 
 // AMRoute is a node of the routing tree.
-type AMRoute struct {
+type amRoute struct {
 	Receiver       string     `yaml:"receiver"`
 	GroupBy        []string   `yaml:"group_by,flow,omitempty"`
 	Matchers       []string   `yaml:"matchers,omitempty"`
@@ -35,25 +35,25 @@ type AMRoute struct {
 	GroupInterval  string     `yaml:"group_interval,omitempty"`
 	RepeatInterval string     `yaml:"repeat_interval,omitempty"`
 	Continue       bool       `yaml:"continue,omitempty"`
-	Routes         []*AMRoute `yaml:"routes,omitempty"`
+	Routes         []*amRoute `yaml:"routes,omitempty"`
 }
 
 // AMInhibitRule mutes target alerts while a source alert fires.
-type AMInhibitRule struct {
+type amInhibitRule struct {
 	SourceMatchers []string `yaml:"source_matchers"`
 	TargetMatchers []string `yaml:"target_matchers"`
 	Equal          []string `yaml:"equal,flow"`
 }
 
 // AMReceiver is a named notification target.
-type AMReceiver struct {
+type amReceiver struct {
 	Name             string        `yaml:"name"`
-	PagerdutyConfigs []AMPagerduty `yaml:"pagerduty_configs,omitempty"`
-	SlackConfigs     []AMSlack     `yaml:"slack_configs,omitempty"`
+	PagerdutyConfigs []amPagerduty `yaml:"pagerduty_configs,omitempty"`
+	SlackConfigs     []amSlack     `yaml:"slack_configs,omitempty"`
 }
 
 // AMPagerduty is a PagerDuty Events v2 integration.
-type AMPagerduty struct {
+type amPagerduty struct {
 	RoutingKeyFile string `yaml:"routing_key_file"`
 	SendResolved   bool   `yaml:"send_resolved"`
 	Severity       string `yaml:"severity,omitempty"`
@@ -61,7 +61,7 @@ type AMPagerduty struct {
 }
 
 // AMSlack posts to a Slack incoming webhook.
-type AMSlack struct {
+type amSlack struct {
 	APIURLFile   string `yaml:"api_url_file"`
 	SendResolved bool   `yaml:"send_resolved"`
 	Title        string `yaml:"title,omitempty"`
@@ -72,37 +72,37 @@ type AMSlack struct {
 var amGroupBy = []string{"alertname", "namespace"}
 
 // AlertmanagerConfig is the alertmanager.yml of env.
-func AlertmanagerConfig(env platform.Environment) *AMConfig {
-	return &AMConfig{
-		Global: AMGlobal{ResolveTimeout: "5m"},
-		Route: &AMRoute{
+func alertmanagerConfig(env platform.Environment) *amConfig {
+	return &amConfig{
+		Global: amGlobal{ResolveTimeout: "5m"},
+		Route: &amRoute{
 			// Anything without a known severity still reaches a human.
-			Receiver:       ReceiverChat,
+			Receiver:       receiverChat,
 			GroupBy:        amGroupBy,
 			GroupWait:      "30s",
 			GroupInterval:  "5m",
 			RepeatInterval: "12h",
-			Routes: []*AMRoute{
-				{Receiver: ReceiverPaging, Matchers: []string{`severity="critical"`}, GroupWait: "10s", RepeatInterval: "1h"},
-				{Receiver: ReceiverChat, Matchers: []string{`severity="warning"`}, RepeatInterval: "12h"},
+			Routes: []*amRoute{
+				{Receiver: receiverPaging, Matchers: []string{`severity="critical"`}, GroupWait: "10s", RepeatInterval: "1h"},
+				{Receiver: receiverChat, Matchers: []string{`severity="warning"`}, RepeatInterval: "12h"},
 			},
 		},
-		InhibitRules: []AMInhibitRule{{
+		InhibitRules: []amInhibitRule{{
 			// A critical alert silences its warning twin (same alert name,
 			// same namespace): one page, not a page and a chat message.
 			SourceMatchers: []string{`severity="critical"`},
 			TargetMatchers: []string{`severity="warning"`},
 			Equal:          amGroupBy,
 		}},
-		Receivers: []AMReceiver{
-			{Name: ReceiverPaging, PagerdutyConfigs: []AMPagerduty{{
-				RoutingKeyFile: alertmanagerSecretDir + "/" + ReceiversSecretPagingKey,
+		Receivers: []amReceiver{
+			{Name: receiverPaging, PagerdutyConfigs: []amPagerduty{{
+				RoutingKeyFile: alertmanagerSecretDir + "/" + receiversSecretPagingKey,
 				SendResolved:   true,
-				Severity:       SeverityCritical,
+				Severity:       severityCritical,
 				Description:    `[` + env.Name + `] {{ .CommonLabels.alertname }}: {{ .CommonAnnotations.summary }}`,
 			}}},
-			{Name: ReceiverChat, SlackConfigs: []AMSlack{{
-				APIURLFile:   alertmanagerSecretDir + "/" + ReceiversSecretChatKey,
+			{Name: receiverChat, SlackConfigs: []amSlack{{
+				APIURLFile:   alertmanagerSecretDir + "/" + receiversSecretChatKey,
 				SendResolved: true,
 				Title:        `[` + env.Name + `] [{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}`,
 				Text:         `{{ range .Alerts }}{{ .Annotations.summary }} - {{ .Annotations.runbook_url }}{{ "\n" }}{{ end }}`,

@@ -20,7 +20,7 @@ func TestAmtoolCheckConfig(t *testing.T) {
 	for _, env := range environments(t) {
 		t.Run(env.Name, func(t *testing.T) {
 			dir, _ := generated(t, env)
-			out, err := run(t, filepath.Join(dir, "alertmanager"), "amtool", "check-config", AlertmanagerConfigFile)
+			out, err := run(t, filepath.Join(dir, "alertmanager"), "amtool", "check-config", alertmanagerConfigFile)
 			if err != nil {
 				t.Fatalf("amtool check-config: %v\n%s", err, out)
 			}
@@ -35,9 +35,9 @@ func TestAmtoolCheckConfig(t *testing.T) {
 // warning twin of the same alert in the same namespace, and a warning in
 // another namespace.
 var (
-	criticalAlert = model.LabelSet{"alertname": "StorefrontHighErrorRatio", "namespace": "shop", "severity": SeverityCritical}
-	warningTwin   = model.LabelSet{"alertname": "StorefrontHighErrorRatio", "namespace": "shop", "severity": SeverityWarning}
-	warningOther  = model.LabelSet{"alertname": "StorefrontHighErrorRatio", "namespace": "monitoring", "severity": SeverityWarning}
+	criticalAlert = model.LabelSet{"alertname": "StorefrontHighErrorRatio", "namespace": "shop", "severity": severityCritical}
+	warningTwin   = model.LabelSet{"alertname": "StorefrontHighErrorRatio", "namespace": "shop", "severity": severityWarning}
+	warningOther  = model.LabelSet{"alertname": "StorefrontHighErrorRatio", "namespace": "monitoring", "severity": severityWarning}
 	noSeverity    = model.LabelSet{"alertname": "Something", "namespace": "shop"}
 )
 
@@ -48,11 +48,11 @@ func TestAmtoolRoutes(t *testing.T) {
 		labels model.LabelSet
 		want   string
 	}{
-		{criticalAlert, ReceiverPaging},
-		{warningTwin, ReceiverChat},
-		{noSeverity, ReceiverChat},
+		{criticalAlert, receiverPaging},
+		{warningTwin, receiverChat},
+		{noSeverity, receiverChat},
 	} {
-		args := []string{"config", "routes", "test", "--config.file=" + AlertmanagerConfigFile}
+		args := []string{"config", "routes", "test", "--config.file=" + alertmanagerConfigFile}
 		for k, v := range c.labels {
 			args = append(args, string(k)+"="+string(v))
 		}
@@ -77,7 +77,7 @@ func TestAlertmanagerRoutingAndInhibition(t *testing.T) {
 	for _, env := range environments(t) {
 		t.Run(env.Name, func(t *testing.T) {
 			dir, _ := generated(t, env)
-			cfg, err := amconfig.LoadFile(filepath.Join(dir, "alertmanager", AlertmanagerConfigFile))
+			cfg, err := amconfig.LoadFile(filepath.Join(dir, "alertmanager", alertmanagerConfigFile))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,7 +92,7 @@ func TestAlertmanagerRoutingAndInhibition(t *testing.T) {
 			for _, c := range []struct {
 				labels model.LabelSet
 				want   string
-			}{{criticalAlert, ReceiverPaging}, {warningTwin, ReceiverChat}, {noSeverity, ReceiverChat}} {
+			}{{criticalAlert, receiverPaging}, {warningTwin, receiverChat}, {noSeverity, receiverChat}} {
 				got := receivers(c.labels)
 				if len(got) != 1 || got[0] != c.want {
 					t.Errorf("%v routed to %v, want [%s]", c.labels, got, c.want)
@@ -160,7 +160,7 @@ func TestAlertmanagerDaemonRoutesAndInhibits(t *testing.T) {
 	dir, _ := generated(t, environments(t)[0])
 	addr := freeAddr(t)
 	start(t, tool(t, "prometheus-alertmanager"), nil,
-		"--config.file="+filepath.Join(dir, "alertmanager", AlertmanagerConfigFile),
+		"--config.file="+filepath.Join(dir, "alertmanager", alertmanagerConfigFile),
 		"--storage.path="+t.TempDir(),
 		"--web.listen-address="+addr,
 		"--cluster.listen-address=",
@@ -220,7 +220,7 @@ func TestAlertmanagerDaemonRoutesAndInhibits(t *testing.T) {
 			for _, x := range []struct {
 				a    *gettable
 				want string
-			}{{c, ReceiverPaging}, {w, ReceiverChat}, {o, ReceiverChat}} {
+			}{{c, receiverPaging}, {w, receiverChat}, {o, receiverChat}} {
 				if len(x.a.Receivers) != 1 || x.a.Receivers[0].Name != x.want {
 					t.Errorf("%v: receivers %+v, want %s", x.a.Labels, x.a.Receivers, x.want)
 				}

@@ -48,13 +48,13 @@ func TestStorefrontPoliciesAdmitThePrometheusPods(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, c := range ss.Spec.Template.Spec.Containers {
-					if strings.HasSuffix(c.Image, strings.TrimPrefix(PrometheusImage, "quay.io")) {
+					if strings.HasSuffix(c.Image, strings.TrimPrefix(prometheusImage, "quay.io")) {
 						podLabels = ss.Spec.Template.Labels
 					}
 				}
 			}
 			if podLabels == nil {
-				t.Fatalf("no StatefulSet runs %s", PrometheusImage)
+				t.Fatalf("no StatefulSet runs %s", prometheusImage)
 			}
 
 			dir := t.TempDir()
@@ -129,7 +129,7 @@ func TestRunbookHeadings(t *testing.T) {
 	}
 	alerts := map[string]bool{}
 	for _, env := range environments(t) {
-		f, err := Generate(env)
+		f, err := generate(env)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,10 +144,10 @@ func TestRunbookHeadings(t *testing.T) {
 				}
 				alerts[r.Alert] = true
 				url := r.Annotations["runbook_url"]
-				anchor, ok := strings.CutPrefix(url, RunbooksURL+"#")
+				anchor, ok := strings.CutPrefix(url, runbooksURL+"#")
 				switch {
 				case !ok:
-					t.Errorf("%s: alert %s: runbook_url %q is not a section of %s", env.Name, r.Alert, url, RunbooksURL)
+					t.Errorf("%s: alert %s: runbook_url %q is not a section of %s", env.Name, r.Alert, url, runbooksURL)
 				case headings[anchor] != r.Alert:
 					t.Errorf("%s: alert %s: runbook_url %q points at %q, not a heading \"## %s\" of docs/runbooks.md", env.Name, r.Alert, url, headings[anchor], r.Alert)
 				}

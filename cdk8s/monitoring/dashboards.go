@@ -22,27 +22,27 @@ import (
 
 // Dashboard file names in the grafana-dashboards ConfigMap.
 const (
-	DashboardPlatform   = "platform-overview.json"
-	DashboardStorefront = "storefront-api.json"
-	DashboardDatabase   = "database.json"
+	dashboardPlatform   = "platform-overview.json"
+	dashboardStorefront = "storefront-api.json"
+	dashboardDatabase   = "database.json"
 )
 
 // Panel titles the end-to-end test looks up in the storefront dashboard.
 const (
-	PanelRequestsByRoute = "Requests per second by route"
-	PanelLatencyP50      = "Latency p50 by route"
-	PanelLatencyP95      = "Latency p95 by route"
-	PanelLatencyP99      = "Latency p99 by route"
+	panelRequestsByRoute = "Requests per second by route"
+	panelLatencyP50      = "Latency p50 by route"
+	panelLatencyP95      = "Latency p95 by route"
+	panelLatencyP99      = "Latency p99 by route"
 )
 
 // NamedDashboard is a dashboard with the file name it is provisioned as.
-type NamedDashboard struct {
+type namedDashboard struct {
 	File      string
 	Dashboard dashboard.Dashboard
 }
 
 // JSON is the dashboard as Grafana reads it from a provisioning file.
-func (d NamedDashboard) JSON() ([]byte, error) {
+func (d namedDashboard) JSON() ([]byte, error) {
 	b, err := json.MarshalIndent(d.Dashboard, "", "  ")
 	if err != nil {
 		return nil, err
@@ -51,28 +51,28 @@ func (d NamedDashboard) JSON() ([]byte, error) {
 }
 
 // Dashboards builds every dashboard of env with the Grafana Foundation SDK.
-func Dashboards(env platform.Environment) ([]NamedDashboard, error) {
-	var out []NamedDashboard
+func dashboards(env platform.Environment) ([]namedDashboard, error) {
+	var out []namedDashboard
 	for _, d := range []struct {
 		file  string
 		build func(platform.Environment) *dashboard.DashboardBuilder
 	}{
-		{DashboardPlatform, platformDashboard},
-		{DashboardStorefront, storefrontDashboard},
-		{DashboardDatabase, databaseDashboard},
+		{dashboardPlatform, platformDashboard},
+		{dashboardStorefront, storefrontDashboard},
+		{dashboardDatabase, databaseDashboard},
 	} {
 		built, err := d.build(env).Build()
 		if err != nil {
 			return nil, fmt.Errorf("dashboard %s: %w", d.file, err)
 		}
-		out = append(out, NamedDashboard{File: d.file, Dashboard: built})
+		out = append(out, namedDashboard{File: d.file, Dashboard: built})
 	}
 	return out, nil
 }
 
 // queries returns every PromQL expression of the dashboard, keyed by
 // "<panel title>/<refId>".
-func (d NamedDashboard) queries() map[string]string {
+func (d namedDashboard) queries() map[string]string {
 	out := map[string]string{}
 	add := func(p dashboard.Panel) {
 		for _, t := range p.Targets {
@@ -107,7 +107,7 @@ func (d NamedDashboard) queries() map[string]string {
 	return out
 }
 
-var datasource = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr(GrafanaDatasourceUID)}
+var datasource = common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr(grafanaDatasourceUID)}
 
 // q is one query of a panel.
 type q struct{ expr, legend string }
@@ -191,45 +191,45 @@ func (bd *board) single(title, description, unit string, w uint32, x q) *board {
 func rate(selector string) string { return "rate(" + selector + "[$__rate_interval])" }
 
 func platformDashboard(env platform.Environment) *dashboard.DashboardBuilder {
-	ksm := eq("job", JobKubeStateMetrics)
-	cad := eq("job", JobCadvisor)
+	ksm := eq("job", jobKubeStateMetrics)
+	cad := eq("job", jobCadvisor)
 	ours := re("namespace", env.Names.Namespace+"|"+env.Names.MonitoringNamespace)
 	real := []string{cad, ours, `container!=""`, `container!="POD"`}
 	byWorkload := "sum by (namespace, container) "
 	bd := newBoard(env, "shopstack-platform", "Platform overview",
 		"Nodes, pods, CPU and memory per workload against requests and limits, autoscaling. Workloads are named by container (one container per Deployment).")
 	bd.row("Cluster").
-		single("Nodes", "Nodes known to the cluster.", units.Short, 6, q{fmt.Sprintf("count(%s)", sel(MetricKubeNodeInfo, ksm)), "nodes"}).
-		single("Ready nodes", "Nodes whose Ready condition is true.", units.Short, 6, q{fmt.Sprintf(`sum(%s)`, sel(MetricKubeNodeStatusCondition, ksm, eq("condition", "Ready"), eq("status", "true"))), "ready"}).
-		single("Running pods", "Pods in phase Running in the storefront and monitoring namespaces.", units.Short, 6, q{fmt.Sprintf(`sum(%s)`, sel(MetricKubePodStatusPhase, ksm, ours, eq("phase", "Running"))), "running"}).
-		single("Allocatable CPU", "CPU cores the scheduler may place pods on, all nodes.", "cores", 6, q{fmt.Sprintf(`sum(%s)`, sel(MetricKubeNodeAllocatable, ksm, eq("resource", "cpu"))), "cores"}).
-		graph("Pods by phase", "", units.Short, 12, q{fmt.Sprintf("sum by (namespace, phase) (%s) > 0", sel(MetricKubePodStatusPhase, ksm, ours)), "{{namespace}} {{phase}}"}).
-		graph("Container restarts", "Restarts per pod over the interval.", units.Short, 12, q{fmt.Sprintf("sum by (namespace, pod) (increase(%s[$__rate_interval])) > 0", sel(MetricKubePodRestarts, ksm, ours)), "{{namespace}}/{{pod}}"})
+		single("Nodes", "Nodes known to the cluster.", units.Short, 6, q{fmt.Sprintf("count(%s)", sel(metricKubeNodeInfo, ksm)), "nodes"}).
+		single("Ready nodes", "Nodes whose Ready condition is true.", units.Short, 6, q{fmt.Sprintf(`sum(%s)`, sel(metricKubeNodeStatusCondition, ksm, eq("condition", "Ready"), eq("status", "true"))), "ready"}).
+		single("Running pods", "Pods in phase Running in the storefront and monitoring namespaces.", units.Short, 6, q{fmt.Sprintf(`sum(%s)`, sel(metricKubePodStatusPhase, ksm, ours, eq("phase", "Running"))), "running"}).
+		single("Allocatable CPU", "CPU cores the scheduler may place pods on, all nodes.", "cores", 6, q{fmt.Sprintf(`sum(%s)`, sel(metricKubeNodeAllocatable, ksm, eq("resource", "cpu"))), "cores"}).
+		graph("Pods by phase", "", units.Short, 12, q{fmt.Sprintf("sum by (namespace, phase) (%s) > 0", sel(metricKubePodStatusPhase, ksm, ours)), "{{namespace}} {{phase}}"}).
+		graph("Container restarts", "Restarts per pod over the interval.", units.Short, 12, q{fmt.Sprintf("sum by (namespace, pod) (increase(%s[$__rate_interval])) > 0", sel(metricKubePodRestarts, ksm, ours)), "{{namespace}}/{{pod}}"})
 	bd.row("Workloads").
 		graph("CPU per workload vs requests and limits", "Used CPU (cAdvisor) summed over each workload's pods, against the sum of their requests and limits (kube-state-metrics).", "cores", 12,
-			q{byWorkload + "(" + rate(sel(MetricContainerCPU, real...)) + ")", "{{namespace}}/{{container}} used"},
-			q{byWorkload + "(" + sel(MetricKubePodRequests, ksm, ours, eq("resource", "cpu")) + ")", "{{namespace}}/{{container}} requested"},
-			q{byWorkload + "(" + sel(MetricKubePodLimits, ksm, ours, eq("resource", "cpu")) + ")", "{{namespace}}/{{container}} limit"}).
+			q{byWorkload + "(" + rate(sel(metricContainerCPU, real...)) + ")", "{{namespace}}/{{container}} used"},
+			q{byWorkload + "(" + sel(metricKubePodRequests, ksm, ours, eq("resource", "cpu")) + ")", "{{namespace}}/{{container}} requested"},
+			q{byWorkload + "(" + sel(metricKubePodLimits, ksm, ours, eq("resource", "cpu")) + ")", "{{namespace}}/{{container}} limit"}).
 		graph("Memory per workload vs requests and limits", "Working set (what the OOM killer counts) summed over each workload's pods, against requests and limits.", units.BytesIEC, 12,
-			q{byWorkload + "(" + sel(MetricContainerMemoryWorkingSet, real...) + ")", "{{namespace}}/{{container}} working set"},
-			q{byWorkload + "(" + sel(MetricKubePodRequests, ksm, ours, eq("resource", "memory")) + ")", "{{namespace}}/{{container}} requested"},
-			q{byWorkload + "(" + sel(MetricKubePodLimits, ksm, ours, eq("resource", "memory")) + ")", "{{namespace}}/{{container}} limit"}).
+			q{byWorkload + "(" + sel(metricContainerMemoryWorkingSet, real...) + ")", "{{namespace}}/{{container}} working set"},
+			q{byWorkload + "(" + sel(metricKubePodRequests, ksm, ours, eq("resource", "memory")) + ")", "{{namespace}}/{{container}} requested"},
+			q{byWorkload + "(" + sel(metricKubePodLimits, ksm, ours, eq("resource", "memory")) + ")", "{{namespace}}/{{container}} limit"}).
 		graph("CPU throttling per workload", "Share of CFS periods in which the workload hit its CPU limit.", units.PercentUnit, 24,
-			q{byWorkload + "(" + rate(sel(MetricContainerCPUThrottled, real...)) + ") / " + byWorkload + "(" + rate(sel(MetricContainerCPUPeriods, real...)) + ")", "{{namespace}}/{{container}}"})
+			q{byWorkload + "(" + rate(sel(metricContainerCPUThrottled, real...)) + ") / " + byWorkload + "(" + rate(sel(metricContainerCPUPeriods, real...)) + ")", "{{namespace}}/{{container}}"})
 	hpa := []string{ksm, eq("namespace", env.Names.Namespace)}
 	bd.row("Autoscaling").
 		graph("HPA replicas vs min/max", "Current and desired replicas of each storefront HPA between its bounds.", units.Short, 12,
-			q{sel(MetricKubeHPACurrent, hpa...), "{{horizontalpodautoscaler}} current"},
-			q{sel(MetricKubeHPADesired, hpa...), "{{horizontalpodautoscaler}} desired"},
-			q{sel(MetricKubeHPAMin, hpa...), "{{horizontalpodautoscaler}} min"},
-			q{sel(MetricKubeHPAMax, hpa...), "{{horizontalpodautoscaler}} max"}).
+			q{sel(metricKubeHPACurrent, hpa...), "{{horizontalpodautoscaler}} current"},
+			q{sel(metricKubeHPADesired, hpa...), "{{horizontalpodautoscaler}} desired"},
+			q{sel(metricKubeHPAMin, hpa...), "{{horizontalpodautoscaler}} min"},
+			q{sel(metricKubeHPAMax, hpa...), "{{horizontalpodautoscaler}} max"}).
 		graph("Unavailable replicas", "Deployment replicas not available.", units.Short, 12,
-			q{sel(MetricKubeDeploymentUnavailable, ksm, ours), "{{namespace}}/{{deployment}}"})
+			q{sel(metricKubeDeploymentUnavailable, ksm, ours), "{{namespace}}/{{deployment}}"})
 	return bd.b
 }
 
 func storefrontDashboard(env platform.Environment) *dashboard.DashboardBuilder {
-	backend := eq("job", JobBackend)
+	backend := eq("job", jobBackend)
 	reqs := sel(contract.MetricHTTPRequests, backend)
 	bucket := sel(contract.MetricHTTPRequestDuration+"_bucket", backend)
 	latency := func(quantile string) string {
@@ -238,7 +238,7 @@ func storefrontDashboard(env platform.Environment) *dashboard.DashboardBuilder {
 	bd := newBoard(env, "shopstack-storefront", "Storefront API",
 		"Requests, errors and latency per route of the storefront API, checkout outcomes, orders, the backend's connection pool and the frontend's nginx.")
 	bd.row("Traffic").
-		graph(PanelRequestsByRoute, "Route labels are route templates (e.g. /api/v1/products/:id), never raw paths.", units.RequestsPerSecond, 12,
+		graph(panelRequestsByRoute, "Route labels are route templates (e.g. /api/v1/products/:id), never raw paths.", units.RequestsPerSecond, 12,
 			q{"sum by (route) (" + rate(reqs) + ")", "{{route}}"}).
 		graph("Requests per second by status", "", units.RequestsPerSecond, 12,
 			q{"sum by (status) (" + rate(reqs) + ")", "{{status}}"}).
@@ -247,9 +247,9 @@ func storefrontDashboard(env platform.Environment) *dashboard.DashboardBuilder {
 		graph("Requests in flight", "", units.Short, 12,
 			q{"sum by (pod) (" + sel(contract.MetricHTTPInFlight, backend) + ")", "{{pod}}"})
 	bd.row("Latency").
-		graph(PanelLatencyP50, "", units.Seconds, 8, q{latency("0.5"), "{{route}}"}).
-		graph(PanelLatencyP95, "", units.Seconds, 8, q{latency("0.95"), "{{route}}"}).
-		graph(PanelLatencyP99, "StorefrontHighLatency warns above 1s and pages above 3s (all routes together).", units.Seconds, 8, q{latency("0.99"), "{{route}}"})
+		graph(panelLatencyP50, "", units.Seconds, 8, q{latency("0.5"), "{{route}}"}).
+		graph(panelLatencyP95, "", units.Seconds, 8, q{latency("0.95"), "{{route}}"}).
+		graph(panelLatencyP99, "StorefrontHighLatency warns above 1s and pages above 3s (all routes together).", units.Seconds, 8, q{latency("0.99"), "{{route}}"})
 	bd.row("Business").
 		graph("Checkout outcomes", "Checkouts per second by result: succeeded, declined, out_of_stock, invalid, cart_changed are customer outcomes; failed (payment provider) and error (internal) are ours.", units.OpsPerSecond, 12,
 			q{"sum by (result) (" + rate(sel(contract.MetricCheckouts, backend)) + ")", "{{result}}"}).
@@ -266,52 +266,52 @@ func storefrontDashboard(env platform.Environment) *dashboard.DashboardBuilder {
 		graph("Pool waits", "How often and how long requests waited for a free connection.", units.Short, 12,
 			q{"sum(" + rate(sel(contract.MetricDBWaitCount, backend)) + ")", "waits/s"},
 			q{"sum(" + rate(sel(contract.MetricDBWaitDuration, backend)) + ")", "seconds waited/s"})
-	frontend := eq("job", JobFrontend)
+	frontend := eq("job", jobFrontend)
 	bd.row("Frontend (nginx)").
 		graph("Frontend requests per second", "From the nginx-prometheus-exporter sidecar (stub_status).", units.RequestsPerSecond, 12,
-			q{"sum(" + rate(sel(MetricNginxRequests, frontend)) + ")", "requests/s"}).
+			q{"sum(" + rate(sel(metricNginxRequests, frontend)) + ")", "requests/s"}).
 		graph("Frontend active connections", "", units.Short, 12,
-			q{"sum by (pod) (" + sel(MetricNginxConnections, frontend) + ")", "{{pod}}"})
+			q{"sum by (pod) (" + sel(metricNginxConnections, frontend) + ")", "{{pod}}"})
 	return bd.b
 }
 
 func databaseDashboard(env platform.Environment) *dashboard.DashboardBuilder {
-	jobs := JobPostgres
+	jobs := jobPostgres
 	if env.Database.ReadReplica {
-		jobs += "|" + JobPostgresReplica
+		jobs += "|" + jobPostgresReplica
 	}
 	pg := re("job", jobs)
 	db := eq("datname", env.Database.DatabaseName)
 	bd := newBoard(env, "shopstack-database", "Database",
 		"RDS PostgreSQL through postgres_exporter: connections, transactions, cache hit ratio, deadlocks, long-running statements.")
 	bd.row("Health").
-		single("PostgreSQL up", "1 when postgres_exporter can connect.", units.Short, 6, q{"min(" + sel(MetricPgUp, pg) + ")", "up"}).
+		single("PostgreSQL up", "1 when postgres_exporter can connect.", units.Short, 6, q{"min(" + sel(metricPgUp, pg) + ")", "up"}).
 		single("Connections used", "Share of max_connections in use.", units.PercentUnit, 6,
-			q{"sum(" + sel(MetricPgBackends, eq("job", JobPostgres)) + ") / max(" + sel(MetricPgMaxConnections, eq("job", JobPostgres)) + ")", "used"}).
+			q{"sum(" + sel(metricPgBackends, eq("job", jobPostgres)) + ") / max(" + sel(metricPgMaxConnections, eq("job", jobPostgres)) + ")", "used"}).
 		single("Cache hit ratio", "Blocks found in shared buffers.", units.PercentUnit, 6,
-			q{cacheHit(sel(MetricPgBlksHit, eq("job", JobPostgres), db), sel(MetricPgBlksRead, eq("job", JobPostgres), db)), "hit ratio"}).
+			q{cacheHit(sel(metricPgBlksHit, eq("job", jobPostgres), db), sel(metricPgBlksRead, eq("job", jobPostgres), db)), "hit ratio"}).
 		single("Deadlocks in range", "", units.Short, 6,
-			q{"sum(increase(" + sel(MetricPgDeadlocks, eq("job", JobPostgres)) + "[$__range]))", "deadlocks"})
+			q{"sum(increase(" + sel(metricPgDeadlocks, eq("job", jobPostgres)) + "[$__range]))", "deadlocks"})
 	bd.row("Connections").
 		graph("Connections vs max_connections", "", units.Short, 12,
-			q{"sum by (job, datname) (" + sel(MetricPgBackends, pg) + ")", "{{job}} {{datname}}"},
-			q{"max by (job) (" + sel(MetricPgMaxConnections, pg) + ")", "{{job}} max_connections"}).
+			q{"sum by (job, datname) (" + sel(metricPgBackends, pg) + ")", "{{job}} {{datname}}"},
+			q{"max by (job) (" + sel(metricPgMaxConnections, pg) + ")", "{{job}} max_connections"}).
 		graph("Connections by state", "", units.Short, 12,
-			q{"sum by (state) (" + sel(MetricPgActivityCount, eq("job", JobPostgres), db) + ")", "{{state}}"})
+			q{"sum by (state) (" + sel(metricPgActivityCount, eq("job", jobPostgres), db) + ")", "{{state}}"})
 	bd.row("Work").
 		graph("Transactions per second", "", units.OpsPerSecond, 12,
-			q{"sum(" + rate(sel(MetricPgXactCommit, eq("job", JobPostgres), db)) + ")", "commits"},
-			q{"sum(" + rate(sel(MetricPgXactRollback, eq("job", JobPostgres), db)) + ")", "rollbacks"}).
+			q{"sum(" + rate(sel(metricPgXactCommit, eq("job", jobPostgres), db)) + ")", "commits"},
+			q{"sum(" + rate(sel(metricPgXactRollback, eq("job", jobPostgres), db)) + ")", "rollbacks"}).
 		graph("Cache hit ratio", "", units.PercentUnit, 12,
-			q{cacheHit(sel(MetricPgBlksHit, eq("job", JobPostgres), db), sel(MetricPgBlksRead, eq("job", JobPostgres), db)), "hit ratio"}).
+			q{cacheHit(sel(metricPgBlksHit, eq("job", jobPostgres), db), sel(metricPgBlksRead, eq("job", jobPostgres), db)), "hit ratio"}).
 		graph("Deadlocks", "", units.Short, 12,
-			q{"sum by (datname) (increase(" + sel(MetricPgDeadlocks, eq("job", JobPostgres)) + "[$__rate_interval]))", "{{datname}}"}).
+			q{"sum by (datname) (increase(" + sel(metricPgDeadlocks, eq("job", jobPostgres)) + "[$__rate_interval]))", "{{datname}}"}).
 		graph("Slow queries: longest running transaction", fmt.Sprintf("Age of the oldest open transaction per state. Statements slower than %dms are also logged by RDS (log_min_duration_statement) to CloudWatch Logs.", env.Database.SlowStatementMillis), units.Seconds, 12,
-			q{"max by (state) (" + sel(MetricPgActivityMaxTxDur, eq("job", JobPostgres), db) + ")", "{{state}}"})
+			q{"max by (state) (" + sel(metricPgActivityMaxTxDur, eq("job", jobPostgres), db) + ")", "{{state}}"})
 	if env.Database.ReadReplica {
 		bd.row("Replication").
 			graph("Replica lag", "Seconds the read replica's replay is behind the primary.", units.Seconds, 24,
-				q{"max by (instance) (" + sel(MetricPgReplicationLag, eq("job", JobPostgresReplica)) + ")", "{{instance}}"})
+				q{"max by (instance) (" + sel(metricPgReplicationLag, eq("job", jobPostgresReplica)) + ")", "{{instance}}"})
 	}
 	return bd.b
 }

@@ -17,7 +17,7 @@ import (
 func TestDashboardsRoundTrip(t *testing.T) {
 	plugins.RegisterDefaultPlugins()
 	for _, env := range environments(t) {
-		boards, err := Dashboards(env)
+		boards, err := dashboards(env)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestDashboardsRoundTrip(t *testing.T) {
 			} else {
 				uids[*back.Uid] = true
 			}
-			again := NamedDashboard{File: d.File, Dashboard: back}.queries()
+			again := namedDashboard{File: d.File, Dashboard: back}.queries()
 			if len(again) != len(d.queries()) || len(again) == 0 {
 				t.Errorf("%s: %d queries after a round trip, %d before", d.File, len(again), len(d.queries()))
 			}
@@ -48,8 +48,8 @@ func TestDashboardsRoundTrip(t *testing.T) {
 					if p.Panel.Id != nil {
 						id = *p.Panel.Id
 					}
-					if p.Panel.Datasource == nil || p.Panel.Datasource.Uid == nil || *p.Panel.Datasource.Uid != GrafanaDatasourceUID {
-						t.Errorf("%s: panel %d does not use data source %q", d.File, id, GrafanaDatasourceUID)
+					if p.Panel.Datasource == nil || p.Panel.Datasource.Uid == nil || *p.Panel.Datasource.Uid != grafanaDatasourceUID {
+						t.Errorf("%s: panel %d does not use data source %q", d.File, id, grafanaDatasourceUID)
 					}
 				case p.RowPanel != nil:
 					id = p.RowPanel.Id

@@ -436,8 +436,8 @@ func TestServerMetricsFromRealScrape(t *testing.T) {
 	t.Logf("route label values (%d): %v", len(routes), keys(routes))
 	t.Logf("series per backend pod after representative traffic: %d total, %d shop_*; scrape size %d bytes\n%s",
 		total, shop, len(body), strings.Join(lines, "\n"))
-	if total > BackendSampleLimit/2 {
-		t.Errorf("%d series per pod is more than half the scrape's sample_limit %d", total, BackendSampleLimit)
+	if total > backendSampleLimit/2 {
+		t.Errorf("%d series per pod is more than half the scrape's sample_limit %d", total, backendSampleLimit)
 	}
 }
 
@@ -491,7 +491,7 @@ func TestPrometheusEndToEnd(t *testing.T) {
 	// process). It must load the file and serve.
 	amAddr := freeAddr(t)
 	start(t, tool(t, "prometheus-alertmanager"), nil,
-		"--config.file="+filepath.Join(dir, "alertmanager", AlertmanagerConfigFile),
+		"--config.file="+filepath.Join(dir, "alertmanager", alertmanagerConfigFile),
 		"--storage.path="+t.TempDir(),
 		"--web.listen-address="+amAddr,
 		"--cluster.listen-address=",
@@ -500,12 +500,12 @@ func TestPrometheusEndToEnd(t *testing.T) {
 
 	promAddr := freeAddr(t)
 	backendAddr := strings.TrimPrefix(base, "http://")
-	cfg := PrometheusConfig(env).withOverrides(scrapeOverrides{
-		StaticTargets: map[string][]string{JobBackend: {backendAddr}, JobPrometheus: {promAddr}},
+	cfg := prometheusConfig(env).withOverrides(scrapeOverrides{
+		StaticTargets: map[string][]string{jobBackend: {backendAddr}, jobPrometheus: {promAddr}},
 		TargetLabels:  map[string]string{"namespace": env.Names.Namespace},
 		// Short, so that rate() has samples within seconds.
 		ScrapeInterval: "1s",
-		RuleFiles:      []string{filepath.Join(dir, "prometheus", RulesFile)},
+		RuleFiles:      []string{filepath.Join(dir, "prometheus", rulesFile)},
 		Alertmanagers:  []string{amAddr},
 	})
 	b, err := marshalYAML(cfg)
@@ -551,19 +551,19 @@ func TestPrometheusEndToEnd(t *testing.T) {
 	}()
 	defer func() { close(stop); wg.Wait() }()
 
-	boards, err := Dashboards(env)
+	boards, err := dashboards(env)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var queries map[string]string
 	for _, d := range boards {
-		if d.File == DashboardStorefront {
+		if d.File == dashboardStorefront {
 			queries = d.queries()
 		}
 	}
 	// The dashboards' $__rate_interval becomes 15s: 15 samples at 1s.
 	window := strings.NewReplacer("$__rate_interval", "15s", "$__range", "1m")
-	for _, panel := range []string{PanelRequestsByRoute, PanelLatencyP50, PanelLatencyP95, PanelLatencyP99} {
+	for _, panel := range []string{panelRequestsByRoute, panelLatencyP50, panelLatencyP95, panelLatencyP99} {
 		expr, ok := queries[panel+"/A"]
 		if !ok {
 			t.Fatalf("storefront dashboard has no panel %q", panel)
@@ -582,11 +582,11 @@ func TestPrometheusEndToEnd(t *testing.T) {
 			time.Sleep(time.Second)
 		}
 	}
-	if n, err := promQuery(t, promBase, fmt.Sprintf(`%s{job=%q} == 1`, MetricUp, JobBackend)); err != nil || n != 1 {
+	if n, err := promQuery(t, promBase, fmt.Sprintf(`%s{job=%q} == 1`, metricUp, jobBackend)); err != nil || n != 1 {
 		t.Errorf("backend target not up: %d, %v", n, err)
 	}
 	// Rules load and evaluate without failures.
-	if n, err := promQuery(t, promBase, fmt.Sprintf(`sum(%s) > 0`, MetricPromRuleEvalFailures)); err != nil || n != 0 {
+	if n, err := promQuery(t, promBase, fmt.Sprintf(`sum(%s) > 0`, metricPromRuleEvalFailures)); err != nil || n != 0 {
 		t.Errorf("rule evaluation failures: %d, %v", n, err)
 	}
 

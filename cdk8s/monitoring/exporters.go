@@ -32,7 +32,7 @@ func addKubeStateMetrics(scope constructs.Construct, env platform.Environment) {
 	ns := env.Names.MonitoringNamespace
 	addObject(scope, "kube-state-metrics-service-account", &corev1.ServiceAccount{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta: meta(ns, KubeStateMetrics, KubeStateMetrics),
+		ObjectMeta: meta(ns, kubeStateMetrics, kubeStateMetrics),
 	})
 	var rules []rbacv1.PolicyRule
 	var names []string
@@ -42,49 +42,49 @@ func addKubeStateMetrics(scope constructs.Construct, env platform.Environment) {
 	}
 	addObject(scope, "kube-state-metrics-cluster-role", &rbacv1.ClusterRole{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"},
-		ObjectMeta: metav1.ObjectMeta{Name: ns + "-" + KubeStateMetrics, Labels: labels(KubeStateMetrics)},
+		ObjectMeta: metav1.ObjectMeta{Name: ns + "-" + kubeStateMetrics, Labels: labels(kubeStateMetrics)},
 		Rules:      rules,
 	})
 	addObject(scope, "kube-state-metrics-cluster-role-binding", &rbacv1.ClusterRoleBinding{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRoleBinding"},
-		ObjectMeta: metav1.ObjectMeta{Name: ns + "-" + KubeStateMetrics, Labels: labels(KubeStateMetrics)},
-		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: ns + "-" + KubeStateMetrics},
-		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: KubeStateMetrics, Namespace: ns}},
+		ObjectMeta: metav1.ObjectMeta{Name: ns + "-" + kubeStateMetrics, Labels: labels(kubeStateMetrics)},
+		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: ns + "-" + kubeStateMetrics},
+		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: kubeStateMetrics, Namespace: ns}},
 	})
 	addObject(scope, "kube-state-metrics-deployment", &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: meta(ns, KubeStateMetrics, KubeStateMetrics),
+		ObjectMeta: meta(ns, kubeStateMetrics, kubeStateMetrics),
 		Spec: appsv1.DeploymentSpec{
 			// One replica: two would export every series twice.
 			Replicas: ptr(int32(1)),
-			Selector: selector(KubeStateMetrics),
+			Selector: selector(kubeStateMetrics),
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels(KubeStateMetrics)},
+				ObjectMeta: metav1.ObjectMeta{Labels: labels(kubeStateMetrics)},
 				Spec: corev1.PodSpec{
-					ServiceAccountName: KubeStateMetrics,
+					ServiceAccountName: kubeStateMetrics,
 					SecurityContext:    podSecurity(exporterUID),
 					Containers: []corev1.Container{{
-						Name:  KubeStateMetrics,
-						Image: env.MirroredImage(KubeStateMetricsImage),
+						Name:  kubeStateMetrics,
+						Image: env.MirroredImage(kubeStateMetricsImage),
 						Args: []string{
-							fmt.Sprintf("--port=%d", KubeStateMetricsPort),
-							fmt.Sprintf("--telemetry-port=%d", KubeStateMetricsTelPort),
+							fmt.Sprintf("--port=%d", kubeStateMetricsPort),
+							fmt.Sprintf("--telemetry-port=%d", kubeStateMetricsTelPort),
 							"--resources=" + strings.Join(names, ","),
 						},
 						Ports: []corev1.ContainerPort{
-							port(MetricsPortName, KubeStateMetricsPort),
-							port("telemetry", KubeStateMetricsTelPort),
+							port(metricsPortName, kubeStateMetricsPort),
+							port("telemetry", kubeStateMetricsTelPort),
 						},
 						Resources:       res(50, 64, 200, 256),
 						SecurityContext: containerSecurity(),
-						LivenessProbe:   httpProbe("/livez", MetricsPortName, 5, 15, 4),
+						LivenessProbe:   httpProbe("/livez", metricsPortName, 5, 15, 4),
 						ReadinessProbe:  httpProbe("/readyz", "telemetry", 5, 10, 3),
 					}},
 				},
 			},
 		},
 	})
-	addPDB(scope, ns, KubeStateMetrics, nil, ptr(intstr.FromInt32(1)))
+	addPDB(scope, ns, kubeStateMetrics, nil, ptr(intstr.FromInt32(1)))
 }
 
 // addPostgresExporter runs postgres_exporter against the database whose
@@ -111,19 +111,19 @@ func addPostgresExporter(scope constructs.Construct, env platform.Environment, a
 					AutomountServiceAccountToken: ptr(false),
 					SecurityContext:              podSecurity(exporterUID),
 					Containers: []corev1.Container{{
-						Name:  PostgresExporter,
-						Image: env.MirroredImage(PostgresExporterImage),
-						Args:  []string{fmt.Sprintf("--web.listen-address=:%d", PostgresExporterPort)},
+						Name:  postgresExporter,
+						Image: env.MirroredImage(postgresExporterImage),
+						Args:  []string{fmt.Sprintf("--web.listen-address=:%d", postgresExporterPort)},
 						EnvFrom: []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{
 							LocalObjectReference: corev1.LocalObjectReference{Name: secret},
 						}}},
-						Ports:           []corev1.ContainerPort{port(MetricsPortName, PostgresExporterPort)},
+						Ports:           []corev1.ContainerPort{port(metricsPortName, postgresExporterPort)},
 						Resources:       res(25, 32, 100, 128),
 						SecurityContext: containerSecurity(),
 						// "/" is the exporter's landing page: alive even
 						// when the database is not (pg_up says that).
-						LivenessProbe:  httpProbe("/", MetricsPortName, 5, 15, 4),
-						ReadinessProbe: httpProbe("/", MetricsPortName, 5, 10, 3),
+						LivenessProbe:  httpProbe("/", metricsPortName, 5, 15, 4),
+						ReadinessProbe: httpProbe("/", metricsPortName, 5, 10, 3),
 					}},
 				},
 			},

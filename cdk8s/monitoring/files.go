@@ -17,17 +17,17 @@ import (
 
 // File names inside the ConfigMaps (and under testdata/<env>/).
 const (
-	PrometheusConfigFile         = "prometheus.yml"
-	RuleTestsFile                = "shopstack.rules.test.yml"
-	AlertmanagerConfigFile       = "alertmanager.yml"
-	GrafanaDatasourcesFile       = "datasources.yml"
-	GrafanaDashboardProviderFile = "dashboards.yml"
+	prometheusConfigFile         = "prometheus.yml"
+	ruleTestsFile                = "shopstack.rules.test.yml"
+	alertmanagerConfigFile       = "alertmanager.yml"
+	grafanaDatasourcesFile       = "datasources.yml"
+	grafanaDashboardProviderFile = "dashboards.yml"
 )
 
 // Files is every configuration file of the monitoring layer of one
 // environment, rendered once. The ConfigMaps carry these bytes, and the
 // tests check these bytes (written to disk by writeDir).
-type Files struct {
+type files struct {
 	Prometheus         []byte
 	Rules              []byte
 	RuleTests          []byte
@@ -39,20 +39,20 @@ type Files struct {
 }
 
 // Generate renders every configuration file of env.
-func Generate(env platform.Environment) (*Files, error) {
-	alerts := Alerts(env)
-	f := &Files{Dashboards: map[string][]byte{}}
+func generate(env platform.Environment) (*files, error) {
+	alerts := alerts(env)
+	f := &files{Dashboards: map[string][]byte{}}
 	var err error
-	if f.Prometheus, err = marshalYAML(PrometheusConfig(env)); err != nil {
+	if f.Prometheus, err = marshalYAML(prometheusConfig(env)); err != nil {
 		return nil, err
 	}
-	if f.Rules, err = marshalYAML(Rules(alerts)); err != nil {
+	if f.Rules, err = marshalYAML(rules(alerts)); err != nil {
 		return nil, err
 	}
-	if f.RuleTests, err = marshalYAML(RuleTests(alerts, RulesFile)); err != nil {
+	if f.RuleTests, err = marshalYAML(ruleTests(alerts, rulesFile)); err != nil {
 		return nil, err
 	}
-	if f.Alertmanager, err = marshalYAML(AlertmanagerConfig(env)); err != nil {
+	if f.Alertmanager, err = marshalYAML(alertmanagerConfig(env)); err != nil {
 		return nil, err
 	}
 	if f.GrafanaDatasources, err = marshalYAML(grafanaDatasources(env)); err != nil {
@@ -61,7 +61,7 @@ func Generate(env platform.Environment) (*Files, error) {
 	if f.GrafanaProviders, err = marshalYAML(grafanaProviders()); err != nil {
 		return nil, err
 	}
-	boards, err := Dashboards(env)
+	boards, err := dashboards(env)
 	if err != nil {
 		return nil, err
 	}
@@ -76,14 +76,14 @@ func Generate(env platform.Environment) (*Files, error) {
 // Paths maps each file to its path relative to a directory written by
 // writeDir. The Prometheus config and rules share a directory so that
 // promtool finds the rules next to their tests.
-func (f *Files) Paths() map[string][]byte {
+func (f *files) Paths() map[string][]byte {
 	out := map[string][]byte{
-		"prometheus/" + PrometheusConfigFile:      f.Prometheus,
-		"prometheus/" + RulesFile:                 f.Rules,
-		"prometheus/" + RuleTestsFile:             f.RuleTests,
-		"alertmanager/" + AlertmanagerConfigFile:  f.Alertmanager,
-		"grafana/" + GrafanaDatasourcesFile:       f.GrafanaDatasources,
-		"grafana/" + GrafanaDashboardProviderFile: f.GrafanaProviders,
+		"prometheus/" + prometheusConfigFile:      f.Prometheus,
+		"prometheus/" + rulesFile:                 f.Rules,
+		"prometheus/" + ruleTestsFile:             f.RuleTests,
+		"alertmanager/" + alertmanagerConfigFile:  f.Alertmanager,
+		"grafana/" + grafanaDatasourcesFile:       f.GrafanaDatasources,
+		"grafana/" + grafanaDashboardProviderFile: f.GrafanaProviders,
 	}
 	for name, b := range f.Dashboards {
 		out["grafana/dashboards/"+name] = b
@@ -92,7 +92,7 @@ func (f *Files) Paths() map[string][]byte {
 }
 
 // writeDir writes every file under dir (see Paths).
-func (f *Files) writeDir(dir string) error {
+func (f *files) writeDir(dir string) error {
 	for rel, b := range f.Paths() {
 		p := filepath.Join(dir, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -106,7 +106,7 @@ func (f *Files) writeDir(dir string) error {
 }
 
 // DashboardNames returns the dashboard file names in sorted order.
-func (f *Files) DashboardNames() []string {
+func (f *files) DashboardNames() []string {
 	names := make([]string, 0, len(f.Dashboards))
 	for n := range f.Dashboards {
 		names = append(names, n)
@@ -161,13 +161,13 @@ func grafanaDatasources(env platform.Environment) grafanaDatasourceFile {
 	return grafanaDatasourceFile{APIVersion: 1, Datasources: []grafanaDatasource{{
 		Name:      "Prometheus",
 		Type:      "prometheus",
-		UID:       GrafanaDatasourceUID,
+		UID:       grafanaDatasourceUID,
 		Access:    "proxy",
-		URL:       fmt.Sprintf("http://%s.%s.svc:%d", Prometheus, env.Names.MonitoringNamespace, PrometheusPort),
+		URL:       fmt.Sprintf("http://%s.%s.svc:%d", Prometheus, env.Names.MonitoringNamespace, prometheusPort),
 		IsDefault: true,
 		Editable:  false,
 		// Lets $__rate_interval know the scrape interval.
-		JSONData: map[string]string{"timeInterval": PrometheusConfig(env).Global.ScrapeInterval, "httpMethod": "POST"},
+		JSONData: map[string]string{"timeInterval": prometheusConfig(env).Global.ScrapeInterval, "httpMethod": "POST"},
 	}}}
 }
 

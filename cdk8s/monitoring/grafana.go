@@ -29,22 +29,22 @@ func dashboardConfigMap(file string) string {
 	return "grafana-dashboard-" + strings.TrimSuffix(file, ".json")
 }
 
-func addGrafana(scope constructs.Construct, env platform.Environment, files *Files) {
+func addGrafana(scope constructs.Construct, env platform.Environment, files *files) {
 	ns := env.Names.MonitoringNamespace
 	addObject(scope, "grafana-service-account", &corev1.ServiceAccount{
 		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta:                   meta(ns, Grafana, Grafana),
+		ObjectMeta:                   meta(ns, grafana, grafana),
 		AutomountServiceAccountToken: ptr(false),
 	})
 	addObject(scope, "grafana-datasources", &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: meta(ns, "grafana-datasources", Grafana),
-		Data:       map[string]string{GrafanaDatasourcesFile: string(files.GrafanaDatasources)},
+		ObjectMeta: meta(ns, "grafana-datasources", grafana),
+		Data:       map[string]string{grafanaDatasourcesFile: string(files.GrafanaDatasources)},
 	})
 	addObject(scope, "grafana-dashboard-providers", &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: meta(ns, "grafana-dashboard-providers", Grafana),
-		Data:       map[string]string{GrafanaDashboardProviderFile: string(files.GrafanaProviders)},
+		ObjectMeta: meta(ns, "grafana-dashboard-providers", grafana),
+		Data:       map[string]string{grafanaDashboardProviderFile: string(files.GrafanaProviders)},
 	})
 	volumes := []corev1.Volume{
 		configMapVolume("datasources", "grafana-datasources"),
@@ -63,7 +63,7 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *Fil
 		name := dashboardConfigMap(file)
 		addObject(scope, name, &corev1.ConfigMap{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-			ObjectMeta: meta(ns, name, Grafana),
+			ObjectMeta: meta(ns, name, grafana),
 			Data:       map[string]string{file: string(files.Dashboards[file])},
 		})
 		vol := strings.TrimPrefix(name, "grafana-")
@@ -73,30 +73,30 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *Fil
 	}
 	secretEnv := func(name, key string) corev1.EnvVar {
 		return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
-			LocalObjectReference: corev1.LocalObjectReference{Name: GrafanaAdminSecret}, Key: key,
+			LocalObjectReference: corev1.LocalObjectReference{Name: grafanaAdminSecret}, Key: key,
 		}}}
 	}
 	env1 := func(name, value string) corev1.EnvVar { return corev1.EnvVar{Name: name, Value: value} }
 	addObject(scope, "grafana-deployment", &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: meta(ns, Grafana, Grafana),
+		ObjectMeta: meta(ns, grafana, grafana),
 		Spec: appsv1.DeploymentSpec{
 			// Stateless: dashboards and the data source are provisioned
 			// from ConfigMaps, users are the admin from the Secret.
 			Replicas: ptr(int32(1)),
-			Selector: selector(Grafana),
+			Selector: selector(grafana),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{
-					Labels:      labels(Grafana),
+					Labels:      labels(grafana),
 					Annotations: map[string]string{"checksum/config": checksum(sums...)},
 				},
 				Spec: corev1.PodSpec{
-					ServiceAccountName:           Grafana,
+					ServiceAccountName:           grafana,
 					AutomountServiceAccountToken: ptr(false),
 					SecurityContext:              podSecurity(grafanaUID),
 					Containers: []corev1.Container{{
-						Name:  Grafana,
-						Image: env.MirroredImage(GrafanaImage),
+						Name:  grafana,
+						Image: env.MirroredImage(grafanaImage),
 						Env: []corev1.EnvVar{
 							secretEnv("GF_SECURITY_ADMIN_USER", "admin-user"),
 							secretEnv("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
@@ -115,7 +115,7 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *Fil
 							env1("GF_PLUGINS_PREINSTALL_DISABLED", "true"),
 							env1("GF_NEWS_NEWS_FEED_ENABLED", "false"),
 						},
-						Ports:           []corev1.ContainerPort{port("http", GrafanaPort)},
+						Ports:           []corev1.ContainerPort{port("http", grafanaPort)},
 						Resources:       res(100, 128, 500, 512),
 						SecurityContext: containerSecurity(),
 						ReadinessProbe:  httpProbe("/api/health", "http", 5, 10, 3),
@@ -129,11 +129,11 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *Fil
 	})
 	addObject(scope, "grafana-service", &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta(ns, Grafana, Grafana),
+		ObjectMeta: meta(ns, grafana, grafana),
 		Spec: corev1.ServiceSpec{
-			Selector: map[string]string{appNameLabel: Grafana},
-			Ports:    []corev1.ServicePort{{Name: "http", Port: GrafanaPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+			Selector: map[string]string{appNameLabel: grafana},
+			Ports:    []corev1.ServicePort{{Name: "http", Port: grafanaPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
 		},
 	})
-	addPDB(scope, ns, Grafana, nil, ptr(intstr.FromInt32(1)))
+	addPDB(scope, ns, grafana, nil, ptr(intstr.FromInt32(1)))
 }

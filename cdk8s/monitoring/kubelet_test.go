@@ -26,8 +26,8 @@ import (
 func TestKubeletScrapedDirectly(t *testing.T) {
 	for _, env := range environments(t) {
 		t.Run(env.Name, func(t *testing.T) {
-			cfg := PrometheusConfig(env)
-			paths := map[string]string{JobKubelet: "/metrics", JobCadvisor: "/metrics/cadvisor"}
+			cfg := prometheusConfig(env)
+			paths := map[string]string{jobKubelet: "/metrics", jobCadvisor: "/metrics/cadvisor"}
 			for _, sc := range cfg.ScrapeConfigs {
 				want, ok := paths[sc.JobName]
 				if !ok {
@@ -71,7 +71,7 @@ func TestKubeletScrapedDirectly(t *testing.T) {
 						t.Fatalf("%s drops the node target %s", sc.JobName, discovered)
 					}
 					if got := b.Get("__address__"); got != "10.0.17.4:10250" {
-						t.Errorf("%s: %s becomes %s, want 10.0.17.4:%d", sc.JobName, discovered, got, KubeletPort)
+						t.Errorf("%s: %s becomes %s, want 10.0.17.4:%d", sc.JobName, discovered, got, kubeletPort)
 					}
 					if b.Get("__metrics_path__") != want || b.Get("node") != "i-0abc" || b.Get("instance") != "i-0abc" {
 						t.Errorf("%s: path %s, node %s, instance %s", sc.JobName, b.Get("__metrics_path__"), b.Get("node"), b.Get("instance"))
@@ -81,7 +81,7 @@ func TestKubeletScrapedDirectly(t *testing.T) {
 			if len(paths) > 0 {
 				t.Errorf("jobs %v missing", paths)
 			}
-			files, err := Generate(env)
+			files, err := generate(env)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +109,7 @@ func TestKubeletScrapedDirectly(t *testing.T) {
 								continue
 							}
 							for _, p := range r.Ports {
-								egressOK = egressOK || (p.Port.IntValue() == KubeletPort && *p.Protocol == corev1.ProtocolTCP)
+								egressOK = egressOK || (p.Port.IntValue() == kubeletPort && *p.Protocol == corev1.ProtocolTCP)
 							}
 						}
 					}
@@ -126,7 +126,7 @@ func TestKubeletScrapedDirectly(t *testing.T) {
 				}
 			}
 			if !egressOK {
-				t.Errorf("prometheus-egress does not allow TCP %d to the VPC %s (the kubelets)", KubeletPort, env.Network.CIDR)
+				t.Errorf("prometheus-egress does not allow TCP %d to the VPC %s (the kubelets)", kubeletPort, env.Network.CIDR)
 			}
 			if !metricsOK {
 				t.Errorf("Prometheus' ClusterRole does not grant get on nodes/metrics")

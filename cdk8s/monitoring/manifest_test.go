@@ -48,7 +48,7 @@ func TestGoldenFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, env := range envs {
-		f, err := Generate(env)
+		f, err := generate(env)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func synthesize(t *testing.T, env platform.Environment) (string, [][]byte) {
 	app := cdk8s.NewApp(&cdk8s.AppProps{Outdir: jsii.String(dir), YamlOutputType: cdk8s.YamlOutputType_FILE_PER_CHART})
 	Build(app, env)
 	app.Synth()
-	data, err := os.ReadFile(filepath.Join(dir, ChartID+".k8s.yaml"))
+	data, err := os.ReadFile(filepath.Join(dir, chartID+".k8s.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,17 +99,17 @@ type object struct {
 func TestManifests(t *testing.T) {
 	for _, env := range environments(t) {
 		t.Run(env.Name, func(t *testing.T) {
-			files, err := Generate(env)
+			files, err := generate(env)
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, docs := synthesize(t, env)
 			want := map[string][]byte{
-				"prometheus-config/" + PrometheusConfigFile:                   files.Prometheus,
-				"prometheus-rules/" + RulesFile:                               files.Rules,
-				"alertmanager-config/" + AlertmanagerConfigFile:               files.Alertmanager,
-				"grafana-datasources/" + GrafanaDatasourcesFile:               files.GrafanaDatasources,
-				"grafana-dashboard-providers/" + GrafanaDashboardProviderFile: files.GrafanaProviders,
+				"prometheus-config/" + prometheusConfigFile:                   files.Prometheus,
+				"prometheus-rules/" + rulesFile:                               files.Rules,
+				"alertmanager-config/" + alertmanagerConfigFile:               files.Alertmanager,
+				"grafana-datasources/" + grafanaDatasourcesFile:               files.GrafanaDatasources,
+				"grafana-dashboard-providers/" + grafanaDashboardProviderFile: files.GrafanaProviders,
 			}
 			for name, b := range files.Dashboards {
 				want[dashboardConfigMap(name)+"/"+name] = b
@@ -153,7 +153,7 @@ func TestManifests(t *testing.T) {
 				case "StorageClass":
 					var sc storagev1.StorageClass
 					_ = yaml.Unmarshal(doc, &sc)
-					if sc.Provisioner != EBSProvisioner || sc.Parameters["type"] != "gp3" || sc.Parameters["encrypted"] != "true" ||
+					if sc.Provisioner != ebsProvisioner || sc.Parameters["type"] != "gp3" || sc.Parameters["encrypted"] != "true" ||
 						sc.VolumeBindingMode == nil || *sc.VolumeBindingMode != storagev1.VolumeBindingWaitForFirstConsumer {
 						t.Errorf("StorageClass %s: %+v", sc.Name, sc)
 					}
@@ -176,7 +176,7 @@ func TestManifests(t *testing.T) {
 						spec       corev1.PodSpec
 					}{"StatefulSet", s.Name, *s.Spec.Replicas, s.Spec.Template.Labels, s.Spec.Template.Spec})
 					if s.Name == Prometheus {
-						if len(s.Spec.VolumeClaimTemplates) != 1 || *s.Spec.VolumeClaimTemplates[0].Spec.StorageClassName != StorageClassName {
+						if len(s.Spec.VolumeClaimTemplates) != 1 || *s.Spec.VolumeClaimTemplates[0].Spec.StorageClassName != storageClassName {
 							t.Errorf("prometheus: volumeClaimTemplates %+v", s.Spec.VolumeClaimTemplates)
 						}
 						args := strings.Join(s.Spec.Template.Spec.Containers[0].Args, " ")

@@ -22,15 +22,15 @@ import (
 
 // ChartID is the id of the monitoring chart; synth writes it to
 // dist/<env>/k8s/monitoring.k8s.yaml.
-const ChartID = "monitoring"
+const chartID = "monitoring"
 
 // Build adds the monitoring charts of env to app.
 func Build(app cdk8s.App, env platform.Environment) {
-	files, err := Generate(env)
+	files, err := generate(env)
 	if err != nil {
 		panic(fmt.Sprintf("monitoring: %v", err))
 	}
-	chart := cdk8s.NewChart(app, jsii.String(ChartID), &cdk8s.ChartProps{DisableResourceNameHashes: jsii.Bool(true)})
+	chart := cdk8s.NewChart(app, jsii.String(chartID), &cdk8s.ChartProps{DisableResourceNameHashes: jsii.Bool(true)})
 	ns := env.Names.MonitoringNamespace
 	addObject(chart, "namespace", &corev1.Namespace{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
@@ -47,9 +47,9 @@ func Build(app cdk8s.App, env platform.Environment) {
 	addAlertmanager(chart, env, files)
 	addGrafana(chart, env, files)
 	addKubeStateMetrics(chart, env)
-	addPostgresExporter(chart, env, PostgresExporter, PostgresExporterSecret)
+	addPostgresExporter(chart, env, postgresExporter, postgresExporterSecret)
 	if env.Database.ReadReplica {
-		addPostgresExporter(chart, env, PostgresReplicaExporter, PostgresReplicaExporterSecret)
+		addPostgresExporter(chart, env, postgresReplicaExporter, postgresReplicaExporterSecret)
 	}
 	addNetworkPolicies(chart, env)
 }

@@ -62,38 +62,38 @@ func addNetworkPolicies(scope constructs.Construct, env platform.Environment) {
 		Egress: []networkingv1.NetworkPolicyEgressRule{
 			{To: []networkingv1.NetworkPolicyPeer{shop(env.Names.Backend)}, Ports: []networkingv1.NetworkPolicyPort{tcp(contract.Port)}},
 			{To: []networkingv1.NetworkPolicyPeer{shop(env.Names.Frontend)}, Ports: []networkingv1.NetworkPolicyPort{tcp(charts.NginxExporterPort)}},
-			{To: []networkingv1.NetworkPolicyPeer{inNamespace(KubeStateMetrics)}, Ports: []networkingv1.NetworkPolicyPort{tcp(KubeStateMetricsPort)}},
-			{To: []networkingv1.NetworkPolicyPeer{inNamespace(PostgresExporter), inNamespace(PostgresReplicaExporter)}, Ports: []networkingv1.NetworkPolicyPort{tcp(PostgresExporterPort)}},
-			{To: []networkingv1.NetworkPolicyPeer{inNamespace(Alertmanager)}, Ports: []networkingv1.NetworkPolicyPort{tcp(AlertmanagerPort)}},
-			{To: []networkingv1.NetworkPolicyPeer{inNamespace(Grafana)}, Ports: []networkingv1.NetworkPolicyPort{tcp(GrafanaPort)}},
+			{To: []networkingv1.NetworkPolicyPeer{inNamespace(kubeStateMetrics)}, Ports: []networkingv1.NetworkPolicyPort{tcp(kubeStateMetricsPort)}},
+			{To: []networkingv1.NetworkPolicyPeer{inNamespace(postgresExporter), inNamespace(postgresReplicaExporter)}, Ports: []networkingv1.NetworkPolicyPort{tcp(postgresExporterPort)}},
+			{To: []networkingv1.NetworkPolicyPeer{inNamespace(alertmanager)}, Ports: []networkingv1.NetworkPolicyPort{tcp(alertmanagerPort)}},
+			{To: []networkingv1.NetworkPolicyPeer{inNamespace(grafana)}, Ports: []networkingv1.NetworkPolicyPort{tcp(grafanaPort)}},
 			{To: []networkingv1.NetworkPolicyPeer{{
 				NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: env.Names.ExternalDNSNamespace}},
 			}}, Ports: []networkingv1.NetworkPolicyPort{tcp(charts.ExternalDNSPort)}},
 			// The API server (discovery) and the kubelets (kubeletJob).
-			{To: []networkingv1.NetworkPolicyPeer{vpc}, Ports: []networkingv1.NetworkPolicyPort{tcp(443), tcp(KubeletPort)}},
+			{To: []networkingv1.NetworkPolicyPeer{vpc}, Ports: []networkingv1.NetworkPolicyPort{tcp(443), tcp(kubeletPort)}},
 		},
 	})
 	policy("netpol-kube-state-metrics-egress", "kube-state-metrics-egress", networkingv1.NetworkPolicySpec{
-		PodSelector: app(KubeStateMetrics), PolicyTypes: egress,
+		PodSelector: app(kubeStateMetrics), PolicyTypes: egress,
 		Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{vpc}, Ports: []networkingv1.NetworkPolicyPort{tcp(443)}}},
 	})
 	policy("netpol-postgres-exporter-egress", "postgres-exporter-egress", networkingv1.NetworkPolicySpec{
 		PodSelector: metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
-			Key: appNameLabel, Operator: metav1.LabelSelectorOpIn, Values: []string{PostgresExporter, PostgresReplicaExporter},
+			Key: appNameLabel, Operator: metav1.LabelSelectorOpIn, Values: []string{postgresExporter, postgresReplicaExporter},
 		}}},
 		PolicyTypes: egress,
 		Egress:      []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{vpc}, Ports: []networkingv1.NetworkPolicyPort{tcp(env.Database.Port)}}},
 	})
 	policy("netpol-alertmanager-egress", "alertmanager-egress", networkingv1.NetworkPolicySpec{
-		PodSelector: app(Alertmanager), PolicyTypes: egress,
+		PodSelector: app(alertmanager), PolicyTypes: egress,
 		Egress: []networkingv1.NetworkPolicyEgressRule{
 			// PagerDuty and Slack, through the NAT gateway.
 			{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "0.0.0.0/0"}}}, Ports: []networkingv1.NetworkPolicyPort{tcp(443)}},
-			{To: []networkingv1.NetworkPolicyPeer{inNamespace(Alertmanager)}, Ports: []networkingv1.NetworkPolicyPort{tcp(AlertmanagerClusterPort), udp(AlertmanagerClusterPort)}},
+			{To: []networkingv1.NetworkPolicyPeer{inNamespace(alertmanager)}, Ports: []networkingv1.NetworkPolicyPort{tcp(alertmanagerClusterPort), udp(alertmanagerClusterPort)}},
 		},
 	})
 	policy("netpol-grafana-egress", "grafana-egress", networkingv1.NetworkPolicySpec{
-		PodSelector: app(Grafana), PolicyTypes: egress,
-		Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{inNamespace(Prometheus)}, Ports: []networkingv1.NetworkPolicyPort{tcp(PrometheusPort)}}},
+		PodSelector: app(grafana), PolicyTypes: egress,
+		Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{inNamespace(Prometheus)}, Ports: []networkingv1.NetworkPolicyPort{tcp(prometheusPort)}}},
 	})
 }

@@ -18,10 +18,10 @@ import (
 )
 
 // StorageClassName is the EBS StorageClass of Prometheus' volume.
-const StorageClassName = "monitoring-gp3"
+const storageClassName = "monitoring-gp3"
 
 // EBSProvisioner is the CSI driver of EKS Auto Mode's block storage.
-const EBSProvisioner = "ebs.csi.eks.amazonaws.com"
+const ebsProvisioner = "ebs.csi.eks.amazonaws.com"
 
 // addStorageClass defines an encrypted gp3 class for EKS Auto Mode. The
 // volume is created in the zone the pod is scheduled to
@@ -30,8 +30,8 @@ const EBSProvisioner = "ebs.csi.eks.amazonaws.com"
 func addStorageClass(scope constructs.Construct, env platform.Environment) {
 	addObject(scope, "storage-class", &storagev1.StorageClass{
 		TypeMeta:             metav1.TypeMeta{APIVersion: "storage.k8s.io/v1", Kind: "StorageClass"},
-		ObjectMeta:           metav1.ObjectMeta{Name: StorageClassName, Labels: labels(Prometheus)},
-		Provisioner:          EBSProvisioner,
+		ObjectMeta:           metav1.ObjectMeta{Name: storageClassName, Labels: labels(Prometheus)},
+		Provisioner:          ebsProvisioner,
 		Parameters:           map[string]string{"type": "gp3", "encrypted": "true"},
 		ReclaimPolicy:        ptr(corev1.PersistentVolumeReclaimRetain),
 		VolumeBindingMode:    ptr(storagev1.VolumeBindingWaitForFirstConsumer),
@@ -47,11 +47,11 @@ const prometheusUID = 65534
 
 // PrometheusRetentionSize caps the TSDB at 85% of its volume, so that the
 // time-based retention can never fill the disk.
-func PrometheusRetentionSize(env platform.Environment) string {
+func prometheusRetentionSize(env platform.Environment) string {
 	return fmt.Sprintf("%dMB", env.Monitoring.StorageGiB*1024*85/100)
 }
 
-func addPrometheus(scope constructs.Construct, env platform.Environment, files *Files) {
+func addPrometheus(scope constructs.Construct, env platform.Environment, files *files) {
 	ns := env.Names.MonitoringNamespace
 	addObject(scope, "prometheus-service-account", &corev1.ServiceAccount{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
@@ -84,19 +84,19 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 	addObject(scope, "prometheus-config", &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
 		ObjectMeta: meta(ns, "prometheus-config", Prometheus),
-		Data:       map[string]string{PrometheusConfigFile: string(files.Prometheus)},
+		Data:       map[string]string{prometheusConfigFile: string(files.Prometheus)},
 	})
 	addObject(scope, "prometheus-rules", &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
 		ObjectMeta: meta(ns, "prometheus-rules", Prometheus),
-		Data:       map[string]string{RulesFile: string(files.Rules)},
+		Data:       map[string]string{rulesFile: string(files.Rules)},
 	})
 	addObject(scope, "prometheus-service", &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: meta(ns, Prometheus, Prometheus),
 		Spec: corev1.ServiceSpec{
 			Selector: map[string]string{appNameLabel: Prometheus},
-			Ports:    []corev1.ServicePort{{Name: "http", Port: PrometheusPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+			Ports:    []corev1.ServicePort{{Name: "http", Port: prometheusPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
 		},
 	})
 	// The headless Service that governs the StatefulSet: it gives the pod
@@ -112,7 +112,7 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 		Spec: corev1.ServiceSpec{
 			ClusterIP: corev1.ClusterIPNone,
 			Selector:  map[string]string{appNameLabel: Prometheus},
-			Ports:     []corev1.ServicePort{{Name: "http", Port: PrometheusPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+			Ports:     []corev1.ServicePort{{Name: "http", Port: prometheusPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
 		},
 	})
 	storage := resource.MustParse(strconv.Itoa(env.Monitoring.StorageGiB) + "Gi")
@@ -144,16 +144,16 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 					TerminationGracePeriodSeconds: ptr(int64(300)),
 					Containers: []corev1.Container{{
 						Name:  Prometheus,
-						Image: env.MirroredImage(PrometheusImage),
+						Image: env.MirroredImage(prometheusImage),
 						Args: []string{
-							"--config.file=" + prometheusConfigDir + "/" + PrometheusConfigFile,
+							"--config.file=" + prometheusConfigDir + "/" + prometheusConfigFile,
 							"--storage.tsdb.path=" + prometheusDataDir,
 							fmt.Sprintf("--storage.tsdb.retention.time=%dd", env.Monitoring.RetentionDays),
-							"--storage.tsdb.retention.size=" + PrometheusRetentionSize(env),
-							fmt.Sprintf("--web.listen-address=:%d", PrometheusPort),
+							"--storage.tsdb.retention.size=" + prometheusRetentionSize(env),
+							fmt.Sprintf("--web.listen-address=:%d", prometheusPort),
 							"--web.enable-lifecycle",
 						},
-						Ports:           []corev1.ContainerPort{port("http", PrometheusPort)},
+						Ports:           []corev1.ContainerPort{port("http", prometheusPort)},
 						Resources:       res(250, 1024, 1000, 2048),
 						SecurityContext: containerSecurity(),
 						// WAL replay after a restart can take minutes.
@@ -177,7 +177,7 @@ func addPrometheus(scope constructs.Construct, env platform.Environment, files *
 				ObjectMeta: metav1.ObjectMeta{Name: "data", Labels: labels(Prometheus)},
 				Spec: corev1.PersistentVolumeClaimSpec{
 					AccessModes:      []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
-					StorageClassName: ptr(StorageClassName),
+					StorageClassName: ptr(storageClassName),
 					Resources:        corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: storage}},
 				},
 			}},

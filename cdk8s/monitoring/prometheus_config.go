@@ -14,15 +14,15 @@ import (
 // every field here is accepted by promtool 2.42 and by Prometheus 3.
 
 // PromConfig is prometheus.yml.
-type PromConfig struct {
-	Global        PromGlobal      `yaml:"global"`
+type promConfig struct {
+	Global        promGlobal      `yaml:"global"`
 	RuleFiles     []string        `yaml:"rule_files,omitempty"`
-	Alerting      *PromAlerting   `yaml:"alerting,omitempty"`
-	ScrapeConfigs []*ScrapeConfig `yaml:"scrape_configs"`
+	Alerting      *promAlerting   `yaml:"alerting,omitempty"`
+	ScrapeConfigs []*scrapeConfig `yaml:"scrape_configs"`
 }
 
 // PromGlobal is the global block.
-type PromGlobal struct {
+type promGlobal struct {
 	ScrapeInterval     string            `yaml:"scrape_interval"`
 	ScrapeTimeout      string            `yaml:"scrape_timeout"`
 	EvaluationInterval string            `yaml:"evaluation_interval"`
@@ -30,71 +30,71 @@ type PromGlobal struct {
 }
 
 // PromAlerting points Prometheus at AlertManager.
-type PromAlerting struct {
-	Alertmanagers []AlertmanagerTarget `yaml:"alertmanagers"`
+type promAlerting struct {
+	Alertmanagers []alertmanagerTarget `yaml:"alertmanagers"`
 }
 
 // AlertmanagerTarget is one entry of alerting.alertmanagers.
-type AlertmanagerTarget struct {
+type alertmanagerTarget struct {
 	APIVersion          string          `yaml:"api_version"`
 	Timeout             string          `yaml:"timeout,omitempty"`
-	KubernetesSDConfigs []KubernetesSD  `yaml:"kubernetes_sd_configs,omitempty"`
-	StaticConfigs       []StaticConfig  `yaml:"static_configs,omitempty"`
-	RelabelConfigs      []RelabelConfig `yaml:"relabel_configs,omitempty"`
+	KubernetesSDConfigs []kubernetesSD  `yaml:"kubernetes_sd_configs,omitempty"`
+	StaticConfigs       []staticConfig  `yaml:"static_configs,omitempty"`
+	RelabelConfigs      []relabelConfig `yaml:"relabel_configs,omitempty"`
 }
 
 // ScrapeConfig is one scrape job.
-type ScrapeConfig struct {
+type scrapeConfig struct {
 	JobName              string          `yaml:"job_name"`
 	ScrapeInterval       string          `yaml:"scrape_interval,omitempty"`
 	ScrapeTimeout        string          `yaml:"scrape_timeout,omitempty"`
 	MetricsPath          string          `yaml:"metrics_path,omitempty"`
 	Scheme               string          `yaml:"scheme,omitempty"`
 	SampleLimit          int             `yaml:"sample_limit,omitempty"`
-	Authorization        *Authorization  `yaml:"authorization,omitempty"`
-	TLSConfig            *TLSConfig      `yaml:"tls_config,omitempty"`
-	KubernetesSDConfigs  []KubernetesSD  `yaml:"kubernetes_sd_configs,omitempty"`
-	StaticConfigs        []StaticConfig  `yaml:"static_configs,omitempty"`
-	RelabelConfigs       []RelabelConfig `yaml:"relabel_configs,omitempty"`
-	MetricRelabelConfigs []RelabelConfig `yaml:"metric_relabel_configs,omitempty"`
+	Authorization        *authorization  `yaml:"authorization,omitempty"`
+	TLSConfig            *tlsConfig      `yaml:"tls_config,omitempty"`
+	KubernetesSDConfigs  []kubernetesSD  `yaml:"kubernetes_sd_configs,omitempty"`
+	StaticConfigs        []staticConfig  `yaml:"static_configs,omitempty"`
+	RelabelConfigs       []relabelConfig `yaml:"relabel_configs,omitempty"`
+	MetricRelabelConfigs []relabelConfig `yaml:"metric_relabel_configs,omitempty"`
 }
 
 // Authorization sends a bearer token read from a file.
-type Authorization struct {
+type authorization struct {
 	CredentialsFile string `yaml:"credentials_file"`
 }
 
 // TLSConfig verifies the server against a CA file.
-type TLSConfig struct {
+type tlsConfig struct {
 	CAFile string `yaml:"ca_file"`
 }
 
 // KubernetesSD is a kubernetes_sd_configs entry.
-type KubernetesSD struct {
+type kubernetesSD struct {
 	Role       string        `yaml:"role"`
-	Namespaces *SDNamespaces `yaml:"namespaces,omitempty"`
-	Selectors  []SDSelector  `yaml:"selectors,omitempty"`
+	Namespaces *sdNamespaces `yaml:"namespaces,omitempty"`
+	Selectors  []sdSelector  `yaml:"selectors,omitempty"`
 }
 
 // SDNamespaces limits discovery to some namespaces.
-type SDNamespaces struct {
+type sdNamespaces struct {
 	Names []string `yaml:"names"`
 }
 
 // SDSelector is a label selector applied by the API server to the watch.
-type SDSelector struct {
+type sdSelector struct {
 	Role  string `yaml:"role"`
 	Label string `yaml:"label,omitempty"`
 }
 
 // StaticConfig is a fixed target list.
-type StaticConfig struct {
+type staticConfig struct {
 	Targets []string          `yaml:"targets"`
 	Labels  map[string]string `yaml:"labels,omitempty"`
 }
 
 // RelabelConfig is one relabelling step.
-type RelabelConfig struct {
+type relabelConfig struct {
 	SourceLabels []string `yaml:"source_labels,flow,omitempty"`
 	Separator    string   `yaml:"separator,omitempty"`
 	Regex        string   `yaml:"regex,omitempty"`
@@ -139,51 +139,51 @@ func podLabelMeta(label string) string {
 }
 
 // PrometheusConfig is the in-cluster prometheus.yml of env.
-func PrometheusConfig(env platform.Environment) *PromConfig {
+func prometheusConfig(env platform.Environment) *promConfig {
 	mon := env.Names.MonitoringNamespace
-	cfg := &PromConfig{
-		Global: PromGlobal{
+	cfg := &promConfig{
+		Global: promGlobal{
 			ScrapeInterval:     "30s",
 			ScrapeTimeout:      "10s",
 			EvaluationInterval: "30s",
 			ExternalLabels:     map[string]string{"cluster": env.Cluster.Name, "environment": env.Name},
 		},
 		RuleFiles: []string{prometheusRulesDir + "/*.yml"},
-		Alerting: &PromAlerting{Alertmanagers: []AlertmanagerTarget{{
+		Alerting: &promAlerting{Alertmanagers: []alertmanagerTarget{{
 			APIVersion: "v2",
 			Timeout:    "10s",
 			// Every AlertManager replica gets every alert (they deduplicate
 			// among themselves), so discover the pods, not the Service.
-			KubernetesSDConfigs: []KubernetesSD{podSD(mon, Alertmanager)},
-			RelabelConfigs:      keepPod(Alertmanager, "http"),
+			KubernetesSDConfigs: []kubernetesSD{podSD(mon, alertmanager)},
+			RelabelConfigs:      keepPod(alertmanager, "http"),
 		}}},
 	}
-	cfg.ScrapeConfigs = []*ScrapeConfig{
+	cfg.ScrapeConfigs = []*scrapeConfig{
 		backendJob(env),
 		frontendJob(env),
-		kubeletJob(JobKubelet, "/metrics", kubeletKeep),
-		kubeletJob(JobCadvisor, "/metrics/cadvisor", cadvisorKeep),
-		monitoringPodJob(mon, JobKubeStateMetrics, KubeStateMetrics, MetricsPortName),
-		monitoringPodJob(mon, JobPostgres, PostgresExporter, MetricsPortName),
-		annotatedPodsJob(JobExternalDNS, env.Names.ExternalDNSNamespace),
+		kubeletJob(jobKubelet, "/metrics", kubeletKeep),
+		kubeletJob(jobCadvisor, "/metrics/cadvisor", cadvisorKeep),
+		monitoringPodJob(mon, jobKubeStateMetrics, kubeStateMetrics, metricsPortName),
+		monitoringPodJob(mon, jobPostgres, postgresExporter, metricsPortName),
+		annotatedPodsJob(jobExternalDNS, env.Names.ExternalDNSNamespace),
 	}
 	if env.Database.ReadReplica {
-		cfg.ScrapeConfigs = append(cfg.ScrapeConfigs, monitoringPodJob(mon, JobPostgresReplica, PostgresReplicaExporter, MetricsPortName))
+		cfg.ScrapeConfigs = append(cfg.ScrapeConfigs, monitoringPodJob(mon, jobPostgresReplica, postgresReplicaExporter, metricsPortName))
 	}
 	cfg.ScrapeConfigs = append(cfg.ScrapeConfigs,
-		&ScrapeConfig{JobName: JobPrometheus, StaticConfigs: []StaticConfig{{Targets: []string{"localhost:" + strconv.Itoa(PrometheusPort)}}}},
-		monitoringPodJob(mon, JobAlertmanager, Alertmanager, "http"),
-		monitoringPodJob(mon, JobGrafana, Grafana, "http"),
+		&scrapeConfig{JobName: jobPrometheus, StaticConfigs: []staticConfig{{Targets: []string{"localhost:" + strconv.Itoa(prometheusPort)}}}},
+		monitoringPodJob(mon, jobAlertmanager, alertmanager, "http"),
+		monitoringPodJob(mon, jobGrafana, grafana, "http"),
 	)
 	return cfg
 }
 
 // withOverrides returns a copy of cfg for a test outside a cluster.
-func (cfg *PromConfig) withOverrides(o scrapeOverrides) *PromConfig {
-	out := &PromConfig{Global: cfg.Global, RuleFiles: o.RuleFiles}
+func (cfg *promConfig) withOverrides(o scrapeOverrides) *promConfig {
+	out := &promConfig{Global: cfg.Global, RuleFiles: o.RuleFiles}
 	if len(o.Alertmanagers) > 0 {
-		out.Alerting = &PromAlerting{Alertmanagers: []AlertmanagerTarget{{
-			APIVersion: "v2", StaticConfigs: []StaticConfig{{Targets: o.Alertmanagers}},
+		out.Alerting = &promAlerting{Alertmanagers: []alertmanagerTarget{{
+			APIVersion: "v2", StaticConfigs: []staticConfig{{Targets: o.Alertmanagers}},
 		}}}
 	}
 	if o.ScrapeInterval != "" {
@@ -199,7 +199,7 @@ func (cfg *PromConfig) withOverrides(o scrapeOverrides) *PromConfig {
 		c := *sc
 		c.KubernetesSDConfigs = nil
 		c.RelabelConfigs = nil
-		c.StaticConfigs = []StaticConfig{{Targets: targets, Labels: o.TargetLabels}}
+		c.StaticConfigs = []staticConfig{{Targets: targets, Labels: o.TargetLabels}}
 		out.ScrapeConfigs = append(out.ScrapeConfigs, &c)
 	}
 	return out
@@ -210,9 +210,9 @@ func (cfg *PromConfig) withOverrides(o scrapeOverrides) *PromConfig {
 // else (relabelling, authorization, TLS, limits, alerting) kept. Debian
 // builds Prometheus without Kubernetes service discovery, so this is the
 // form in which Debian's promtool 2.42 can check the rest of the file.
-func (cfg *PromConfig) withStaticDiscovery() *PromConfig {
+func (cfg *promConfig) withStaticDiscovery() *promConfig {
 	out := *cfg
-	static := []StaticConfig{{Targets: []string{"127.0.0.1:9"}}}
+	static := []staticConfig{{Targets: []string{"127.0.0.1:9"}}}
 	if cfg.Alerting != nil {
 		a := *cfg.Alerting
 		a.Alertmanagers = nil
@@ -235,18 +235,18 @@ func (cfg *PromConfig) withStaticDiscovery() *PromConfig {
 	return &out
 }
 
-func podSD(namespace, app string) KubernetesSD {
-	return KubernetesSD{
+func podSD(namespace, app string) kubernetesSD {
+	return kubernetesSD{
 		Role:       "pod",
-		Namespaces: &SDNamespaces{Names: []string{namespace}},
-		Selectors:  []SDSelector{{Role: "pod", Label: appNameLabel + "=" + app}},
+		Namespaces: &sdNamespaces{Names: []string{namespace}},
+		Selectors:  []sdSelector{{Role: "pod", Label: appNameLabel + "=" + app}},
 	}
 }
 
 // keepPod keeps the running pods labelled app.kubernetes.io/name=app and,
 // of their container ports, only the one named port.
-func keepPod(app, port string) []RelabelConfig {
-	return []RelabelConfig{
+func keepPod(app, port string) []relabelConfig {
+	return []relabelConfig{
 		{SourceLabels: []string{podLabelMeta(appNameLabel)}, Regex: app, Action: "keep"},
 		{SourceLabels: []string{metaPortName}, Regex: port, Action: "keep"},
 		{SourceLabels: []string{metaPodPhase}, Regex: "Pending|Succeeded|Failed|Completed", Action: "drop"},
@@ -255,7 +255,7 @@ func keepPod(app, port string) []RelabelConfig {
 
 // podTargetLabels copies the pod's namespace, name and container onto every
 // series of the target.
-var podTargetLabels = []RelabelConfig{
+var podTargetLabels = []relabelConfig{
 	{SourceLabels: []string{metaNamespace}, TargetLabel: "namespace"},
 	{SourceLabels: []string{metaPodName}, TargetLabel: "pod"},
 	{SourceLabels: []string{metaContainerName}, TargetLabel: "container"},
@@ -263,36 +263,36 @@ var podTargetLabels = []RelabelConfig{
 
 // backendJob scrapes the storefront API pods on the server's own port and
 // metrics path (both from server/contract).
-func backendJob(env platform.Environment) *ScrapeConfig {
-	relabel := []RelabelConfig{
+func backendJob(env platform.Environment) *scrapeConfig {
+	relabel := []relabelConfig{
 		{SourceLabels: []string{podLabelMeta(appNameLabel)}, Regex: env.Names.Backend, Action: "keep"},
 		{SourceLabels: []string{metaPortNumber}, Regex: strconv.Itoa(contract.Port), Action: "keep"},
 		{SourceLabels: []string{metaPodPhase}, Regex: "Pending|Succeeded|Failed|Completed", Action: "drop"},
 	}
-	return &ScrapeConfig{
-		JobName:     JobBackend,
+	return &scrapeConfig{
+		JobName:     jobBackend,
 		MetricsPath: contract.PathMetrics,
 		// A backstop against a label explosion: the server bounds its route
 		// label to route templates; measured ~ a few hundred series per pod.
-		SampleLimit:         BackendSampleLimit,
-		KubernetesSDConfigs: []KubernetesSD{podSD(env.Names.Namespace, env.Names.Backend)},
+		SampleLimit:         backendSampleLimit,
+		KubernetesSDConfigs: []kubernetesSD{podSD(env.Names.Namespace, env.Names.Backend)},
 		RelabelConfigs:      append(relabel, podTargetLabels...),
 	}
 }
 
 // BackendSampleLimit fails a backend scrape (up==0, TargetDown fires) rather
 // than ingest an unbounded number of series from one pod.
-const BackendSampleLimit = 5000
+const backendSampleLimit = 5000
 
 // frontendJob scrapes the nginx-prometheus-exporter sidecar of the frontend
 // pods: the pod port the charts name charts.NginxExporterPortName, on the
 // path they configure, so the job and the sidecar agree by construction.
-func frontendJob(env platform.Environment) *ScrapeConfig {
-	return &ScrapeConfig{
-		JobName:             JobFrontend,
+func frontendJob(env platform.Environment) *scrapeConfig {
+	return &scrapeConfig{
+		JobName:             jobFrontend,
 		MetricsPath:         charts.NginxExporterMetricsPath,
 		SampleLimit:         1000,
-		KubernetesSDConfigs: []KubernetesSD{podSD(env.Names.Namespace, env.Names.Frontend)},
+		KubernetesSDConfigs: []kubernetesSD{podSD(env.Names.Namespace, env.Names.Frontend)},
 		RelabelConfigs:      append(keepPod(env.Names.Frontend, charts.NginxExporterPortName), podTargetLabels...),
 	}
 }
@@ -301,8 +301,8 @@ func frontendJob(env platform.Environment) *ScrapeConfig {
 // and dashboards read, nothing more (cAdvisor alone exports thousands of
 // series per node).
 var (
-	kubeletKeep  = []string{MetricKubeletVolumeAvailable, MetricKubeletVolumeCapacity, MetricKubeletVolumeUsed, MetricKubeletRunningPods}
-	cadvisorKeep = []string{MetricContainerCPU, MetricContainerMemoryWorkingSet, MetricContainerCPUThrottled, MetricContainerCPUPeriods}
+	kubeletKeep  = []string{metricKubeletVolumeAvailable, metricKubeletVolumeCapacity, metricKubeletVolumeUsed, metricKubeletRunningPods}
+	cadvisorKeep = []string{metricContainerCPU, metricContainerMemoryWorkingSet, metricContainerCPUThrottled, metricContainerCPUPeriods}
 )
 
 // kubeletJob scrapes every node's kubelet directly on KubeletPort over
@@ -340,20 +340,20 @@ var (
 // certificate that ca.crt does not verify, its kubelet and cadvisor
 // targets go down and TargetDown fires; the scrape never degrades to an
 // unverified connection.
-func kubeletJob(job, path string, keep []string) *ScrapeConfig {
-	return &ScrapeConfig{
+func kubeletJob(job, path string, keep []string) *scrapeConfig {
+	return &scrapeConfig{
 		JobName:             job,
 		Scheme:              "https",
 		MetricsPath:         path,
-		Authorization:       &Authorization{CredentialsFile: serviceAccountDir + "/token"},
-		TLSConfig:           &TLSConfig{CAFile: serviceAccountDir + "/ca.crt"},
-		KubernetesSDConfigs: []KubernetesSD{{Role: "node"}},
-		RelabelConfigs: []RelabelConfig{
-			{SourceLabels: []string{"__address__"}, Regex: `([^:]+)(?::\d+)?`, Replacement: "${1}:" + strconv.Itoa(KubeletPort), TargetLabel: "__address__"},
+		Authorization:       &authorization{CredentialsFile: serviceAccountDir + "/token"},
+		TLSConfig:           &tlsConfig{CAFile: serviceAccountDir + "/ca.crt"},
+		KubernetesSDConfigs: []kubernetesSD{{Role: "node"}},
+		RelabelConfigs: []relabelConfig{
+			{SourceLabels: []string{"__address__"}, Regex: `([^:]+)(?::\d+)?`, Replacement: "${1}:" + strconv.Itoa(kubeletPort), TargetLabel: "__address__"},
 			{SourceLabels: []string{metaNodeName}, TargetLabel: "node"},
 			{SourceLabels: []string{metaNodeName}, TargetLabel: "instance"},
 		},
-		MetricRelabelConfigs: []RelabelConfig{
+		MetricRelabelConfigs: []relabelConfig{
 			{SourceLabels: []string{"__name__"}, Regex: strings.Join(keep, "|"), Action: "keep"},
 		},
 	}
@@ -362,13 +362,13 @@ func kubeletJob(job, path string, keep []string) *ScrapeConfig {
 // annotatedPodsJob scrapes the pods of namespace that ask for it with the
 // prometheus.io/scrape, /port and /path annotations (ExternalDNS, whose
 // chart sets them).
-func annotatedPodsJob(job, namespace string) *ScrapeConfig {
+func annotatedPodsJob(job, namespace string) *scrapeConfig {
 	ann := func(name string) string { return "__meta_kubernetes_pod_annotation_prometheus_io_" + name }
-	return &ScrapeConfig{
+	return &scrapeConfig{
 		JobName:             job,
 		SampleLimit:         2000,
-		KubernetesSDConfigs: []KubernetesSD{{Role: "pod", Namespaces: &SDNamespaces{Names: []string{namespace}}}},
-		RelabelConfigs: append([]RelabelConfig{
+		KubernetesSDConfigs: []kubernetesSD{{Role: "pod", Namespaces: &sdNamespaces{Names: []string{namespace}}}},
+		RelabelConfigs: append([]relabelConfig{
 			{SourceLabels: []string{ann("scrape")}, Regex: "true", Action: "keep"},
 			{SourceLabels: []string{metaPodPhase}, Regex: "Pending|Succeeded|Failed|Completed", Action: "drop"},
 			// The annotated port, whatever ports the containers declare
@@ -382,10 +382,10 @@ func annotatedPodsJob(job, namespace string) *ScrapeConfig {
 // monitoringPodJob scrapes an exporter in namespace monitoring. It sets no
 // namespace/pod target labels: kube-state-metrics and the other exporters
 // export series about other objects that carry those labels themselves.
-func monitoringPodJob(namespace, job, app, port string) *ScrapeConfig {
-	return &ScrapeConfig{
+func monitoringPodJob(namespace, job, app, port string) *scrapeConfig {
+	return &scrapeConfig{
 		JobName:             job,
-		KubernetesSDConfigs: []KubernetesSD{podSD(namespace, app)},
+		KubernetesSDConfigs: []kubernetesSD{podSD(namespace, app)},
 		RelabelConfigs:      keepPod(app, port),
 	}
 }

@@ -20,12 +20,12 @@ var promqlParser = parser.NewParser(parser.Options{})
 func usedExpressions(t testing.TB, env platform.Environment) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, g := range Rules(Alerts(env)).Groups {
+	for _, g := range rules(alerts(env)).Groups {
 		for _, r := range g.Rules {
 			out["rule "+r.Alert+" "+r.Labels["severity"]] = r.Expr
 		}
 	}
-	boards, err := Dashboards(env)
+	boards, err := dashboards(env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestPromQLParses(t *testing.T) {
 					t.Errorf("%s: unexpanded variable in %q", where, expr)
 				}
 			}
-			f, err := Generate(env)
+			f, err := generate(env)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +88,7 @@ func TestPromQLParses(t *testing.T) {
 							t.Errorf("rule %s: no %s annotation", r.Alert, k)
 						}
 					}
-					if s := r.Labels["severity"]; s != SeverityCritical && s != SeverityWarning {
+					if s := r.Labels["severity"]; s != severityCritical && s != severityWarning {
 						t.Errorf("rule %s: severity %q", r.Alert, s)
 					}
 				}

@@ -24,11 +24,11 @@ func TestPromtoolCheckConfig(t *testing.T) {
 	for _, env := range environments(t) {
 		t.Run(env.Name, func(t *testing.T) {
 			dir, _ := generated(t, env)
-			out, err := runBin(t, filepath.Join(dir, "prometheus"), upstream, "check", "config", "--syntax-only", PrometheusConfigFile)
+			out, err := runBin(t, filepath.Join(dir, "prometheus"), upstream, "check", "config", "--syntax-only", prometheusConfigFile)
 			if err != nil {
 				t.Fatalf("promtool %s check config: %v\n%s", promtoolModuleVersion, err, out)
 			}
-			b, err := marshalYAML(PrometheusConfig(env).withStaticDiscovery())
+			b, err := marshalYAML(prometheusConfig(env).withStaticDiscovery())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,7 +49,7 @@ func TestPromtoolCheckRules(t *testing.T) {
 	for _, env := range environments(t) {
 		t.Run(env.Name, func(t *testing.T) {
 			dir, _ := generated(t, env)
-			out, err := run(t, filepath.Join(dir, "prometheus"), "promtool", "check", "rules", RulesFile)
+			out, err := run(t, filepath.Join(dir, "prometheus"), "promtool", "check", "rules", rulesFile)
 			if err != nil {
 				t.Fatalf("promtool check rules: %v\n%s", err, out)
 			}
@@ -64,7 +64,7 @@ func TestPromtoolTestRules(t *testing.T) {
 	for _, env := range environments(t) {
 		t.Run(env.Name, func(t *testing.T) {
 			dir, _ := generated(t, env)
-			out, err := run(t, filepath.Join(dir, "prometheus"), "promtool", "test", "rules", RuleTestsFile)
+			out, err := run(t, filepath.Join(dir, "prometheus"), "promtool", "test", "rules", ruleTestsFile)
 			if err != nil {
 				t.Fatalf("promtool test rules: %v\n%s", err, out)
 			}
@@ -76,7 +76,7 @@ func TestPromtoolTestRules(t *testing.T) {
 // TestEveryAlertHasFiringAndQuietCases keeps the unit tests honest.
 func TestEveryAlertHasFiringAndQuietCases(t *testing.T) {
 	for _, env := range environments(t) {
-		for _, a := range Alerts(env) {
+		for _, a := range alerts(env) {
 			fires, quiet := map[string]bool{}, false
 			for _, tc := range a.Tests {
 				if len(tc.Firing) == 0 {

@@ -13,7 +13,7 @@ import (
 // Alert is one alert name with its severities. Alerts that have a warning
 // and a critical level share the name (the "twins"): AlertManager's inhibit
 // rule silences the warning while the critical fires in the same namespace.
-type Alert struct {
+type alert struct {
 	Name string
 	// Group is the rule group the alert belongs to.
 	Group string
@@ -22,45 +22,45 @@ type Alert struct {
 	// rule unit tests can render the expected annotations exactly.
 	Summary     string
 	Description string
-	Levels      []Level
+	Levels      []level
 	// Tests run through `promtool test rules`: at least one case where the
 	// alert fires and one where it does not.
-	Tests []AlertTest
+	Tests []alertTest
 }
 
 // Level is one severity of an alert.
-type Level struct {
+type level struct {
 	Severity string
 	Expr     string
 	For      string
 }
 
 // AlertTest is a promtool rule unit test of one alert.
-type AlertTest struct {
+type alertTest struct {
 	Name   string
-	Series []TestSeries
+	Series []testSeries
 	// EvalTime is when the alert state is checked (after every `for`).
 	EvalTime string
 	// Firing lists the alerts expected at EvalTime, by severity, with the
 	// labels the expression yields. Empty means "does not fire".
-	Firing []ExpectedAlert
+	Firing []expectedAlert
 }
 
 // TestSeries is an input series in promtool's expanding notation.
-type TestSeries struct {
+type testSeries struct {
 	Series string `yaml:"series"`
 	Values string `yaml:"values"`
 }
 
 // ExpectedAlert is one alert expected to fire.
-type ExpectedAlert struct {
+type expectedAlert struct {
 	Severity string
 	Labels   map[string]string
 }
 
 // RunbookURL is the link to the alert's section of docs/runbooks.md (each
 // alert has a "## <AlertName>" heading; GitHub's anchor is its lower case).
-func (a Alert) RunbookURL() string { return RunbooksURL + "#" + strings.ToLower(a.Name) }
+func (a alert) RunbookURL() string { return runbooksURL + "#" + strings.ToLower(a.Name) }
 
 // Rule groups.
 const (
@@ -85,17 +85,17 @@ func re(label, value string) string { return fmt.Sprintf("%s=~%q", label, value)
 // Alerts returns every alert of env, in a stable order: one rule group
 // after another, each built by its own function (the rules file lists the
 // groups in this order).
-func Alerts(env platform.Environment) []Alert {
-	var alerts []Alert
-	for _, group := range [][]Alert{storefrontAlerts(env), kubernetesAlerts(env), monitoringAlerts(env), databaseAlerts(env)} {
+func alerts(env platform.Environment) []alert {
+	var alerts []alert
+	for _, group := range [][]alert{storefrontAlerts(env), kubernetesAlerts(env), monitoringAlerts(env), databaseAlerts(env)} {
 		alerts = append(alerts, group...)
 	}
 	return alerts
 }
 
 // storefrontAlerts watch the storefront backend: errors, latency, checkouts.
-func storefrontAlerts(env platform.Environment) []Alert {
-	backend := eq("job", JobBackend)
+func storefrontAlerts(env platform.Environment) []alert {
+	backend := eq("job", jobBackend)
 	shop := map[string]string{"namespace": env.Names.Namespace}
 
 	reqs := func(extra ...string) string {
@@ -121,74 +121,74 @@ func storefrontAlerts(env platform.Environment) []Alert {
 		return fmt.Sprintf("(sum by (namespace) (rate(%s[10m])) / sum by (namespace) (rate(%s[10m])) > %s) and on (namespace) (sum by (namespace) (increase(%s[10m])) >= 10)",
 			checkouts(failed), checkouts(), threshold, checkouts())
 	}
-	reqSeries := func(status, values string) TestSeries {
-		return TestSeries{Series: sel(contract.MetricHTTPRequests, backend, eq("namespace", env.Names.Namespace),
+	reqSeries := func(status, values string) testSeries {
+		return testSeries{Series: sel(contract.MetricHTTPRequests, backend, eq("namespace", env.Names.Namespace),
 			eq(contract.LabelMethod, "GET"), eq(contract.LabelRoute, contract.APIBase+"/products"), eq(contract.LabelStatus, status)), Values: values}
 	}
-	bucket := func(le, values string) TestSeries {
-		return TestSeries{Series: sel(contract.MetricHTTPRequestDuration+"_bucket", backend, eq("namespace", env.Names.Namespace),
+	bucket := func(le, values string) testSeries {
+		return testSeries{Series: sel(contract.MetricHTTPRequestDuration+"_bucket", backend, eq("namespace", env.Names.Namespace),
 			eq(contract.LabelRoute, contract.APIBase+"/products"), eq("le", le)), Values: values}
 	}
-	checkoutSeries := func(result, values string) TestSeries {
-		return TestSeries{Series: checkouts(eq("namespace", env.Names.Namespace), eq(contract.LabelResult, result)), Values: values}
+	checkoutSeries := func(result, values string) testSeries {
+		return testSeries{Series: checkouts(eq("namespace", env.Names.Namespace), eq(contract.LabelResult, result)), Values: values}
 	}
-	alerts := []Alert{
+	alerts := []alert{
 		{
 			Name: "StorefrontHighErrorRatio", Group: groupStorefront,
 			Summary:     "Storefront API 5xx ratio is high in {{ $labels.namespace }}",
 			Description: "More than 1% (warning) or 5% (critical) of the storefront API requests in namespace {{ $labels.namespace }} answered 5xx over the last 5 minutes.",
-			Levels: []Level{
-				{SeverityWarning, errorRatio("0.01"), "10m"},
-				{SeverityCritical, errorRatio("0.05"), "5m"},
+			Levels: []level{
+				{severityWarning, errorRatio("0.01"), "10m"},
+				{severityCritical, errorRatio("0.05"), "5m"},
 			},
-			Tests: []AlertTest{
+			Tests: []alertTest{
 				{Name: "10% errors fire both levels", EvalTime: "20m",
-					Series: []TestSeries{reqSeries("200", "0+540x30"), reqSeries("500", "0+60x30")},
-					Firing: []ExpectedAlert{{SeverityWarning, shop}, {SeverityCritical, shop}}},
+					Series: []testSeries{reqSeries("200", "0+540x30"), reqSeries("500", "0+60x30")},
+					Firing: []expectedAlert{{severityWarning, shop}, {severityCritical, shop}}},
 				{Name: "2% errors fire the warning only", EvalTime: "20m",
-					Series: []TestSeries{reqSeries("200", "0+588x30"), reqSeries("503", "0+12x30")},
-					Firing: []ExpectedAlert{{SeverityWarning, shop}}},
+					Series: []testSeries{reqSeries("200", "0+588x30"), reqSeries("503", "0+12x30")},
+					Firing: []expectedAlert{{severityWarning, shop}}},
 				{Name: "no errors", EvalTime: "20m",
-					Series: []TestSeries{reqSeries("200", "0+600x30"), reqSeries("500", "0x30")}},
+					Series: []testSeries{reqSeries("200", "0+600x30"), reqSeries("500", "0x30")}},
 			},
 		},
 		{
 			Name: "StorefrontHighLatency", Group: groupStorefront,
 			Summary:     "Storefront API p99 latency is high in {{ $labels.namespace }}",
 			Description: "The 99th percentile of storefront API request duration in namespace {{ $labels.namespace }} is above 1s (warning) or 3s (critical) over 5 minutes.",
-			Levels: []Level{
-				{SeverityWarning, p99("1"), "10m"},
-				{SeverityCritical, p99("3"), "5m"},
+			Levels: []level{
+				{severityWarning, p99("1"), "10m"},
+				{severityCritical, p99("3"), "5m"},
 			},
-			Tests: []AlertTest{
+			Tests: []alertTest{
 				{Name: "requests taking 2.5-5s fire both levels", EvalTime: "20m",
-					Series: []TestSeries{bucket("0.1", "0x30"), bucket("1", "0x30"), bucket("2.5", "0x30"), bucket("5", "0+600x30"), bucket("+Inf", "0+600x30")},
-					Firing: []ExpectedAlert{{SeverityWarning, shop}, {SeverityCritical, shop}}},
+					Series: []testSeries{bucket("0.1", "0x30"), bucket("1", "0x30"), bucket("2.5", "0x30"), bucket("5", "0+600x30"), bucket("+Inf", "0+600x30")},
+					Firing: []expectedAlert{{severityWarning, shop}, {severityCritical, shop}}},
 				{Name: "fast requests", EvalTime: "20m",
-					Series: []TestSeries{bucket("0.1", "0+600x30"), bucket("1", "0+600x30"), bucket("2.5", "0+600x30"), bucket("5", "0+600x30"), bucket("+Inf", "0+600x30")}},
+					Series: []testSeries{bucket("0.1", "0+600x30"), bucket("1", "0+600x30"), bucket("2.5", "0+600x30"), bucket("5", "0+600x30"), bucket("+Inf", "0+600x30")}},
 			},
 		},
 		{
 			Name: "StorefrontCheckoutFailures", Group: groupStorefront,
 			Summary:     "Checkouts are failing in {{ $labels.namespace }}",
 			Description: "More than 10% (warning) or 30% (critical) of checkouts in namespace {{ $labels.namespace }} ended with a payment-provider failure or an internal error over 10 minutes (declined cards, out-of-stock, invalid and changed carts are customer outcomes and do not count). At least 10 checkouts are needed before it fires.",
-			Levels: []Level{
-				{SeverityWarning, checkoutFailures("0.1"), "10m"},
-				{SeverityCritical, checkoutFailures("0.3"), "5m"},
+			Levels: []level{
+				{severityWarning, checkoutFailures("0.1"), "10m"},
+				{severityCritical, checkoutFailures("0.3"), "5m"},
 			},
-			Tests: []AlertTest{
+			Tests: []alertTest{
 				{Name: "20% provider failures fire the warning", EvalTime: "30m",
-					Series: []TestSeries{checkoutSeries(contract.CheckoutSucceeded, "0+8x40"), checkoutSeries(contract.CheckoutFailed, "0+2x40")},
-					Firing: []ExpectedAlert{{SeverityWarning, shop}}},
+					Series: []testSeries{checkoutSeries(contract.CheckoutSucceeded, "0+8x40"), checkoutSeries(contract.CheckoutFailed, "0+2x40")},
+					Firing: []expectedAlert{{severityWarning, shop}}},
 				{Name: "half the checkouts error fire both", EvalTime: "30m",
-					Series: []TestSeries{checkoutSeries(contract.CheckoutSucceeded, "0+5x40"), checkoutSeries(contract.CheckoutError, "0+5x40")},
-					Firing: []ExpectedAlert{{SeverityWarning, shop}, {SeverityCritical, shop}}},
+					Series: []testSeries{checkoutSeries(contract.CheckoutSucceeded, "0+5x40"), checkoutSeries(contract.CheckoutError, "0+5x40")},
+					Firing: []expectedAlert{{severityWarning, shop}, {severityCritical, shop}}},
 				{Name: "declines are not failures", EvalTime: "30m",
-					Series: []TestSeries{checkoutSeries(contract.CheckoutSucceeded, "0+5x40"), checkoutSeries(contract.CheckoutDeclined, "0+5x40"), checkoutSeries(contract.CheckoutFailed, "0x40")}},
+					Series: []testSeries{checkoutSeries(contract.CheckoutSucceeded, "0+5x40"), checkoutSeries(contract.CheckoutDeclined, "0+5x40"), checkoutSeries(contract.CheckoutFailed, "0x40")}},
 				{Name: "changed carts are not failures", EvalTime: "30m",
-					Series: []TestSeries{checkoutSeries(contract.CheckoutSucceeded, "0+5x40"), checkoutSeries(contract.CheckoutCartChanged, "0+5x40"), checkoutSeries(contract.CheckoutError, "0x40")}},
+					Series: []testSeries{checkoutSeries(contract.CheckoutSucceeded, "0+5x40"), checkoutSeries(contract.CheckoutCartChanged, "0+5x40"), checkoutSeries(contract.CheckoutError, "0x40")}},
 				{Name: "too few checkouts to judge", EvalTime: "30m",
-					Series: []TestSeries{checkoutSeries(contract.CheckoutSucceeded, "0+0.2x40"), checkoutSeries(contract.CheckoutFailed, "0+0.2x40")}},
+					Series: []testSeries{checkoutSeries(contract.CheckoutSucceeded, "0+0.2x40"), checkoutSeries(contract.CheckoutFailed, "0+0.2x40")}},
 			},
 		},
 	}
@@ -196,32 +196,32 @@ func storefrontAlerts(env platform.Environment) []Alert {
 }
 
 // kubernetesAlerts watch the workloads in the shop and monitoring namespaces.
-func kubernetesAlerts(env platform.Environment) []Alert {
+func kubernetesAlerts(env platform.Environment) []alert {
 	ours := re("namespace", env.Names.Namespace+"|"+env.Names.MonitoringNamespace)
-	ksm := eq("job", JobKubeStateMetrics)
-	kubelet := eq("job", JobKubelet)
+	ksm := eq("job", jobKubeStateMetrics)
+	kubelet := eq("job", jobKubelet)
 	pvFree := func(threshold string) string {
-		return fmt.Sprintf("%s / %s < %s", sel(MetricKubeletVolumeAvailable, kubelet, ours), sel(MetricKubeletVolumeCapacity, kubelet, ours), threshold)
+		return fmt.Sprintf("%s / %s < %s", sel(metricKubeletVolumeAvailable, kubelet, ours), sel(metricKubeletVolumeCapacity, kubelet, ours), threshold)
 	}
-	pvLabels := map[string]string{"job": JobKubelet, "namespace": env.Names.MonitoringNamespace, "persistentvolumeclaim": "data-prometheus-0", "node": "i-0abc", "instance": "i-0abc"}
-	pvSeries := func(available string) []TestSeries {
-		return []TestSeries{
-			{Series: seriesOf(MetricKubeletVolumeAvailable, pvLabels), Values: available},
-			{Series: seriesOf(MetricKubeletVolumeCapacity, pvLabels), Values: "100x30"},
+	pvLabels := map[string]string{"job": jobKubelet, "namespace": env.Names.MonitoringNamespace, "persistentvolumeclaim": "data-prometheus-0", "node": "i-0abc", "instance": "i-0abc"}
+	pvSeries := func(available string) []testSeries {
+		return []testSeries{
+			{Series: seriesOf(metricKubeletVolumeAvailable, pvLabels), Values: available},
+			{Series: seriesOf(metricKubeletVolumeCapacity, pvLabels), Values: "100x30"},
 		}
 	}
-	alerts := []Alert{
+	alerts := []alert{
 		{
 			Name: "KubePodCrashLooping", Group: groupKubernetes,
 			Summary:     "Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} is crash-looping",
 			Description: "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been waiting in CrashLoopBackOff for 15 minutes.",
-			Levels: []Level{{SeverityWarning,
-				fmt.Sprintf("max_over_time(%s[5m]) >= 1", sel(MetricKubePodWaitingReason, ksm, ours, eq("reason", "CrashLoopBackOff"))), "15m"}},
-			Tests: func() []AlertTest {
-				l := map[string]string{"job": JobKubeStateMetrics, "namespace": env.Names.Namespace, "pod": "backend-7d9f-abcde", "container": "backend", "reason": "CrashLoopBackOff"}
-				return []AlertTest{
-					{Name: "crash loop", EvalTime: "25m", Series: []TestSeries{{seriesOf(MetricKubePodWaitingReason, l), "1x30"}}, Firing: []ExpectedAlert{{SeverityWarning, l}}},
-					{Name: "running", EvalTime: "25m", Series: []TestSeries{{seriesOf(MetricKubePodWaitingReason, l), "0x30"}}},
+			Levels: []level{{severityWarning,
+				fmt.Sprintf("max_over_time(%s[5m]) >= 1", sel(metricKubePodWaitingReason, ksm, ours, eq("reason", "CrashLoopBackOff"))), "15m"}},
+			Tests: func() []alertTest {
+				l := map[string]string{"job": jobKubeStateMetrics, "namespace": env.Names.Namespace, "pod": "backend-7d9f-abcde", "container": "backend", "reason": "CrashLoopBackOff"}
+				return []alertTest{
+					{Name: "crash loop", EvalTime: "25m", Series: []testSeries{{seriesOf(metricKubePodWaitingReason, l), "1x30"}}, Firing: []expectedAlert{{severityWarning, l}}},
+					{Name: "running", EvalTime: "25m", Series: []testSeries{{seriesOf(metricKubePodWaitingReason, l), "0x30"}}},
 				}
 			}(),
 		},
@@ -229,13 +229,13 @@ func kubernetesAlerts(env platform.Environment) []Alert {
 			Name: "KubeDeploymentReplicasUnavailable", Group: groupKubernetes,
 			Summary:     "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has unavailable replicas",
 			Description: "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had unavailable replicas for 15 minutes.",
-			Levels: []Level{{SeverityWarning,
-				fmt.Sprintf("%s > 0", sel(MetricKubeDeploymentUnavailable, ksm, ours)), "15m"}},
-			Tests: func() []AlertTest {
-				l := map[string]string{"job": JobKubeStateMetrics, "namespace": env.Names.Namespace, "deployment": env.Names.Backend}
-				return []AlertTest{
-					{Name: "two unavailable", EvalTime: "25m", Series: []TestSeries{{seriesOf(MetricKubeDeploymentUnavailable, l), "2x30"}}, Firing: []ExpectedAlert{{SeverityWarning, l}}},
-					{Name: "all available", EvalTime: "25m", Series: []TestSeries{{seriesOf(MetricKubeDeploymentUnavailable, l), "0x30"}}},
+			Levels: []level{{severityWarning,
+				fmt.Sprintf("%s > 0", sel(metricKubeDeploymentUnavailable, ksm, ours)), "15m"}},
+			Tests: func() []alertTest {
+				l := map[string]string{"job": jobKubeStateMetrics, "namespace": env.Names.Namespace, "deployment": env.Names.Backend}
+				return []alertTest{
+					{Name: "two unavailable", EvalTime: "25m", Series: []testSeries{{seriesOf(metricKubeDeploymentUnavailable, l), "2x30"}}, Firing: []expectedAlert{{severityWarning, l}}},
+					{Name: "all available", EvalTime: "25m", Series: []testSeries{{seriesOf(metricKubeDeploymentUnavailable, l), "0x30"}}},
 				}
 			}(),
 		},
@@ -243,14 +243,14 @@ func kubernetesAlerts(env platform.Environment) []Alert {
 			Name: "KubeHpaMaxedOut", Group: groupKubernetes,
 			Summary:     "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} is pinned at its maximum",
 			Description: "HPA {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at its maximum replica count for 15 minutes: the workload may need more than it is allowed.",
-			Levels: []Level{{SeverityWarning,
-				fmt.Sprintf("%s >= %s", sel(MetricKubeHPACurrent, ksm, ours), sel(MetricKubeHPAMax, ksm, ours)), "15m"}},
-			Tests: func() []AlertTest {
-				l := map[string]string{"job": JobKubeStateMetrics, "namespace": env.Names.Namespace, "horizontalpodautoscaler": env.Names.Backend}
+			Levels: []level{{severityWarning,
+				fmt.Sprintf("%s >= %s", sel(metricKubeHPACurrent, ksm, ours), sel(metricKubeHPAMax, ksm, ours)), "15m"}},
+			Tests: func() []alertTest {
+				l := map[string]string{"job": jobKubeStateMetrics, "namespace": env.Names.Namespace, "horizontalpodautoscaler": env.Names.Backend}
 				max := fmt.Sprintf("%dx30", env.Backend.MaxReplicas)
-				return []AlertTest{
-					{Name: "at max", EvalTime: "25m", Series: []TestSeries{{seriesOf(MetricKubeHPACurrent, l), max}, {seriesOf(MetricKubeHPAMax, l), max}}, Firing: []ExpectedAlert{{SeverityWarning, l}}},
-					{Name: "below max", EvalTime: "25m", Series: []TestSeries{{seriesOf(MetricKubeHPACurrent, l), fmt.Sprintf("%dx30", env.Backend.MinReplicas)}, {seriesOf(MetricKubeHPAMax, l), max}}},
+				return []alertTest{
+					{Name: "at max", EvalTime: "25m", Series: []testSeries{{seriesOf(metricKubeHPACurrent, l), max}, {seriesOf(metricKubeHPAMax, l), max}}, Firing: []expectedAlert{{severityWarning, l}}},
+					{Name: "below max", EvalTime: "25m", Series: []testSeries{{seriesOf(metricKubeHPACurrent, l), fmt.Sprintf("%dx30", env.Backend.MinReplicas)}, {seriesOf(metricKubeHPAMax, l), max}}},
 				}
 			}(),
 		},
@@ -258,13 +258,13 @@ func kubernetesAlerts(env platform.Environment) []Alert {
 			Name: "KubePersistentVolumeFillingUp", Group: groupKubernetes,
 			Summary:     "Volume {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is filling up",
 			Description: "Less than 15% (warning) or 5% (critical) of the volume claimed by {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is free.",
-			Levels: []Level{
-				{SeverityWarning, pvFree("0.15"), "10m"},
-				{SeverityCritical, pvFree("0.05"), "5m"},
+			Levels: []level{
+				{severityWarning, pvFree("0.15"), "10m"},
+				{severityCritical, pvFree("0.05"), "5m"},
 			},
-			Tests: []AlertTest{
-				{Name: "10% free fires the warning", EvalTime: "20m", Series: pvSeries("10x30"), Firing: []ExpectedAlert{{SeverityWarning, pvLabels}}},
-				{Name: "2% free fires both", EvalTime: "20m", Series: pvSeries("2x30"), Firing: []ExpectedAlert{{SeverityWarning, pvLabels}, {SeverityCritical, pvLabels}}},
+			Tests: []alertTest{
+				{Name: "10% free fires the warning", EvalTime: "20m", Series: pvSeries("10x30"), Firing: []expectedAlert{{severityWarning, pvLabels}}},
+				{Name: "2% free fires both", EvalTime: "20m", Series: pvSeries("2x30"), Firing: []expectedAlert{{severityWarning, pvLabels}, {severityCritical, pvLabels}}},
 				{Name: "half free", EvalTime: "20m", Series: pvSeries("50x30")},
 			},
 		},
@@ -273,66 +273,66 @@ func kubernetesAlerts(env platform.Environment) []Alert {
 }
 
 // databaseAlerts watch PostgreSQL through postgres_exporter (and the replica's lag when there is one).
-func databaseAlerts(env platform.Environment) []Alert {
-	pgJobs := JobPostgres
+func databaseAlerts(env platform.Environment) []alert {
+	pgJobs := jobPostgres
 	if env.Database.ReadReplica {
-		pgJobs += "|" + JobPostgresReplica
+		pgJobs += "|" + jobPostgresReplica
 	}
 	pg := re("job", pgJobs)
 	connRatio := func(threshold string) string {
 		return fmt.Sprintf("sum by (job, instance) (%s) / max by (job, instance) (%s) > %s",
-			sel(MetricPgBackends, pg), sel(MetricPgMaxConnections, pg), threshold)
+			sel(metricPgBackends, pg), sel(metricPgMaxConnections, pg), threshold)
 	}
-	pgInstance := map[string]string{"job": JobPostgres, "instance": "10.1.0.7:9187"}
-	alerts := []Alert{
+	pgInstance := map[string]string{"job": jobPostgres, "instance": "10.1.0.7:9187"}
+	alerts := []alert{
 		{
 			Name: "PostgresDown", Group: groupDatabase,
 			Summary:     "PostgreSQL is unreachable from {{ $labels.job }}",
 			Description: "postgres_exporter ({{ $labels.job }}, {{ $labels.instance }}) cannot connect to the database (pg_up == 0) for 2 minutes.",
-			Levels:      []Level{{SeverityCritical, fmt.Sprintf("%s == 0", sel(MetricPgUp, pg)), "2m"}},
-			Tests: []AlertTest{
-				{Name: "down", EvalTime: "5m", Series: []TestSeries{{seriesOf(MetricPgUp, pgInstance), "0x10"}}, Firing: []ExpectedAlert{{SeverityCritical, pgInstance}}},
-				{Name: "up", EvalTime: "5m", Series: []TestSeries{{seriesOf(MetricPgUp, pgInstance), "1x10"}}},
+			Levels:      []level{{severityCritical, fmt.Sprintf("%s == 0", sel(metricPgUp, pg)), "2m"}},
+			Tests: []alertTest{
+				{Name: "down", EvalTime: "5m", Series: []testSeries{{seriesOf(metricPgUp, pgInstance), "0x10"}}, Firing: []expectedAlert{{severityCritical, pgInstance}}},
+				{Name: "up", EvalTime: "5m", Series: []testSeries{{seriesOf(metricPgUp, pgInstance), "1x10"}}},
 			},
 		},
 		{
 			Name: "PostgresConnectionsNearLimit", Group: groupDatabase,
 			Summary:     "PostgreSQL connections are near max_connections ({{ $labels.job }})",
 			Description: "The database behind {{ $labels.job }} uses more than 80% (warning) or 95% (critical) of max_connections: new backend pods may fail to connect.",
-			Levels: []Level{
-				{SeverityWarning, connRatio("0.8"), "10m"},
-				{SeverityCritical, connRatio("0.95"), "5m"},
+			Levels: []level{
+				{severityWarning, connRatio("0.8"), "10m"},
+				{severityCritical, connRatio("0.95"), "5m"},
 			},
-			Tests: func() []AlertTest {
-				backends := func(db, v string) TestSeries {
-					return TestSeries{seriesOf(MetricPgBackends, merge(pgInstance, map[string]string{"datname": db})), v}
+			Tests: func() []alertTest {
+				backends := func(db, v string) testSeries {
+					return testSeries{seriesOf(metricPgBackends, merge(pgInstance, map[string]string{"datname": db})), v}
 				}
-				maxConn := TestSeries{seriesOf(MetricPgMaxConnections, pgInstance), "100x30"}
-				return []AlertTest{
-					{Name: "90% used fires the warning", EvalTime: "20m", Series: []TestSeries{backends(env.Database.DatabaseName, "85x30"), backends("postgres", "5x30"), maxConn}, Firing: []ExpectedAlert{{SeverityWarning, pgInstance}}},
-					{Name: "all used fires both", EvalTime: "20m", Series: []TestSeries{backends(env.Database.DatabaseName, "100x30"), maxConn}, Firing: []ExpectedAlert{{SeverityWarning, pgInstance}, {SeverityCritical, pgInstance}}},
-					{Name: "10% used", EvalTime: "20m", Series: []TestSeries{backends(env.Database.DatabaseName, "10x30"), maxConn}},
+				maxConn := testSeries{seriesOf(metricPgMaxConnections, pgInstance), "100x30"}
+				return []alertTest{
+					{Name: "90% used fires the warning", EvalTime: "20m", Series: []testSeries{backends(env.Database.DatabaseName, "85x30"), backends("postgres", "5x30"), maxConn}, Firing: []expectedAlert{{severityWarning, pgInstance}}},
+					{Name: "all used fires both", EvalTime: "20m", Series: []testSeries{backends(env.Database.DatabaseName, "100x30"), maxConn}, Firing: []expectedAlert{{severityWarning, pgInstance}, {severityCritical, pgInstance}}},
+					{Name: "10% used", EvalTime: "20m", Series: []testSeries{backends(env.Database.DatabaseName, "10x30"), maxConn}},
 				}
 			}(),
 		},
 	}
 	if env.Database.ReadReplica {
 		lag := func(threshold string) string {
-			return fmt.Sprintf("max by (job, instance) (%s) > %s", sel(MetricPgReplicationLag, eq("job", JobPostgresReplica)), threshold)
+			return fmt.Sprintf("max by (job, instance) (%s) > %s", sel(metricPgReplicationLag, eq("job", jobPostgresReplica)), threshold)
 		}
-		l := map[string]string{"job": JobPostgresReplica, "instance": "10.1.0.8:9187"}
-		alerts = append(alerts, Alert{
+		l := map[string]string{"job": jobPostgresReplica, "instance": "10.1.0.8:9187"}
+		alerts = append(alerts, alert{
 			Name: "PostgresReplicationLag", Group: groupDatabase,
 			Summary:     "The read replica lags behind the primary",
 			Description: "The read replica ({{ $labels.instance }}) is more than 30s (warning) or 5 minutes (critical) behind the primary: reads served from it are stale.",
-			Levels: []Level{
-				{SeverityWarning, lag("30"), "5m"},
-				{SeverityCritical, lag("300"), "5m"},
+			Levels: []level{
+				{severityWarning, lag("30"), "5m"},
+				{severityCritical, lag("300"), "5m"},
 			},
-			Tests: []AlertTest{
-				{Name: "2 minutes behind", EvalTime: "15m", Series: []TestSeries{{seriesOf(MetricPgReplicationLag, l), "120x20"}}, Firing: []ExpectedAlert{{SeverityWarning, l}}},
-				{Name: "10 minutes behind", EvalTime: "15m", Series: []TestSeries{{seriesOf(MetricPgReplicationLag, l), "600x20"}}, Firing: []ExpectedAlert{{SeverityWarning, l}, {SeverityCritical, l}}},
-				{Name: "caught up", EvalTime: "15m", Series: []TestSeries{{seriesOf(MetricPgReplicationLag, l), "0x20"}}},
+			Tests: []alertTest{
+				{Name: "2 minutes behind", EvalTime: "15m", Series: []testSeries{{seriesOf(metricPgReplicationLag, l), "120x20"}}, Firing: []expectedAlert{{severityWarning, l}}},
+				{Name: "10 minutes behind", EvalTime: "15m", Series: []testSeries{{seriesOf(metricPgReplicationLag, l), "600x20"}}, Firing: []expectedAlert{{severityWarning, l}, {severityCritical, l}}},
+				{Name: "caught up", EvalTime: "15m", Series: []testSeries{{seriesOf(metricPgReplicationLag, l), "0x20"}}},
 			},
 		})
 	}
@@ -340,22 +340,22 @@ func databaseAlerts(env platform.Environment) []Alert {
 }
 
 // monitoringAlerts watch the monitoring itself: targets, Prometheus, AlertManager.
-func monitoringAlerts(env platform.Environment) []Alert {
-	prom := eq("job", JobPrometheus)
-	am := eq("job", JobAlertmanager)
-	promSelf := map[string]string{"job": JobPrometheus, "instance": "localhost:9090"}
-	amSelf := map[string]string{"job": JobAlertmanager, "instance": "10.1.0.9:9093"}
-	alerts := []Alert{
+func monitoringAlerts(env platform.Environment) []alert {
+	prom := eq("job", jobPrometheus)
+	am := eq("job", jobAlertmanager)
+	promSelf := map[string]string{"job": jobPrometheus, "instance": "localhost:9090"}
+	amSelf := map[string]string{"job": jobAlertmanager, "instance": "10.1.0.9:9093"}
+	alerts := []alert{
 		{
 			Name: "TargetDown", Group: groupMonitoring,
 			Summary:     "Prometheus cannot scrape {{ $labels.job }} target {{ $labels.instance }}",
 			Description: "Scrapes of job {{ $labels.job }} at {{ $labels.instance }} have failed for 5 minutes (the target is down, unreachable, or exceeded its sample limit).",
-			Levels:      []Level{{SeverityWarning, fmt.Sprintf("%s == 0", MetricUp), "5m"}},
-			Tests: func() []AlertTest {
-				l := map[string]string{"job": JobBackend, "instance": "10.1.2.3:8080", "namespace": env.Names.Namespace, "pod": "backend-7d9f-abcde", "container": "backend"}
-				return []AlertTest{
-					{Name: "down", EvalTime: "10m", Series: []TestSeries{{seriesOf(MetricUp, l), "0x15"}}, Firing: []ExpectedAlert{{SeverityWarning, l}}},
-					{Name: "up", EvalTime: "10m", Series: []TestSeries{{seriesOf(MetricUp, l), "1x15"}}},
+			Levels:      []level{{severityWarning, fmt.Sprintf("%s == 0", metricUp), "5m"}},
+			Tests: func() []alertTest {
+				l := map[string]string{"job": jobBackend, "instance": "10.1.2.3:8080", "namespace": env.Names.Namespace, "pod": "backend-7d9f-abcde", "container": "backend"}
+				return []alertTest{
+					{Name: "down", EvalTime: "10m", Series: []testSeries{{seriesOf(metricUp, l), "0x15"}}, Firing: []expectedAlert{{severityWarning, l}}},
+					{Name: "up", EvalTime: "10m", Series: []testSeries{{seriesOf(metricUp, l), "1x15"}}},
 				}
 			}(),
 		},
@@ -363,23 +363,23 @@ func monitoringAlerts(env platform.Environment) []Alert {
 			Name: "PrometheusConfigReloadFailed", Group: groupMonitoring,
 			Summary:     "Prometheus failed to reload its configuration",
 			Description: "Prometheus {{ $labels.instance }} has failed to load its configuration for 10 minutes; it keeps running the previous one.",
-			Levels:      []Level{{SeverityWarning, fmt.Sprintf("max_over_time(%s[5m]) == 0", sel(MetricPromConfigReloadOK, prom)), "10m"}},
-			Tests: []AlertTest{
-				{Name: "failed", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricPromConfigReloadOK, promSelf), "0x30"}}, Firing: []ExpectedAlert{{SeverityWarning, promSelf}}},
-				{Name: "ok", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricPromConfigReloadOK, promSelf), "1x30"}}},
+			Levels:      []level{{severityWarning, fmt.Sprintf("max_over_time(%s[5m]) == 0", sel(metricPromConfigReloadOK, prom)), "10m"}},
+			Tests: []alertTest{
+				{Name: "failed", EvalTime: "20m", Series: []testSeries{{seriesOf(metricPromConfigReloadOK, promSelf), "0x30"}}, Firing: []expectedAlert{{severityWarning, promSelf}}},
+				{Name: "ok", EvalTime: "20m", Series: []testSeries{{seriesOf(metricPromConfigReloadOK, promSelf), "1x30"}}},
 			},
 		},
 		{
 			Name: "PrometheusNotificationsFailing", Group: groupMonitoring,
 			Summary:     "Prometheus fails to send alerts to AlertManager",
 			Description: "More than 1% of the alert notifications Prometheus {{ $labels.instance }} sent to AlertManager failed over 15 minutes: alerts may not reach anyone.",
-			Levels: []Level{{SeverityCritical, fmt.Sprintf("sum by (job, instance) (rate(%s[5m])) / sum by (job, instance) (rate(%s[5m])) > 0.01",
-				sel(MetricPromNotificationsErrors, prom), sel(MetricPromNotificationsSent, prom)), "15m"}},
-			Tests: func() []AlertTest {
+			Levels: []level{{severityCritical, fmt.Sprintf("sum by (job, instance) (rate(%s[5m])) / sum by (job, instance) (rate(%s[5m])) > 0.01",
+				sel(metricPromNotificationsErrors, prom), sel(metricPromNotificationsSent, prom)), "15m"}},
+			Tests: func() []alertTest {
 				am0 := merge(promSelf, map[string]string{"alertmanager": "http://10.1.0.9:9093/api/v2/alerts"})
-				return []AlertTest{
-					{Name: "half failing", EvalTime: "30m", Series: []TestSeries{{seriesOf(MetricPromNotificationsErrors, am0), "0+5x40"}, {seriesOf(MetricPromNotificationsSent, am0), "0+10x40"}}, Firing: []ExpectedAlert{{SeverityCritical, promSelf}}},
-					{Name: "none failing", EvalTime: "30m", Series: []TestSeries{{seriesOf(MetricPromNotificationsErrors, am0), "0x40"}, {seriesOf(MetricPromNotificationsSent, am0), "0+10x40"}}},
+				return []alertTest{
+					{Name: "half failing", EvalTime: "30m", Series: []testSeries{{seriesOf(metricPromNotificationsErrors, am0), "0+5x40"}, {seriesOf(metricPromNotificationsSent, am0), "0+10x40"}}, Firing: []expectedAlert{{severityCritical, promSelf}}},
+					{Name: "none failing", EvalTime: "30m", Series: []testSeries{{seriesOf(metricPromNotificationsErrors, am0), "0x40"}, {seriesOf(metricPromNotificationsSent, am0), "0+10x40"}}},
 				}
 			}(),
 		},
@@ -387,22 +387,22 @@ func monitoringAlerts(env platform.Environment) []Alert {
 			Name: "PrometheusNotConnectedToAlertmanagers", Group: groupMonitoring,
 			Summary:     "Prometheus has discovered no AlertManager",
 			Description: "Prometheus {{ $labels.instance }} has had no AlertManager to send alerts to for 10 minutes.",
-			Levels:      []Level{{SeverityCritical, fmt.Sprintf("max_over_time(%s[5m]) < 1", sel(MetricPromNotificationsDiscovered, prom)), "10m"}},
-			Tests: []AlertTest{
-				{Name: "none", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricPromNotificationsDiscovered, promSelf), "0x30"}}, Firing: []ExpectedAlert{{SeverityCritical, promSelf}}},
-				{Name: "two", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricPromNotificationsDiscovered, promSelf), "2x30"}}},
+			Levels:      []level{{severityCritical, fmt.Sprintf("max_over_time(%s[5m]) < 1", sel(metricPromNotificationsDiscovered, prom)), "10m"}},
+			Tests: []alertTest{
+				{Name: "none", EvalTime: "20m", Series: []testSeries{{seriesOf(metricPromNotificationsDiscovered, promSelf), "0x30"}}, Firing: []expectedAlert{{severityCritical, promSelf}}},
+				{Name: "two", EvalTime: "20m", Series: []testSeries{{seriesOf(metricPromNotificationsDiscovered, promSelf), "2x30"}}},
 			},
 		},
 		{
 			Name: "PrometheusRuleEvaluationFailures", Group: groupMonitoring,
 			Summary:     "Prometheus fails to evaluate rules in group {{ $labels.rule_group }}",
 			Description: "Prometheus {{ $labels.instance }} has failed to evaluate rules of {{ $labels.rule_group }} for 15 minutes: some alerts cannot fire.",
-			Levels:      []Level{{SeverityWarning, fmt.Sprintf("increase(%s[5m]) > 0", sel(MetricPromRuleEvalFailures, prom)), "15m"}},
-			Tests: func() []AlertTest {
-				l := merge(promSelf, map[string]string{"rule_group": prometheusRulesDir + "/" + RulesFile + ";" + groupStorefront})
-				return []AlertTest{
-					{Name: "failing", EvalTime: "25m", Series: []TestSeries{{seriesOf(MetricPromRuleEvalFailures, l), "0+1x30"}}, Firing: []ExpectedAlert{{SeverityWarning, l}}},
-					{Name: "ok", EvalTime: "25m", Series: []TestSeries{{seriesOf(MetricPromRuleEvalFailures, l), "3x30"}}},
+			Levels:      []level{{severityWarning, fmt.Sprintf("increase(%s[5m]) > 0", sel(metricPromRuleEvalFailures, prom)), "15m"}},
+			Tests: func() []alertTest {
+				l := merge(promSelf, map[string]string{"rule_group": prometheusRulesDir + "/" + rulesFile + ";" + groupStorefront})
+				return []alertTest{
+					{Name: "failing", EvalTime: "25m", Series: []testSeries{{seriesOf(metricPromRuleEvalFailures, l), "0+1x30"}}, Firing: []expectedAlert{{severityWarning, l}}},
+					{Name: "ok", EvalTime: "25m", Series: []testSeries{{seriesOf(metricPromRuleEvalFailures, l), "3x30"}}},
 				}
 			}(),
 		},
@@ -410,23 +410,23 @@ func monitoringAlerts(env platform.Environment) []Alert {
 			Name: "AlertmanagerConfigReloadFailed", Group: groupMonitoring,
 			Summary:     "AlertManager failed to reload its configuration",
 			Description: "AlertManager {{ $labels.instance }} has failed to load its configuration for 10 minutes; it keeps running the previous one.",
-			Levels:      []Level{{SeverityWarning, fmt.Sprintf("max_over_time(%s[5m]) == 0", sel(MetricAlertmanagerConfigReloadOK, am)), "10m"}},
-			Tests: []AlertTest{
-				{Name: "failed", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricAlertmanagerConfigReloadOK, amSelf), "0x30"}}, Firing: []ExpectedAlert{{SeverityWarning, amSelf}}},
-				{Name: "ok", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricAlertmanagerConfigReloadOK, amSelf), "1x30"}}},
+			Levels:      []level{{severityWarning, fmt.Sprintf("max_over_time(%s[5m]) == 0", sel(metricAlertmanagerConfigReloadOK, am)), "10m"}},
+			Tests: []alertTest{
+				{Name: "failed", EvalTime: "20m", Series: []testSeries{{seriesOf(metricAlertmanagerConfigReloadOK, amSelf), "0x30"}}, Firing: []expectedAlert{{severityWarning, amSelf}}},
+				{Name: "ok", EvalTime: "20m", Series: []testSeries{{seriesOf(metricAlertmanagerConfigReloadOK, amSelf), "1x30"}}},
 			},
 		},
 		{
 			Name: "AlertmanagerNotificationsFailing", Group: groupMonitoring,
 			Summary:     "AlertManager fails to deliver {{ $labels.integration }} notifications",
 			Description: "More than 1% of AlertManager {{ $labels.instance }}'s {{ $labels.integration }} notifications failed over 10 minutes: that receiver is not being reached.",
-			Levels: []Level{{SeverityCritical, fmt.Sprintf("sum by (job, instance, integration) (rate(%s[5m])) / sum by (job, instance, integration) (rate(%s[5m])) > 0.01",
-				sel(MetricAlertmanagerNotificationsErr, am), sel(MetricAlertmanagerNotifications, am)), "10m"}},
-			Tests: func() []AlertTest {
+			Levels: []level{{severityCritical, fmt.Sprintf("sum by (job, instance, integration) (rate(%s[5m])) / sum by (job, instance, integration) (rate(%s[5m])) > 0.01",
+				sel(metricAlertmanagerNotificationsErr, am), sel(metricAlertmanagerNotifications, am)), "10m"}},
+			Tests: func() []alertTest {
 				slack := merge(amSelf, map[string]string{"integration": "slack"})
-				return []AlertTest{
-					{Name: "slack failing", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricAlertmanagerNotificationsErr, slack), "0+2x30"}, {seriesOf(MetricAlertmanagerNotifications, slack), "0+4x30"}}, Firing: []ExpectedAlert{{SeverityCritical, slack}}},
-					{Name: "slack ok", EvalTime: "20m", Series: []TestSeries{{seriesOf(MetricAlertmanagerNotificationsErr, slack), "0x30"}, {seriesOf(MetricAlertmanagerNotifications, slack), "0+4x30"}}},
+				return []alertTest{
+					{Name: "slack failing", EvalTime: "20m", Series: []testSeries{{seriesOf(metricAlertmanagerNotificationsErr, slack), "0+2x30"}, {seriesOf(metricAlertmanagerNotifications, slack), "0+4x30"}}, Firing: []expectedAlert{{severityCritical, slack}}},
+					{Name: "slack ok", EvalTime: "20m", Series: []testSeries{{seriesOf(metricAlertmanagerNotificationsErr, slack), "0x30"}, {seriesOf(metricAlertmanagerNotifications, slack), "0+4x30"}}},
 				}
 			}(),
 		},
@@ -460,18 +460,18 @@ func merge(a, b map[string]string) map[string]string {
 }
 
 // RuleFile is a Prometheus rule file.
-type RuleFile struct {
-	Groups []RuleGroup `yaml:"groups"`
+type ruleFile struct {
+	Groups []ruleGroup `yaml:"groups"`
 }
 
 // RuleGroup is a group of rules evaluated together.
-type RuleGroup struct {
+type ruleGroup struct {
 	Name  string `yaml:"name"`
-	Rules []Rule `yaml:"rules"`
+	Rules []rule `yaml:"rules"`
 }
 
 // Rule is an alerting rule.
-type Rule struct {
+type rule struct {
 	Alert       string            `yaml:"alert"`
 	Expr        string            `yaml:"expr"`
 	For         string            `yaml:"for,omitempty"`
@@ -480,22 +480,22 @@ type Rule struct {
 }
 
 // RulesFile is the name of the rule file in the rules ConfigMap.
-const RulesFile = "shopstack.rules.yml"
+const rulesFile = "shopstack.rules.yml"
 
 // Rules renders the alerts as a rule file, grouped by Alert.Group in the
 // order groups first appear.
-func Rules(alerts []Alert) *RuleFile {
-	out := &RuleFile{}
+func rules(alerts []alert) *ruleFile {
+	out := &ruleFile{}
 	index := map[string]int{}
 	for _, a := range alerts {
 		i, ok := index[a.Group]
 		if !ok {
 			i = len(out.Groups)
 			index[a.Group] = i
-			out.Groups = append(out.Groups, RuleGroup{Name: a.Group})
+			out.Groups = append(out.Groups, ruleGroup{Name: a.Group})
 		}
 		for _, l := range a.Levels {
-			out.Groups[i].Rules = append(out.Groups[i].Rules, Rule{
+			out.Groups[i].Rules = append(out.Groups[i].Rules, rule{
 				Alert:       a.Name,
 				Expr:        l.Expr,
 				For:         l.For,
@@ -507,34 +507,34 @@ func Rules(alerts []Alert) *RuleFile {
 	return out
 }
 
-func (a Alert) annotations() map[string]string {
+func (a alert) annotations() map[string]string {
 	return map[string]string{"summary": a.Summary, "description": a.Description, "runbook_url": a.RunbookURL()}
 }
 
 // RuleTestFile is promtool's rule unit test file.
-type RuleTestFile struct {
+type ruleTestFile struct {
 	RuleFiles          []string       `yaml:"rule_files"`
 	EvaluationInterval string         `yaml:"evaluation_interval"`
-	Tests              []RuleTestCase `yaml:"tests"`
+	Tests              []ruleTestCase `yaml:"tests"`
 }
 
 // RuleTestCase is one promtool test.
-type RuleTestCase struct {
+type ruleTestCase struct {
 	Name          string          `yaml:"name"`
 	Interval      string          `yaml:"interval"`
-	InputSeries   []TestSeries    `yaml:"input_series"`
-	AlertRuleTest []AlertRuleTest `yaml:"alert_rule_test"`
+	InputSeries   []testSeries    `yaml:"input_series"`
+	AlertRuleTest []alertRuleTest `yaml:"alert_rule_test"`
 }
 
 // AlertRuleTest checks the alerts of one name at one time.
-type AlertRuleTest struct {
+type alertRuleTest struct {
 	EvalTime  string           `yaml:"eval_time"`
 	Alertname string           `yaml:"alertname"`
-	ExpAlerts []ExpAlertRecord `yaml:"exp_alerts"`
+	ExpAlerts []expAlertRecord `yaml:"exp_alerts"`
 }
 
 // ExpAlertRecord is one expected alert with all its labels and annotations.
-type ExpAlertRecord struct {
+type expAlertRecord struct {
 	ExpLabels      map[string]string `yaml:"exp_labels"`
 	ExpAnnotations map[string]string `yaml:"exp_annotations"`
 }
@@ -550,24 +550,24 @@ func render(tmpl string, labels map[string]string) string {
 
 // RuleTests renders every alert's tests as a promtool test file reading
 // rulesPath (relative to the test file).
-func RuleTests(alerts []Alert, rulesPath string) *RuleTestFile {
-	out := &RuleTestFile{RuleFiles: []string{rulesPath}, EvaluationInterval: "1m"}
+func ruleTests(alerts []alert, rulesPath string) *ruleTestFile {
+	out := &ruleTestFile{RuleFiles: []string{rulesPath}, EvaluationInterval: "1m"}
 	for _, a := range alerts {
 		for _, t := range a.Tests {
-			check := AlertRuleTest{EvalTime: t.EvalTime, Alertname: a.Name, ExpAlerts: []ExpAlertRecord{}}
+			check := alertRuleTest{EvalTime: t.EvalTime, Alertname: a.Name, ExpAlerts: []expAlertRecord{}}
 			for _, f := range t.Firing {
 				labels := merge(f.Labels, map[string]string{"severity": f.Severity})
 				ann := map[string]string{}
 				for k, v := range a.annotations() {
 					ann[k] = render(v, labels)
 				}
-				check.ExpAlerts = append(check.ExpAlerts, ExpAlertRecord{ExpLabels: labels, ExpAnnotations: ann})
+				check.ExpAlerts = append(check.ExpAlerts, expAlertRecord{ExpLabels: labels, ExpAnnotations: ann})
 			}
-			out.Tests = append(out.Tests, RuleTestCase{
+			out.Tests = append(out.Tests, ruleTestCase{
 				Name:          a.Name + ": " + t.Name,
 				Interval:      "1m",
 				InputSeries:   t.Series,
-				AlertRuleTest: []AlertRuleTest{check},
+				AlertRuleTest: []alertRuleTest{check},
 			})
 		}
 	}

@@ -22,7 +22,7 @@ func TestAlertmanagerReplicasOnDifferentNodes(t *testing.T) {
 				if err := sigsyaml.Unmarshal(doc, &s); err != nil {
 					t.Fatal(err)
 				}
-				if s.Kind != "StatefulSet" || s.Name != Alertmanager {
+				if s.Kind != "StatefulSet" || s.Name != alertmanager {
 					continue
 				}
 				found = true

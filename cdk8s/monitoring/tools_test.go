@@ -66,9 +66,9 @@ func environments(t testing.TB) []platform.Environment {
 }
 
 // generated writes env's files into a temporary directory.
-func generated(t testing.TB, env platform.Environment) (string, *Files) {
+func generated(t testing.TB, env platform.Environment) (string, *files) {
 	t.Helper()
-	f, err := Generate(env)
+	f, err := generate(env)
 	if err != nil {
 		t.Fatal(err)
 	}
