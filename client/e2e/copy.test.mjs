@@ -154,8 +154,12 @@ describe('written copy and countries (issue 12)', () => {
     try {
       const login = await context.request.post('/api/v1/auth/login', { data: server.admin });
       assert.equal(login.status(), 200);
+      // The account page reads the order list; log out only once that read
+      // has been answered, or it races the logout and gets a 401 of its own.
+      const ordersRead = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/orders' && r.request().method() === 'GET');
       await page.goto('/account');
       await page.getByRole('heading', { level: 1 }).first().waitFor();
+      assert.equal((await ordersRead).status(), 200);
       assert.equal((await context.request.post('/api/v1/auth/logout')).status(), 204);
       // A client-side navigation, as a click on an order would do.
       await page.evaluate(() => {

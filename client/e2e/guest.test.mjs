@@ -201,6 +201,9 @@ describe('guest checkout', () => {
       await page.getByRole('button', { name: 'Place order' }).click();
       await page.waitForURL(/\/checkout\/confirmation\/\d+$/);
       const orderId = Number(page.url().split('/').pop());
+      // Log out only once the confirmation has read its order, or that read
+      // races the logout and gets a 401 of its own.
+      await page.getByTestId('order-number').filter({ hasText: `#${orderId}` }).waitFor();
       await logoutViaAPI(context);
 
       await page.goto(`/checkout/confirmation/${orderId}`);
