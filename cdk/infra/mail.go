@@ -12,7 +12,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 )
 
 // The JSON keys of the SMTP secret: the server's (contract.EnvSMTPSecretID).

@@ -117,7 +117,7 @@ func TestMail(t *testing.T) {
 	}
 }
 
-// The JSON keys of the secret are the ones server/contract documents for
+// The JSON keys of the secret are the ones contract documents for
 // SHOP_SMTP_SECRET_ID.
 func TestSMTPSecretKeys(t *testing.T) {
 	if infra.SMTPSecretAccessKeyIDKey != "access_key_id" || infra.SMTPSecretSecretAccessKeyKey != "secret_access_key" {

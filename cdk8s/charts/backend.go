@@ -13,8 +13,8 @@ import (
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // BackendUID is the uid of the distroless "nonroot" user the backend image

@@ -19,8 +19,8 @@ import (
 
 	"github.com/shopstack/shopstack/cdk/infra"
 	"github.com/shopstack/shopstack/cdk8s/charts"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // TestServicesMatchContainers: each Service selects its Deployment's pods
@@ -36,7 +36,7 @@ func TestServicesMatchContainers(t *testing.T) {
 			portName string
 		}{
 			{env.Names.Backend, contract.Port, contract.PortName},
-			{env.Names.Frontend, platform.FrontendPort, platform.FrontendPortName},
+			{env.Names.Frontend, contract.FrontendPort, contract.FrontendPortName},
 		} {
 			var svc corev1.Service
 			var dep appsv1.Deployment
@@ -144,7 +144,7 @@ func TestIngress(t *testing.T) {
 			contract.PathRobots:  {env.Names.Backend, contract.PathReadyz},
 			contract.PathSitemap: {env.Names.Backend, contract.PathReadyz},
 			contract.APIPrefix:   {env.Names.Backend, contract.PathReadyz},
-			"/":                  {env.Names.Frontend, platform.FrontendHealthPath},
+			"/":                  {env.Names.Frontend, contract.FrontendHealthPath},
 		} {
 			be, ok := routes[prefix]
 			if !ok || be.Name != want.svc {
@@ -493,9 +493,9 @@ func TestFrontendImageServesStubStatus(t *testing.T) {
 	if len(args) != 5 {
 		t.Fatalf("client/Dockerfile: no `RUN sh nginx/render.sh OUT_DIR ROOT PORT RUNTIME_DIR STATUS_PORT` line (got %q)", args)
 	}
-	if args[2] != strconv.Itoa(platform.FrontendPort) || args[4] != strconv.Itoa(platform.FrontendStatusPort) {
-		t.Errorf("client/Dockerfile renders PORT %s and STATUS_PORT %s, want platform.FrontendPort %d and platform.FrontendStatusPort %d",
-			args[2], args[4], platform.FrontendPort, platform.FrontendStatusPort)
+	if args[2] != strconv.Itoa(contract.FrontendPort) || args[4] != strconv.Itoa(contract.FrontendStatusPort) {
+		t.Errorf("client/Dockerfile renders PORT %s and STATUS_PORT %s, want contract.FrontendPort %d and contract.FrontendStatusPort %d",
+			args[2], args[4], contract.FrontendPort, contract.FrontendStatusPort)
 	}
 
 	out := t.TempDir()
@@ -515,8 +515,8 @@ func TestFrontendImageServesStubStatus(t *testing.T) {
 	if got := listens.FindAllStringSubmatch(status, -1); len(got) != 1 || got[0][1] != "127.0.0.1:"+args[4] {
 		t.Errorf("status.conf listens on %q, want only 127.0.0.1:%s", got, args[4])
 	}
-	if !regexp.MustCompile(`location = ` + regexp.QuoteMeta(platform.FrontendStatusPath) + ` \{\s*stub_status;`).MatchString(status) {
-		t.Errorf("status.conf has no `location = %s { stub_status; }`:\n%s", platform.FrontendStatusPath, status)
+	if !regexp.MustCompile(`location = ` + regexp.QuoteMeta(contract.FrontendStatusPath) + ` \{\s*stub_status;`).MatchString(status) {
+		t.Errorf("status.conf has no `location = %s { stub_status; }`:\n%s", contract.FrontendStatusPath, status)
 	}
 	if got := listens.FindAllStringSubmatch(public, -1); len(got) != 1 || got[0][1] != args[2] {
 		t.Errorf("default.conf listens on %q, want only %s", got, args[2])
@@ -526,7 +526,7 @@ func TestFrontendImageServesStubStatus(t *testing.T) {
 	}
 
 	// The sidecar scrapes that server.
-	want := "--nginx.scrape-uri=http://127.0.0.1:" + args[4] + platform.FrontendStatusPath
+	want := "--nginx.scrape-uri=http://127.0.0.1:" + args[4] + contract.FrontendStatusPath
 	var scrapes bool
 	for _, s := range charts.FrontendSidecars(platform.Dev()) {
 		for _, a := range s.Args {

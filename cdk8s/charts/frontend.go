@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
 )
 
@@ -47,7 +48,7 @@ var NginxExporterResources = Resources{CPURequestMilli: 10, CPULimitMilli: 50, M
 
 // NginxExporterScrapeURI is where the exporter reads stub_status: nginx's
 // loopback-only status server (client/nginx/status.conf.template).
-var NginxExporterScrapeURI = fmt.Sprintf("http://127.0.0.1:%d%s", platform.FrontendStatusPort, platform.FrontendStatusPath)
+var NginxExporterScrapeURI = fmt.Sprintf("http://127.0.0.1:%d%s", contract.FrontendStatusPort, contract.FrontendStatusPath)
 
 // FrontendSidecars are the containers beside nginx in every frontend pod
 // of env. NewFrontend runs them and the capacity plan and quota count them.
@@ -91,19 +92,19 @@ func NewFrontend(scope constructs.Construct, id string, props *FrontendProps) *H
 		Component:     "web",
 		Version:       env.Images.Tag,
 		Image:         env.FrontendImage(),
-		Port:          platform.FrontendPort,
-		PortName:      platform.FrontendPortName,
-		LivenessPath:  platform.FrontendHealthPath,
-		ReadinessPath: platform.FrontendHealthPath,
+		Port:          contract.FrontendPort,
+		PortName:      contract.FrontendPortName,
+		LivenessPath:  contract.FrontendHealthPath,
+		ReadinessPath: contract.FrontendHealthPath,
 		Sizing:        env.Frontend,
-		UID:           platform.FrontendUID,
+		UID:           contract.FrontendUID,
 		WritablePaths: nginxWritableDirs,
 		// nginx-unprivileged stops on SIGQUIT (graceful) and drains quickly:
 		// static files only.
 		PreStopSleepSeconds: 10,
 		DrainSeconds:        10,
 		MaxSurge:            defaultMaxSurge,
-		ServiceAnnotations:  albHealthCheck(platform.FrontendHealthPath),
+		ServiceAnnotations:  albHealthCheck(contract.FrontendHealthPath),
 		NodeSelector:        props.NodeSelector,
 		Sidecars:            FrontendSidecars(env),
 		MetricsPortName:     NginxExporterPortName,

@@ -19,8 +19,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/shopstack/shopstack/cdk8s/charts"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // typed maps every built-in kind the charts emit to its k8s.io/api type.
@@ -143,7 +143,7 @@ func nginxExporter(env platform.Environment) sidecarCase {
 	return sidecarCase{
 		name: "nginx-exporter", image: env.Registry() + "/shopstack-" + env.Name + "/quay/nginx/nginx-prometheus-exporter:1.4.2",
 		args: []string{
-			fmt.Sprintf("--nginx.scrape-uri=http://127.0.0.1:%d%s", platform.FrontendStatusPort, platform.FrontendStatusPath),
+			fmt.Sprintf("--nginx.scrape-uri=http://127.0.0.1:%d%s", contract.FrontendStatusPort, contract.FrontendStatusPath),
 			"--web.listen-address=:9113", "--web.telemetry-path=/metrics",
 		},
 		port: 9113, portName: "metrics", probePath: "/metrics", uid: 65534,
@@ -168,8 +168,8 @@ func workloadCases(env platform.Environment) []workloadCase {
 		},
 		{
 			name: env.Names.Frontend, namespace: env.Names.Namespace, image: env.FrontendImage(),
-			port: platform.FrontendPort, portName: platform.FrontendPortName,
-			livenessPath: platform.FrontendHealthPath, readinessPath: platform.FrontendHealthPath, uid: platform.FrontendUID,
+			port: contract.FrontendPort, portName: contract.FrontendPortName,
+			livenessPath: contract.FrontendHealthPath, readinessPath: contract.FrontendHealthPath, uid: contract.FrontendUID,
 			sizing: &frontend,
 			cpuReq: q(frontend.CPURequestMilli), cpuLim: q(frontend.CPULimitMilli),
 			memReq: mi(frontend.MemoryRequestMiB), memLim: mi(frontend.MemoryLimitMiB),

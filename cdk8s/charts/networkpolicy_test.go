@@ -11,8 +11,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/shopstack/shopstack/cdk8s/charts"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // endpoint is one side of a flow: a pod (namespace + labels) or an address.
@@ -199,15 +199,15 @@ func TestNetworkFlows(t *testing.T) {
 			want     bool
 		}{
 			{"ALB -> backend", alb, backend, contract.Port, tcp, true},
-			{"ALB -> frontend", alb, frontend, platform.FrontendPort, tcp, true},
+			{"ALB -> frontend", alb, frontend, contract.FrontendPort, tcp, true},
 			{"internet -> backend (only through the ALB)", internet, backend, contract.Port, tcp, false},
 			{"ALB -> frontend on another port", alb, frontend, 9000, tcp, false},
 			{"prometheus -> backend metrics", prometheus, backend, contract.Port, tcp, true},
 			{"prometheus -> frontend exporter sidecar", prometheus, frontend, exporterPort, tcp, true},
-			{"prometheus -> frontend nginx (it scrapes the sidecar only)", prometheus, frontend, platform.FrontendPort, tcp, false},
-			{"prometheus -> frontend stub_status (loopback only)", prometheus, frontend, platform.FrontendStatusPort, tcp, false},
+			{"prometheus -> frontend nginx (it scrapes the sidecar only)", prometheus, frontend, contract.FrontendPort, tcp, false},
+			{"prometheus -> frontend stub_status (loopback only)", prometheus, frontend, contract.FrontendStatusPort, tcp, false},
 			{"kubelet -> frontend exporter probes", alb, frontend, exporterPort, tcp, true},
-			{"VPC -> frontend stub_status (loopback only)", alb, frontend, platform.FrontendStatusPort, tcp, false},
+			{"VPC -> frontend stub_status (loopback only)", alb, frontend, contract.FrontendStatusPort, tcp, false},
 			{"grafana -> frontend exporter", grafana, frontend, exporterPort, tcp, false},
 			{"prometheus-labelled pod elsewhere -> frontend exporter", otherNS, frontend, exporterPort, tcp, false},
 			{"backend -> frontend exporter", backend, frontend, exporterPort, tcp, false},

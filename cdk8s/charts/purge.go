@@ -7,8 +7,8 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // PurgeName is the name of the purge CronJob and app.kubernetes.io/name of

@@ -25,8 +25,8 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // The tests in this file run real processes on loopback: the storefront

@@ -3,7 +3,7 @@ package monitoring
 import "github.com/shopstack/shopstack/cdk8s/charts"
 
 // Metric names read from the exporters and from Prometheus/AlertManager
-// themselves. The storefront's own names come from server/contract and are
+// themselves. The storefront's own names come from contract and are
 // checked against a real scrape of the server; these are checked against the
 // lists below (TestMetricNamesExist), which record the version each name was
 // taken from. Bump the image and this file together.

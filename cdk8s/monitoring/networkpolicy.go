@@ -8,8 +8,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/shopstack/shopstack/cdk8s/charts"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // Network policies of namespace monitoring: everything is denied, then

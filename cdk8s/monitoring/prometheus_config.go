@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/shopstack/shopstack/cdk8s/charts"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // The Prometheus configuration as Go data. Only the fields shopstack uses
@@ -262,7 +262,7 @@ var podTargetLabels = []relabelConfig{
 }
 
 // backendJob scrapes the storefront API pods on the server's own port and
-// metrics path (both from server/contract).
+// metrics path (both from contract).
 func backendJob(env platform.Environment) *scrapeConfig {
 	relabel := []relabelConfig{
 		{SourceLabels: []string{podLabelMeta(appNameLabel)}, Regex: env.Names.Backend, Action: "keep"},

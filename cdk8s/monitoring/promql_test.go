@@ -9,8 +9,8 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 var promqlParser = parser.NewParser(parser.Options{})
@@ -140,7 +140,7 @@ func TestExporterMetricNamesAreKnown(t *testing.T) {
 	}
 }
 
-// contractMetrics are every metric name server/contract declares.
+// contractMetrics are every metric name contract declares.
 var contractMetrics = []string{
 	contract.MetricHTTPRequests, contract.MetricHTTPRequestDuration, contract.MetricHTTPInFlight,
 	contract.MetricCheckouts, contract.MetricOrdersPlaced, contract.MetricDBOpenConnections,
@@ -155,7 +155,7 @@ func TestServerMetricNamesComeFromContract(t *testing.T) {
 		server, _ := usedMetricNames(t, env)
 		for name, where := range server {
 			if !inContract(name) {
-				t.Errorf("%s: %q (used by %v) is not a server/contract metric", env.Name, name, where)
+				t.Errorf("%s: %q (used by %v) is not a contract metric", env.Name, name, where)
 			}
 		}
 	}

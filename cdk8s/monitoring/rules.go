@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // Alert is one alert name with its severities. Alerts that have a warning

@@ -61,7 +61,7 @@ export const ROUTES = {
   order: (orderId: number) => `/account/orders/${orderId}`,
   /** A signed order link (server/domain OrderLinkPath): shows an order without a login. */
   orderLink: (token: string) => `/orders/link/${encodeURIComponent(token)}`,
-  // The server links to resetPassword and order from e-mails (server/contract PageResetPassword, PageOrder).
+  // The server links to resetPassword and order from e-mails (contract PageResetPassword, PageOrder).
   forgotPassword: '/account/forgot-password',
   resetPassword: '/account/reset-password',
   accountSettings: '/account/settings',

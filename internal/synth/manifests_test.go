@@ -15,6 +15,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/internal/k8stest"
 	"github.com/shopstack/shopstack/platform"
 )
@@ -284,7 +285,7 @@ func uidExceptions(env platform.Environment) map[string]uidException {
 		// tested here (no Docker), so it keeps the image's 101 until that
 		// rebuild is done and tested.
 		env.Names.Namespace + "/Deployment/" + env.Names.Frontend + "/" + env.Names.Frontend: {
-			uid: platform.FrontendUID, reason: "nginx-unprivileged: another uid needs a rebuilt base image",
+			uid: contract.FrontendUID, reason: "nginx-unprivileged: another uid needs a rebuilt base image",
 		},
 	}
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/shopstack/shopstack/cdk/infra"
 	"github.com/shopstack/shopstack/cdk8s/charts"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // TestProxyEndpointCrossesLayers follows the RDS Proxy endpoint from the

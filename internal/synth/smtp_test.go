@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/shopstack/shopstack/cdk/infra"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/internal/k8stest"
 	"github.com/shopstack/shopstack/platform"
-	"github.com/shopstack/shopstack/server/contract"
 )
 
 // TestSMTPSecretCrossesLayers follows the SES sending credentials from the

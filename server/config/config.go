@@ -1,5 +1,5 @@
 // Package config reads the server's configuration from SHOP_* environment
-// variables (names in server/contract) and resolves the database: an
+// variables (names in contract) and resolves the database: an
 // embedded SQLite file by default, PostgreSQL from a URL, or PostgreSQL
 // from an RDS-generated Secrets Manager secret (TLS verify-full; through
 // the RDS Proxy when an SSM parameter names its endpoint).
@@ -25,7 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/domain"
 )
 

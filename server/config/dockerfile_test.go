@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 )
 
 // The image cannot be built here (no Docker), so its Dockerfile is read:

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/config"
-	"github.com/shopstack/shopstack/server/contract"
 	"github.com/shopstack/shopstack/server/mail"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 )
 
 // Defaults of `server purge` (docs/server.md).

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 )
 
 func TestLoadPurgeDefaults(t *testing.T) {

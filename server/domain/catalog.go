@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 )
 
 // Category groups products.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/domain"
 )
 

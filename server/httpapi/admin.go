@@ -3,7 +3,7 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/domain"
 	"github.com/shopstack/shopstack/server/mail"
 )

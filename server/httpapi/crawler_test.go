@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/domain"
 )
 

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/domain"
 )
 

@@ -19,7 +19,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 )
 
 // writeRoutes are the routes that take a JSON body, with the client that

@@ -12,7 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/shopstack/shopstack/server/contract"
+	"github.com/shopstack/shopstack/contract"
 )
 
 // The OpenAPI 3.0 document is built from the routing table (apiRoutes) and

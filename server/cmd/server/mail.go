@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/config"
-	"github.com/shopstack/shopstack/server/contract"
 	"github.com/shopstack/shopstack/server/mail"
 )
 

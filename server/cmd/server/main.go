@@ -18,8 +18,8 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/config"
-	"github.com/shopstack/shopstack/server/contract"
 	"github.com/shopstack/shopstack/server/httpapi"
 	"github.com/shopstack/shopstack/server/mail"
 	"github.com/shopstack/shopstack/server/migrations"

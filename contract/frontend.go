@@ -1,9 +1,8 @@
-package platform
+package contract
 
 // The frontend's container contract: the nginx-unprivileged image that serves
-// the built client. The Kubernetes charts (container port, probes, Service,
-// NetworkPolicy) and the client's nginx config use these, like the backend
-// uses server/contract.
+// the built client (client/Dockerfile, client/nginx). The Kubernetes charts
+// use these for its container port, probes, Service and NetworkPolicy.
 const (
 	// FrontendPort is the port nginx listens on inside its container
 	// (unprivileged: no root needed to bind it).

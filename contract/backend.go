@@ -1,10 +1,6 @@
-// Package contract holds the names the storefront server shares with the
-// layers that run and watch it: the port, probe paths, subcommands,
-// environment variables and Prometheus metric names. The Kubernetes charts
-// and the monitoring rules import these constants instead of typing the
-// strings again; the server registers its routes and metrics from them.
-//
-// It has no dependencies, so importing it from cdk8s/ costs nothing.
+// The backend's container contract: what the storefront server binary
+// answers to.
+
 package contract
 
 // HTTP serving.
