@@ -33,6 +33,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -54,9 +55,28 @@ import (
 )
 
 const (
-	envChild = "SHOP_BENCH_CHILD" // "server" or "bare": run as the measured process
-	envDSN   = "SHOP_BENCH_DSN"
+	envChild   = "SHOP_BENCH_CHILD" // "server" or "bare": run as the measured process
+	envDSN     = "SHOP_BENCH_DSN"
+	envProfile = "SHOP_BENCH_CPUPROFILE" // the server child writes its CPU profile here
 )
+
+var (
+	benchOnly       string // -only
+	benchCPUProfile string // -cpuprofile
+)
+
+// selected reports whether -only lets the scenario run.
+func selected(scenario string) bool {
+	if benchOnly == "" {
+		return true
+	}
+	for _, w := range strings.Split(benchOnly, ",") {
+		if w = strings.TrimSpace(w); w != "" && strings.Contains(scenario, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // bareBody is what the bare handler answers: about the size of a small
 // product list page, so the floor includes comparable bytes on the wire.
@@ -77,6 +97,8 @@ func main() {
 	orders := flag.Int("orders", 400, "at most this many orders are placed (each needs a prepared customer)")
 	out := flag.String("json", "", "also write the results as JSON to this file")
 	acceptEncoding := flag.String("accept-encoding", "gzip", "Accept-Encoding of every request, sent as given (the load generator never decodes, like wrk); identity: uncompressed")
+	only := flag.String("only", "", "run only the scenarios whose names contain one of these comma-separated words (e.g. order,search); the bare handler always runs")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured server process (all scenarios) to this file, for go tool pprof")
 	explainOnly := flag.Bool("explain", false, "print EXPLAIN ANALYZE of the catalog queries on the scaled catalog instead of the load run")
 	flag.Parse()
 	if *duration <= 0 || *duration > time.Minute || *workers < 1 || *workers > 256 || *orders < 1 || *orders > 10000 || *catalogSize < 0 || *catalogSize > 1_000_000 {
@@ -89,6 +111,8 @@ func main() {
 		*orders = 1
 	}
 	benchAcceptEncoding = *acceptEncoding
+	benchOnly = *only
+	benchCPUProfile = *cpuProfile
 	if err := run(ctx, *duration, *workers, *orders, *catalogSize, *out, *explainOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -110,6 +134,19 @@ func serveChild(app *fiber.App) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
+	}
+	if path := os.Getenv(envProfile); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			_ = f.Close()
+		}()
 	}
 	fmt.Printf("ADDR %s\n", ln.Addr())
 	go func() {
@@ -144,9 +181,10 @@ func runServerChild(dsn string) error {
 
 // child is a running measured process.
 type child struct {
-	cmd   *exec.Cmd
-	stdin io.Closer
-	addr  string
+	cmd        *exec.Cmd
+	stdin      io.Closer
+	addr       string
+	postmaster int // the PostgreSQL server it uses (0: none or not local)
 }
 
 func startChild(kind, dsn string) (*child, error) {
@@ -156,6 +194,9 @@ func startChild(kind, dsn string) (*child, error) {
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), envChild+"="+kind, envDSN+"="+dsn)
+	if kind == "server" && benchCPUProfile != "" {
+		cmd.Env = append(cmd.Env, envProfile+"="+benchCPUProfile)
+	}
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -230,6 +271,11 @@ type result struct {
 	HalfRate    float64       `json:"half_rate"`
 	HalfP99     time.Duration `json:"half_p99"`
 	HalfSuccess float64       `json:"half_success"`
+	// ServerCPU and DatabaseCPU are the processor time the measured
+	// process and the PostgreSQL server spent per request in the closed
+	// loop (/proc; the bare handler has no database).
+	ServerCPU   time.Duration `json:"server_cpu_per_request"`
+	DatabaseCPU time.Duration `json:"database_cpu_per_request"`
 }
 
 // attack runs one scenario. rate 0 is the closed loop: exactly workers
@@ -241,6 +287,8 @@ func attack(ctx context.Context, c *child, name string, tr vegeta.Targeter, dura
 	if err := c.resetPeakRSS(); err != nil {
 		return result{}, fmt.Errorf("resetting peak RSS: %w", err)
 	}
+	cpu := cpuMeter{server: c.cmd.Process.Pid, postmaster: c.postmaster}
+	cpu.start()
 	maxWorkers := workers
 	vr := vegeta.Rate{Freq: 0}
 	if rate > 0 {
@@ -271,8 +319,9 @@ func attack(ctx context.Context, c *child, name string, tr vegeta.Targeter, dura
 				if err != nil {
 					return result{}, err
 				}
+				srvCPU, dbCPU := cpu.perRequest(m.Requests)
 				return result{Scenario: name, Requests: m.Requests, RPS: m.Throughput, P50: m.Latencies.P50, P99: m.Latencies.P99,
-					PeakRSS: rss, Success: m.Success, StatusCodes: m.StatusCodes}, nil
+					PeakRSS: rss, Success: m.Success, StatusCodes: m.StatusCodes, ServerCPU: srvCPU, DatabaseCPU: dbCPU}, nil
 			}
 			if res.Code == 0 && res.Error == vegeta.ErrNoTargets.Error() {
 				continue // the bounded targeter ran out: not a request
@@ -408,6 +457,7 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 		return err
 	}
 	defer srv.stop()
+	srv.postmaster = postmasterPID(ctx, db)
 
 	base := "http://" + srv.addr
 	var details, searches, adds, orderTargets []vegeta.Target
@@ -477,6 +527,9 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 	}
 	results := []result{floor}
 	for _, sc := range scenarios {
+		if !selected(sc.name) {
+			continue
+		}
 		fmt.Fprintf(os.Stderr, "bench: %s\n", sc.name)
 		r, err := attack(ctx, srv, sc.name, sc.tr(), duration, workers, 0)
 		if err != nil {
@@ -596,15 +649,16 @@ func ratio(a, b float64) float64 {
 func report(w io.Writer, results []result, workers int, duration time.Duration) {
 	fmt.Fprintf(w, "\nstorefront load benchmark: %d concurrent connections (closed loop), %s per scenario, Accept-Encoding %q, loopback, PostgreSQL\n\n", workers, duration, benchAcceptEncoding)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\trequests\treq/s\tp50\tp99\tpeak RSS\treq/s ratio\tp50 ratio\tp99 ratio\tRSS ratio\tsuccess\thalf rate\tp99 at half rate\t")
+	fmt.Fprintln(tw, "scenario\trequests\treq/s\tp50\tp99\tpeak RSS\treq/s ratio\tp50 ratio\tp99 ratio\tRSS ratio\tsuccess\thalf rate\tp99 at half rate\tserver CPU/req\tdatabase CPU/req\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%.1f MiB\t%.3f\t%.2f\t%.2f\t%.2f\t%.1f%%\t%.0f/s\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%.1f MiB\t%.3f\t%.2f\t%.2f\t%.2f\t%.1f%%\t%.0f/s\t%s\t%s\t%s\t\n",
 			r.Scenario, r.Requests, r.RPS, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond),
 			float64(r.PeakRSS)/(1<<20), r.RPSRatio, r.P50Ratio, r.P99Ratio, r.RSSRatio, 100*r.Success,
-			r.HalfRate, r.HalfP99.Round(time.Microsecond))
+			r.HalfRate, r.HalfP99.Round(time.Microsecond), r.ServerCPU.Round(time.Microsecond), r.DatabaseCPU.Round(time.Microsecond))
 	}
 	_ = tw.Flush()
-	fmt.Fprintln(w, "\nratios are to the bare Fiber handler of the same run (req/s: higher is better; latency and RSS: lower is better)")
+	fmt.Fprintln(w, "\nratios are to the bare Fiber handler of the same run (req/s: higher is better; latency and RSS: lower is better);")
+	fmt.Fprintln(w, "CPU/req: processor time of the measured process and of the PostgreSQL server per request of the closed loop (/proc, 10 ms ticks)")
 }
 
 // startPostgres starts a throwaway server (or uses SHOP_TEST_DATABASE_URL)
