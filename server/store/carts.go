@@ -32,6 +32,7 @@ type cartItemRow struct {
 
 // cartLine is a cart item joined to its product.
 type cartLine struct {
+	CartID    int64  `bun:"cart_id"` // only from cartLinesOf
 	ProductID int64  `bun:"product_id"`
 	Quantity  int    `bun:"quantity"`
 	SKU       string `bun:"sku"`
@@ -91,6 +92,29 @@ func (s *Store) ensureCart(ctx context.Context, db bun.IDB, key domain.CartKey) 
 		return 0, internal("create cart", err)
 	}
 	return s.cartID(ctx, db, key)
+}
+
+// cartLinesOf is cartID and cartLines in one statement: the key's cart id
+// (0: none) and its lines (none for an empty cart, whose id is then 0 too).
+func (s *Store) cartLinesOf(ctx context.Context, db bun.IDB, key domain.CartKey) (int64, []cartLine, error) {
+	var lines []cartLine
+	q := db.NewSelect().TableExpr("carts AS c").
+		Join("JOIN cart_items AS ci ON ci.cart_id = c.id").
+		Join("JOIN products AS p ON p.id = ci.product_id").
+		ColumnExpr("c.id AS cart_id, ci.product_id, ci.quantity, p.sku, p.slug, p.name, p.images, p.price, p.currency, p.stock, p.active")
+	if key.UserID > 0 {
+		q = q.Where("c.user_id = ?", key.UserID)
+	} else {
+		q = q.Where("c.token_hash = ?", hashToken(key.Token))
+	}
+	err := q.OrderExpr("ci.added_at ASC, ci.product_id ASC").Scan(ctx, &lines)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, internal("cart lines", err)
+	}
+	if len(lines) == 0 {
+		return 0, nil, nil
+	}
+	return lines[0].CartID, lines, nil
 }
 
 func (s *Store) cartLines(ctx context.Context, db bun.IDB, cartID int64) ([]cartLine, error) {

@@ -226,9 +226,11 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 				return err
 			}
 		}
-		order, err = s.order(ctx, tx, co.row.ID, userID)
-		created = true
-		return err
+		// The answer is built from the rows this transaction wrote, not
+		// read back: three statements fewer on the money path
+		// (TestPlacedOrderIsTheStoredOrder holds it to what Order reads).
+		order, created = co.placed(), true
+		return nil
 	})
 	if err != nil {
 		if co.charge != nil {
@@ -260,22 +262,25 @@ type checkout struct {
 	lines    []cartLine // by product id: rows are locked in that order
 	subtotal int64
 	row      *orderRow
+	items    []orderItemRow
 	charge   *domain.PaymentResult // set once the card is charged
 	charged  domain.Money
+}
+
+// placed is the order as the finished transaction left it: what Order
+// would read back once it commits.
+func (c *checkout) placed() *domain.Order {
+	o := c.row.domain(c.items, false)
+	o.Payment.Brand = c.charge.Brand
+	return &o
 }
 
 // readCart is step 2: the cart at current prices, in ascending product id
 // order, checked against the total the customer was shown.
 func (c *checkout) readCart(ctx context.Context) error {
-	cartID, err := c.cartID(ctx, c.tx, c.owner.cartKey())
-	if err != nil {
+	var err error
+	if c.cart, c.lines, err = c.cartLinesOf(ctx, c.tx, c.owner.cartKey()); err != nil {
 		return err
-	}
-	c.cart = cartID
-	if cartID != 0 {
-		if c.lines, err = c.cartLines(ctx, c.tx, cartID); err != nil {
-			return err
-		}
 	}
 	if len(c.lines) == 0 {
 		return domain.InvalidFields(map[string]string{"cart": "is empty"})
@@ -325,12 +330,12 @@ func (c *checkout) insertOrder(ctx context.Context) error {
 	if _, err := c.tx.NewInsert().Model(c.row).Returning("id").Exec(ctx); err != nil {
 		return internal("insert order", err)
 	}
-	items := make([]orderItemRow, len(c.lines))
+	c.items = make([]orderItemRow, len(c.lines))
 	for i, l := range c.lines {
-		items[i] = orderItemRow{OrderID: c.row.ID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
+		c.items[i] = orderItemRow{OrderID: c.row.ID, ProductID: l.ProductID, SKU: l.SKU, Name: l.Name,
 			UnitPrice: l.Price, Quantity: l.Quantity, LineTotal: l.Price * int64(l.Quantity)}
 	}
-	if _, err := c.tx.NewInsert().Model(&items).Exec(ctx); err != nil {
+	if _, err := c.tx.NewInsert().Model(&c.items).Exec(ctx); err != nil {
 		return internal("insert order items", err)
 	}
 	return nil
@@ -375,6 +380,7 @@ func (c *checkout) finish(ctx context.Context) error {
 		Where("id = ?", c.row.ID).Exec(ctx); err != nil {
 		return internal("mark order paid", err)
 	}
+	c.row.Status, c.row.PaymentLast4, c.row.PaymentStatus = string(domain.OrderPaid), last4, string(domain.PaymentSucceeded)
 	if err := c.linkKey(ctx, c.tx, c.owner, c.in.IdempotencyKey, c.row.ID); err != nil {
 		return err
 	}
