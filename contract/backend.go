@@ -162,6 +162,10 @@ const (
 	MetricDBMaxOpenConns      = "shop_db_max_open_connections"        // gauge
 	MetricDBWaitCount         = "shop_db_wait_count_total"            // counter
 	MetricDBWaitDuration      = "shop_db_wait_duration_seconds_total" // counter
+	// MetricCatalogCacheLookups counts the catalog read cache's lookups
+	// (label result: CacheHit, CacheMiss); a miss reads the database.
+	MetricCatalogCacheLookups = "shop_catalog_cache_lookups_total" // counter; label result
+	MetricCatalogCacheBytes   = "shop_catalog_cache_bytes"         // gauge: encoded bytes held
 
 	LabelMethod = "method"
 	LabelRoute  = "route"
@@ -181,6 +185,12 @@ const (
 	// customer was shown (409 cart_changed); nothing was charged and the
 	// customer is asked again. A customer outcome, not a failure.
 	CheckoutCartChanged = "cart_changed"
+)
+
+// Values of LabelResult on MetricCatalogCacheLookups.
+const (
+	CacheHit  = "hit"
+	CacheMiss = "miss" // not cached, not cacheable, or the catalog not tracked (no LISTEN)
 )
 
 // RouteUnmatched is the route label of requests that matched no route, so

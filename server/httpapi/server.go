@@ -164,6 +164,7 @@ func New(deps Deps) *Server {
 	}
 	s := &Server{deps: deps, log: deps.Logger, metrics: newMetrics(deps.DB.Stats), outage: newOutage(deps.Logger, deps.DB.PingContext),
 		catalogCache: newCatalogCache(deps.CatalogVersion, catalogCacheBytes)}
+	s.metrics.registry.MustRegister(catalogCacheCollector{s.catalogCache})
 	s.app = fiber.New(fiber.Config{
 		AppName:               "shopstack",
 		ErrorHandler:          s.handleError,
