@@ -219,9 +219,9 @@ type PlaceOrderInput struct {
 	// total is told apart from 0): a checkout carries what the customer
 	// saw, and when the cart now costs something else PlaceOrder answers
 	// ECARTCHANGED with the current cart instead of charging a different
-	// amount (issue 12). Validate checks it; the openapi tag only marks it
-	// required in the document.
-	ExpectedTotal  *int64 `json:"expected_total" validate:"omitempty,min=0" openapi:"required"`
+	// amount (issue 12). Validate checks it; the openapi tag only
+	// documents it (required, minimum 0).
+	ExpectedTotal  *int64 `json:"expected_total" openapi:"required,minimum=0"`
 	IdempotencyKey string `json:"-"`
 	Fingerprint    string `json:"-"`
 	// Email is the guest's contact address, required without a session
@@ -241,6 +241,30 @@ func (in PlaceOrderInput) ValidateGuest() error {
 		fe.add("email", "must be a valid e-mail address")
 	}
 	return fe.err()
+}
+
+// ValidateCheckout is Validate at now plus, for a guest, ValidateGuest:
+// the errors of both come back together (normalize the e-mail first).
+func (in PlaceOrderInput) ValidateCheckout(guest bool, now time.Time) error {
+	bodyErr := in.Validate(now)
+	if !guest {
+		return bodyErr
+	}
+	emailErr := in.ValidateGuest()
+	if bodyErr == nil {
+		return emailErr
+	}
+	if emailErr != nil && ErrorFields(bodyErr) != nil {
+		fields := map[string]string{}
+		for k, v := range ErrorFields(bodyErr) {
+			fields[k] = v
+		}
+		for k, v := range ErrorFields(emailErr) {
+			fields[k] = v
+		}
+		return InvalidFields(fields)
+	}
+	return bodyErr
 }
 
 // Validate checks the address, shipping method, card (at now), the
