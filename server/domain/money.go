@@ -33,13 +33,6 @@ const (
 	MaxPage        = 1_000_000 // keeps offsets far from overflow
 )
 
-// NewPagination builds a Pagination from optional query values, applying
-// the defaults (page 1, per_page 24) and validating the ranges.
-func NewPagination(page, perPage *int) (Pagination, error) {
-	p := PageRequest(page, perPage)
-	return p, p.Validate()
-}
-
 // PageRequest is the Pagination that optional query values ask for, with
 // the defaults (page 1, per_page 24) for absent ones and the others as
 // given: the service layer checks them (Validate).

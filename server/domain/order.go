@@ -255,14 +255,10 @@ func (in PlaceOrderInput) ValidateCheckout(guest bool, now time.Time) error {
 		return emailErr
 	}
 	if emailErr != nil && ErrorFields(bodyErr) != nil {
-		fields := map[string]string{}
-		for k, v := range ErrorFields(bodyErr) {
-			fields[k] = v
-		}
-		for k, v := range ErrorFields(emailErr) {
-			fields[k] = v
-		}
-		return InvalidFields(fields)
+		fe := fieldErrors{}
+		fe.merge(bodyErr)
+		fe.merge(emailErr)
+		return fe.err()
 	}
 	return bodyErr
 }
@@ -338,18 +334,13 @@ func (f OrderFilter) Validate() error {
 	if f.Status != nil && !f.Status.Valid() {
 		fe.add("status", "must be one of pending, paid, shipped, delivered, cancelled")
 	}
-	if _, err := NewPagination(f.Page, f.PerPage); err != nil {
-		for k, v := range ErrorFields(err) {
-			fe.add(k, v)
-		}
-	}
+	fe.merge(PageRequest(f.Page, f.PerPage).Validate())
 	return fe.err()
 }
 
 // Pagination returns the filter's page (defaults applied).
 func (f OrderFilter) Pagination() Pagination {
-	p, _ := NewPagination(f.Page, f.PerPage)
-	return p.Normalized()
+	return PageRequest(f.Page, f.PerPage).Normalized()
 }
 
 // OrderService is checkout and the customer's order history.
