@@ -79,8 +79,9 @@ type Deps struct {
 	// 15s / 30s / 60s.
 	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// Now is the clock of the service layer's rules (a card's expiry, an
-	// order link's) and of the order links this server signs.
-	// Default: time.Now.
+	// order link's) and of the order links this server signs. Services
+	// already behind domain.Validated keep the clock they were given
+	// there: give both the same one. Default: time.Now.
 	Now func() time.Time
 	// PublicURL is the storefront's base URL without a trailing slash
 	// (contract.EnvPublicURL), the start of every link in an e-mail and of
