@@ -204,6 +204,20 @@ func (in ProfileUpdate) Validate() error {
 	return fe.err()
 }
 
+// ValidateAdminAccount checks the SHOP_ADMIN_EMAIL / SHOP_ADMIN_PASSWORD
+// bootstrap (AccountService.EnsureAdmin) by the rules of registration:
+// a valid (normalized) e-mail, a password of 8 to 128 characters.
+func ValidateAdminAccount(email, password string) error {
+	fe := fieldErrors{}
+	if !ValidEmail(email) {
+		fe.add("email", "must be a valid e-mail address")
+	}
+	if n := utf8.RuneCountInString(password); n < MinPasswordLen || n > MaxPasswordLen {
+		fe.add("password", "must be 8 to 128 characters")
+	}
+	return fe.err()
+}
+
 // NormalizeEmail trims and lower-cases an e-mail address.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 

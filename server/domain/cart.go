@@ -79,13 +79,17 @@ const MaxCartQuantity = 99
 
 // ValidateQuantity checks a cart quantity (1-99).
 func ValidateQuantity(q int) error {
+	fe := fieldErrors{}
+	checkQuantity(fe, q)
+	return fe.err()
+}
+
+func checkQuantity(fe fieldErrors, q int) {
 	if q < 1 {
-		return InvalidFields(map[string]string{"quantity": "must be at least 1"})
+		fe.add("quantity", "must be at least 1")
+	} else if q > MaxCartQuantity {
+		fe.add("quantity", "must be at most 99")
 	}
-	if q > MaxCartQuantity {
-		return InvalidFields(map[string]string{"quantity": "must be at most 99"})
-	}
-	return nil
 }
 
 // CartService keeps carts: a guest's by token, a customer's by user id.

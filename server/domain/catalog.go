@@ -105,18 +105,13 @@ func (f ProductFilter) Validate() error {
 	if f.Sort != nil && !f.Sort.Valid() {
 		fe.add("sort", "must be one of featured, name, price_asc, price_desc, newest")
 	}
-	if _, err := NewPagination(f.Page, f.PerPage); err != nil {
-		for k, v := range ErrorFields(err) {
-			fe.add(k, v)
-		}
-	}
+	fe.merge(PageRequest(f.Page, f.PerPage).Validate())
 	return fe.err()
 }
 
 // Pagination returns the filter's page (defaults applied).
 func (f ProductFilter) Pagination() Pagination {
-	p, _ := NewPagination(f.Page, f.PerPage)
-	return p.Normalized()
+	return PageRequest(f.Page, f.PerPage).Normalized()
 }
 
 // SearchQuery is a full-text search over product names and descriptions.
@@ -138,18 +133,13 @@ func (q SearchQuery) Validate() error {
 		fe.add("q", tooLong(MaxSearchQueryLen))
 	}
 	fe.checkText("q", q.Query)
-	if _, err := NewPagination(q.Page, q.PerPage); err != nil {
-		for k, v := range ErrorFields(err) {
-			fe.add(k, v)
-		}
-	}
+	fe.merge(PageRequest(q.Page, q.PerPage).Validate())
 	return fe.err()
 }
 
 // Pagination returns the query's page (defaults applied).
 func (q SearchQuery) Pagination() Pagination {
-	p, _ := NewPagination(q.Page, q.PerPage)
-	return p.Normalized()
+	return PageRequest(q.Page, q.PerPage).Normalized()
 }
 
 // CatalogService reads the catalog.

@@ -105,12 +105,12 @@ func TestLuhnAndCard(t *testing.T) {
 }
 
 func TestPagination(t *testing.T) {
-	p, err := domain.NewPagination(nil, nil)
-	if err != nil || p.Page != 1 || p.PerPage != 24 {
-		t.Fatalf("defaults = %+v, %v", p, err)
+	p := domain.PageRequest(nil, nil)
+	if err := p.Validate(); err != nil || p.Page != 1 || p.PerPage != 24 {
+		t.Fatalf("defaults = %+v, %v", p, p.Validate())
 	}
 	big, zero := 101, 0
-	if _, err := domain.NewPagination(&zero, &big); domain.ErrorCode(err) != domain.EINVALID || len(domain.ErrorFields(err)) != 2 {
+	if err := domain.PageRequest(&zero, &big).Validate(); domain.ErrorCode(err) != domain.EINVALID || len(domain.ErrorFields(err)) != 2 {
 		t.Fatalf("out of range = %v", err)
 	}
 }

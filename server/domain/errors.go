@@ -139,6 +139,13 @@ func (f fieldErrors) add(field, msg string) {
 	}
 }
 
+// merge adds the field errors of err (another rule's answer).
+func (f fieldErrors) merge(err error) {
+	for k, v := range ErrorFields(err) {
+		f.add(k, v)
+	}
+}
+
 func (f fieldErrors) err() error {
 	if len(f) == 0 {
 		return nil

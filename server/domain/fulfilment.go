@@ -153,16 +153,11 @@ func (f CustomerFilter) Validate() error {
 			fe.add("q", "must be at most 100 characters")
 		}
 	}
-	if _, err := NewPagination(f.Page, f.PerPage); err != nil {
-		for k, v := range ErrorFields(err) {
-			fe.add(k, v)
-		}
-	}
+	fe.merge(PageRequest(f.Page, f.PerPage).Validate())
 	return fe.err()
 }
 
 // Pagination returns the filter's page (defaults applied).
 func (f CustomerFilter) Pagination() Pagination {
-	p, _ := NewPagination(f.Page, f.PerPage)
-	return p.Normalized()
+	return PageRequest(f.Page, f.PerPage).Normalized()
 }

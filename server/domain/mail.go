@@ -16,6 +16,18 @@ type MailMessage struct {
 	HTML    string
 }
 
+// Validate checks that the message has a recipient address, a subject
+// and a text body.
+func (m MailMessage) Validate() error {
+	if !ValidEmail(m.To) {
+		return InvalidFields(map[string]string{"to": "must be a valid e-mail address"})
+	}
+	if strings.TrimSpace(m.Subject) == "" || strings.TrimSpace(m.Text) == "" {
+		return Invalid("a message needs a subject and a text body")
+	}
+	return nil
+}
+
 // OutboxMessage is a queued MailMessage as the delivery worker sees it.
 type OutboxMessage struct {
 	ID int64

@@ -33,24 +33,30 @@ const (
 	MaxPage        = 1_000_000 // keeps offsets far from overflow
 )
 
-// NewPagination builds a Pagination from optional query values, applying
-// the defaults (page 1, per_page 24) and validating the ranges.
-func NewPagination(page, perPage *int) (Pagination, error) {
+// PageRequest is the Pagination that optional query values ask for, with
+// the defaults (page 1, per_page 24) for absent ones and the others as
+// given: the service layer checks them (Validate).
+func PageRequest(page, perPage *int) Pagination {
 	p := Pagination{Page: 1, PerPage: DefaultPerPage}
-	fe := fieldErrors{}
 	if page != nil {
-		if *page < 1 || *page > MaxPage {
-			fe.add("page", "must be between 1 and 1000000")
-		}
 		p.Page = *page
 	}
 	if perPage != nil {
-		if *perPage < 1 || *perPage > MaxPerPage {
-			fe.add("per_page", "must be between 1 and 100")
-		}
 		p.PerPage = *perPage
 	}
-	return p, fe.err()
+	return p
+}
+
+// Validate checks the ranges: page 1-1000000, per_page 1-100.
+func (p Pagination) Validate() error {
+	fe := fieldErrors{}
+	if p.Page < 1 || p.Page > MaxPage {
+		fe.add("page", "must be between 1 and 1000000")
+	}
+	if p.PerPage < 1 || p.PerPage > MaxPerPage {
+		fe.add("per_page", "must be between 1 and 100")
+	}
+	return fe.err()
 }
 
 // Normalized returns p with zero values replaced by the defaults and

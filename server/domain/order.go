@@ -219,9 +219,9 @@ type PlaceOrderInput struct {
 	// total is told apart from 0): a checkout carries what the customer
 	// saw, and when the cart now costs something else PlaceOrder answers
 	// ECARTCHANGED with the current cart instead of charging a different
-	// amount (issue 12). Validate checks it; the openapi tag only marks it
-	// required in the document.
-	ExpectedTotal  *int64 `json:"expected_total" validate:"omitempty,min=0" openapi:"required"`
+	// amount (issue 12). Validate checks it; the openapi tag only
+	// documents it (required, minimum 0).
+	ExpectedTotal  *int64 `json:"expected_total" openapi:"required,minimum=0"`
 	IdempotencyKey string `json:"-"`
 	Fingerprint    string `json:"-"`
 	// Email is the guest's contact address, required without a session
@@ -241,6 +241,26 @@ func (in PlaceOrderInput) ValidateGuest() error {
 		fe.add("email", "must be a valid e-mail address")
 	}
 	return fe.err()
+}
+
+// ValidateCheckout is Validate at now plus, for a guest, ValidateGuest:
+// the errors of both come back together (normalize the e-mail first).
+func (in PlaceOrderInput) ValidateCheckout(guest bool, now time.Time) error {
+	bodyErr := in.Validate(now)
+	if !guest {
+		return bodyErr
+	}
+	emailErr := in.ValidateGuest()
+	if bodyErr == nil {
+		return emailErr
+	}
+	if emailErr != nil && ErrorFields(bodyErr) != nil {
+		fe := fieldErrors{}
+		fe.merge(bodyErr)
+		fe.merge(emailErr)
+		return fe.err()
+	}
+	return bodyErr
 }
 
 // Validate checks the address, shipping method, card (at now), the
@@ -314,18 +334,13 @@ func (f OrderFilter) Validate() error {
 	if f.Status != nil && !f.Status.Valid() {
 		fe.add("status", "must be one of pending, paid, shipped, delivered, cancelled")
 	}
-	if _, err := NewPagination(f.Page, f.PerPage); err != nil {
-		for k, v := range ErrorFields(err) {
-			fe.add(k, v)
-		}
-	}
+	fe.merge(PageRequest(f.Page, f.PerPage).Validate())
 	return fe.err()
 }
 
 // Pagination returns the filter's page (defaults applied).
 func (f OrderFilter) Pagination() Pagination {
-	p, _ := NewPagination(f.Page, f.PerPage)
-	return p.Normalized()
+	return PageRequest(f.Page, f.PerPage).Normalized()
 }
 
 // OrderService is checkout and the customer's order history.

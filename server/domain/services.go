@@ -20,4 +20,8 @@ type Services struct {
 	// RateLimits counts attempts per key in a window all replicas share
 	// (ratelimit.go).
 	RateLimits RateLimitService
+
+	// validated is set by Validated (validated.go): these services are
+	// already behind the service layer.
+	validated bool
 }

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/shopstack/shopstack/contract"
@@ -33,13 +31,6 @@ func (s *Server) registerUser(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return err
-	}
-	if err := s.checkOrderToken(c, in.OrderToken); err != nil {
-		return err
-	}
 	user, sess, err := s.deps.Services.Accounts.Register(c.UserContext(), in)
 	if err != nil {
 		return err
@@ -55,7 +46,7 @@ func (s *Server) registerUser(c *fiber.Ctx) error {
 
 func (s *Server) login(c *fiber.Ctx) error {
 	var in domain.LoginInput
-	if err := decodeInput(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	user, sess, err := s.deps.Services.Accounts.Login(c.UserContext(), in)
@@ -84,12 +75,8 @@ func (s *Server) me(c *fiber.Ctx) error {
 
 func (s *Server) updateProfile(c *fiber.Ctx) error {
 	var in domain.ProfileUpdate
-	if err := decodeInput(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
-	}
-	if in.Name != nil {
-		name := strings.TrimSpace(*in.Name)
-		in.Name = &name
 	}
 	u, err := s.deps.Services.Accounts.UpdateProfile(c.UserContext(), currentUser(c).ID, in)
 	if err != nil {
@@ -115,8 +102,7 @@ func decodeAddress(c *fiber.Ctx) (domain.Address, error) {
 		return a, err
 	}
 	a.ID = 0 // "Address without id": an id in the body is ignored
-	a.Normalize()
-	return a, a.Validate()
+	return a, nil
 }
 
 func (s *Server) createAddress(c *fiber.Ctx) error {

@@ -15,9 +15,6 @@ func (s *Server) adminListProducts(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	if err := f.Validate(); err != nil {
-		return err
-	}
 	page, err := s.deps.Services.Admin.ListProducts(c.UserContext(), f)
 	if err != nil {
 		return err
@@ -27,7 +24,7 @@ func (s *Server) adminListProducts(c *fiber.Ctx) error {
 
 func (s *Server) adminCreateProduct(c *fiber.Ctx) error {
 	var in domain.ProductCreate
-	if err := decodeInput(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	p, err := s.deps.Services.Admin.CreateProduct(c.UserContext(), in)
@@ -43,7 +40,7 @@ func (s *Server) adminUpdateProduct(c *fiber.Ctx) error {
 		return err
 	}
 	var in domain.ProductUpdate
-	if err := decodeInput(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	p, err := s.deps.Services.Admin.UpdateProduct(c.UserContext(), id, in)
@@ -71,7 +68,7 @@ func (s *Server) adminAdjustStock(c *fiber.Ctx) error {
 		return err
 	}
 	var in domain.StockAdjust
-	if err := decodeInput(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	p, err := s.deps.Services.Admin.AdjustStock(c.UserContext(), id, in)
@@ -91,9 +88,6 @@ func (s *Server) adminListOrders(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	if err := f.Validate(); err != nil {
-		return err
-	}
 	page, err := s.deps.Services.Admin.ListOrders(c.UserContext(), f)
 	if err != nil {
 		return err
@@ -107,7 +101,7 @@ func (s *Server) adminUpdateOrder(c *fiber.Ctx) error {
 		return err
 	}
 	var in domain.OrderStatusUpdate
-	if err := decodeInput(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	o, err := s.deps.Services.Admin.UpdateOrderStatus(c.UserContext(), id, adminActor(c), in)

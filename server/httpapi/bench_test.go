@@ -74,7 +74,7 @@ func BenchmarkDecodeStrict(b *testing.B) {
 		if err := decodeStrict(body, &in); err != nil {
 			b.Fatal(err)
 		}
-		if err := validateStruct(&in); err != nil {
+		if err := requireMembers(map[string]bool{"product_id": in.ProductID != nil, "quantity": in.Quantity != nil}); err != nil {
 			b.Fatal(err)
 		}
 	}

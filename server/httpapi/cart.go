@@ -9,37 +9,64 @@ import (
 	"github.com/shopstack/shopstack/server/domain"
 )
 
+// addItemRequest and setQuantityRequest are the cart's JSON bodies. Their
+// members are required: a missing one is a parse error (422 on its name);
+// the values' rules are the service layer's (quantity 1-99, a positive
+// product id). The openapi tags only document them.
 type addItemRequest struct {
-	ProductID *int64 `json:"product_id" validate:"required,gt=0"`
-	Quantity  *int   `json:"quantity" validate:"required,min=1,max=99"`
+	ProductID *int64 `json:"product_id" openapi:"required"`
+	Quantity  *int   `json:"quantity" openapi:"required,minimum=1,maximum=99"`
 }
 
 type setQuantityRequest struct {
-	Quantity *int `json:"quantity" validate:"required,min=1,max=99"`
+	Quantity *int `json:"quantity" openapi:"required,minimum=1,maximum=99"`
 }
 
-// cartKey names the caller's cart. A guest without a cart cookie gets one
-// when create is set (the first write); otherwise the key is zero.
-func (s *Server) cartKey(c *fiber.Ctx, create bool) (domain.CartKey, error) {
+// requireMembers is the 422 naming every absent member of a JSON body.
+func requireMembers(members map[string]bool) error {
+	fields := map[string]string{}
+	for name, present := range members {
+		if !present {
+			fields[name] = "is required"
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return domain.InvalidFields(fields)
+}
+
+// cartKey names the caller's cart. A guest without a cart cookie gets a
+// fresh token when create is set (the first write; setCartCookie sends
+// it); otherwise the key is zero.
+func (s *Server) cartKey(c *fiber.Ctx, create bool) (key domain.CartKey, fresh bool, err error) {
 	if u := currentUser(c); u != nil {
-		return domain.CartKey{UserID: u.ID}, nil
+		return domain.CartKey{UserID: u.ID}, false, nil
 	}
 	if tok := cookieToken(c, CookieCart); tok != "" {
-		return domain.CartKey{Token: tok}, nil
+		return domain.CartKey{Token: tok}, false, nil
 	}
 	if !create {
-		return domain.CartKey{}, nil
+		return domain.CartKey{}, false, nil
 	}
 	tok, err := domain.NewToken()
 	if err != nil {
-		return domain.CartKey{}, err
+		return domain.CartKey{}, false, err
 	}
-	s.setCookie(c, CookieCart, tok, time.Now().Add(cartCookieTTL))
-	return domain.CartKey{Token: tok}, nil
+	return domain.CartKey{Token: tok}, true, nil
+}
+
+// setCartCookie sends a fresh cart token once the write that needed it
+// was not refused as invalid (a request the service layer rejects gets
+// no cookie, as none of its input was used).
+func (s *Server) setCartCookie(c *fiber.Ctx, key domain.CartKey, fresh bool, err error) {
+	if fresh && domain.ErrorCode(err) != domain.EINVALID {
+		s.setCookie(c, CookieCart, key.Token, time.Now().Add(cartCookieTTL))
+	}
 }
 
 func (s *Server) getCart(c *fiber.Ctx) error {
-	key, err := s.cartKey(c, false)
+	key, _, err := s.cartKey(c, false)
 	if err != nil {
 		return err
 	}
@@ -58,11 +85,15 @@ func (s *Server) addCartItem(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	key, err := s.cartKey(c, true)
+	if err := requireMembers(map[string]bool{"product_id": in.ProductID != nil, "quantity": in.Quantity != nil}); err != nil {
+		return err
+	}
+	key, fresh, err := s.cartKey(c, true)
 	if err != nil {
 		return err
 	}
 	cart, err := s.deps.Services.Carts.AddItem(c.UserContext(), key, *in.ProductID, *in.Quantity)
+	s.setCartCookie(c, key, fresh, err)
 	if err != nil {
 		return err
 	}
@@ -78,7 +109,10 @@ func (s *Server) setCartQuantity(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	key, err := s.cartKey(c, false)
+	if err := requireMembers(map[string]bool{"quantity": in.Quantity != nil}); err != nil {
+		return err
+	}
+	key, _, err := s.cartKey(c, false)
 	if err != nil {
 		return err
 	}
@@ -97,7 +131,7 @@ func (s *Server) removeCartItem(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	key, err := s.cartKey(c, false)
+	key, _, err := s.cartKey(c, false)
 	if err != nil {
 		return err
 	}

@@ -43,9 +43,6 @@ func (s *Server) listProducts(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	if err := f.Validate(); err != nil {
-		return err
-	}
 	return s.catalogJSON(c, productListKey(f), func(ctx context.Context) (any, error) {
 		return s.deps.Services.Catalog.ListProducts(ctx, f)
 	})
@@ -67,21 +64,20 @@ func (s *Server) search(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	if err := sq.Validate(); err != nil {
-		return err
-	}
-	p := sq.Pagination()
+	p := domain.PageRequest(sq.Page, sq.PerPage)
 	key := fmt.Sprintf("search page=%d per_page=%d q=%q", p.Page, p.PerPage, sq.Query)
 	return s.catalogJSON(c, key, func(ctx context.Context) (any, error) {
 		return s.deps.Services.Search.Search(ctx, sq)
 	})
 }
 
-// productListKey is the cache key of a validated product filter: every
-// parameter in a fixed order with its default applied, so equivalent
-// queries (?page=1 or none, parameters in any order) share one entry.
+// productListKey is the cache key of a product filter: every parameter in
+// a fixed order with its default applied, so equivalent queries (?page=1
+// or none, parameters in any order) share one entry. Given values are
+// kept as they are, so an invalid filter (which the service layer
+// refuses, and which is never cached) shares no key with a valid one.
 func productListKey(f domain.ProductFilter) string {
-	p := f.Pagination()
+	p := domain.PageRequest(f.Page, f.PerPage)
 	sort := domain.SortFeatured
 	if f.Sort != nil {
 		sort = *f.Sort

@@ -11,38 +11,17 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/shopstack/shopstack/server/domain"
 )
 
-// validate checks the `validate:"..."` tags of request DTOs. Field names in
-// its errors are the JSON names the client sent.
-var validate = func() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
-			return ""
-		}
-		if name == "" {
-			return f.Name
-		}
-		return name
-	})
-	return v
-}()
-
 // decodeJSON reads the request body into dst strictly: one JSON value, no
 // unknown fields, no wrong types, nothing after it. Any of those is a 400
-// `invalid` with a message saying what is wrong; a well-formed body that
-// breaks a `validate` rule is a 422 `invalid` with `fields`.
+// `invalid` with a message saying what is wrong. Whether a well-formed
+// body keeps the rules is the service layer's question (domain/validated.go).
 func decodeJSON(c *fiber.Ctx, dst any) error {
-	if err := decodeStrict(c.Body(), dst); err != nil {
-		return err
-	}
-	return validateStruct(dst)
+	return decodeStrict(c.Body(), dst)
 }
 
 func decodeStrict(body []byte, dst any) error {
@@ -102,74 +81,6 @@ func jsonKind(t reflect.Type) string {
 		return "an object"
 	default:
 		return "of another type"
-	}
-}
-
-// validateStruct runs the validator and turns its complaints into
-// domain.InvalidFields (HTTP 422) keyed by JSON field path.
-func validateStruct(v any) error {
-	err := validate.Struct(v)
-	if err == nil {
-		return nil
-	}
-	var verrs validator.ValidationErrors
-	if !errors.As(err, &verrs) {
-		return domain.Invalid("invalid request")
-	}
-	fields := make(map[string]string, len(verrs))
-	for _, fe := range verrs {
-		name := fe.Namespace()
-		if i := strings.IndexByte(name, '.'); i >= 0 {
-			name = name[i+1:] // drop the struct type name
-		}
-		if _, seen := fields[name]; !seen {
-			fields[name] = ruleMessage(fe)
-		}
-	}
-	return domain.InvalidFields(fields)
-}
-
-func ruleMessage(fe validator.FieldError) string {
-	isString := fe.Kind() == reflect.String
-	switch fe.Tag() {
-	case "required":
-		return "is required"
-	case "min":
-		if isString {
-			return "must be at least " + fe.Param() + " characters"
-		}
-		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
-			return "must have at least " + fe.Param() + " entries"
-		}
-		return "must be at least " + fe.Param()
-	case "max":
-		if isString {
-			return "must be at most " + fe.Param() + " characters"
-		}
-		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
-			return "must have at most " + fe.Param() + " entries"
-		}
-		return "must be at most " + fe.Param()
-	case "gte":
-		return "must be at least " + fe.Param()
-	case "lte":
-		return "must be at most " + fe.Param()
-	case "gt":
-		return "must be greater than " + fe.Param()
-	case "email":
-		return "must be an e-mail address"
-	case "len":
-		return "must be exactly " + fe.Param() + " characters"
-	case "oneof":
-		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
-	case "iso3166_1_alpha2":
-		return "must be an ISO 3166-1 alpha-2 country code"
-	case "numeric":
-		return "must contain digits only"
-	case "excluded_with", "required_without":
-		return "give either delta or stock, not both"
-	default:
-		return "is not valid (" + fe.Tag() + ")"
 	}
 }
 

@@ -20,15 +20,15 @@ const (
 // ErrorBody is the one shape of every error response:
 // {"error": {"code", "message", "fields"}}.
 type ErrorBody struct {
-	Error ErrorDetail `json:"error" validate:"required"`
+	Error ErrorDetail `json:"error" openapi:"required"`
 }
 
 // ErrorDetail is the inside of ErrorBody. Fields is only present for
-// validation errors (422). (The validate tags only mark the fields
-// required in the OpenAPI document; error bodies are never decoded here.)
+// validation errors (422). (The openapi tags mark the fields required in
+// the OpenAPI document.)
 type ErrorDetail struct {
-	Code    string            `json:"code" validate:"required"`
-	Message string            `json:"message" validate:"required"`
+	Code    string            `json:"code" openapi:"required"`
+	Message string            `json:"message" openapi:"required"`
 	Fields  map[string]string `json:"fields,omitempty"`
 	// Cart is the cart as it is now, on the checkout errors about the cart
 	// (cart_changed, insufficient_stock from POST /orders).

@@ -34,9 +34,6 @@ func (s *Server) adminListCustomers(c *fiber.Ctx) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	if err := f.Validate(); err != nil {
-		return err
-	}
 	list, err := s.deps.Services.Admin.ListCustomers(c.UserContext(), f)
 	if err != nil {
 		return err

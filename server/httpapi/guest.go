@@ -11,33 +11,15 @@ import (
 // address, gets a signed link to the order, and may attach that order to
 // an account when registering (docs/api.md "Guest checkout").
 
-// checkoutBuyer completes a checkout input for the caller: a customer's
-// user id, or 0 for a guest, whose cart cookie and contact e-mail go into
-// the input. Validation errors of the body and of the e-mail come back
-// together.
-func (s *Server) checkoutBuyer(c *fiber.Ctx, in *domain.PlaceOrderInput) (int64, error) {
-	bodyErr := in.Validate(s.deps.Now())
+// checkoutBuyer is the buyer of a checkout: a customer's user id, or 0
+// for a guest, whose cart cookie goes into the input (the service layer
+// checks the guest's contact e-mail with the rest of the body).
+func (s *Server) checkoutBuyer(c *fiber.Ctx, in *domain.PlaceOrderInput) int64 {
 	if u := currentUser(c); u != nil {
-		in.Email = ""
-		return u.ID, bodyErr
+		return u.ID
 	}
-	in.Email = domain.NormalizeEmail(in.Email)
 	in.GuestCartToken = cookieToken(c, CookieCart)
-	emailErr := in.ValidateGuest()
-	if bodyErr == nil {
-		return 0, emailErr
-	}
-	if emailErr != nil && domain.ErrorFields(bodyErr) != nil {
-		fields := map[string]string{}
-		for k, v := range domain.ErrorFields(bodyErr) {
-			fields[k] = v
-		}
-		for k, v := range domain.ErrorFields(emailErr) {
-			fields[k] = v
-		}
-		return 0, domain.InvalidFields(fields)
-	}
-	return 0, bodyErr
+	return 0
 }
 
 // addOrderLink puts the signed link token into a guest's checkout answer.
@@ -61,30 +43,8 @@ func (s *Server) orderByLink(c *fiber.Ctx) error {
 	return c.JSON(o)
 }
 
-// checkOrderToken is run before an account is created with an order
-// token: a bad token fails the registration (422 on order_token) before
-// anything is written.
-func (s *Server) checkOrderToken(c *fiber.Ctx, token string) error {
-	if token == "" {
-		return nil
-	}
-	o, err := s.deps.Services.GuestOrders.OrderByLinkToken(c.UserContext(), token, s.deps.Now())
-	switch domain.ErrorCode(err) {
-	case "":
-	case domain.ENOTFOUND:
-		return domain.InvalidFields(map[string]string{"order_token": "is not a valid order link"})
-	case domain.EFORBIDDEN:
-		return domain.InvalidFields(map[string]string{"order_token": "has expired"})
-	default:
-		return err
-	}
-	if o.UserID != 0 {
-		return domain.Conflict("this order already belongs to an account")
-	}
-	return nil
-}
-
-// adoptOrder attaches the order of a checked token to the new account.
+// adoptOrder attaches the order of a token to the new account (the
+// service layer checked the token before the account was created).
 func (s *Server) adoptOrder(c *fiber.Ctx, user *domain.User, token string) error {
 	if token == "" {
 		return nil

@@ -274,24 +274,14 @@ func (g *schemaGen) structSchema(t reflect.Type) map[string]any {
 					// OpenAPI 3.0 ignores siblings of $ref: wrap it.
 					ps = map[string]any{"allOf": []any{ps}, "nullable": true}
 				case "required":
-					// Required by the domain's own Validate, not by a
-					// validate tag (which would answer before it, alone).
+					// Documents what the handler's parse or the
+					// domain's service layer requires.
 					required = append(required, name)
 				}
-			}
-			for _, rule := range strings.Split(f.Tag.Get("validate"), ",") {
-				k, v, _ := strings.Cut(rule, "=")
-				switch k {
-				case "required":
-					required = append(required, name)
-				case "min", "gte":
-					if ps["type"] == "integer" {
-						ps["minimum"] = json.Number(v)
-					}
-				case "max", "lte":
-					if ps["type"] == "integer" {
-						ps["maximum"] = json.Number(v)
-					}
+				// minimum=N, maximum=N: the bounds of an integer that
+				// the service layer enforces.
+				if k, v, ok := strings.Cut(flag, "="); ok && ps["type"] == "integer" && (k == "minimum" || k == "maximum") {
+					ps[k] = json.Number(v)
 				}
 			}
 			applyInputLimits(t, name, ps)

@@ -74,18 +74,3 @@ func (q *queryParser) err() error {
 	}
 	return domain.InvalidFields(q.fields)
 }
-
-// selfValidator is a domain input that checks itself.
-type selfValidator interface{ Validate() error }
-
-// decodeInput decodes strictly, then runs the `validate` tags and the
-// domain's own Validate.
-func decodeInput(c *fiber.Ctx, dst any) error {
-	if err := decodeJSON(c, dst); err != nil {
-		return err
-	}
-	if v, ok := dst.(selfValidator); ok {
-		return v.Validate()
-	}
-	return nil
-}

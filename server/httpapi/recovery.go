@@ -25,7 +25,7 @@ func (s *Server) resetLink(token string) string {
 
 func (s *Server) requestPasswordReset(c *fiber.Ctx) error {
 	var in domain.PasswordResetRequest
-	if err := decodeInput(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	compose := func(u *domain.User, token string, _ time.Time) domain.MailMessage {
@@ -39,7 +39,7 @@ func (s *Server) requestPasswordReset(c *fiber.Ctx) error {
 
 func (s *Server) confirmPasswordReset(c *fiber.Ctx) error {
 	var in domain.PasswordResetConfirm
-	if err := decodeInput(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	if _, err := s.deps.Services.Recovery.ResetPassword(c.UserContext(), in); err != nil {
@@ -52,7 +52,7 @@ func (s *Server) confirmPasswordReset(c *fiber.Ctx) error {
 
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	var in domain.PasswordChange
-	if err := decodeInput(c, &in); err != nil {
+	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	if err := s.deps.Services.Recovery.ChangePassword(c.UserContext(), currentUser(c).ID, cookieToken(c, CookieSession), in); err != nil {

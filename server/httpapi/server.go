@@ -78,7 +78,10 @@ type Deps struct {
 	// ReadTimeout / WriteTimeout / IdleTimeout of the listener. Defaults:
 	// 15s / 30s / 60s.
 	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
-	// Now is the clock (card expiry checks). Default: time.Now.
+	// Now is the clock of the service layer's rules (a card's expiry, an
+	// order link's) and of the order links this server signs. Services
+	// already behind domain.Validated keep the clock they were given
+	// there: give both the same one. Default: time.Now.
 	Now func() time.Time
 	// PublicURL is the storefront's base URL without a trailing slash
 	// (contract.EnvPublicURL), the start of every link in an e-mail and of
@@ -159,6 +162,9 @@ type Server struct {
 // required dependencies (a wiring bug, not a runtime condition).
 func New(deps Deps) *Server {
 	deps.setDefaults()
+	// Every input rule runs in the domain's service layer, at Deps.Now;
+	// handlers only parse (domain/validated.go).
+	deps.Services = domain.Validated(deps.Services, deps.Now)
 	if deps.DB == nil {
 		panic("httpapi.New: Deps.DB is required")
 	}

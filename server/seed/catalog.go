@@ -52,6 +52,12 @@ func Load(ctx context.Context, t Target) (Result, error) {
 		}
 	}
 	for _, p := range products {
+		// The store trusts its input: the seed checks its own products
+		// by the rules the admin API's service layer applies.
+		p.Name = strings.TrimSpace(p.Name)
+		if err := p.Validate(); err != nil {
+			return res, fmt.Errorf("seed: product %s: %w", p.SKU, err)
+		}
 		created, err := t.EnsureProduct(ctx, p)
 		if err != nil {
 			return res, fmt.Errorf("seed: product %s: %w", p.SKU, err)

@@ -75,9 +75,6 @@ var _ domain.AccountService = accountService{}
 
 func (s accountService) Register(ctx context.Context, in domain.RegisterInput) (*domain.User, *domain.Session, error) {
 	in.Normalize()
-	if err := in.Validate(); err != nil {
-		return nil, nil, err
-	}
 	hash, err := hashPassword(in.Password, s.pw)
 	if err != nil {
 		return nil, nil, internal("hash password", err)
@@ -114,9 +111,6 @@ var (
 )
 
 func (s accountService) Login(ctx context.Context, in domain.LoginInput) (*domain.User, *domain.Session, error) {
-	if err := in.Validate(); err != nil {
-		return nil, nil, err
-	}
 	email := domain.NormalizeEmail(in.Email)
 	row := new(userRow)
 	err := s.db.NewSelect().Model(row).Where("email = ?", email).Limit(1).Scan(ctx)
@@ -195,9 +189,6 @@ func (s accountService) SessionUser(ctx context.Context, token string) (*domain.
 }
 
 func (s accountService) UpdateProfile(ctx context.Context, userID int64, in domain.ProfileUpdate) (*domain.User, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	if in.Name != nil {
 		res, err := s.db.NewUpdate().Model((*userRow)(nil)).
 			Set("name = ?", strings.TrimSpace(*in.Name)).Set("updated_at = ?", s.timestamp()).
@@ -241,9 +232,6 @@ const MaxAddresses = 50
 
 func (s accountService) CreateAddress(ctx context.Context, userID int64, a domain.Address) (*domain.Address, error) {
 	a.Normalize()
-	if err := a.Validate(); err != nil {
-		return nil, err
-	}
 	row := &addressRow{UserID: userID, Name: a.Name, Line1: a.Line1, Line2: a.Line2, City: a.City, Region: a.Region,
 		PostalCode: a.PostalCode, Country: a.Country, Phone: a.Phone, CreatedAt: s.timestamp()}
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -271,9 +259,6 @@ func (s accountService) CreateAddress(ctx context.Context, userID int64, a domai
 
 func (s accountService) UpdateAddress(ctx context.Context, userID, addressID int64, a domain.Address) (*domain.Address, error) {
 	a.Normalize()
-	if err := a.Validate(); err != nil {
-		return nil, err
-	}
 	res, err := s.db.NewUpdate().Model((*addressRow)(nil)).
 		Set("name = ?", a.Name).Set("line1 = ?", a.Line1).Set("line2 = ?", a.Line2).Set("city = ?", a.City).
 		Set("region = ?", a.Region).Set("postal_code = ?", a.PostalCode).Set("country = ?", a.Country).
@@ -302,16 +287,6 @@ func (s accountService) DeleteAddress(ctx context.Context, userID, addressID int
 
 func (s accountService) EnsureAdmin(ctx context.Context, email, password string) (*domain.User, error) {
 	email = domain.NormalizeEmail(email)
-	fe := map[string]string{}
-	if !domain.ValidEmail(email) {
-		fe["email"] = "must be a valid e-mail address"
-	}
-	if n := len([]rune(password)); n < domain.MinPasswordLen || n > domain.MaxPasswordLen {
-		fe["password"] = "must be 8 to 128 characters"
-	}
-	if len(fe) > 0 {
-		return nil, domain.InvalidFields(fe)
-	}
 	hash, err := hashPassword(password, s.pw)
 	if err != nil {
 		return nil, internal("hash password", err)

@@ -42,9 +42,6 @@ func productConflict(err error) error {
 
 func (s adminService) CreateProduct(ctx context.Context, in domain.ProductCreate) (*domain.Product, error) {
 	in.Name = strings.TrimSpace(in.Name)
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	return s.createProduct(ctx, s.db, in)
 }
 
@@ -83,9 +80,6 @@ func (s adminService) UpdateProduct(ctx context.Context, id int64, in domain.Pro
 	if in.Name != nil {
 		n := strings.TrimSpace(*in.Name)
 		in.Name = &n
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
 	}
 	var out *domain.Product
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
@@ -157,9 +151,6 @@ func (s adminService) DeactivateProduct(ctx context.Context, id int64) (*domain.
 }
 
 func (s adminService) AdjustStock(ctx context.Context, id int64, in domain.StockAdjust) (*domain.Product, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	var out *domain.Product
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := s.productWhere(ctx, tx, "p.id = ?", id); err != nil {
@@ -190,9 +181,6 @@ func (s adminService) AdjustStock(ctx context.Context, id int64, in domain.Stock
 }
 
 func (s adminService) ListOrders(ctx context.Context, f domain.OrderFilter) (*domain.Page[domain.Order], error) {
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
 	page := f.Pagination()
 	where := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if f.Status != nil {

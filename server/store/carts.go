@@ -182,9 +182,6 @@ func (s *Store) cartProduct(ctx context.Context, db bun.IDB, productID int64) (s
 }
 
 func (s cartService) AddItem(ctx context.Context, key domain.CartKey, productID int64, quantity int) (*domain.Cart, error) {
-	if err := domain.ValidateQuantity(quantity); err != nil {
-		return nil, err
-	}
 	return s.writeCart(ctx, key, func(ctx context.Context, tx bun.Tx, cartID int64) error {
 		stock, err := s.cartProduct(ctx, tx, productID)
 		if err != nil {
@@ -201,9 +198,6 @@ func (s cartService) AddItem(ctx context.Context, key domain.CartKey, productID 
 }
 
 func (s cartService) SetQuantity(ctx context.Context, key domain.CartKey, productID int64, quantity int) (*domain.Cart, error) {
-	if err := domain.ValidateQuantity(quantity); err != nil {
-		return nil, err
-	}
 	return s.writeCart(ctx, key, func(ctx context.Context, tx bun.Tx, cartID int64) error {
 		exists, err := tx.NewSelect().Model((*cartItemRow)(nil)).
 			Where("cart_id = ? AND product_id = ?", cartID, productID).Exists(ctx)

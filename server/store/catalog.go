@@ -133,9 +133,6 @@ func (s catalogService) ListProducts(ctx context.Context, f domain.ProductFilter
 }
 
 func (s *Store) listProducts(ctx context.Context, f domain.ProductFilter) (*domain.Page[domain.Product], error) {
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
 	filter := func(q *bun.SelectQuery) *bun.SelectQuery {
 		if f.IncludeInactive == nil || !*f.IncludeInactive {
 			q = q.Where("p.active")
@@ -219,9 +216,6 @@ func (s *Store) productWhere(ctx context.Context, db bun.IDB, where string, args
 // bm25 over the FTS5 table (name weighted 10, description 1) matched by
 // every term of the query. Ties go to the lower id.
 func (s catalogService) Search(ctx context.Context, sq domain.SearchQuery) (*domain.Page[domain.Product], error) {
-	if err := sq.Validate(); err != nil {
-		return nil, err
-	}
 	page := sq.Pagination()
 	var (
 		rows  []productRow

@@ -99,7 +99,9 @@ func newEnv(t *testing.T, backend string) *env {
 		// the production parameters.
 		Password: store.PasswordParams{Time: 1, Memory: 64, Threads: 1},
 	})
-	e.svc = e.st.Services()
+	// The services as production calls them: behind the domain's service
+	// layer (every input rule) with the same clock as the store.
+	e.svc = domain.Validated(e.st.Services(), e.clock.Now)
 	return e
 }
 

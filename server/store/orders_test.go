@@ -103,7 +103,7 @@ func TestPlaceOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := orders.ListOrders(ctx, u.ID, domain.Pagination{})
+		list, err := orders.ListOrders(ctx, u.ID, domain.PageRequest(nil, nil))
 		if err != nil || list.Total != 2 || len(list.Items) != 2 || list.Items[0].ID != o2.ID || list.Items[1].ID != o.ID {
 			t.Fatalf("list = %+v %v", list, err)
 		}

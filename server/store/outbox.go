@@ -39,12 +39,6 @@ func (s mailService) Enqueue(ctx context.Context, msg domain.MailMessage) error 
 // enqueue inserts msg through db, so a caller's transaction can commit a
 // message together with what it is about.
 func (s *Store) enqueue(ctx context.Context, db bun.IDB, msg domain.MailMessage) error {
-	if !domain.ValidEmail(msg.To) {
-		return domain.InvalidFields(map[string]string{"to": "must be a valid e-mail address"})
-	}
-	if strings.TrimSpace(msg.Subject) == "" || strings.TrimSpace(msg.Text) == "" {
-		return domain.Invalid("a message needs a subject and a text body")
-	}
 	now := s.timestamp()
 	row := &outboxRow{Recipient: msg.To, Subject: msg.Subject, TextBody: msg.Text, HTMLBody: msg.HTML,
 		NextAttemptAt: now, CreatedAt: now}

@@ -33,9 +33,6 @@ func errResetToken() error {
 }
 
 func (s recoveryService) RequestPasswordReset(ctx context.Context, in domain.PasswordResetRequest, compose domain.ComposeReset) error {
-	if err := in.Validate(); err != nil {
-		return err
-	}
 	row := new(userRow)
 	err := s.db.NewSelect().Model(row).Where("email = ?", domain.NormalizeEmail(in.Email)).Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -69,9 +66,6 @@ func (s recoveryService) RequestPasswordReset(ctx context.Context, in domain.Pas
 }
 
 func (s recoveryService) ResetPassword(ctx context.Context, in domain.PasswordResetConfirm) (*domain.User, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	hash, err := hashPassword(in.Password, s.pw)
 	if err != nil {
 		return nil, internal("hash password", err)
@@ -111,9 +105,6 @@ func (s recoveryService) ResetPassword(ctx context.Context, in domain.PasswordRe
 }
 
 func (s recoveryService) ChangePassword(ctx context.Context, userID int64, keepToken string, in domain.PasswordChange) error {
-	if err := in.Validate(); err != nil {
-		return err
-	}
 	row := new(userRow)
 	err := s.db.NewSelect().Model(row).Where("id = ?", userID).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -19,9 +19,6 @@ func (s *Store) EnsureCategory(ctx context.Context, slug, name, description stri
 // EnsureProduct creates a product unless its SKU exists (seed.Target).
 func (s *Store) EnsureProduct(ctx context.Context, in domain.ProductCreate) (bool, error) {
 	in.Name = strings.TrimSpace(in.Name)
-	if err := in.Validate(); err != nil {
-		return false, err
-	}
 	exists, err := s.db.NewSelect().Model((*productRow)(nil)).Where("sku = ?", in.SKU).Exists(ctx)
 	if err != nil {
 		return false, internal("product exists", err)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/config"
+	"github.com/shopstack/shopstack/server/domain"
 	"github.com/shopstack/shopstack/server/httpapi"
 	"github.com/shopstack/shopstack/server/mail"
 	"github.com/shopstack/shopstack/server/migrations"
@@ -198,8 +199,11 @@ func serve(ctx context.Context, cfg *config.Config, mailCfg *config.Mail, db *bu
 			return err
 		}
 	}
+	// The services behind the domain's service layer, which checks every
+	// input (domain/validated.go); httpapi.New would add it too.
+	svc := domain.Validated(st.Services(), time.Now)
 	if cfg.AdminEmail != "" {
-		admin, err := st.Services().Accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
+		admin, err := svc.Accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword)
 		if err != nil {
 			return fmt.Errorf("admin bootstrap: %w", err)
 		}
@@ -221,14 +225,14 @@ func serve(ctx context.Context, cfg *config.Config, mailCfg *config.Mail, db *bu
 	}
 	// The mail worker lives as long as the server: messages it has not
 	// sent when SIGTERM comes stay in the outbox for the next process.
-	go (&mail.Worker{Outbox: st.Services().Mail, Mailer: mailer, Logger: log.With("component", "mail")}).Run(ctx)
+	go (&mail.Worker{Outbox: svc.Mail, Mailer: mailer, Logger: log.With("component", "mail")}).Run(ctx)
 	// The catalog cache follows every replica's catalog writes (PostgreSQL
 	// LISTEN; a no-op on SQLite) for as long as the server runs.
 	go st.WatchCatalog(ctx, log.With("component", "catalog-cache"))
 	srv := httpapi.New(httpapi.Deps{
 		CatalogVersion:  st.CatalogVersion,
 		PublicURL:       mailCfg.PublicURL,
-		Services:        st.Services(),
+		Services:        svc,
 		DB:              db,
 		Image:           seed.SVG,
 		Logger:          slog.Default(),
