@@ -174,10 +174,7 @@ func (c *Cluster) SecurityGroupID() *string { return c.Cluster.AttrClusterSecuri
 // "SecretsKey", "ControlPlaneLogs", "Cluster", "Admin-<role name>",
 // "Addon-<name>".
 func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Cluster {
-	p := props.withDefaults()
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
+	p := resolveProps(scope, id, props)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 
 	clusterRole := awsiam.NewRole(c, jsii.String("ClusterRole"), &awsiam.RoleProps{
@@ -210,7 +207,7 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 	// gives it a retention (EKS would create it without one).
 	logs := awslogs.NewLogGroup(c, jsii.String("ControlPlaneLogs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String("/aws/eks/" + p.ClusterName + "/cluster"),
-		Retention:     retentionDays(p.LogRetentionDays),
+		Retention:     retentionDays(c, p.LogRetentionDays),
 		RemovalPolicy: p.RemovalPolicy,
 	})
 
@@ -332,8 +329,8 @@ func roleIDPart(arn string) string {
 	return strings.ReplaceAll(m[1], "/", "-")
 }
 
-func (p *ClusterProps) withDefaults() ClusterProps {
-	out := *p
+func (p ClusterProps) withDefaults() ClusterProps {
+	out := p
 	if out.NodePools == nil {
 		out.NodePools = []string{SystemNodePool, GeneralPurposeNodePool}
 	}
@@ -354,39 +351,39 @@ func (p *ClusterProps) withDefaults() ClusterProps {
 
 func (p ClusterProps) validate() error {
 	if p.Vpc == nil {
-		return fmt.Errorf("infra: ClusterProps.Vpc = nil: want the VPC of the cluster")
+		return fmt.Errorf("ClusterProps.Vpc = nil: want the VPC of the cluster")
 	}
 	if p.ClusterName == "" {
-		return fmt.Errorf("infra: ClusterProps.ClusterName = %q: want the EKS cluster name", p.ClusterName)
+		return fmt.Errorf("ClusterProps.ClusterName = %q: want the EKS cluster name", p.ClusterName)
 	}
 	if p.KubernetesVersion == "" {
-		return fmt.Errorf("infra: ClusterProps.KubernetesVersion = %q: want \"1.<minor>\"", p.KubernetesVersion)
+		return fmt.Errorf("ClusterProps.KubernetesVersion = %q: want \"1.<minor>\"", p.KubernetesVersion)
 	}
 	for i, arn := range p.AdminRoleArns {
 		if !platform.IAMRoleARN.MatchString(arn) {
-			return fmt.Errorf("infra: ClusterProps.AdminRoleArns[%d] = %q: want an IAM role ARN", i, arn)
+			return fmt.Errorf("ClusterProps.AdminRoleArns[%d] = %q: want an IAM role ARN", i, arn)
 		}
 	}
 	for i, np := range p.NodePools {
 		if np != SystemNodePool && np != GeneralPurposeNodePool {
-			return fmt.Errorf("infra: ClusterProps.NodePools[%d] = %q: want \"system\" or \"general-purpose\"", i, np)
+			return fmt.Errorf("ClusterProps.NodePools[%d] = %q: want \"system\" or \"general-purpose\"", i, np)
 		}
 	}
 	for _, a := range p.Addons {
 		if slices.Contains(AddonsNeedingUntaintedPool, a) && !slices.Contains(p.NodePools, GeneralPurposeNodePool) {
-			return fmt.Errorf("infra: ClusterProps.NodePools = %q: want %q too: the add-on %q is created with the cluster and its pods do not tolerate the system pool's CriticalAddonsOnly taint", p.NodePools, GeneralPurposeNodePool, a)
+			return fmt.Errorf("ClusterProps.NodePools = %q: want %q too: the add-on %q is created with the cluster and its pods do not tolerate the system pool's CriticalAddonsOnly taint", p.NodePools, GeneralPurposeNodePool, a)
 		}
 	}
 	if p.SupportType != platform.SupportStandard && p.SupportType != platform.SupportExtended {
-		return fmt.Errorf("infra: ClusterProps.SupportType = %q: want \"STANDARD\" or \"EXTENDED\"", p.SupportType)
+		return fmt.Errorf("ClusterProps.SupportType = %q: want \"STANDARD\" or \"EXTENDED\"", p.SupportType)
 	}
 	for i, pfx := range p.PullThroughCachePrefixes {
 		if len(pfx) < 2 || len(pfx) > 30 || !ecrPrefixRe.MatchString(pfx) {
-			return fmt.Errorf("infra: ClusterProps.PullThroughCachePrefixes[%d] = %q: want an ECR pull-through cache prefix (2-30 characters)", i, pfx)
+			return fmt.Errorf("ClusterProps.PullThroughCachePrefixes[%d] = %q: want an ECR pull-through cache prefix (2-30 characters)", i, pfx)
 		}
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
-		return fmt.Errorf("infra: ClusterProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)
+		return fmt.Errorf("ClusterProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)
 	}
 	return nil
 }
@@ -420,28 +417,36 @@ type PodIdentity struct {
 
 // NewPodIdentity creates a PodIdentity. Construct ids: "Role", "Association".
 func NewPodIdentity(scope constructs.Construct, id string, props *PodIdentityProps) *PodIdentity {
-	if props.ClusterName == nil || props.Namespace == "" || props.ServiceAccount == "" || len(props.Statements) == 0 {
-		panic(fmt.Errorf("infra: PodIdentityProps %s: ClusterName, Namespace (%q), ServiceAccount (%q) and Statements (%d) are required", id, props.Namespace, props.ServiceAccount, len(props.Statements)))
-	}
-	desc := props.Description
-	if desc == "" {
-		desc = "Pod Identity role of " + props.Namespace + "/" + props.ServiceAccount
-	}
+	p := resolveProps(scope, id, props)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	role := awsiam.NewRole(c, jsii.String("Role"), &awsiam.RoleProps{
-		Description: jsii.String(desc),
+		Description: jsii.String(p.Description),
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("pods.eks.amazonaws.com"), nil).WithSessionTags(),
 		InlinePolicies: &map[string]awsiam.PolicyDocument{
-			"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &props.Statements}),
+			"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &p.Statements}),
 		},
 	})
 	assoc := awseks.NewCfnPodIdentityAssociation(c, jsii.String("Association"), &awseks.CfnPodIdentityAssociationProps{
-		ClusterName:    props.ClusterName,
-		Namespace:      jsii.String(props.Namespace),
-		ServiceAccount: jsii.String(props.ServiceAccount),
+		ClusterName:    p.ClusterName,
+		Namespace:      jsii.String(p.Namespace),
+		ServiceAccount: jsii.String(p.ServiceAccount),
 		RoleArn:        role.RoleArn(),
 	})
 	return &PodIdentity{Construct: c, Role: role, Association: assoc}
+}
+
+func (p PodIdentityProps) withDefaults() PodIdentityProps {
+	if p.Description == "" {
+		p.Description = "Pod Identity role of " + p.Namespace + "/" + p.ServiceAccount
+	}
+	return p
+}
+
+func (p PodIdentityProps) validate() error {
+	if p.ClusterName == nil || p.Namespace == "" || p.ServiceAccount == "" || len(p.Statements) == 0 {
+		return fmt.Errorf("PodIdentityProps: ClusterName, Namespace (%q), ServiceAccount (%q) and Statements (%d) are required", p.Namespace, p.ServiceAccount, len(p.Statements))
+	}
+	return nil
 }
 
 // ExternalDNSStatements are the permissions ExternalDNS documents for AWS

@@ -1,13 +1,14 @@
 package infra_test
 
 import (
-	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/shopstack/shopstack/cdk/infra"
@@ -210,10 +211,10 @@ func TestConstructValidation(t *testing.T) {
 		}, "DatabaseProxyProps.Port = 6543: want 5432"},
 		{"database proxy nil props", func(st awscdk.Stack) {
 			infra.NewDatabaseProxy(st, "P", nil)
-		}, `NewDatabaseProxy "P": props = nil`},
+		}, `Test/P: props are required`},
 		{"database replica source", func(st awscdk.Stack) {
 			infra.NewDatabaseReadReplica(st, "R", &infra.DatabaseReadReplicaProps{InstanceIdentifier: "r", InstanceClass: "db.t4g.micro", Vpc: bareVpc(st), Port: 5432, MaxAllocatedStorageGiB: 100})
-		}, "DatabaseReadReplicaProps.Source = nil (R)"},
+		}, "Test/R: DatabaseReadReplicaProps.Source = nil"},
 		{"database client", func(st awscdk.Stack) {
 			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), Settings: platform.Dev().Database, SecretName: "s", InstanceIdentifier: "db"})
 		}, "DatabaseProps.ClientSecurityGroupID = nil"},
@@ -227,16 +228,52 @@ func TestConstructValidation(t *testing.T) {
 			infra.NewPodIdentity(st, "P", &infra.PodIdentityProps{ClusterName: jsii.String("c"), Namespace: "shop"})
 		}, `ServiceAccount ("")`},
 	}
+	// Every case builds its construct at Test/<one letter>.
+	path := regexp.MustCompile(`^Test/[A-Z]: `)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var got string
-			func() {
-				defer func() { got = fmt.Sprint(recover()) }()
-				c.make(bareStack())
-			}()
+			got := panicOf(func() { c.make(bareStack()) })
 			if !strings.Contains(got, c.want) {
 				t.Errorf("panic %q, want it to contain %q", got, c.want)
 			}
+			if !path.MatchString(got) {
+				t.Errorf("panic %q, want it to start with the construct's path (Test/<id>: )", got)
+			}
 		})
+	}
+}
+
+// Every construct refuses nil props with a message that starts with the
+// path the construct would have had, wherever it sits in the tree.
+func TestConstructNilProps(t *testing.T) {
+	news := map[string]func(scope constructs.Construct){
+		"NewNetwork":             func(s constructs.Construct) { infra.NewNetwork(s, "X", nil) },
+		"NewEdge":                func(s constructs.Construct) { infra.NewEdge(s, "X", nil) },
+		"NewPullThroughCache":    func(s constructs.Construct) { infra.NewPullThroughCache(s, "X", nil) },
+		"NewMail":                func(s constructs.Construct) { infra.NewMail(s, "X", nil) },
+		"NewCluster":             func(s constructs.Construct) { infra.NewCluster(s, "X", nil) },
+		"NewPodIdentity":         func(s constructs.Construct) { infra.NewPodIdentity(s, "X", nil) },
+		"NewDatabase":            func(s constructs.Construct) { infra.NewDatabase(s, "X", nil) },
+		"NewDatabaseReadReplica": func(s constructs.Construct) { infra.NewDatabaseReadReplica(s, "X", nil) },
+		"NewDatabaseProxy":       func(s constructs.Construct) { infra.NewDatabaseProxy(s, "X", nil) },
+	}
+	for name, build := range news {
+		t.Run(name, func(t *testing.T) {
+			outer := constructs.NewConstruct(bareStack(), jsii.String("Outer"))
+			if got, want := panicOf(func() { build(outer) }), "Test/Outer/X: props are required"; got != want {
+				t.Errorf("panic %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// A panic on invalid props names the construct's whole path, not only its id.
+func TestConstructPanicNamesPath(t *testing.T) {
+	outer := constructs.NewConstruct(bareStack(), jsii.String("Outer"))
+	got := panicOf(func() {
+		infra.NewEdge(outer, "Edge", &infra.EdgeProps{HostedZoneID: "Z1", ZoneName: "example.com", Host: "shop.example.org", BackendRepository: "b", FrontendRepository: "f"})
+	})
+	if want := `Test/Outer/Edge: EdgeProps.Host = "shop.example.org"`; !strings.HasPrefix(got, want) {
+		t.Errorf("panic %q, want it to start with %q", got, want)
 	}
 }

@@ -94,10 +94,7 @@ type Database struct {
 // "Parameters", "Logs-postgresql", "Logs-upgrade", "Instance",
 // "Instance/Secret".
 func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *Database {
-	p := props.withDefaults()
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
+	p := resolveProps(scope, id, props)
 	s := p.Settings
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	port := float64(s.Port)
@@ -138,7 +135,7 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 	for _, l := range DatabaseLogExports {
 		logGroups = append(logGroups, awslogs.NewLogGroup(c, jsii.String("Logs-"+l), &awslogs.LogGroupProps{
 			LogGroupName:  jsii.String("/aws/rds/instance/" + p.InstanceIdentifier + "/" + l),
-			Retention:     retentionDays(p.LogRetentionDays),
+			Retention:     retentionDays(c, p.LogRetentionDays),
 			RemovalPolicy: logRemoval(p.RemovalPolicy),
 		}))
 	}
@@ -228,8 +225,8 @@ func logRemoval(r awscdk.RemovalPolicy) awscdk.RemovalPolicy {
 // engineVersionRe is a PostgreSQL major version, optionally with a minor.
 var engineVersionRe = regexp.MustCompile(`^[1-9][0-9]*(\.[0-9]+)?$`)
 
-func (p *DatabaseProps) withDefaults() DatabaseProps {
-	out := *p
+func (p DatabaseProps) withDefaults() DatabaseProps {
+	out := p
 	if out.LogRetentionDays == 0 {
 		out.LogRetentionDays = 30
 	}
@@ -244,22 +241,22 @@ func (p *DatabaseProps) withDefaults() DatabaseProps {
 
 func (p DatabaseProps) validate() error {
 	if p.Vpc == nil {
-		return fmt.Errorf("infra: DatabaseProps.Vpc = nil: want the VPC (its isolated subnets hold the database)")
+		return fmt.Errorf("DatabaseProps.Vpc = nil: want the VPC (its isolated subnets hold the database)")
 	}
 	if p.ClientSecurityGroupID == nil {
-		return fmt.Errorf("infra: DatabaseProps.ClientSecurityGroupID = nil: want the EKS cluster security group id")
+		return fmt.Errorf("DatabaseProps.ClientSecurityGroupID = nil: want the EKS cluster security group id")
 	}
 	if p.SecretName == "" {
-		return fmt.Errorf("infra: DatabaseProps.SecretName = %q: want the Secrets Manager name the backend reads", p.SecretName)
+		return fmt.Errorf("DatabaseProps.SecretName = %q: want the Secrets Manager name the backend reads", p.SecretName)
 	}
 	if p.InstanceIdentifier == "" {
-		return fmt.Errorf("infra: DatabaseProps.InstanceIdentifier = %q: want an RDS instance identifier", p.InstanceIdentifier)
+		return fmt.Errorf("DatabaseProps.InstanceIdentifier = %q: want an RDS instance identifier", p.InstanceIdentifier)
 	}
 	if !engineVersionRe.MatchString(p.Settings.EngineVersion) {
-		return fmt.Errorf("infra: DatabaseProps.Settings.EngineVersion = %q: want a PostgreSQL major version such as \"16\" (RDS picks its preferred minor) or \"<major>.<minor>\" such as \"16.8\"", p.Settings.EngineVersion)
+		return fmt.Errorf("DatabaseProps.Settings.EngineVersion = %q: want a PostgreSQL major version such as \"16\" (RDS picks its preferred minor) or \"<major>.<minor>\" such as \"16.8\"", p.Settings.EngineVersion)
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
-		return fmt.Errorf("infra: DatabaseProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)
+		return fmt.Errorf("DatabaseProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)
 	}
 	return nil
 }

@@ -116,10 +116,7 @@ type Mail struct {
 // NewMail creates a Mail. Construct ids: "Identity", "DkimRecord1".."3",
 // "MailFromMx", "MailFromSpf", "Sender", "SenderKey", "SenderSecret".
 func NewMail(scope constructs.Construct, id string, props *MailProps) *Mail {
-	p := *props
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
+	p := resolveProps(scope, id, props)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	identityProps := &awsses.EmailIdentityProps{
 		Identity: awsses.Identity_Domain(jsii.String(p.Domain)),
@@ -212,20 +209,23 @@ func (m *Mail) SecretReadStatements() []awsiam.PolicyStatement {
 	})}
 }
 
+// withDefaults: every default of MailProps is its zero value.
+func (p MailProps) withDefaults() MailProps { return p }
+
 func (p MailProps) validate() error {
 	switch {
 	case p.Zone == nil:
-		return fmt.Errorf("infra: MailProps.Zone = nil: want the public hosted zone that holds Domain")
+		return fmt.Errorf("MailProps.Zone = nil: want the public hosted zone that holds Domain")
 	case p.Domain == "" || strings.HasPrefix(p.Domain, "."):
-		return fmt.Errorf("infra: MailProps.Domain = %q: want the storefront host name (the SES identity)", p.Domain)
+		return fmt.Errorf("MailProps.Domain = %q: want the storefront host name (the SES identity)", p.Domain)
 	case !strings.HasSuffix(p.FromAddress, "@"+p.Domain) || strings.Count(p.FromAddress, "@") != 1 || strings.HasPrefix(p.FromAddress, "@"):
-		return fmt.Errorf("infra: MailProps.FromAddress = %q: want an address at Domain %q", p.FromAddress, p.Domain)
+		return fmt.Errorf("MailProps.FromAddress = %q: want an address at Domain %q", p.FromAddress, p.Domain)
 	case p.MailFromDomain != "" && !strings.HasSuffix(p.MailFromDomain, "."+p.Domain):
-		return fmt.Errorf("infra: MailProps.MailFromDomain = %q: want \"\" or a subdomain of Domain %q", p.MailFromDomain, p.Domain)
+		return fmt.Errorf("MailProps.MailFromDomain = %q: want \"\" or a subdomain of Domain %q", p.MailFromDomain, p.Domain)
 	case p.SecretName == "":
-		return fmt.Errorf("infra: MailProps.SecretName = %q: want the Secrets Manager name the backend reads", p.SecretName)
+		return fmt.Errorf("MailProps.SecretName = %q: want the Secrets Manager name the backend reads", p.SecretName)
 	case p.AccessKeySerial < 0:
-		return fmt.Errorf("infra: MailProps.AccessKeySerial = %d: want 0 or more (only ever incremented)", p.AccessKeySerial)
+		return fmt.Errorf("MailProps.AccessKeySerial = %d: want 0 or more (only ever incremented)", p.AccessKeySerial)
 	}
 	return nil
 }

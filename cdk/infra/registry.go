@@ -94,10 +94,7 @@ type PullThroughCache struct {
 // NewPullThroughCache creates a PullThroughCache. Construct ids:
 // "Rule-<registry>", "Credential-<registry>".
 func NewPullThroughCache(scope constructs.Construct, id string, props *PullThroughCacheProps) *PullThroughCache {
-	p := props.withDefaults()
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
+	p := resolveProps(scope, id, props)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	out := &PullThroughCache{Construct: c, Rules: map[string]awsecr.CfnPullThroughCacheRule{}, Credentials: map[string]awssecretsmanager.Secret{}}
 	for _, u := range p.Upstreams {
@@ -167,8 +164,8 @@ func PullThroughCacheStatements(scope constructs.Construct, prefixes []string) [
 	})}
 }
 
-func (p *PullThroughCacheProps) withDefaults() PullThroughCacheProps {
-	out := *p
+func (p PullThroughCacheProps) withDefaults() PullThroughCacheProps {
+	out := p
 	if out.RemovalPolicy == "" {
 		out.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
 	}
@@ -177,11 +174,11 @@ func (p *PullThroughCacheProps) withDefaults() PullThroughCacheProps {
 
 func (p PullThroughCacheProps) validate() error {
 	if len(p.Upstreams) == 0 {
-		return fmt.Errorf("infra: PullThroughCacheProps.Upstreams is empty: want at least one upstream registry")
+		return fmt.Errorf("PullThroughCacheProps.Upstreams is empty: want at least one upstream registry")
 	}
 	prefixes, registries := map[string]bool{}, map[string]bool{}
 	for i, u := range p.Upstreams {
-		field := fmt.Sprintf("infra: PullThroughCacheProps.Upstreams[%d]", i)
+		field := fmt.Sprintf("PullThroughCacheProps.Upstreams[%d]", i)
 		switch {
 		case len(u.Prefix) < 2 || len(u.Prefix) > 30 || !ecrPrefixRe.MatchString(u.Prefix):
 			return fmt.Errorf("%s.Prefix = %q: want 2-30 lower-case characters of an ECR repository prefix, e.g. shopstack-dev/quay", field, u.Prefix)
