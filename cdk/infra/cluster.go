@@ -160,7 +160,9 @@ type Cluster struct {
 	// LogGroup receives the control-plane logs.
 	LogGroup awslogs.LogGroup
 
-	pullThroughCachePrefixes []string
+	// What suppress (nag.go) needs to know of the props.
+	pullThroughCachePrefixes  []string
+	propagateLoadBalancerTags bool
 }
 
 // Name is the cluster name as a reference (creates a dependency on the cluster).
@@ -297,7 +299,7 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 		})
 	}
 	return &Cluster{Construct: c, Cluster: cluster, ClusterRole: clusterRole, NodeRole: nodeRole, SecretsKey: key, LogGroup: logs,
-		pullThroughCachePrefixes: p.PullThroughCachePrefixes}
+		pullThroughCachePrefixes: p.PullThroughCachePrefixes, propagateLoadBalancerTags: p.PropagateLoadBalancerTags}
 }
 
 func managedPolicies(names []string) *[]awsiam.IManagedPolicy {

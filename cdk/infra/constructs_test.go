@@ -12,7 +12,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/shopstack/shopstack/cdk/infra"
-	"github.com/shopstack/shopstack/platform"
 )
 
 func bareStack() awscdk.Stack {
@@ -26,6 +25,16 @@ func bareStack() awscdk.Stack {
 
 func bareVpc(st awscdk.Stack) awsec2.Vpc {
 	return infra.NewNetwork(st, "Net", &infra.NetworkProps{Cidr: "10.0.0.0/16", AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}}).Vpc
+}
+
+// dbProps are DatabaseProps with every required field and no optional one.
+func dbProps(vpc awsec2.IVpc) *infra.DatabaseProps {
+	return &infra.DatabaseProps{
+		Vpc: vpc, ClientSecurityGroupID: jsii.String("sg-12345678"),
+		EngineVersion: "17", InstanceClass: "t4g.medium", AllocatedStorageGiB: 20, MaxAllocatedStorageGiB: 100,
+		BackupRetentionDays: 7, DatabaseName: "shop", Username: "shop_admin",
+		SecretName: "s", InstanceIdentifier: "db",
+	}
 }
 
 // The documented defaults of each construct, asserted one by one.
@@ -84,13 +93,19 @@ func TestConstructDefaults(t *testing.T) {
 	t.Run("Database", func(t *testing.T) {
 		defer failOnAssertion(t)
 		st := bareStack()
-		infra.NewDatabase(st, "Db", &infra.DatabaseProps{
-			Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-12345678"), Settings: platform.Dev().Database,
-			SecretName: "s", InstanceIdentifier: "db",
-		})
+		infra.NewDatabase(st, "Db", dbProps(bareVpc(st)))
 		tpl := assertions.Template_FromStack(st, nil)
 		tpl.HasResource(jsii.String("AWS::RDS::DBInstance"), map[string]any{ // RemovalPolicy SNAPSHOT
-			"DeletionPolicy": "Snapshot", "Properties": map[string]any{"PerformanceInsightsRetentionPeriod": 7},
+			"DeletionPolicy": "Snapshot", "Properties": map[string]any{
+				"PerformanceInsightsRetentionPeriod": 7,
+				"Port":                               "5432", // Port: 5432
+				"MultiAZ":                            false,  // MultiAz: false
+				"DeletionProtection":                 false,  // DeletionProtection: false
+				"DeleteAutomatedBackups":             true,
+			},
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::RDS::DBParameterGroup"), map[string]any{ // SlowStatementMillis: 0
+			"Parameters": map[string]any{"log_min_duration_statement": "0", "rds.force_ssl": "1"},
 		})
 		tpl.HasResource(jsii.String("AWS::SecretsManager::Secret"), map[string]any{"DeletionPolicy": "Retain"})
 		tpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
@@ -127,16 +142,13 @@ func TestDatabaseEngineVersion(t *testing.T) {
 		t.Run(tc.version, func(t *testing.T) {
 			defer failOnAssertion(t)
 			st := bareStack()
-			settings := platform.Dev().Database
-			settings.EngineVersion = tc.version
 			vpc := bareVpc(st)
-			db := infra.NewDatabase(st, "Db", &infra.DatabaseProps{
-				Vpc: vpc, ClientSecurityGroupID: jsii.String("sg-12345678"), Settings: settings,
-				SecretName: "s", InstanceIdentifier: "db",
-			})
+			p := dbProps(vpc)
+			p.EngineVersion = tc.version
+			db := infra.NewDatabase(st, "Db", p)
 			infra.NewDatabaseReadReplica(db.Construct, "Replica", &infra.DatabaseReadReplicaProps{
-				Source: db, InstanceIdentifier: "db-replica", InstanceClass: settings.InstanceClass, Vpc: vpc,
-				Port: settings.Port, MaxAllocatedStorageGiB: settings.MaxAllocatedStorageGiB,
+				Source: db, InstanceIdentifier: "db-replica", InstanceClass: p.InstanceClass, Vpc: vpc,
+				Port: 5432, MaxAllocatedStorageGiB: p.MaxAllocatedStorageGiB,
 			})
 			tpl := assertions.Template_FromStack(st, nil)
 			tpl.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]any{
@@ -191,18 +203,45 @@ func TestConstructValidation(t *testing.T) {
 			infra.NewCluster(st, "C", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34", SupportType: "LTS"})
 		}, `ClusterProps.SupportType = "LTS": want "STANDARD" or "EXTENDED"`},
 		{"database secret", func(st awscdk.Stack) {
-			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: platform.Dev().Database, InstanceIdentifier: "db"})
+			p := dbProps(bareVpc(st))
+			p.SecretName = ""
+			infra.NewDatabase(st, "D", p)
 		}, `DatabaseProps.SecretName = ""`},
 		{"database engine version", func(st awscdk.Stack) {
-			settings := platform.Dev().Database
-			settings.EngineVersion = "v16"
-			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db"})
-		}, `DatabaseProps.Settings.EngineVersion = "v16": want a PostgreSQL major version such as "16"`},
+			p := dbProps(bareVpc(st))
+			p.EngineVersion = "v16"
+			infra.NewDatabase(st, "D", p)
+		}, `DatabaseProps.EngineVersion = "v16": want a PostgreSQL major version such as "16"`},
 		{"database engine version patch", func(st awscdk.Stack) {
-			settings := platform.Dev().Database
-			settings.EngineVersion = "16.8.1"
-			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db"})
-		}, `DatabaseProps.Settings.EngineVersion = "16.8.1"`},
+			p := dbProps(bareVpc(st))
+			p.EngineVersion = "16.8.1"
+			infra.NewDatabase(st, "D", p)
+		}, `DatabaseProps.EngineVersion = "16.8.1"`},
+		{"database instance class", func(st awscdk.Stack) {
+			p := dbProps(bareVpc(st))
+			p.InstanceClass = "db.t4g.medium"
+			infra.NewDatabase(st, "D", p)
+		}, `DatabaseProps.InstanceClass = "db.t4g.medium": want an RDS instance class without "db."`},
+		{"database storage", func(st awscdk.Stack) {
+			p := dbProps(bareVpc(st))
+			p.MaxAllocatedStorageGiB = 10
+			infra.NewDatabase(st, "D", p)
+		}, `DatabaseProps.AllocatedStorageGiB = 20, MaxAllocatedStorageGiB = 10`},
+		{"database backups", func(st awscdk.Stack) {
+			p := dbProps(bareVpc(st))
+			p.BackupRetentionDays = 0
+			infra.NewDatabase(st, "D", p)
+		}, `DatabaseProps.BackupRetentionDays = 0: want 1 or more`},
+		{"database user", func(st awscdk.Stack) {
+			p := dbProps(bareVpc(st))
+			p.Username = ""
+			infra.NewDatabase(st, "D", p)
+		}, `DatabaseProps.DatabaseName = "shop", Username = ""`},
+		{"database slow statements", func(st awscdk.Stack) {
+			p := dbProps(bareVpc(st))
+			p.SlowStatementMillis = -2
+			infra.NewDatabase(st, "D", p)
+		}, `DatabaseProps.SlowStatementMillis = -2`},
 		{"database proxy parameter", func(st awscdk.Stack) {
 			infra.NewDatabaseProxy(st, "P", &infra.DatabaseProxyProps{Target: &infra.Database{}, Name: "p", Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Port: 5432})
 		}, `DatabaseProxyProps.EndpointParameterName = "": want a fully qualified SSM parameter name`},
@@ -216,7 +255,9 @@ func TestConstructValidation(t *testing.T) {
 			infra.NewDatabaseReadReplica(st, "R", &infra.DatabaseReadReplicaProps{InstanceIdentifier: "r", InstanceClass: "db.t4g.micro", Vpc: bareVpc(st), Port: 5432, MaxAllocatedStorageGiB: 100})
 		}, "Test/R: DatabaseReadReplicaProps.Source = nil"},
 		{"database client", func(st awscdk.Stack) {
-			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), Settings: platform.Dev().Database, SecretName: "s", InstanceIdentifier: "db"})
+			p := dbProps(bareVpc(st))
+			p.ClientSecurityGroupID = nil
+			infra.NewDatabase(st, "D", p)
 		}, "DatabaseProps.ClientSecurityGroupID = nil"},
 		{"edge host", func(st awscdk.Stack) {
 			infra.NewEdge(st, "E", &infra.EdgeProps{HostedZoneID: "Z1", ZoneName: "example.com", Host: "shop.example.org", BackendRepository: "b", FrontendRepository: "f"})

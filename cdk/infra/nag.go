@@ -3,18 +3,18 @@ package infra
 import (
 	"sort"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
-
-	"github.com/shopstack/shopstack/platform"
 )
 
 // suppress records every accepted cdk-nag (AwsSolutions) finding with its
 // reason, on the narrowest construct, and for IAM4/IAM5 only for the named
 // policies/resources. Nothing else is suppressed: a new finding fails
-// TestAwsSolutionsChecks and `cdk synth`. docs/aws.md lists them.
-func suppress(s *Stacks, env platform.Environment) {
+// TestAwsSolutionsChecks and `cdk synth`. docs/aws.md lists them. envName
+// is the environment's name, which some reasons give.
+func suppress(s *Stacks, envName string) {
 	c := s.ClusterConstruct
 	suppressOn(c.Cluster, nagRule("AwsSolutions-EKS1",
 		"The public API endpoint is open only to platform Cluster.PublicAccessCIDRs (operators and CI run kubectl from there); "+
@@ -23,7 +23,7 @@ func suppress(s *Stacks, env platform.Environment) {
 		"EKS Auto Mode requires these AWS managed policies on the cluster role (Amazon EKS User Guide: Amazon EKS Auto Mode cluster IAM role); "+
 			"AWS keeps them in step with what Auto Mode's compute, storage, load balancing and networking capabilities call.",
 		managedPolicyFindings(AutoModeClusterPolicies)...))
-	if len(env.Tags) > 0 {
+	if c.propagateLoadBalancerTags {
 		cdknag.NagSuppressions_AddResourceSuppressions(c.ClusterRole.Node().FindChild(jsii.String("DefaultPolicy")), &[]*cdknag.NagPackSuppression{nagRule("AwsSolutions-IAM5",
 			"The EKS User Guide's tag-propagation statement (Amazon EKS Auto Mode cluster IAM role, #tag-prop), as documented: the load balancers, target groups, "+
 				"listeners, rules and security groups do not exist before Auto Mode creates them, so there is no ARN to name; every request must tag the new "+
@@ -35,11 +35,13 @@ func suppress(s *Stacks, env platform.Environment) {
 		managedPolicyFindings(AutoModeNodePolicies)...))
 	if len(c.pullThroughCachePrefixes) > 0 {
 		var repos []string
+		// The stack's own account and region, which PullThroughCacheStatements' ARNs name.
+		st := awscdk.Stack_Of(c.NodeRole)
 		for _, pfx := range c.pullThroughCachePrefixes {
 			// @aws-cdk/core:enablePartitionLiterals writes a known region's
 			// partition as a literal; an unknown one stays a reference.
 			for _, partition := range []string{"aws", "aws-cn", "aws-us-gov", "<AWS::Partition>"} {
-				repos = append(repos, "Resource::arn:"+partition+":ecr:"+env.Region+":"+env.Account+":repository/"+pfx+"/*")
+				repos = append(repos, "Resource::arn:"+partition+":ecr:"+*st.Region()+":"+*st.Account()+":repository/"+pfx+"/*")
 			}
 		}
 		suppressOn(c.NodeRole.Node().FindChild(jsii.String("DefaultPolicy")), nagRule("AwsSolutions-IAM5",
@@ -74,19 +76,19 @@ func suppress(s *Stacks, env platform.Environment) {
 	suppressOn(d.Secret, nagRule("AwsSolutions-SMG4",
 		"Rotation needs a rotation Lambda (a code asset or a Serverless Application Repository app) with network access to the database, and the backend reads "+
 			"the secret once at start, so a rotation would break new connections until pods restart. Rotate by hand with a rolling restart (docs/aws.md)."))
-	if !env.Database.MultiAZ {
+	if !d.multiAz {
 		suppressOn(d.Instance, nagRule("AwsSolutions-RDS3",
-			"Single-AZ to save cost in "+env.Name+"; platform.Validate requires Database.MultiAZ in prod."))
+			"Single-AZ to save cost in "+envName+"; platform.Validate requires Database.MultiAZ in prod."))
 	}
 	if s.DatabaseReplica != nil {
 		suppressOn(s.DatabaseReplica, nagRule("AwsSolutions-RDS3",
 			"A read replica is a read-scaling copy; the primary carries the Multi-AZ standby."))
 	}
-	if !env.Database.DeletionProtection {
+	if !d.deletionProtection {
 		suppressOn(d.Instance, nagRule("AwsSolutions-RDS10",
-			env.Name+" is disposable; platform.Validate requires Database.DeletionProtection in prod."))
+			envName+" is disposable; platform.Validate requires Database.DeletionProtection in prod."))
 		if s.DatabaseReplica != nil {
-			suppressOn(s.DatabaseReplica, nagRule("AwsSolutions-RDS10", env.Name+" is disposable; the replica follows the primary's deletion protection."))
+			suppressOn(s.DatabaseReplica, nagRule("AwsSolutions-RDS10", envName+" is disposable; the replica follows the primary's deletion protection."))
 		}
 	}
 }

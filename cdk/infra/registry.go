@@ -3,6 +3,7 @@ package infra
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,8 +13,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-
-	"github.com/shopstack/shopstack/platform"
 )
 
 // What ECR documents about its upstream registries (Amazon ECR User Guide,
@@ -89,7 +88,14 @@ type PullThroughCache struct {
 	// Credentials are the secrets of the upstreams that require
 	// authentication, by prefix.
 	Credentials map[string]awssecretsmanager.Secret
+
+	prefixes []string
 }
+
+// Prefixes are the repository prefixes of the rules, in the order of
+// PullThroughCacheProps.Upstreams (what ClusterProps.PullThroughCachePrefixes
+// wants).
+func (c *PullThroughCache) Prefixes() []string { return slices.Clone(c.prefixes) }
 
 // NewPullThroughCache creates a PullThroughCache. Construct ids:
 // "Rule-<registry>", "Credential-<registry>".
@@ -120,6 +126,7 @@ func NewPullThroughCache(scope constructs.Construct, id string, props *PullThrou
 			out.Credentials[u.Prefix] = secret
 		}
 		out.Rules[u.Prefix] = awsecr.NewCfnPullThroughCacheRule(c, jsii.String("Rule-"+u.Registry), ruleProps)
+		out.prefixes = append(out.prefixes, u.Prefix)
 	}
 	return out
 }
@@ -204,24 +211,5 @@ func knownUpstreams() []string {
 		}
 	}
 	sort.Strings(out)
-	return out
-}
-
-// MirrorUpstreams are the cache rules of env: one per platform.Upstreams
-// entry, under env.MirrorPrefix, the prefix the manifests' images name.
-func MirrorUpstreams(env platform.Environment) []PullThroughCacheUpstream {
-	out := make([]PullThroughCacheUpstream, len(platform.Upstreams))
-	for i, u := range platform.Upstreams {
-		out[i] = PullThroughCacheUpstream{Prefix: env.MirrorPrefix(u), Registry: u.Registry, URL: u.URL}
-	}
-	return out
-}
-
-// MirrorPrefixes are the repository prefixes of env's cache rules.
-func MirrorPrefixes(env platform.Environment) []string {
-	var out []string
-	for _, u := range MirrorUpstreams(env) {
-		out = append(out, u.Prefix)
-	}
 	return out
 }
