@@ -167,6 +167,14 @@ func TestDatabaseEngineVersion(t *testing.T) {
 // Invalid props fail early with the field, the value and what is allowed.
 func TestConstructValidation(t *testing.T) {
 	azs := []string{"eu-west-1a", "eu-west-1b"}
+	// database builds a Database at Test/D from dbProps changed by mutate.
+	database := func(mutate func(p *infra.DatabaseProps)) func(st awscdk.Stack) {
+		return func(st awscdk.Stack) {
+			p := dbProps(bareVpc(st))
+			mutate(p)
+			infra.NewDatabase(st, "D", p)
+		}
+	}
 	cases := []struct {
 		name string
 		make func(st awscdk.Stack)
@@ -202,46 +210,14 @@ func TestConstructValidation(t *testing.T) {
 		{"cluster support type", func(st awscdk.Stack) {
 			infra.NewCluster(st, "C", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34", SupportType: "LTS"})
 		}, `ClusterProps.SupportType = "LTS": want "STANDARD" or "EXTENDED"`},
-		{"database secret", func(st awscdk.Stack) {
-			p := dbProps(bareVpc(st))
-			p.SecretName = ""
-			infra.NewDatabase(st, "D", p)
-		}, `DatabaseProps.SecretName = ""`},
-		{"database engine version", func(st awscdk.Stack) {
-			p := dbProps(bareVpc(st))
-			p.EngineVersion = "v16"
-			infra.NewDatabase(st, "D", p)
-		}, `DatabaseProps.EngineVersion = "v16": want a PostgreSQL major version such as "16"`},
-		{"database engine version patch", func(st awscdk.Stack) {
-			p := dbProps(bareVpc(st))
-			p.EngineVersion = "16.8.1"
-			infra.NewDatabase(st, "D", p)
-		}, `DatabaseProps.EngineVersion = "16.8.1"`},
-		{"database instance class", func(st awscdk.Stack) {
-			p := dbProps(bareVpc(st))
-			p.InstanceClass = "db.t4g.medium"
-			infra.NewDatabase(st, "D", p)
-		}, `DatabaseProps.InstanceClass = "db.t4g.medium": want an RDS instance class without "db."`},
-		{"database storage", func(st awscdk.Stack) {
-			p := dbProps(bareVpc(st))
-			p.MaxAllocatedStorageGiB = 10
-			infra.NewDatabase(st, "D", p)
-		}, `DatabaseProps.AllocatedStorageGiB = 20, MaxAllocatedStorageGiB = 10`},
-		{"database backups", func(st awscdk.Stack) {
-			p := dbProps(bareVpc(st))
-			p.BackupRetentionDays = 0
-			infra.NewDatabase(st, "D", p)
-		}, `DatabaseProps.BackupRetentionDays = 0: want 1 or more`},
-		{"database user", func(st awscdk.Stack) {
-			p := dbProps(bareVpc(st))
-			p.Username = ""
-			infra.NewDatabase(st, "D", p)
-		}, `DatabaseProps.DatabaseName = "shop", Username = ""`},
-		{"database slow statements", func(st awscdk.Stack) {
-			p := dbProps(bareVpc(st))
-			p.SlowStatementMillis = -2
-			infra.NewDatabase(st, "D", p)
-		}, `DatabaseProps.SlowStatementMillis = -2`},
+		{"database secret", database(func(p *infra.DatabaseProps) { p.SecretName = "" }), `DatabaseProps.SecretName = ""`},
+		{"database engine version", database(func(p *infra.DatabaseProps) { p.EngineVersion = "v16" }), `DatabaseProps.EngineVersion = "v16": want a PostgreSQL major version such as "16"`},
+		{"database engine version patch", database(func(p *infra.DatabaseProps) { p.EngineVersion = "16.8.1" }), `DatabaseProps.EngineVersion = "16.8.1"`},
+		{"database instance class", database(func(p *infra.DatabaseProps) { p.InstanceClass = "db.t4g.medium" }), `DatabaseProps.InstanceClass = "db.t4g.medium": want an RDS instance class without "db."`},
+		{"database storage", database(func(p *infra.DatabaseProps) { p.MaxAllocatedStorageGiB = 10 }), `DatabaseProps.AllocatedStorageGiB = 20, MaxAllocatedStorageGiB = 10`},
+		{"database backups", database(func(p *infra.DatabaseProps) { p.BackupRetentionDays = 0 }), `DatabaseProps.BackupRetentionDays = 0: want 1 or more`},
+		{"database user", database(func(p *infra.DatabaseProps) { p.Username = "" }), `DatabaseProps.DatabaseName = "shop", Username = ""`},
+		{"database slow statements", database(func(p *infra.DatabaseProps) { p.SlowStatementMillis = -2 }), `DatabaseProps.SlowStatementMillis = -2`},
 		{"database proxy parameter", func(st awscdk.Stack) {
 			infra.NewDatabaseProxy(st, "P", &infra.DatabaseProxyProps{Target: &infra.Database{}, Name: "p", Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Port: 5432})
 		}, `DatabaseProxyProps.EndpointParameterName = "": want a fully qualified SSM parameter name`},
@@ -254,11 +230,7 @@ func TestConstructValidation(t *testing.T) {
 		{"database replica source", func(st awscdk.Stack) {
 			infra.NewDatabaseReadReplica(st, "R", &infra.DatabaseReadReplicaProps{InstanceIdentifier: "r", InstanceClass: "db.t4g.micro", Vpc: bareVpc(st), Port: 5432, MaxAllocatedStorageGiB: 100})
 		}, "Test/R: DatabaseReadReplicaProps.Source = nil"},
-		{"database client", func(st awscdk.Stack) {
-			p := dbProps(bareVpc(st))
-			p.ClientSecurityGroupID = nil
-			infra.NewDatabase(st, "D", p)
-		}, "DatabaseProps.ClientSecurityGroupID = nil"},
+		{"database client", database(func(p *infra.DatabaseProps) { p.ClientSecurityGroupID = nil }), "DatabaseProps.ClientSecurityGroupID = nil"},
 		{"edge host", func(st awscdk.Stack) {
 			infra.NewEdge(st, "E", &infra.EdgeProps{HostedZoneID: "Z1", ZoneName: "example.com", Host: "shop.example.org", BackendRepository: "b", FrontendRepository: "f"})
 		}, `EdgeProps.Host = "shop.example.org": want a name inside ZoneName "example.com"`},
