@@ -125,30 +125,44 @@ type Database struct {
 // "Instance/Secret".
 func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *Database {
 	p := resolveProps(scope, id, props)
-	c := constructs.NewConstruct(scope, jsii.String(id))
-	port := float64(p.Port)
-	// EngineVersion goes to the instance exactly as configured. A major
-	// alone ("16") is documented: "If a major version is specified but a
-	// minor version is not, Amazon RDS defaults to a recent release of the
-	// major version you have specified"
-	// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.DBVersions.html;
-	// also https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_BestPractices.html#CHAP_BestPractices.AutoDBCreation),
-	// and AutoMinorVersionUpgrade moves it on from there. The parameter
-	// group family comes from the major version alone (postgres16).
-	major, _, _ := strings.Cut(p.EngineVersion, ".")
-	engine := awsrds.DatabaseInstanceEngine_Postgres(&awsrds.PostgresInstanceEngineProps{
-		Version: awsrds.PostgresEngineVersion_Of(jsii.String(p.EngineVersion), jsii.String(major), nil),
-	})
+	d := &Database{Construct: constructs.NewConstruct(scope, jsii.String(id)), multiAz: p.MultiAz, deletionProtection: p.DeletionProtection}
+	engine := postgresEngine(p.EngineVersion)
+	d.addSecurityGroup(p)
+	d.addParameterGroup(p, engine)
+	d.addInstance(p, engine, d.addLogGroups(p))
+	d.fixSecretGeneration(p)
+	return d
+}
 
-	sg := awsec2.NewSecurityGroup(c, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
+// postgresEngine is the engine of version, which goes to the instance
+// exactly as configured. A major alone ("16") is documented: "If a major version is specified but a
+// minor version is not, Amazon RDS defaults to a recent release of the
+// major version you have specified"
+// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.DBVersions.html;
+// also https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_BestPractices.html#CHAP_BestPractices.AutoDBCreation),
+// and AutoMinorVersionUpgrade moves it on from there. The parameter
+// group family comes from the major version alone (postgres16).
+func postgresEngine(version string) awsrds.IInstanceEngine {
+	major, _, _ := strings.Cut(version, ".")
+	return awsrds.DatabaseInstanceEngine_Postgres(&awsrds.PostgresInstanceEngineProps{
+		Version: awsrds.PostgresEngineVersion_Of(jsii.String(version), jsii.String(major), nil),
+	})
+}
+
+// addSecurityGroup: reachable on the port from the client security group only.
+func (d *Database) addSecurityGroup(p DatabaseProps) {
+	d.SecurityGroup = awsec2.NewSecurityGroup(d.Construct, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:         p.Vpc,
 		Description: jsii.String("PostgreSQL " + p.InstanceIdentifier + ": reachable from the EKS cluster security group only"),
 		// The database opens no connections of its own.
 		AllowAllOutbound: jsii.Bool(false),
 	})
-	sg.AddIngressRule(awsec2.Peer_SecurityGroupId(p.ClientSecurityGroupID, nil), awsec2.Port_Tcp(jsii.Number(port)), jsii.String("PostgreSQL from the EKS cluster security group"), nil)
+	d.SecurityGroup.AddIngressRule(awsec2.Peer_SecurityGroupId(p.ClientSecurityGroupID, nil), awsec2.Port_Tcp(jsii.Number(float64(p.Port))), jsii.String("PostgreSQL from the EKS cluster security group"), nil)
+}
 
-	params := awsrds.NewParameterGroup(c, jsii.String("Parameters"), &awsrds.ParameterGroupProps{
+// addParameterGroup: TLS only, slow statements logged.
+func (d *Database) addParameterGroup(p DatabaseProps, engine awsrds.IInstanceEngine) {
+	d.ParameterGroup = awsrds.NewParameterGroup(d.Construct, jsii.String("Parameters"), &awsrds.ParameterGroupProps{
 		Engine:      engine,
 		Description: jsii.String("PostgreSQL " + p.InstanceIdentifier + ": TLS only, slow statements logged"),
 		Parameters: &map[string]*string{
@@ -156,35 +170,41 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 			"log_min_duration_statement": jsii.String(strconv.Itoa(p.SlowStatementMillis)),
 		},
 	})
+}
 
-	// RDS writes each export to /aws/rds/instance/<id>/<log>; creating the
-	// groups first gives them a retention without the CDK's log-retention
-	// custom resource (a Lambda asset).
+// addLogGroups: RDS writes each export to /aws/rds/instance/<id>/<log>;
+// creating the groups first gives them a retention without the CDK's
+// log-retention custom resource (a Lambda asset). The instance depends on
+// them.
+func (d *Database) addLogGroups(p DatabaseProps) []constructs.IDependable {
 	var logGroups []constructs.IDependable
 	for _, l := range DatabaseLogExports {
-		logGroups = append(logGroups, awslogs.NewLogGroup(c, jsii.String("Logs-"+l), &awslogs.LogGroupProps{
+		logGroups = append(logGroups, awslogs.NewLogGroup(d.Construct, jsii.String("Logs-"+l), &awslogs.LogGroupProps{
 			LogGroupName:  jsii.String("/aws/rds/instance/" + p.InstanceIdentifier + "/" + l),
-			Retention:     retentionDays(c, p.LogRetentionDays),
+			Retention:     retentionDays(d.Construct, p.LogRetentionDays),
 			RemovalPolicy: logRemoval(p.RemovalPolicy),
 		}))
 	}
+	return logGroups
+}
 
-	isolated := &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}
-	instance := awsrds.NewDatabaseInstance(c, jsii.String("Instance"), &awsrds.DatabaseInstanceProps{
+// addInstance: the instance in the isolated subnets, with its generated secret.
+func (d *Database) addInstance(p DatabaseProps, engine awsrds.IInstanceEngine, logGroups []constructs.IDependable) {
+	d.Instance = awsrds.NewDatabaseInstance(d.Construct, jsii.String("Instance"), &awsrds.DatabaseInstanceProps{
 		InstanceIdentifier: jsii.String(p.InstanceIdentifier),
 		Engine:             engine,
 		InstanceType:       awsec2.NewInstanceType(jsii.String(p.InstanceClass)),
 		Vpc:                p.Vpc,
-		VpcSubnets:         isolated,
-		SecurityGroups:     &[]awsec2.ISecurityGroup{sg},
-		Port:               jsii.Number(port),
+		VpcSubnets:         &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
+		SecurityGroups:     &[]awsec2.ISecurityGroup{d.SecurityGroup},
+		Port:               jsii.Number(float64(p.Port)),
 		PubliclyAccessible: jsii.Bool(false),
 		DatabaseName:       jsii.String(p.DatabaseName),
 		Credentials: awsrds.Credentials_FromGeneratedSecret(jsii.String(p.Username), &awsrds.CredentialsBaseOptions{
 			SecretName:        jsii.String(p.SecretName),
 			ExcludeCharacters: jsii.String(DatabaseSecretExcludeCharacters),
 		}),
-		ParameterGroup:              params,
+		ParameterGroup:              d.ParameterGroup,
 		MultiAz:                     jsii.Bool(p.MultiAz),
 		StorageType:                 awsrds.StorageType_GP3,
 		AllocatedStorage:            jsii.Number(float64(p.AllocatedStorageGiB)),
@@ -201,10 +221,15 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 		AutoMinorVersionUpgrade:     jsii.Bool(true),
 		AllowMajorVersionUpgrade:    jsii.Bool(false),
 	})
-	instance.Node().AddDependency(logGroups...)
+	d.Instance.Node().AddDependency(logGroups...)
+	d.Secret = d.Instance.Node().FindChild(jsii.String("Secret")).(awsrds.DatabaseSecret)
+}
 
-	secret := instance.Node().FindChild(jsii.String("Secret")).(awsrds.DatabaseSecret)
-	secret.Node().DefaultChild().(awssecretsmanager.CfnSecret).SetGenerateSecretString(&awssecretsmanager.CfnSecret_GenerateSecretStringProperty{
+// fixSecretGeneration spells out the secret's GenerateSecretString (see
+// DatabaseSecretExcludeCharacters) and keeps the secret with a kept
+// database.
+func (d *Database) fixSecretGeneration(p DatabaseProps) {
+	d.Secret.Node().DefaultChild().(awssecretsmanager.CfnSecret).SetGenerateSecretString(&awssecretsmanager.CfnSecret_GenerateSecretStringProperty{
 		SecretStringTemplate: jsii.String(secretTemplate(p.Username)),
 		GenerateStringKey:    jsii.String(DatabaseSecretPasswordKey),
 		PasswordLength:       jsii.Number(DatabaseSecretPasswordLength),
@@ -213,10 +238,8 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 	if p.RemovalPolicy != awscdk.RemovalPolicy_DESTROY {
 		// A kept database (or its final snapshot) is useless without its
 		// credentials.
-		secret.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
+		d.Secret.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
 	}
-	return &Database{Construct: c, Instance: instance, Secret: secret, SecurityGroup: sg, ParameterGroup: params,
-		multiAz: p.MultiAz, deletionProtection: p.DeletionProtection}
 }
 
 // SecretReadStatements let a principal read the database secret and nothing else.
