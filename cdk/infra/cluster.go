@@ -160,7 +160,9 @@ type Cluster struct {
 	// LogGroup receives the control-plane logs.
 	LogGroup awslogs.LogGroup
 
-	pullThroughCachePrefixes []string
+	// What suppress (nag.go) needs to know of the props.
+	pullThroughCachePrefixes  []string
+	propagateLoadBalancerTags bool
 }
 
 // Name is the cluster name as a reference (creates a dependency on the cluster).
@@ -172,48 +174,66 @@ func (c *Cluster) SecurityGroupID() *string { return c.Cluster.AttrClusterSecuri
 
 // NewCluster creates a Cluster. Construct ids: "ClusterRole", "NodeRole",
 // "SecretsKey", "ControlPlaneLogs", "Cluster", "Admin-<role name>",
-// "Addon-<name>".
+// "Addon-<name>". The steps run in this order, which is also the order of
+// the resources in the template.
 func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Cluster {
-	p := props.withDefaults()
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
-	c := constructs.NewConstruct(scope, jsii.String(id))
+	p := resolveProps(scope, id, props)
+	c := &Cluster{Construct: constructs.NewConstruct(scope, jsii.String(id)),
+		pullThroughCachePrefixes: p.PullThroughCachePrefixes, propagateLoadBalancerTags: p.PropagateLoadBalancerTags}
+	c.addRoles(p)
+	c.addSecretsKeyAndLogs(p)
+	c.addCluster(p)
+	c.addAccessEntries(p.AdminRoleArns)
+	c.addAddons(p.Addons)
+	return c
+}
 
-	clusterRole := awsiam.NewRole(c, jsii.String("ClusterRole"), &awsiam.RoleProps{
+// addRoles: the cluster role (assumed by EKS for the cluster and the Auto
+// Mode capabilities) and the node role of the instances Auto Mode launches.
+func (c *Cluster) addRoles(p ClusterProps) {
+	c.ClusterRole = awsiam.NewRole(c.Construct, jsii.String("ClusterRole"), &awsiam.RoleProps{
 		Description: jsii.String("EKS Auto Mode cluster role of " + p.ClusterName),
 		// Auto Mode needs sts:TagSession besides sts:AssumeRole.
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("eks.amazonaws.com"), nil).WithSessionTags(),
 		ManagedPolicies: managedPolicies(AutoModeClusterPolicies),
 	})
-	nodeRole := awsiam.NewRole(c, jsii.String("NodeRole"), &awsiam.RoleProps{
+	c.NodeRole = awsiam.NewRole(c.Construct, jsii.String("NodeRole"), &awsiam.RoleProps{
 		Description:     jsii.String("EKS Auto Mode node role of " + p.ClusterName),
 		AssumedBy:       awsiam.NewServicePrincipal(jsii.String("ec2.amazonaws.com"), nil),
 		ManagedPolicies: managedPolicies(AutoModeNodePolicies),
 	})
-	for _, r := range []awsiam.Role{clusterRole, nodeRole} {
+	for _, r := range []awsiam.Role{c.ClusterRole, c.NodeRole} {
 		acknowledgeManagedPolicyMetadataWarning(r)
 	}
-	for _, st := range PullThroughCacheStatements(c, p.PullThroughCachePrefixes) {
-		nodeRole.AddToPrincipalPolicy(st)
+	for _, st := range PullThroughCacheStatements(c.Construct, p.PullThroughCachePrefixes) {
+		c.NodeRole.AddToPrincipalPolicy(st)
 	}
+}
 
-	key := awskms.NewKey(c, jsii.String("SecretsKey"), &awskms.KeyProps{
+// addSecretsKeyAndLogs: the KMS key of the secrets' envelope encryption,
+// granted to the cluster role, and the control-plane log group.
+func (c *Cluster) addSecretsKeyAndLogs(p ClusterProps) {
+	c.SecretsKey = awskms.NewKey(c.Construct, jsii.String("SecretsKey"), &awskms.KeyProps{
 		Description:       jsii.String("Envelope encryption of Kubernetes secrets in " + p.ClusterName),
 		EnableKeyRotation: jsii.Bool(true),
 		RemovalPolicy:     p.RemovalPolicy,
 	})
 	// EKS uses the cluster role to wrap the data keys of secrets.
-	key.Grant(clusterRole, jsii.String("kms:Encrypt"), jsii.String("kms:Decrypt"), jsii.String("kms:DescribeKey"), jsii.String("kms:CreateGrant"))
+	c.SecretsKey.Grant(c.ClusterRole, jsii.String("kms:Encrypt"), jsii.String("kms:Decrypt"), jsii.String("kms:DescribeKey"), jsii.String("kms:CreateGrant"))
 
 	// EKS writes control-plane logs to this fixed name; creating it first
 	// gives it a retention (EKS would create it without one).
-	logs := awslogs.NewLogGroup(c, jsii.String("ControlPlaneLogs"), &awslogs.LogGroupProps{
+	c.LogGroup = awslogs.NewLogGroup(c.Construct, jsii.String("ControlPlaneLogs"), &awslogs.LogGroupProps{
 		LogGroupName:  jsii.String("/aws/eks/" + p.ClusterName + "/cluster"),
-		Retention:     retentionDays(p.LogRetentionDays),
+		Retention:     retentionDays(c.Construct, p.LogRetentionDays),
 		RemovalPolicy: p.RemovalPolicy,
 	})
+}
 
+// addCluster: the EKS cluster in Auto Mode (compute, block storage and load
+// balancing together), and the cluster role's tag-propagation statement
+// when asked for.
+func (c *Cluster) addCluster(p ClusterProps) {
 	private := p.Vpc.SelectSubnets(&awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_WITH_EGRESS})
 	logTypes := make([]interface{}, len(ControlPlaneLogTypes))
 	for i, t := range ControlPlaneLogTypes {
@@ -227,18 +247,18 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 	if len(p.PublicAccessCidrs) > 0 {
 		vpcConfig.PublicAccessCidrs = jsii.Strings(p.PublicAccessCidrs...)
 	}
-	cluster := awseks.NewCfnCluster(c, jsii.String("Cluster"), &awseks.CfnClusterProps{
+	c.Cluster = awseks.NewCfnCluster(c.Construct, jsii.String("Cluster"), &awseks.CfnClusterProps{
 		Name:               jsii.String(p.ClusterName),
 		Version:            jsii.String(p.KubernetesVersion),
-		RoleArn:            clusterRole.RoleArn(),
+		RoleArn:            c.ClusterRole.RoleArn(),
 		DeletionProtection: jsii.Bool(p.DeletionProtection),
 		ResourcesVpcConfig: vpcConfig,
 		UpgradePolicy:      &awseks.CfnCluster_UpgradePolicyProperty{SupportType: jsii.String(p.SupportType)},
 		AccessConfig: &awseks.CfnCluster_AccessConfigProperty{
 			AuthenticationMode: jsii.String("API"),
-			// Access comes from the explicit entries below only: an implicit
-			// entry for the deploying role would also clash with an
-			// AdminRoleArns entry for the same role.
+			// Access comes from the explicit entries only (addAccessEntries):
+			// an implicit entry for the deploying role would also clash with
+			// an AdminRoleArns entry for the same role.
 			BootstrapClusterCreatorAdminPermissions: jsii.Bool(false),
 		},
 		// Auto Mode manages VPC CNI, kube-proxy and CoreDNS itself.
@@ -246,7 +266,7 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 		ComputeConfig: &awseks.CfnCluster_ComputeConfigProperty{
 			Enabled:     jsii.Bool(true),
 			NodePools:   jsii.Strings(p.NodePools...),
-			NodeRoleArn: nodeRole.RoleArn(),
+			NodeRoleArn: c.NodeRole.RoleArn(),
 		},
 		KubernetesNetworkConfig: &awseks.CfnCluster_KubernetesNetworkConfigProperty{
 			ElasticLoadBalancing: &awseks.CfnCluster_ElasticLoadBalancingProperty{Enabled: jsii.Bool(true)},
@@ -255,20 +275,18 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 			BlockStorage: &awseks.CfnCluster_BlockStorageProperty{Enabled: jsii.Bool(true)},
 		},
 		EncryptionConfig: &[]interface{}{&awseks.CfnCluster_EncryptionConfigProperty{
-			Provider:  &awseks.CfnCluster_ProviderProperty{KeyArn: key.KeyArn()},
+			Provider:  &awseks.CfnCluster_ProviderProperty{KeyArn: c.SecretsKey.KeyArn()},
 			Resources: jsii.Strings("secrets"),
 		}},
 		Logging: &awseks.CfnCluster_LoggingProperty{
 			ClusterLogging: &awseks.CfnCluster_ClusterLoggingProperty{EnabledTypes: &logTypes},
 		},
 	})
-	// The role's KMS grant (its default policy, which RoleArn does not
-	// reference) and the log group must exist before the cluster uses them.
 	if p.PropagateLoadBalancerTags {
 		// The documented statement, as published: any tag keys, but only in
 		// requests that also tag the resource with this cluster's name,
 		// which EKS sets from the role session's principal tag.
-		clusterRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		c.ClusterRole.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String(LoadBalancerTagPropagationSid),
 			Actions:   jsii.Strings(LoadBalancerTagPropagationActions...),
 			Resources: jsii.Strings("*"),
@@ -279,11 +297,16 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 			},
 		}))
 	}
-	cluster.Node().AddDependency(clusterRole.Node().FindChild(jsii.String("DefaultPolicy")), logs)
+	// The role's KMS grant (its default policy, which RoleArn does not
+	// reference) and the log group must exist before the cluster uses them.
+	c.Cluster.Node().AddDependency(c.ClusterRole.Node().FindChild(jsii.String("DefaultPolicy")), c.LogGroup)
+}
 
-	for _, arn := range p.AdminRoleArns {
-		awseks.NewCfnAccessEntry(c, jsii.String("Admin-"+roleIDPart(arn)), &awseks.CfnAccessEntryProps{
-			ClusterName:  cluster.Ref(),
+// addAccessEntries gives each admin role cluster-admin through an access entry.
+func (c *Cluster) addAccessEntries(adminRoleArns []string) {
+	for _, arn := range adminRoleArns {
+		awseks.NewCfnAccessEntry(c.Construct, jsii.String("Admin-"+roleIDPart(arn)), &awseks.CfnAccessEntryProps{
+			ClusterName:  c.Name(),
 			PrincipalArn: jsii.String(arn),
 			Type:         jsii.String("STANDARD"),
 			AccessPolicies: &[]interface{}{&awseks.CfnAccessEntry_AccessPolicyProperty{
@@ -292,15 +315,17 @@ func NewCluster(scope constructs.Construct, id string, props *ClusterProps) *Clu
 			}},
 		})
 	}
-	for _, name := range p.Addons {
-		awseks.NewCfnAddon(c, jsii.String("Addon-"+name), &awseks.CfnAddonProps{
-			ClusterName:      cluster.Ref(),
+}
+
+// addAddons installs the EKS add-ons Auto Mode does not bring.
+func (c *Cluster) addAddons(names []string) {
+	for _, name := range names {
+		awseks.NewCfnAddon(c.Construct, jsii.String("Addon-"+name), &awseks.CfnAddonProps{
+			ClusterName:      c.Name(),
 			AddonName:        jsii.String(name),
 			ResolveConflicts: jsii.String("OVERWRITE"),
 		})
 	}
-	return &Cluster{Construct: c, Cluster: cluster, ClusterRole: clusterRole, NodeRole: nodeRole, SecretsKey: key, LogGroup: logs,
-		pullThroughCachePrefixes: p.PullThroughCachePrefixes}
 }
 
 func managedPolicies(names []string) *[]awsiam.IManagedPolicy {
@@ -332,8 +357,8 @@ func roleIDPart(arn string) string {
 	return strings.ReplaceAll(m[1], "/", "-")
 }
 
-func (p *ClusterProps) withDefaults() ClusterProps {
-	out := *p
+func (p ClusterProps) withDefaults() ClusterProps {
+	out := p
 	if out.NodePools == nil {
 		out.NodePools = []string{SystemNodePool, GeneralPurposeNodePool}
 	}
@@ -354,111 +379,39 @@ func (p *ClusterProps) withDefaults() ClusterProps {
 
 func (p ClusterProps) validate() error {
 	if p.Vpc == nil {
-		return fmt.Errorf("infra: ClusterProps.Vpc = nil: want the VPC of the cluster")
+		return fmt.Errorf("ClusterProps.Vpc = nil: want the VPC of the cluster")
 	}
 	if p.ClusterName == "" {
-		return fmt.Errorf("infra: ClusterProps.ClusterName = %q: want the EKS cluster name", p.ClusterName)
+		return fmt.Errorf("ClusterProps.ClusterName = %q: want the EKS cluster name", p.ClusterName)
 	}
 	if p.KubernetesVersion == "" {
-		return fmt.Errorf("infra: ClusterProps.KubernetesVersion = %q: want \"1.<minor>\"", p.KubernetesVersion)
+		return fmt.Errorf("ClusterProps.KubernetesVersion = %q: want \"1.<minor>\"", p.KubernetesVersion)
 	}
 	for i, arn := range p.AdminRoleArns {
 		if !platform.IAMRoleARN.MatchString(arn) {
-			return fmt.Errorf("infra: ClusterProps.AdminRoleArns[%d] = %q: want an IAM role ARN", i, arn)
+			return fmt.Errorf("ClusterProps.AdminRoleArns[%d] = %q: want an IAM role ARN", i, arn)
 		}
 	}
 	for i, np := range p.NodePools {
 		if np != SystemNodePool && np != GeneralPurposeNodePool {
-			return fmt.Errorf("infra: ClusterProps.NodePools[%d] = %q: want \"system\" or \"general-purpose\"", i, np)
+			return fmt.Errorf("ClusterProps.NodePools[%d] = %q: want \"system\" or \"general-purpose\"", i, np)
 		}
 	}
 	for _, a := range p.Addons {
 		if slices.Contains(AddonsNeedingUntaintedPool, a) && !slices.Contains(p.NodePools, GeneralPurposeNodePool) {
-			return fmt.Errorf("infra: ClusterProps.NodePools = %q: want %q too: the add-on %q is created with the cluster and its pods do not tolerate the system pool's CriticalAddonsOnly taint", p.NodePools, GeneralPurposeNodePool, a)
+			return fmt.Errorf("ClusterProps.NodePools = %q: want %q too: the add-on %q is created with the cluster and its pods do not tolerate the system pool's CriticalAddonsOnly taint", p.NodePools, GeneralPurposeNodePool, a)
 		}
 	}
 	if p.SupportType != platform.SupportStandard && p.SupportType != platform.SupportExtended {
-		return fmt.Errorf("infra: ClusterProps.SupportType = %q: want \"STANDARD\" or \"EXTENDED\"", p.SupportType)
+		return fmt.Errorf("ClusterProps.SupportType = %q: want \"STANDARD\" or \"EXTENDED\"", p.SupportType)
 	}
 	for i, pfx := range p.PullThroughCachePrefixes {
 		if len(pfx) < 2 || len(pfx) > 30 || !ecrPrefixRe.MatchString(pfx) {
-			return fmt.Errorf("infra: ClusterProps.PullThroughCachePrefixes[%d] = %q: want an ECR pull-through cache prefix (2-30 characters)", i, pfx)
+			return fmt.Errorf("ClusterProps.PullThroughCachePrefixes[%d] = %q: want an ECR pull-through cache prefix (2-30 characters)", i, pfx)
 		}
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
-		return fmt.Errorf("infra: ClusterProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)
+		return fmt.Errorf("ClusterProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)
 	}
 	return nil
-}
-
-// PodIdentityProps configure a PodIdentity.
-type PodIdentityProps struct {
-	// ClusterName names the cluster (a reference to it, so that the
-	// association depends on the cluster). Required.
-	ClusterName *string
-	// Namespace and ServiceAccount name the Kubernetes ServiceAccount whose
-	// pods get the role. Required: they must be the very names the
-	// Kubernetes manifests use (from platform.Names).
-	Namespace      string
-	ServiceAccount string
-	// Description describes the role.
-	// Default: "Pod Identity role of <namespace>/<service account>".
-	Description string
-	// Statements are the role's only permissions. Required.
-	Statements []awsiam.PolicyStatement
-}
-
-// PodIdentity is an IAM role for one Kubernetes ServiceAccount, trusted by
-// EKS Pod Identity (pods.eks.amazonaws.com with sts:AssumeRole and
-// sts:TagSession, from the EKS User Guide "Create IAM role with trust policy
-// required by EKS Pod Identity"), and its association.
-type PodIdentity struct {
-	constructs.Construct
-	Role        awsiam.Role
-	Association awseks.CfnPodIdentityAssociation
-}
-
-// NewPodIdentity creates a PodIdentity. Construct ids: "Role", "Association".
-func NewPodIdentity(scope constructs.Construct, id string, props *PodIdentityProps) *PodIdentity {
-	if props.ClusterName == nil || props.Namespace == "" || props.ServiceAccount == "" || len(props.Statements) == 0 {
-		panic(fmt.Errorf("infra: PodIdentityProps %s: ClusterName, Namespace (%q), ServiceAccount (%q) and Statements (%d) are required", id, props.Namespace, props.ServiceAccount, len(props.Statements)))
-	}
-	desc := props.Description
-	if desc == "" {
-		desc = "Pod Identity role of " + props.Namespace + "/" + props.ServiceAccount
-	}
-	c := constructs.NewConstruct(scope, jsii.String(id))
-	role := awsiam.NewRole(c, jsii.String("Role"), &awsiam.RoleProps{
-		Description: jsii.String(desc),
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("pods.eks.amazonaws.com"), nil).WithSessionTags(),
-		InlinePolicies: &map[string]awsiam.PolicyDocument{
-			"access": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &props.Statements}),
-		},
-	})
-	assoc := awseks.NewCfnPodIdentityAssociation(c, jsii.String("Association"), &awseks.CfnPodIdentityAssociationProps{
-		ClusterName:    props.ClusterName,
-		Namespace:      jsii.String(props.Namespace),
-		ServiceAccount: jsii.String(props.ServiceAccount),
-		RoleArn:        role.RoleArn(),
-	})
-	return &PodIdentity{Construct: c, Role: role, Association: assoc}
-}
-
-// ExternalDNSStatements are the permissions ExternalDNS documents for AWS
-// (kubernetes-sigs/external-dns docs/tutorials/aws.md, v0.15+), with the
-// record changes scoped to one hosted zone instead of hostedzone/*.
-func ExternalDNSStatements(hostedZoneID string) []awsiam.PolicyStatement {
-	zoneArn := "arn:" + *awscdk.Aws_PARTITION() + ":route53:::hostedzone/" + hostedZoneID
-	return []awsiam.PolicyStatement{
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("ChangeStorefrontZone"),
-			Actions:   jsii.Strings("route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"),
-			Resources: jsii.Strings(zoneArn),
-		}),
-		awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:       jsii.String("ListZones"),
-			Actions:   jsii.Strings("route53:ListHostedZones"),
-			Resources: jsii.Strings("*"),
-		}),
-	}
 }

@@ -1,17 +1,17 @@
 package infra_test
 
 import (
-	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/shopstack/shopstack/cdk/infra"
-	"github.com/shopstack/shopstack/platform"
 )
 
 func bareStack() awscdk.Stack {
@@ -25,6 +25,16 @@ func bareStack() awscdk.Stack {
 
 func bareVpc(st awscdk.Stack) awsec2.Vpc {
 	return infra.NewNetwork(st, "Net", &infra.NetworkProps{Cidr: "10.0.0.0/16", AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}}).Vpc
+}
+
+// dbProps are DatabaseProps with every required field and no optional one.
+func dbProps(vpc awsec2.IVpc) *infra.DatabaseProps {
+	return &infra.DatabaseProps{
+		Vpc: vpc, ClientSecurityGroupID: jsii.String("sg-12345678"),
+		EngineVersion: "17", InstanceClass: "t4g.medium", AllocatedStorageGiB: 20, MaxAllocatedStorageGiB: 100,
+		BackupRetentionDays: 7, DatabaseName: "shop", Username: "shop_admin",
+		SecretName: "s", InstanceIdentifier: "db",
+	}
 }
 
 // The documented defaults of each construct, asserted one by one.
@@ -83,13 +93,19 @@ func TestConstructDefaults(t *testing.T) {
 	t.Run("Database", func(t *testing.T) {
 		defer failOnAssertion(t)
 		st := bareStack()
-		infra.NewDatabase(st, "Db", &infra.DatabaseProps{
-			Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-12345678"), Settings: platform.Dev().Database,
-			SecretName: "s", InstanceIdentifier: "db",
-		})
+		infra.NewDatabase(st, "Db", dbProps(bareVpc(st)))
 		tpl := assertions.Template_FromStack(st, nil)
 		tpl.HasResource(jsii.String("AWS::RDS::DBInstance"), map[string]any{ // RemovalPolicy SNAPSHOT
-			"DeletionPolicy": "Snapshot", "Properties": map[string]any{"PerformanceInsightsRetentionPeriod": 7},
+			"DeletionPolicy": "Snapshot", "Properties": map[string]any{
+				"PerformanceInsightsRetentionPeriod": 7,
+				"Port":                               "5432", // Port: 5432
+				"MultiAZ":                            false,  // MultiAz: false
+				"DeletionProtection":                 false,  // DeletionProtection: false
+				"DeleteAutomatedBackups":             true,
+			},
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::RDS::DBParameterGroup"), map[string]any{ // SlowStatementMillis: 0
+			"Parameters": map[string]any{"log_min_duration_statement": "0", "rds.force_ssl": "1"},
 		})
 		tpl.HasResource(jsii.String("AWS::SecretsManager::Secret"), map[string]any{"DeletionPolicy": "Retain"})
 		tpl.HasResource(jsii.String("AWS::Logs::LogGroup"), map[string]any{
@@ -126,16 +142,13 @@ func TestDatabaseEngineVersion(t *testing.T) {
 		t.Run(tc.version, func(t *testing.T) {
 			defer failOnAssertion(t)
 			st := bareStack()
-			settings := platform.Dev().Database
-			settings.EngineVersion = tc.version
 			vpc := bareVpc(st)
-			db := infra.NewDatabase(st, "Db", &infra.DatabaseProps{
-				Vpc: vpc, ClientSecurityGroupID: jsii.String("sg-12345678"), Settings: settings,
-				SecretName: "s", InstanceIdentifier: "db",
-			})
+			p := dbProps(vpc)
+			p.EngineVersion = tc.version
+			db := infra.NewDatabase(st, "Db", p)
 			infra.NewDatabaseReadReplica(db.Construct, "Replica", &infra.DatabaseReadReplicaProps{
-				Source: db, InstanceIdentifier: "db-replica", InstanceClass: settings.InstanceClass, Vpc: vpc,
-				Port: settings.Port, MaxAllocatedStorageGiB: settings.MaxAllocatedStorageGiB,
+				Source: db, InstanceIdentifier: "db-replica", InstanceClass: p.InstanceClass, Vpc: vpc,
+				Port: 5432, MaxAllocatedStorageGiB: p.MaxAllocatedStorageGiB,
 			})
 			tpl := assertions.Template_FromStack(st, nil)
 			tpl.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]any{
@@ -154,6 +167,14 @@ func TestDatabaseEngineVersion(t *testing.T) {
 // Invalid props fail early with the field, the value and what is allowed.
 func TestConstructValidation(t *testing.T) {
 	azs := []string{"eu-west-1a", "eu-west-1b"}
+	// database builds a Database at Test/D from dbProps changed by mutate.
+	database := func(mutate func(p *infra.DatabaseProps)) func(st awscdk.Stack) {
+		return func(st awscdk.Stack) {
+			p := dbProps(bareVpc(st))
+			mutate(p)
+			infra.NewDatabase(st, "D", p)
+		}
+	}
 	cases := []struct {
 		name string
 		make func(st awscdk.Stack)
@@ -189,19 +210,14 @@ func TestConstructValidation(t *testing.T) {
 		{"cluster support type", func(st awscdk.Stack) {
 			infra.NewCluster(st, "C", &infra.ClusterProps{Vpc: bareVpc(st), ClusterName: "c", KubernetesVersion: "1.34", SupportType: "LTS"})
 		}, `ClusterProps.SupportType = "LTS": want "STANDARD" or "EXTENDED"`},
-		{"database secret", func(st awscdk.Stack) {
-			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: platform.Dev().Database, InstanceIdentifier: "db"})
-		}, `DatabaseProps.SecretName = ""`},
-		{"database engine version", func(st awscdk.Stack) {
-			settings := platform.Dev().Database
-			settings.EngineVersion = "v16"
-			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db"})
-		}, `DatabaseProps.Settings.EngineVersion = "v16": want a PostgreSQL major version such as "16"`},
-		{"database engine version patch", func(st awscdk.Stack) {
-			settings := platform.Dev().Database
-			settings.EngineVersion = "16.8.1"
-			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Settings: settings, SecretName: "s", InstanceIdentifier: "db"})
-		}, `DatabaseProps.Settings.EngineVersion = "16.8.1"`},
+		{"database secret", database(func(p *infra.DatabaseProps) { p.SecretName = "" }), `DatabaseProps.SecretName = ""`},
+		{"database engine version", database(func(p *infra.DatabaseProps) { p.EngineVersion = "v16" }), `DatabaseProps.EngineVersion = "v16": want a PostgreSQL major version such as "16"`},
+		{"database engine version patch", database(func(p *infra.DatabaseProps) { p.EngineVersion = "16.8.1" }), `DatabaseProps.EngineVersion = "16.8.1"`},
+		{"database instance class", database(func(p *infra.DatabaseProps) { p.InstanceClass = "db.t4g.medium" }), `DatabaseProps.InstanceClass = "db.t4g.medium": want an RDS instance class without "db."`},
+		{"database storage", database(func(p *infra.DatabaseProps) { p.MaxAllocatedStorageGiB = 10 }), `DatabaseProps.AllocatedStorageGiB = 20, MaxAllocatedStorageGiB = 10`},
+		{"database backups", database(func(p *infra.DatabaseProps) { p.BackupRetentionDays = 0 }), `DatabaseProps.BackupRetentionDays = 0: want 1 or more`},
+		{"database user", database(func(p *infra.DatabaseProps) { p.Username = "" }), `DatabaseProps.DatabaseName = "shop", Username = ""`},
+		{"database slow statements", database(func(p *infra.DatabaseProps) { p.SlowStatementMillis = -2 }), `DatabaseProps.SlowStatementMillis = -2`},
 		{"database proxy parameter", func(st awscdk.Stack) {
 			infra.NewDatabaseProxy(st, "P", &infra.DatabaseProxyProps{Target: &infra.Database{}, Name: "p", Vpc: bareVpc(st), ClientSecurityGroupID: jsii.String("sg-1"), Port: 5432})
 		}, `DatabaseProxyProps.EndpointParameterName = "": want a fully qualified SSM parameter name`},
@@ -210,13 +226,11 @@ func TestConstructValidation(t *testing.T) {
 		}, "DatabaseProxyProps.Port = 6543: want 5432"},
 		{"database proxy nil props", func(st awscdk.Stack) {
 			infra.NewDatabaseProxy(st, "P", nil)
-		}, `NewDatabaseProxy "P": props = nil`},
+		}, `Test/P: props are required`},
 		{"database replica source", func(st awscdk.Stack) {
 			infra.NewDatabaseReadReplica(st, "R", &infra.DatabaseReadReplicaProps{InstanceIdentifier: "r", InstanceClass: "db.t4g.micro", Vpc: bareVpc(st), Port: 5432, MaxAllocatedStorageGiB: 100})
-		}, "DatabaseReadReplicaProps.Source = nil (R)"},
-		{"database client", func(st awscdk.Stack) {
-			infra.NewDatabase(st, "D", &infra.DatabaseProps{Vpc: bareVpc(st), Settings: platform.Dev().Database, SecretName: "s", InstanceIdentifier: "db"})
-		}, "DatabaseProps.ClientSecurityGroupID = nil"},
+		}, "Test/R: DatabaseReadReplicaProps.Source = nil"},
+		{"database client", database(func(p *infra.DatabaseProps) { p.ClientSecurityGroupID = nil }), "DatabaseProps.ClientSecurityGroupID = nil"},
 		{"edge host", func(st awscdk.Stack) {
 			infra.NewEdge(st, "E", &infra.EdgeProps{HostedZoneID: "Z1", ZoneName: "example.com", Host: "shop.example.org", BackendRepository: "b", FrontendRepository: "f"})
 		}, `EdgeProps.Host = "shop.example.org": want a name inside ZoneName "example.com"`},
@@ -227,16 +241,52 @@ func TestConstructValidation(t *testing.T) {
 			infra.NewPodIdentity(st, "P", &infra.PodIdentityProps{ClusterName: jsii.String("c"), Namespace: "shop"})
 		}, `ServiceAccount ("")`},
 	}
+	// Every case builds its construct at Test/<one letter>.
+	path := regexp.MustCompile(`^Test/[A-Z]: `)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var got string
-			func() {
-				defer func() { got = fmt.Sprint(recover()) }()
-				c.make(bareStack())
-			}()
+			got := panicOf(func() { c.make(bareStack()) })
 			if !strings.Contains(got, c.want) {
 				t.Errorf("panic %q, want it to contain %q", got, c.want)
 			}
+			if !path.MatchString(got) {
+				t.Errorf("panic %q, want it to start with the construct's path (Test/<id>: )", got)
+			}
 		})
+	}
+}
+
+// Every construct refuses nil props with a message that starts with the
+// path the construct would have had, wherever it sits in the tree.
+func TestConstructNilProps(t *testing.T) {
+	news := map[string]func(scope constructs.Construct){
+		"NewNetwork":             func(s constructs.Construct) { infra.NewNetwork(s, "X", nil) },
+		"NewEdge":                func(s constructs.Construct) { infra.NewEdge(s, "X", nil) },
+		"NewPullThroughCache":    func(s constructs.Construct) { infra.NewPullThroughCache(s, "X", nil) },
+		"NewMail":                func(s constructs.Construct) { infra.NewMail(s, "X", nil) },
+		"NewCluster":             func(s constructs.Construct) { infra.NewCluster(s, "X", nil) },
+		"NewPodIdentity":         func(s constructs.Construct) { infra.NewPodIdentity(s, "X", nil) },
+		"NewDatabase":            func(s constructs.Construct) { infra.NewDatabase(s, "X", nil) },
+		"NewDatabaseReadReplica": func(s constructs.Construct) { infra.NewDatabaseReadReplica(s, "X", nil) },
+		"NewDatabaseProxy":       func(s constructs.Construct) { infra.NewDatabaseProxy(s, "X", nil) },
+	}
+	for name, build := range news {
+		t.Run(name, func(t *testing.T) {
+			outer := constructs.NewConstruct(bareStack(), jsii.String("Outer"))
+			if got, want := panicOf(func() { build(outer) }), "Test/Outer/X: props are required"; got != want {
+				t.Errorf("panic %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// A panic on invalid props names the construct's whole path, not only its id.
+func TestConstructPanicNamesPath(t *testing.T) {
+	outer := constructs.NewConstruct(bareStack(), jsii.String("Outer"))
+	got := panicOf(func() {
+		infra.NewEdge(outer, "Edge", &infra.EdgeProps{HostedZoneID: "Z1", ZoneName: "example.com", Host: "shop.example.org", BackendRepository: "b", FrontendRepository: "f"})
+	})
+	if want := `Test/Outer/Edge: EdgeProps.Host = "shop.example.org"`; !strings.HasPrefix(got, want) {
+		t.Errorf("panic %q, want it to start with %q", got, want)
 	}
 }

@@ -15,8 +15,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-
-	"github.com/shopstack/shopstack/platform"
 )
 
 // DatabaseLogExports are the PostgreSQL logs exported to CloudWatch Logs.
@@ -50,12 +48,41 @@ type DatabaseProps struct {
 	// (the EKS cluster security group, which Auto Mode nodes and pods use).
 	// Required.
 	ClientSecurityGroupID *string
-	// Settings are the sizes and safety switches from platform (engine
-	// version, instance class, storage, backups, Multi-AZ, deletion
-	// protection, database and user names, port, slow-statement
-	// threshold; the read replica and RDS Proxy switches are the app's, which
-	// adds NewDatabaseReadReplica and NewDatabaseProxy). Required.
-	Settings platform.Database
+	// EngineVersion is the PostgreSQL version: a major alone ("17": RDS
+	// picks a current minor and AutoMinorVersionUpgrade moves it on) or
+	// "<major>.<minor>" ("17.2"). The parameter group family follows the
+	// major. Required.
+	EngineVersion string
+	// InstanceClass is the RDS instance class without the "db." prefix,
+	// e.g. "t4g.medium". Required.
+	InstanceClass string
+	// AllocatedStorageGiB is the initial gp3 storage. Required.
+	AllocatedStorageGiB int
+	// MaxAllocatedStorageGiB is the storage autoscaling ceiling. Required.
+	MaxAllocatedStorageGiB int
+	// BackupRetentionDays is how long automated backups are kept; they are
+	// always on. Required.
+	BackupRetentionDays int
+	// MultiAz runs a synchronous standby in a second AZ.
+	// Default: false.
+	MultiAz bool
+	// DeletionProtection blocks deleting the instance; without it the
+	// automated backups go with the instance.
+	// Default: false.
+	DeletionProtection bool
+	// DatabaseName is the database created in the instance. Required.
+	DatabaseName string
+	// Username is the master user whose password RDS generates into the
+	// secret. Required.
+	Username string
+	// Port is the PostgreSQL port.
+	// Default: 5432.
+	Port int
+	// SlowStatementMillis logs statements slower than this many
+	// milliseconds (log_min_duration_statement): 0 logs every statement,
+	// -1 none.
+	// Default: 0.
+	SlowStatementMillis int
 	// SecretName is the Secrets Manager secret RDS credentials are generated
 	// into; the backend reads it by this name. Required.
 	SecretName string
@@ -88,86 +115,105 @@ type Database struct {
 	Secret         awsrds.DatabaseSecret
 	SecurityGroup  awsec2.SecurityGroup
 	ParameterGroup awsrds.ParameterGroup
+
+	// What suppress (nag.go) needs to know of the props.
+	multiAz, deletionProtection bool
 }
 
 // NewDatabase creates a Database. Construct ids: "SecurityGroup",
 // "Parameters", "Logs-postgresql", "Logs-upgrade", "Instance",
 // "Instance/Secret".
 func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *Database {
-	p := props.withDefaults()
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
-	s := p.Settings
-	c := constructs.NewConstruct(scope, jsii.String(id))
-	port := float64(s.Port)
-	// EngineVersion goes to the instance exactly as configured. A major
-	// alone ("16") is documented: "If a major version is specified but a
-	// minor version is not, Amazon RDS defaults to a recent release of the
-	// major version you have specified"
-	// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.DBVersions.html;
-	// also https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_BestPractices.html#CHAP_BestPractices.AutoDBCreation),
-	// and AutoMinorVersionUpgrade moves it on from there. The parameter
-	// group family comes from the major version alone (postgres16).
-	major := s.MajorVersion()
-	engine := awsrds.DatabaseInstanceEngine_Postgres(&awsrds.PostgresInstanceEngineProps{
-		Version: awsrds.PostgresEngineVersion_Of(jsii.String(s.EngineVersion), jsii.String(major), nil),
-	})
+	p := resolveProps(scope, id, props)
+	d := &Database{Construct: constructs.NewConstruct(scope, jsii.String(id)), multiAz: p.MultiAz, deletionProtection: p.DeletionProtection}
+	engine := postgresEngine(p.EngineVersion)
+	d.addSecurityGroup(p)
+	d.addParameterGroup(p, engine)
+	d.addInstance(p, engine, d.addLogGroups(p))
+	d.fixSecretGeneration(p)
+	return d
+}
 
-	sg := awsec2.NewSecurityGroup(c, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
+// postgresEngine is the engine of version, which goes to the instance
+// exactly as configured. A major alone ("16") is documented: "If a major version is specified but a
+// minor version is not, Amazon RDS defaults to a recent release of the
+// major version you have specified"
+// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.DBVersions.html;
+// also https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_BestPractices.html#CHAP_BestPractices.AutoDBCreation),
+// and AutoMinorVersionUpgrade moves it on from there. The parameter
+// group family comes from the major version alone (postgres16).
+func postgresEngine(version string) awsrds.IInstanceEngine {
+	major, _, _ := strings.Cut(version, ".")
+	return awsrds.DatabaseInstanceEngine_Postgres(&awsrds.PostgresInstanceEngineProps{
+		Version: awsrds.PostgresEngineVersion_Of(jsii.String(version), jsii.String(major), nil),
+	})
+}
+
+// addSecurityGroup: reachable on the port from the client security group only.
+func (d *Database) addSecurityGroup(p DatabaseProps) {
+	d.SecurityGroup = awsec2.NewSecurityGroup(d.Construct, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:         p.Vpc,
 		Description: jsii.String("PostgreSQL " + p.InstanceIdentifier + ": reachable from the EKS cluster security group only"),
 		// The database opens no connections of its own.
 		AllowAllOutbound: jsii.Bool(false),
 	})
-	sg.AddIngressRule(awsec2.Peer_SecurityGroupId(p.ClientSecurityGroupID, nil), awsec2.Port_Tcp(jsii.Number(port)), jsii.String("PostgreSQL from the EKS cluster security group"), nil)
+	d.SecurityGroup.AddIngressRule(awsec2.Peer_SecurityGroupId(p.ClientSecurityGroupID, nil), awsec2.Port_Tcp(jsii.Number(float64(p.Port))), jsii.String("PostgreSQL from the EKS cluster security group"), nil)
+}
 
-	params := awsrds.NewParameterGroup(c, jsii.String("Parameters"), &awsrds.ParameterGroupProps{
+// addParameterGroup: TLS only, slow statements logged.
+func (d *Database) addParameterGroup(p DatabaseProps, engine awsrds.IInstanceEngine) {
+	d.ParameterGroup = awsrds.NewParameterGroup(d.Construct, jsii.String("Parameters"), &awsrds.ParameterGroupProps{
 		Engine:      engine,
 		Description: jsii.String("PostgreSQL " + p.InstanceIdentifier + ": TLS only, slow statements logged"),
 		Parameters: &map[string]*string{
 			"rds.force_ssl":              jsii.String("1"),
-			"log_min_duration_statement": jsii.String(strconv.Itoa(s.SlowStatementMillis)),
+			"log_min_duration_statement": jsii.String(strconv.Itoa(p.SlowStatementMillis)),
 		},
 	})
+}
 
-	// RDS writes each export to /aws/rds/instance/<id>/<log>; creating the
-	// groups first gives them a retention without the CDK's log-retention
-	// custom resource (a Lambda asset).
+// addLogGroups: RDS writes each export to /aws/rds/instance/<id>/<log>;
+// creating the groups first gives them a retention without the CDK's
+// log-retention custom resource (a Lambda asset). The instance depends on
+// them.
+func (d *Database) addLogGroups(p DatabaseProps) []constructs.IDependable {
 	var logGroups []constructs.IDependable
 	for _, l := range DatabaseLogExports {
-		logGroups = append(logGroups, awslogs.NewLogGroup(c, jsii.String("Logs-"+l), &awslogs.LogGroupProps{
+		logGroups = append(logGroups, awslogs.NewLogGroup(d.Construct, jsii.String("Logs-"+l), &awslogs.LogGroupProps{
 			LogGroupName:  jsii.String("/aws/rds/instance/" + p.InstanceIdentifier + "/" + l),
-			Retention:     retentionDays(p.LogRetentionDays),
+			Retention:     retentionDays(d.Construct, p.LogRetentionDays),
 			RemovalPolicy: logRemoval(p.RemovalPolicy),
 		}))
 	}
+	return logGroups
+}
 
-	isolated := &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED}
-	instance := awsrds.NewDatabaseInstance(c, jsii.String("Instance"), &awsrds.DatabaseInstanceProps{
+// addInstance: the instance in the isolated subnets, with its generated secret.
+func (d *Database) addInstance(p DatabaseProps, engine awsrds.IInstanceEngine, logGroups []constructs.IDependable) {
+	d.Instance = awsrds.NewDatabaseInstance(d.Construct, jsii.String("Instance"), &awsrds.DatabaseInstanceProps{
 		InstanceIdentifier: jsii.String(p.InstanceIdentifier),
 		Engine:             engine,
-		InstanceType:       awsec2.NewInstanceType(jsii.String(s.InstanceClass)),
+		InstanceType:       awsec2.NewInstanceType(jsii.String(p.InstanceClass)),
 		Vpc:                p.Vpc,
-		VpcSubnets:         isolated,
-		SecurityGroups:     &[]awsec2.ISecurityGroup{sg},
-		Port:               jsii.Number(port),
+		VpcSubnets:         &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
+		SecurityGroups:     &[]awsec2.ISecurityGroup{d.SecurityGroup},
+		Port:               jsii.Number(float64(p.Port)),
 		PubliclyAccessible: jsii.Bool(false),
-		DatabaseName:       jsii.String(s.DatabaseName),
-		Credentials: awsrds.Credentials_FromGeneratedSecret(jsii.String(s.Username), &awsrds.CredentialsBaseOptions{
+		DatabaseName:       jsii.String(p.DatabaseName),
+		Credentials: awsrds.Credentials_FromGeneratedSecret(jsii.String(p.Username), &awsrds.CredentialsBaseOptions{
 			SecretName:        jsii.String(p.SecretName),
 			ExcludeCharacters: jsii.String(DatabaseSecretExcludeCharacters),
 		}),
-		ParameterGroup:              params,
-		MultiAz:                     jsii.Bool(s.MultiAZ),
+		ParameterGroup:              d.ParameterGroup,
+		MultiAz:                     jsii.Bool(p.MultiAz),
 		StorageType:                 awsrds.StorageType_GP3,
-		AllocatedStorage:            jsii.Number(float64(s.AllocatedStorageGiB)),
-		MaxAllocatedStorage:         jsii.Number(float64(s.MaxAllocatedStorageGiB)),
+		AllocatedStorage:            jsii.Number(float64(p.AllocatedStorageGiB)),
+		MaxAllocatedStorage:         jsii.Number(float64(p.MaxAllocatedStorageGiB)),
 		StorageEncrypted:            jsii.Bool(true),
-		BackupRetention:             awscdk.Duration_Days(jsii.Number(float64(s.BackupRetentionDays))),
+		BackupRetention:             awscdk.Duration_Days(jsii.Number(float64(p.BackupRetentionDays))),
 		CopyTagsToSnapshot:          jsii.Bool(true),
-		DeleteAutomatedBackups:      jsii.Bool(!s.DeletionProtection),
-		DeletionProtection:          jsii.Bool(s.DeletionProtection),
+		DeleteAutomatedBackups:      jsii.Bool(!p.DeletionProtection),
+		DeletionProtection:          jsii.Bool(p.DeletionProtection),
 		RemovalPolicy:               p.RemovalPolicy,
 		CloudwatchLogsExports:       jsii.Strings(DatabaseLogExports...),
 		EnablePerformanceInsights:   jsii.Bool(true),
@@ -175,11 +221,16 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 		AutoMinorVersionUpgrade:     jsii.Bool(true),
 		AllowMajorVersionUpgrade:    jsii.Bool(false),
 	})
-	instance.Node().AddDependency(logGroups...)
+	d.Instance.Node().AddDependency(logGroups...)
+	d.Secret = d.Instance.Node().FindChild(jsii.String("Secret")).(awsrds.DatabaseSecret)
+}
 
-	secret := instance.Node().FindChild(jsii.String("Secret")).(awsrds.DatabaseSecret)
-	secret.Node().DefaultChild().(awssecretsmanager.CfnSecret).SetGenerateSecretString(&awssecretsmanager.CfnSecret_GenerateSecretStringProperty{
-		SecretStringTemplate: jsii.String(secretTemplate(s.Username)),
+// fixSecretGeneration spells out the secret's GenerateSecretString (see
+// DatabaseSecretExcludeCharacters) and keeps the secret with a kept
+// database.
+func (d *Database) fixSecretGeneration(p DatabaseProps) {
+	d.Secret.Node().DefaultChild().(awssecretsmanager.CfnSecret).SetGenerateSecretString(&awssecretsmanager.CfnSecret_GenerateSecretStringProperty{
+		SecretStringTemplate: jsii.String(secretTemplate(p.Username)),
 		GenerateStringKey:    jsii.String(DatabaseSecretPasswordKey),
 		PasswordLength:       jsii.Number(DatabaseSecretPasswordLength),
 		ExcludeCharacters:    jsii.String(DatabaseSecretExcludeCharacters),
@@ -187,11 +238,8 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 	if p.RemovalPolicy != awscdk.RemovalPolicy_DESTROY {
 		// A kept database (or its final snapshot) is useless without its
 		// credentials.
-		secret.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
+		d.Secret.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN)
 	}
-	d := &Database{Construct: c, Instance: instance, Secret: secret, SecurityGroup: sg, ParameterGroup: params}
-
-	return d
 }
 
 // SecretReadStatements let a principal read the database secret and nothing else.
@@ -228,8 +276,11 @@ func logRemoval(r awscdk.RemovalPolicy) awscdk.RemovalPolicy {
 // engineVersionRe is a PostgreSQL major version, optionally with a minor.
 var engineVersionRe = regexp.MustCompile(`^[1-9][0-9]*(\.[0-9]+)?$`)
 
-func (p *DatabaseProps) withDefaults() DatabaseProps {
-	out := *p
+func (p DatabaseProps) withDefaults() DatabaseProps {
+	out := p
+	if out.Port == 0 {
+		out.Port = 5432
+	}
 	if out.LogRetentionDays == 0 {
 		out.LogRetentionDays = 30
 	}
@@ -244,22 +295,37 @@ func (p *DatabaseProps) withDefaults() DatabaseProps {
 
 func (p DatabaseProps) validate() error {
 	if p.Vpc == nil {
-		return fmt.Errorf("infra: DatabaseProps.Vpc = nil: want the VPC (its isolated subnets hold the database)")
+		return fmt.Errorf("DatabaseProps.Vpc = nil: want the VPC (its isolated subnets hold the database)")
 	}
 	if p.ClientSecurityGroupID == nil {
-		return fmt.Errorf("infra: DatabaseProps.ClientSecurityGroupID = nil: want the EKS cluster security group id")
+		return fmt.Errorf("DatabaseProps.ClientSecurityGroupID = nil: want the EKS cluster security group id")
 	}
 	if p.SecretName == "" {
-		return fmt.Errorf("infra: DatabaseProps.SecretName = %q: want the Secrets Manager name the backend reads", p.SecretName)
+		return fmt.Errorf("DatabaseProps.SecretName = %q: want the Secrets Manager name the backend reads", p.SecretName)
 	}
 	if p.InstanceIdentifier == "" {
-		return fmt.Errorf("infra: DatabaseProps.InstanceIdentifier = %q: want an RDS instance identifier", p.InstanceIdentifier)
+		return fmt.Errorf("DatabaseProps.InstanceIdentifier = %q: want an RDS instance identifier", p.InstanceIdentifier)
 	}
-	if !engineVersionRe.MatchString(p.Settings.EngineVersion) {
-		return fmt.Errorf("infra: DatabaseProps.Settings.EngineVersion = %q: want a PostgreSQL major version such as \"16\" (RDS picks its preferred minor) or \"<major>.<minor>\" such as \"16.8\"", p.Settings.EngineVersion)
+	if !engineVersionRe.MatchString(p.EngineVersion) {
+		return fmt.Errorf("DatabaseProps.EngineVersion = %q: want a PostgreSQL major version such as \"16\" (RDS picks its preferred minor) or \"<major>.<minor>\" such as \"16.8\"", p.EngineVersion)
+	}
+	if p.InstanceClass == "" || strings.HasPrefix(p.InstanceClass, "db.") {
+		return fmt.Errorf("DatabaseProps.InstanceClass = %q: want an RDS instance class without \"db.\", e.g. \"t4g.medium\"", p.InstanceClass)
+	}
+	if p.AllocatedStorageGiB < 1 || p.MaxAllocatedStorageGiB < p.AllocatedStorageGiB {
+		return fmt.Errorf("DatabaseProps.AllocatedStorageGiB = %d, MaxAllocatedStorageGiB = %d: want 1 or more, and a ceiling no lower than the initial storage", p.AllocatedStorageGiB, p.MaxAllocatedStorageGiB)
+	}
+	if p.BackupRetentionDays < 1 {
+		return fmt.Errorf("DatabaseProps.BackupRetentionDays = %d: want 1 or more (automated backups are always on)", p.BackupRetentionDays)
+	}
+	if p.DatabaseName == "" || p.Username == "" {
+		return fmt.Errorf("DatabaseProps.DatabaseName = %q, Username = %q: want the database and its master user", p.DatabaseName, p.Username)
+	}
+	if p.SlowStatementMillis < -1 {
+		return fmt.Errorf("DatabaseProps.SlowStatementMillis = %d: want -1 (off), 0 (every statement) or more milliseconds", p.SlowStatementMillis)
 	}
 	if _, ok := retentionEnum[p.LogRetentionDays]; !ok {
-		return fmt.Errorf("infra: DatabaseProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)
+		return fmt.Errorf("DatabaseProps.LogRetentionDays = %d: want a CloudWatch Logs retention", p.LogRetentionDays)
 	}
 	return nil
 }

@@ -51,15 +51,10 @@ type DatabaseProxy struct {
 }
 
 // NewDatabaseProxy creates a DatabaseProxy. Construct ids: "SecurityGroup",
-// "Proxy", "Endpoint". It panics on invalid props, naming the field.
+// "Proxy", "Endpoint". It panics on nil or invalid props, naming its
+// path and the field.
 func NewDatabaseProxy(scope constructs.Construct, id string, props *DatabaseProxyProps) *DatabaseProxy {
-	if props == nil {
-		panic(fmt.Errorf("infra: NewDatabaseProxy %q: props = nil: want the target database, name, network and endpoint parameter", id))
-	}
-	p := *props
-	if err := p.validate(); err != nil {
-		panic(fmt.Errorf("%w (%s)", err, id))
-	}
+	p := resolveProps(scope, id, props)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	port := awsec2.Port_Tcp(jsii.Number(float64(p.Port)))
 	sg := awsec2.NewSecurityGroup(c, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
@@ -95,25 +90,28 @@ func NewDatabaseProxy(scope constructs.Construct, id string, props *DatabaseProx
 	return &DatabaseProxy{Construct: c, Proxy: proxy, SecurityGroup: sg, EndpointParameter: param, endpointParameterName: p.EndpointParameterName}
 }
 
+// withDefaults: DatabaseProxyProps has no optional field.
+func (p DatabaseProxyProps) withDefaults() DatabaseProxyProps { return p }
+
 func (p DatabaseProxyProps) validate() error {
 	switch {
 	case p.Target == nil:
-		return fmt.Errorf("infra: DatabaseProxyProps.Target = nil: want the Database the proxy connects to")
+		return fmt.Errorf("DatabaseProxyProps.Target = nil: want the Database the proxy connects to")
 	case p.Name == "":
-		return fmt.Errorf("infra: DatabaseProxyProps.Name = %q: want the proxy's name", p.Name)
+		return fmt.Errorf("DatabaseProxyProps.Name = %q: want the proxy's name", p.Name)
 	case p.Vpc == nil:
-		return fmt.Errorf("infra: DatabaseProxyProps.Vpc = nil: want the database's VPC")
+		return fmt.Errorf("DatabaseProxyProps.Vpc = nil: want the database's VPC")
 	case p.ClientSecurityGroupID == nil:
-		return fmt.Errorf("infra: DatabaseProxyProps.ClientSecurityGroupID = nil: want the EKS cluster security group id")
+		return fmt.Errorf("DatabaseProxyProps.ClientSecurityGroupID = nil: want the EKS cluster security group id")
 	case !strings.HasPrefix(p.EndpointParameterName, "/"):
-		return fmt.Errorf("infra: DatabaseProxyProps.EndpointParameterName = %q: want a fully qualified SSM parameter name (\"/...\")", p.EndpointParameterName)
+		return fmt.Errorf("DatabaseProxyProps.EndpointParameterName = %q: want a fully qualified SSM parameter name (\"/...\")", p.EndpointParameterName)
 	case p.Port != rdsProxyPostgresPort:
 		// "Currently, all proxies listen on port 5432 for PostgreSQL"
 		// (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html,
 		// additional limitations for RDS for PostgreSQL). The backend
 		// connects to the proxy on the secret's port, and the proxy's
 		// security group and the NetworkPolicies open that port.
-		return fmt.Errorf("infra: DatabaseProxyProps.Port = %d: want %d, the only port RDS Proxy listens on for PostgreSQL", p.Port, rdsProxyPostgresPort)
+		return fmt.Errorf("DatabaseProxyProps.Port = %d: want %d, the only port RDS Proxy listens on for PostgreSQL", p.Port, rdsProxyPostgresPort)
 	}
 	return nil
 }

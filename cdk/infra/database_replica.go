@@ -16,7 +16,8 @@ type DatabaseReadReplicaProps struct {
 	Source *Database
 	// InstanceIdentifier is the replica's RDS identifier. Required.
 	InstanceIdentifier string
-	// InstanceClass is the replica's class, e.g. "db.t4g.medium". Required.
+	// InstanceClass is the replica's RDS instance class without the "db."
+	// prefix (as DatabaseProps.InstanceClass), e.g. "t4g.medium". Required.
 	InstanceClass string
 	// Vpc holds the replica in its isolated subnets. Required.
 	Vpc awsec2.IVpc
@@ -38,28 +39,10 @@ type DatabaseReadReplicaProps struct {
 // NewDatabaseReadReplica adds a read replica of props.Source at scope/id
 // (the app passes the Database itself and "Replica"): the primary's
 // security group and parameter group, single-AZ (the primary carries the
-// Multi-AZ standby). It panics on invalid props, naming the field.
+// Multi-AZ standby). It panics on nil or invalid props, naming its path
+// and the field.
 func NewDatabaseReadReplica(scope constructs.Construct, id string, props *DatabaseReadReplicaProps) awsrds.DatabaseInstanceReadReplica {
-	if props == nil {
-		panic(fmt.Errorf("infra: NewDatabaseReadReplica %q: props = nil: want the source database and the replica's identifier, class and network", id))
-	}
-	p := *props
-	if p.RemovalPolicy == "" {
-		p.RemovalPolicy = awscdk.RemovalPolicy_SNAPSHOT
-	}
-	if p.PerformanceInsightsRetention == "" {
-		p.PerformanceInsightsRetention = awsrds.PerformanceInsightRetention_DEFAULT
-	}
-	switch {
-	case p.Source == nil:
-		panic(fmt.Errorf("infra: DatabaseReadReplicaProps.Source = nil (%s): want the primary Database", id))
-	case p.Vpc == nil:
-		panic(fmt.Errorf("infra: DatabaseReadReplicaProps.Vpc = nil (%s): want the VPC of the primary", id))
-	case p.InstanceIdentifier == "" || p.InstanceClass == "":
-		panic(fmt.Errorf("infra: DatabaseReadReplicaProps (%s): InstanceIdentifier %q and InstanceClass %q are required", id, p.InstanceIdentifier, p.InstanceClass))
-	case p.Port <= 0 || p.MaxAllocatedStorageGiB <= 0:
-		panic(fmt.Errorf("infra: DatabaseReadReplicaProps (%s): Port %d and MaxAllocatedStorageGiB %d must be > 0", id, p.Port, p.MaxAllocatedStorageGiB))
-	}
+	p := resolveProps(scope, id, props)
 	// No StorageEncrypted: a replica inherits its source's encryption, and
 	// CloudFormation says not to specify the property together with
 	// SourceDBInstanceIdentifier (cfn-lint E3020): "If you specify the
@@ -86,6 +69,30 @@ func NewDatabaseReadReplica(scope constructs.Construct, id string, props *Databa
 		PerformanceInsightRetention: p.PerformanceInsightsRetention,
 		AutoMinorVersionUpgrade:     jsii.Bool(true),
 	})
+}
+
+func (p DatabaseReadReplicaProps) withDefaults() DatabaseReadReplicaProps {
+	if p.RemovalPolicy == "" {
+		p.RemovalPolicy = awscdk.RemovalPolicy_SNAPSHOT
+	}
+	if p.PerformanceInsightsRetention == "" {
+		p.PerformanceInsightsRetention = awsrds.PerformanceInsightRetention_DEFAULT
+	}
+	return p
+}
+
+func (p DatabaseReadReplicaProps) validate() error {
+	switch {
+	case p.Source == nil:
+		return fmt.Errorf("DatabaseReadReplicaProps.Source = nil: want the primary Database")
+	case p.Vpc == nil:
+		return fmt.Errorf("DatabaseReadReplicaProps.Vpc = nil: want the VPC of the primary")
+	case p.InstanceIdentifier == "" || p.InstanceClass == "":
+		return fmt.Errorf("DatabaseReadReplicaProps: InstanceIdentifier %q and InstanceClass %q are required", p.InstanceIdentifier, p.InstanceClass)
+	case p.Port <= 0 || p.MaxAllocatedStorageGiB <= 0:
+		return fmt.Errorf("DatabaseReadReplicaProps: Port %d and MaxAllocatedStorageGiB %d must be > 0", p.Port, p.MaxAllocatedStorageGiB)
+	}
+	return nil
 }
 
 // replicaRemoval: a replica holds no data of its own; a final snapshot of it

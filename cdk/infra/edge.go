@@ -52,10 +52,7 @@ type Edge struct {
 // NewEdge creates an Edge. Construct ids: "Zone", "Certificate",
 // "BackendRepository", "FrontendRepository".
 func NewEdge(scope constructs.Construct, id string, props *EdgeProps) *Edge {
-	p := props.withDefaults()
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
+	p := resolveProps(scope, id, props)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	zone := awsroute53.HostedZone_FromHostedZoneAttributes(c, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{
 		HostedZoneId: jsii.String(p.HostedZoneID),
@@ -103,8 +100,8 @@ func newRepository(scope constructs.Construct, id, name string, p EdgeProps) aws
 	})
 }
 
-func (p *EdgeProps) withDefaults() EdgeProps {
-	out := *p
+func (p EdgeProps) withDefaults() EdgeProps {
+	out := p
 	if out.UntaggedImageDays == 0 {
 		out.UntaggedImageDays = 14
 	}
@@ -120,17 +117,17 @@ func (p *EdgeProps) withDefaults() EdgeProps {
 func (p EdgeProps) validate() error {
 	switch {
 	case p.HostedZoneID == "":
-		return fmt.Errorf("infra: EdgeProps.HostedZoneID = %q: want the Route53 hosted zone id", p.HostedZoneID)
+		return fmt.Errorf("EdgeProps.HostedZoneID = %q: want the Route53 hosted zone id", p.HostedZoneID)
 	case p.ZoneName == "":
-		return fmt.Errorf("infra: EdgeProps.ZoneName = %q: want the zone's DNS name", p.ZoneName)
+		return fmt.Errorf("EdgeProps.ZoneName = %q: want the zone's DNS name", p.ZoneName)
 	case !strings.HasSuffix(p.Host, "."+p.ZoneName):
-		return fmt.Errorf("infra: EdgeProps.Host = %q: want a name inside ZoneName %q", p.Host, p.ZoneName)
+		return fmt.Errorf("EdgeProps.Host = %q: want a name inside ZoneName %q", p.Host, p.ZoneName)
 	case p.BackendRepository == "" || p.FrontendRepository == "" || p.BackendRepository == p.FrontendRepository:
-		return fmt.Errorf("infra: EdgeProps.BackendRepository = %q, FrontendRepository = %q: want two distinct ECR repository names", p.BackendRepository, p.FrontendRepository)
+		return fmt.Errorf("EdgeProps.BackendRepository = %q, FrontendRepository = %q: want two distinct ECR repository names", p.BackendRepository, p.FrontendRepository)
 	case p.UntaggedImageDays < 1:
-		return fmt.Errorf("infra: EdgeProps.UntaggedImageDays = %d: want 1 or more", p.UntaggedImageDays)
+		return fmt.Errorf("EdgeProps.UntaggedImageDays = %d: want 1 or more", p.UntaggedImageDays)
 	case p.KeepTaggedImages < 1:
-		return fmt.Errorf("infra: EdgeProps.KeepTaggedImages = %d: want 1 or more", p.KeepTaggedImages)
+		return fmt.Errorf("EdgeProps.KeepTaggedImages = %d: want 1 or more", p.KeepTaggedImages)
 	}
 	return nil
 }

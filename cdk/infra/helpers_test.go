@@ -116,6 +116,18 @@ func nagErrors(st awscdk.Stack) []string {
 	return out
 }
 
+// panicOf runs f and returns what it panicked with, as text ("" when it
+// did not panic).
+func panicOf(f func()) (got string) {
+	defer func() {
+		if r := recover(); r != nil {
+			got = fmt.Sprint(r)
+		}
+	}()
+	f()
+	return ""
+}
+
 // failOnAssertion turns the panic of a failed CDK assertion (jsii raises
 // them as panics) into a test failure with its message.
 func failOnAssertion(t *testing.T) {

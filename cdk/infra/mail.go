@@ -116,11 +116,16 @@ type Mail struct {
 // NewMail creates a Mail. Construct ids: "Identity", "DkimRecord1".."3",
 // "MailFromMx", "MailFromSpf", "Sender", "SenderKey", "SenderSecret".
 func NewMail(scope constructs.Construct, id string, props *MailProps) *Mail {
-	p := *props
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
-	c := constructs.NewConstruct(scope, jsii.String(id))
+	p := resolveProps(scope, id, props)
+	m := &Mail{Construct: constructs.NewConstruct(scope, jsii.String(id))}
+	m.addIdentity(p)
+	m.addDNSRecords(p)
+	m.addSender(p)
+	return m
+}
+
+// addIdentity: the SES domain identity, Easy DKIM, the MAIL FROM domain.
+func (m *Mail) addIdentity(p MailProps) {
 	identityProps := &awsses.EmailIdentityProps{
 		Identity: awsses.Identity_Domain(jsii.String(p.Domain)),
 		// Easy DKIM, 2048-bit keys (the construct's default, spelled out).
@@ -133,8 +138,12 @@ func NewMail(scope constructs.Construct, id string, props *MailProps) *Mail {
 		// default MAIL FROM domain rather than being rejected.
 		identityProps.MailFromBehaviorOnMxFailure = awsses.MailFromBehaviorOnMxFailure_USE_DEFAULT_VALUE
 	}
-	identity := awsses.NewEmailIdentity(c, jsii.String("Identity"), identityProps)
+	m.Identity = awsses.NewEmailIdentity(m.Construct, jsii.String("Identity"), identityProps)
+}
 
+// addDNSRecords: the three DKIM CNAMEs, and the MAIL FROM MX and SPF records.
+func (m *Mail) addDNSRecords(p MailProps) {
+	c, identity := m.Construct, m.Identity
 	tokens := []struct{ name, value *string }{
 		{identity.DkimDnsTokenName1(), identity.DkimDnsTokenValue1()},
 		{identity.DkimDnsTokenName2(), identity.DkimDnsTokenValue2()},
@@ -165,12 +174,16 @@ func NewMail(scope constructs.Construct, id string, props *MailProps) *Mail {
 			Values:     jsii.Strings(mailFromSPF),
 		})
 	}
+}
 
-	// SMTP credentials belong to an IAM user: the SMTP user name is the
-	// user's access key id and the password is derived from its secret
-	// access key ("Obtaining Amazon SES SMTP credentials", same page as
-	// SESSendAction). A role's temporary credentials cannot log in to SMTP.
-	// The user has no console password and no other permission.
+// addSender: the sending IAM user, its access key and the secret the
+// backend reads it from. SMTP credentials belong to an IAM user: the SMTP
+// user name is the user's access key id and the password is derived from
+// its secret access key ("Obtaining Amazon SES SMTP credentials", same page
+// as SESSendAction). A role's temporary credentials cannot log in to SMTP.
+// The user has no console password and no other permission.
+func (m *Mail) addSender(p MailProps) {
+	c := m.Construct
 	user := awsiam.NewUser(c, jsii.String("Sender"), &awsiam.UserProps{})
 	user.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:     jsii.String("SendStorefrontMailOnly"),
@@ -179,7 +192,7 @@ func NewMail(scope constructs.Construct, id string, props *MailProps) *Mail {
 		// identities the user may send from: their ARNs ("Restricting the
 		// action", https://docs.aws.amazon.com/ses/latest/dg/control-user-access.html,
 		// read in its Chinese edition).
-		Resources:  jsii.Strings(*identity.EmailIdentityArn()),
+		Resources:  jsii.Strings(*m.Identity.EmailIdentityArn()),
 		Conditions: &map[string]any{"StringEquals": map[string]any{SESFromAddressConditionKey: p.FromAddress}},
 	}))
 	keyProps := &awsiam.AccessKeyProps{User: user}
@@ -187,9 +200,10 @@ func NewMail(scope constructs.Construct, id string, props *MailProps) *Mail {
 		keyProps.Serial = jsii.Number(float64(p.AccessKeySerial))
 	}
 	key := awsiam.NewAccessKey(c, jsii.String("SenderKey"), keyProps)
+	m.User, m.AccessKey = user, key
 	// The secret value is built by CloudFormation from the key's Ref and
 	// SecretAccessKey attribute: the template holds references, never the key.
-	secret := awssecretsmanager.NewSecret(c, jsii.String("SenderSecret"), &awssecretsmanager.SecretProps{
+	m.Secret = awssecretsmanager.NewSecret(c, jsii.String("SenderSecret"), &awssecretsmanager.SecretProps{
 		SecretName:  jsii.String(p.SecretName),
 		Description: jsii.String("Access key of the IAM user that sends the storefront's mail through Amazon SES as " + p.FromAddress + "; the backend derives the SMTP password from it"),
 		SecretObjectValue: &map[string]awscdk.SecretValue{
@@ -200,7 +214,6 @@ func NewMail(scope constructs.Construct, id string, props *MailProps) *Mail {
 		// is lost when the stack deletes it.
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
-	return &Mail{Construct: c, Identity: identity, User: user, AccessKey: key, Secret: secret}
 }
 
 // SecretReadStatements let a principal read the SMTP secret and nothing else.
@@ -212,20 +225,23 @@ func (m *Mail) SecretReadStatements() []awsiam.PolicyStatement {
 	})}
 }
 
+// withDefaults: every default of MailProps is its zero value.
+func (p MailProps) withDefaults() MailProps { return p }
+
 func (p MailProps) validate() error {
 	switch {
 	case p.Zone == nil:
-		return fmt.Errorf("infra: MailProps.Zone = nil: want the public hosted zone that holds Domain")
+		return fmt.Errorf("MailProps.Zone = nil: want the public hosted zone that holds Domain")
 	case p.Domain == "" || strings.HasPrefix(p.Domain, "."):
-		return fmt.Errorf("infra: MailProps.Domain = %q: want the storefront host name (the SES identity)", p.Domain)
+		return fmt.Errorf("MailProps.Domain = %q: want the storefront host name (the SES identity)", p.Domain)
 	case !strings.HasSuffix(p.FromAddress, "@"+p.Domain) || strings.Count(p.FromAddress, "@") != 1 || strings.HasPrefix(p.FromAddress, "@"):
-		return fmt.Errorf("infra: MailProps.FromAddress = %q: want an address at Domain %q", p.FromAddress, p.Domain)
+		return fmt.Errorf("MailProps.FromAddress = %q: want an address at Domain %q", p.FromAddress, p.Domain)
 	case p.MailFromDomain != "" && !strings.HasSuffix(p.MailFromDomain, "."+p.Domain):
-		return fmt.Errorf("infra: MailProps.MailFromDomain = %q: want \"\" or a subdomain of Domain %q", p.MailFromDomain, p.Domain)
+		return fmt.Errorf("MailProps.MailFromDomain = %q: want \"\" or a subdomain of Domain %q", p.MailFromDomain, p.Domain)
 	case p.SecretName == "":
-		return fmt.Errorf("infra: MailProps.SecretName = %q: want the Secrets Manager name the backend reads", p.SecretName)
+		return fmt.Errorf("MailProps.SecretName = %q: want the Secrets Manager name the backend reads", p.SecretName)
 	case p.AccessKeySerial < 0:
-		return fmt.Errorf("infra: MailProps.AccessKeySerial = %d: want 0 or more (only ever incremented)", p.AccessKeySerial)
+		return fmt.Errorf("MailProps.AccessKeySerial = %d: want 0 or more (only ever incremented)", p.AccessKeySerial)
 	}
 	return nil
 }

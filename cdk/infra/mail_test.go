@@ -182,8 +182,8 @@ func TestMailPropsValidation(t *testing.T) {
 			c.mutate(&p)
 			defer func() {
 				msg := fmt.Sprint(recover())
-				if !strings.Contains(msg, "MailProps."+c.field) {
-					t.Errorf("panic %q does not name MailProps.%s", msg, c.field)
+				if !strings.HasPrefix(msg, "mail/Mail: MailProps."+c.field) {
+					t.Errorf("panic %q does not start with the construct's path and MailProps.%s", msg, c.field)
 				}
 			}()
 			infra.NewMail(st, "Mail", &p)

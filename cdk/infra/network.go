@@ -75,10 +75,7 @@ type Network struct {
 // NewNetwork creates a Network. Construct ids: "Vpc", "FlowLogs",
 // "Vpc/FlowLog".
 func NewNetwork(scope constructs.Construct, id string, props *NetworkProps) *Network {
-	p := props.withDefaults()
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
+	p := resolveProps(scope, id, props)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 
 	vpc := awsec2.NewVpc(c, jsii.String("Vpc"), &awsec2.VpcProps{
@@ -106,7 +103,7 @@ func NewNetwork(scope constructs.Construct, id string, props *NetworkProps) *Net
 	}
 
 	logs := awslogs.NewLogGroup(c, jsii.String("FlowLogs"), &awslogs.LogGroupProps{
-		Retention:     retentionDays(p.FlowLogRetentionDays),
+		Retention:     retentionDays(c, p.FlowLogRetentionDays),
 		RemovalPolicy: p.RemovalPolicy,
 	})
 	flowLog := vpc.AddFlowLog(jsii.String("FlowLog"), &awsec2.FlowLogOptions{
@@ -136,8 +133,8 @@ func tagSubnet(s awsec2.ISubnet, key string) {
 	awscdk.Tags_Of(s.Node().DefaultChild()).Add(jsii.String(key), jsii.String("1"), nil)
 }
 
-func (p *NetworkProps) withDefaults() NetworkProps {
-	out := *p
+func (p NetworkProps) withDefaults() NetworkProps {
+	out := p
 	bits := 0
 	if prefix, err := netip.ParsePrefix(p.Cidr); err == nil {
 		bits = prefix.Bits()
@@ -166,27 +163,27 @@ func (p *NetworkProps) withDefaults() NetworkProps {
 func (p NetworkProps) validate() error {
 	prefix, err := netip.ParsePrefix(p.Cidr)
 	if err != nil || !prefix.Addr().Is4() || prefix.Bits() < 16 || prefix.Bits() > 20 {
-		return fmt.Errorf("infra: NetworkProps.Cidr = %q: want an IPv4 network from /16 to /20", p.Cidr)
+		return fmt.Errorf("NetworkProps.Cidr = %q: want an IPv4 network from /16 to /20", p.Cidr)
 	}
 	if len(p.AvailabilityZones) < 2 {
-		return fmt.Errorf("infra: NetworkProps.AvailabilityZones = %v: want at least 2 AZ names", p.AvailabilityZones)
+		return fmt.Errorf("NetworkProps.AvailabilityZones = %v: want at least 2 AZ names", p.AvailabilityZones)
 	}
 	if p.NatGateways < 1 || p.NatGateways > len(p.AvailabilityZones) {
-		return fmt.Errorf("infra: NetworkProps.NatGateways = %d: want 1 to %d (one per AZ at most)", p.NatGateways, len(p.AvailabilityZones))
+		return fmt.Errorf("NetworkProps.NatGateways = %d: want 1 to %d (one per AZ at most)", p.NatGateways, len(p.AvailabilityZones))
 	}
 	if _, ok := retentionEnum[p.FlowLogRetentionDays]; !ok {
-		return fmt.Errorf("infra: NetworkProps.FlowLogRetentionDays = %d: want a CloudWatch Logs retention (platform.RetentionDays)", p.FlowLogRetentionDays)
+		return fmt.Errorf("NetworkProps.FlowLogRetentionDays = %d: want a CloudWatch Logs retention (platform.RetentionDays)", p.FlowLogRetentionDays)
 	}
 	for name, mask := range map[string]int{"PublicCidrMask": p.PublicCidrMask, "PrivateCidrMask": p.PrivateCidrMask, "DatabaseCidrMask": p.DatabaseCidrMask} {
 		if mask <= prefix.Bits() || mask > 27 {
-			return fmt.Errorf("infra: NetworkProps.%s = %d: want a prefix longer than the VPC's /%d and at most /27 (a load balancer needs a /27)", name, mask, prefix.Bits())
+			return fmt.Errorf("NetworkProps.%s = %d: want a prefix longer than the VPC's /%d and at most /27 (a load balancer needs a /27)", name, mask, prefix.Bits())
 		}
 	}
 	// Every AZ gets one subnet of each tier: they must fit in the VPC.
 	size := func(mask int) uint64 { return 1 << (32 - mask) }
 	need := uint64(len(p.AvailabilityZones)) * (size(p.PublicCidrMask) + size(p.PrivateCidrMask) + size(p.DatabaseCidrMask))
 	if need > size(prefix.Bits()) {
-		return fmt.Errorf("infra: NetworkProps subnet masks /%d, /%d, /%d over %d AZs need %d addresses: more than the VPC's %d", p.PublicCidrMask, p.PrivateCidrMask, p.DatabaseCidrMask, len(p.AvailabilityZones), need, size(prefix.Bits()))
+		return fmt.Errorf("NetworkProps subnet masks /%d, /%d, /%d over %d AZs need %d addresses: more than the VPC's %d", p.PublicCidrMask, p.PrivateCidrMask, p.DatabaseCidrMask, len(p.AvailabilityZones), need, size(prefix.Bits()))
 	}
 	return nil
 }
@@ -215,10 +212,13 @@ var retentionEnum = func() map[int]awslogs.RetentionDays {
 	return m
 }()
 
-func retentionDays(days int) awslogs.RetentionDays {
+// retentionDays is the CDK enum of days for a log group of the construct c
+// (whose props were validated: an unknown value is a bug, reported with c's
+// path).
+func retentionDays(c constructs.IConstruct, days int) awslogs.RetentionDays {
 	r, ok := retentionEnum[days]
 	if !ok {
-		panic(fmt.Errorf("infra: log retention %d days: want a CloudWatch Logs retention (platform.RetentionDays)", days))
+		panic(fmt.Errorf("%s: log retention %d days: want a CloudWatch Logs retention (platform.RetentionDays)", *c.Node().Path(), days))
 	}
 	return r
 }

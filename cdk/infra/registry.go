@@ -3,6 +3,7 @@ package infra
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,8 +13,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-
-	"github.com/shopstack/shopstack/platform"
 )
 
 // What ECR documents about its upstream registries (Amazon ECR User Guide,
@@ -89,15 +88,19 @@ type PullThroughCache struct {
 	// Credentials are the secrets of the upstreams that require
 	// authentication, by prefix.
 	Credentials map[string]awssecretsmanager.Secret
+
+	prefixes []string
 }
+
+// Prefixes are the repository prefixes of the rules, in the order of
+// PullThroughCacheProps.Upstreams (what ClusterProps.PullThroughCachePrefixes
+// wants).
+func (c *PullThroughCache) Prefixes() []string { return slices.Clone(c.prefixes) }
 
 // NewPullThroughCache creates a PullThroughCache. Construct ids:
 // "Rule-<registry>", "Credential-<registry>".
 func NewPullThroughCache(scope constructs.Construct, id string, props *PullThroughCacheProps) *PullThroughCache {
-	p := props.withDefaults()
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
+	p := resolveProps(scope, id, props)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	out := &PullThroughCache{Construct: c, Rules: map[string]awsecr.CfnPullThroughCacheRule{}, Credentials: map[string]awssecretsmanager.Secret{}}
 	for _, u := range p.Upstreams {
@@ -123,6 +126,7 @@ func NewPullThroughCache(scope constructs.Construct, id string, props *PullThrou
 			out.Credentials[u.Prefix] = secret
 		}
 		out.Rules[u.Prefix] = awsecr.NewCfnPullThroughCacheRule(c, jsii.String("Rule-"+u.Registry), ruleProps)
+		out.prefixes = append(out.prefixes, u.Prefix)
 	}
 	return out
 }
@@ -167,8 +171,8 @@ func PullThroughCacheStatements(scope constructs.Construct, prefixes []string) [
 	})}
 }
 
-func (p *PullThroughCacheProps) withDefaults() PullThroughCacheProps {
-	out := *p
+func (p PullThroughCacheProps) withDefaults() PullThroughCacheProps {
+	out := p
 	if out.RemovalPolicy == "" {
 		out.RemovalPolicy = awscdk.RemovalPolicy_RETAIN
 	}
@@ -177,11 +181,11 @@ func (p *PullThroughCacheProps) withDefaults() PullThroughCacheProps {
 
 func (p PullThroughCacheProps) validate() error {
 	if len(p.Upstreams) == 0 {
-		return fmt.Errorf("infra: PullThroughCacheProps.Upstreams is empty: want at least one upstream registry")
+		return fmt.Errorf("PullThroughCacheProps.Upstreams is empty: want at least one upstream registry")
 	}
 	prefixes, registries := map[string]bool{}, map[string]bool{}
 	for i, u := range p.Upstreams {
-		field := fmt.Sprintf("infra: PullThroughCacheProps.Upstreams[%d]", i)
+		field := fmt.Sprintf("PullThroughCacheProps.Upstreams[%d]", i)
 		switch {
 		case len(u.Prefix) < 2 || len(u.Prefix) > 30 || !ecrPrefixRe.MatchString(u.Prefix):
 			return fmt.Errorf("%s.Prefix = %q: want 2-30 lower-case characters of an ECR repository prefix, e.g. shopstack-dev/quay", field, u.Prefix)
@@ -207,24 +211,5 @@ func knownUpstreams() []string {
 		}
 	}
 	sort.Strings(out)
-	return out
-}
-
-// MirrorUpstreams are the cache rules of env: one per platform.Upstreams
-// entry, under env.MirrorPrefix, the prefix the manifests' images name.
-func MirrorUpstreams(env platform.Environment) []PullThroughCacheUpstream {
-	out := make([]PullThroughCacheUpstream, len(platform.Upstreams))
-	for i, u := range platform.Upstreams {
-		out[i] = PullThroughCacheUpstream{Prefix: env.MirrorPrefix(u), Registry: u.Registry, URL: u.URL}
-	}
-	return out
-}
-
-// MirrorPrefixes are the repository prefixes of env's cache rules.
-func MirrorPrefixes(env platform.Environment) []string {
-	var out []string
-	for _, u := range MirrorUpstreams(env) {
-		out = append(out, u.Prefix)
-	}
 	return out
 }

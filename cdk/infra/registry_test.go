@@ -187,8 +187,8 @@ func TestPullThroughCacheValidation(t *testing.T) {
 				defer func() { got = fmt.Sprint(recover()) }()
 				infra.NewPullThroughCache(bareStack(), "C", &infra.PullThroughCacheProps{Upstreams: c.ups})
 			}()
-			if !strings.Contains(got, c.want) {
-				t.Errorf("panic %q, want it to contain %q", got, c.want)
+			if !strings.Contains(got, c.want) || !strings.HasPrefix(got, "Test/C: ") {
+				t.Errorf("panic %q, want it to start with the construct's path Test/C and contain %q", got, c.want)
 			}
 		})
 	}
