@@ -75,130 +75,143 @@ func TestCatalog(t *testing.T) {
 				t.Fatalf("inactive product %s listed", p.Slug)
 			}
 		}
-
-		// Default page size is 24.
-		var def domain.Page[domain.Product]
-		want(t, c.do("GET", "/api/v1/products", nil), 200).Into(t, &def)
-		if def.PerPage != 24 || def.Total != all.Total {
-			t.Fatalf("default page: per_page %d total %d", def.PerPage, def.Total)
-		}
-
-		// Category filter.
-		var inCat domain.Page[domain.Product]
-		want(t, c.do("GET", "/api/v1/products?per_page=100&category="+cat.Slug, nil), 200).Into(t, &inCat)
-		if inCat.Total != cat.ProductCount || inCat.Total == 0 {
-			t.Fatalf("category %s: total %d, product_count %d", cat.Slug, inCat.Total, cat.ProductCount)
-		}
-		for _, p := range inCat.Items {
-			if p.Category.Slug != cat.Slug {
-				t.Fatalf("product %s of category %s in filter %s", p.Slug, p.Category.Slug, cat.Slug)
-			}
-		}
-
-		// Price range and sort.
-		var asc, desc domain.Page[domain.Product]
-		want(t, c.do("GET", "/api/v1/products?per_page=100&sort=price_asc", nil), 200).Into(t, &asc)
-		want(t, c.do("GET", "/api/v1/products?per_page=100&sort=price_desc", nil), 200).Into(t, &desc)
-		if !sort.SliceIsSorted(asc.Items, func(i, j int) bool { return asc.Items[i].Price.Amount < asc.Items[j].Price.Amount }) {
-			t.Fatal("price_asc not sorted")
-		}
-		if !sort.SliceIsSorted(desc.Items, func(i, j int) bool { return desc.Items[i].Price.Amount > desc.Items[j].Price.Amount }) {
-			t.Fatal("price_desc not sorted")
-		}
-		lo, hi := asc.Items[0].Price.Amount, asc.Items[len(asc.Items)-1].Price.Amount
-		mid := (lo + hi) / 2
-		var ranged domain.Page[domain.Product]
-		want(t, c.do("GET", fmt.Sprintf("/api/v1/products?per_page=100&min_price=%d&max_price=%d", lo, mid), nil), 200).Into(t, &ranged)
-		if ranged.Total == 0 || ranged.Total >= all.Total && lo != hi {
-			t.Fatalf("price range [%d,%d]: %d of %d", lo, mid, ranged.Total, all.Total)
-		}
-		for _, p := range ranged.Items {
-			if p.Price.Amount < lo || p.Price.Amount > mid {
-				t.Fatalf("product %s price %d outside [%d,%d]", p.Slug, p.Price.Amount, lo, mid)
-			}
-		}
+		// byName is the whole catalog sorted by name (checked in "sorts"; "pagination" tiles it).
 		var byName domain.Page[domain.Product]
 		want(t, c.do("GET", "/api/v1/products?per_page=100&sort=name", nil), 200).Into(t, &byName)
-		if !sort.SliceIsSorted(byName.Items, func(i, j int) bool {
-			return strings.ToLower(byName.Items[i].Name) < strings.ToLower(byName.Items[j].Name)
-		}) {
-			t.Fatal("sort=name not sorted")
-		}
-		want(t, c.do("GET", "/api/v1/products?sort=newest", nil), 200)
-		want(t, c.do("GET", "/api/v1/products?sort=featured", nil), 200)
 
-		// Pagination: pages of 2 tile the full list without overlap.
-		if all.Total >= 4 {
-			var p1, p2 domain.Page[domain.Product]
-			want(t, c.do("GET", "/api/v1/products?sort=name&per_page=2&page=1", nil), 200).Into(t, &p1)
-			want(t, c.do("GET", "/api/v1/products?sort=name&per_page=2&page=2", nil), 200).Into(t, &p2)
-			if len(p1.Items) != 2 || len(p2.Items) != 2 || p2.Page != 2 || p1.Total != all.Total {
-				t.Fatalf("pages: %d/%d items, page %d, total %d", len(p1.Items), len(p2.Items), p2.Page, p1.Total)
+		t.Run("default page size is 24", func(t *testing.T) {
+			var def domain.Page[domain.Product]
+			want(t, c.do("GET", "/api/v1/products", nil), 200).Into(t, &def)
+			if def.PerPage != 24 || def.Total != all.Total {
+				t.Fatalf("default page: per_page %d total %d", def.PerPage, def.Total)
 			}
-			if p1.Items[0].ID == p2.Items[0].ID || p1.Items[1].ID == p2.Items[0].ID {
-				t.Fatal("pages overlap")
-			}
-			if p2.Items[0].ID != byName.Items[2].ID {
-				t.Fatalf("page 2 starts with %s, want %s", p2.Items[0].Slug, byName.Items[2].Slug)
-			}
-		}
-		var beyond domain.Page[domain.Product]
-		want(t, c.do("GET", "/api/v1/products?page=1000", nil), 200).Into(t, &beyond)
-		if len(beyond.Items) != 0 || beyond.Items == nil {
-			t.Fatalf("page beyond the end: %+v", beyond.Items)
-		}
+		})
 
-		// Bad query values are 422 with the field named.
-		for q, field := range map[string]string{
-			"sort=cheapest":             "sort",
-			"per_page=0":                "per_page",
-			"per_page=101":              "per_page",
-			"page=0":                    "page",
-			"page=abc":                  "page",
-			"min_price=-1":              "min_price",
-			"min_price=ten":             "min_price",
-			"min_price=500&max_price=1": "max_price",
-		} {
-			e := wantErr(t, c.do("GET", "/api/v1/products?"+q, nil), 422, "invalid")
-			if e.Error.Fields[field] == "" {
-				t.Fatalf("%s: fields %v lack %s", q, e.Error.Fields, field)
+		t.Run("category filter", func(t *testing.T) {
+			var inCat domain.Page[domain.Product]
+			want(t, c.do("GET", "/api/v1/products?per_page=100&category="+cat.Slug, nil), 200).Into(t, &inCat)
+			if inCat.Total != cat.ProductCount || inCat.Total == 0 {
+				t.Fatalf("category %s: total %d, product_count %d", cat.Slug, inCat.Total, cat.ProductCount)
 			}
-		}
+			for _, p := range inCat.Items {
+				if p.Category.Slug != cat.Slug {
+					t.Fatalf("product %s of category %s in filter %s", p.Slug, p.Category.Slug, cat.Slug)
+				}
+			}
+		})
 
-		// Product by slug.
+		t.Run("sorts and price range", func(t *testing.T) {
+			var asc, desc domain.Page[domain.Product]
+			want(t, c.do("GET", "/api/v1/products?per_page=100&sort=price_asc", nil), 200).Into(t, &asc)
+			want(t, c.do("GET", "/api/v1/products?per_page=100&sort=price_desc", nil), 200).Into(t, &desc)
+			if !sort.SliceIsSorted(asc.Items, func(i, j int) bool { return asc.Items[i].Price.Amount < asc.Items[j].Price.Amount }) {
+				t.Fatal("price_asc not sorted")
+			}
+			if !sort.SliceIsSorted(desc.Items, func(i, j int) bool { return desc.Items[i].Price.Amount > desc.Items[j].Price.Amount }) {
+				t.Fatal("price_desc not sorted")
+			}
+			lo, hi := asc.Items[0].Price.Amount, asc.Items[len(asc.Items)-1].Price.Amount
+			mid := (lo + hi) / 2
+			var ranged domain.Page[domain.Product]
+			want(t, c.do("GET", fmt.Sprintf("/api/v1/products?per_page=100&min_price=%d&max_price=%d", lo, mid), nil), 200).Into(t, &ranged)
+			if ranged.Total == 0 || ranged.Total >= all.Total && lo != hi {
+				t.Fatalf("price range [%d,%d]: %d of %d", lo, mid, ranged.Total, all.Total)
+			}
+			for _, p := range ranged.Items {
+				if p.Price.Amount < lo || p.Price.Amount > mid {
+					t.Fatalf("product %s price %d outside [%d,%d]", p.Slug, p.Price.Amount, lo, mid)
+				}
+			}
+			if !sort.SliceIsSorted(byName.Items, func(i, j int) bool {
+				return strings.ToLower(byName.Items[i].Name) < strings.ToLower(byName.Items[j].Name)
+			}) {
+				t.Fatal("sort=name not sorted")
+			}
+			want(t, c.do("GET", "/api/v1/products?sort=newest", nil), 200)
+			want(t, c.do("GET", "/api/v1/products?sort=featured", nil), 200)
+		})
+
+		t.Run("pages of 2 tile the full list without overlap", func(t *testing.T) {
+			if all.Total >= 4 {
+				var p1, p2 domain.Page[domain.Product]
+				want(t, c.do("GET", "/api/v1/products?sort=name&per_page=2&page=1", nil), 200).Into(t, &p1)
+				want(t, c.do("GET", "/api/v1/products?sort=name&per_page=2&page=2", nil), 200).Into(t, &p2)
+				if len(p1.Items) != 2 || len(p2.Items) != 2 || p2.Page != 2 || p1.Total != all.Total {
+					t.Fatalf("pages: %d/%d items, page %d, total %d", len(p1.Items), len(p2.Items), p2.Page, p1.Total)
+				}
+				if p1.Items[0].ID == p2.Items[0].ID || p1.Items[1].ID == p2.Items[0].ID {
+					t.Fatal("pages overlap")
+				}
+				if p2.Items[0].ID != byName.Items[2].ID {
+					t.Fatalf("page 2 starts with %s, want %s", p2.Items[0].Slug, byName.Items[2].Slug)
+				}
+			}
+			var beyond domain.Page[domain.Product]
+			want(t, c.do("GET", "/api/v1/products?page=1000", nil), 200).Into(t, &beyond)
+			if len(beyond.Items) != 0 || beyond.Items == nil {
+				t.Fatalf("page beyond the end: %+v", beyond.Items)
+			}
+		})
+
+		t.Run("bad query values are 422 with the field named", func(t *testing.T) {
+			for q, field := range map[string]string{
+				"sort=cheapest":             "sort",
+				"per_page=0":                "per_page",
+				"per_page=101":              "per_page",
+				"page=0":                    "page",
+				"page=abc":                  "page",
+				"min_price=-1":              "min_price",
+				"min_price=ten":             "min_price",
+				"min_price=500&max_price=1": "max_price",
+			} {
+				e := wantErr(t, c.do("GET", "/api/v1/products?"+q, nil), 422, "invalid")
+				if e.Error.Fields[field] == "" {
+					t.Fatalf("%s: fields %v lack %s", q, e.Error.Fields, field)
+				}
+			}
+		})
+
 		p := all.Items[0]
-		var got domain.Product
-		want(t, c.do("GET", "/api/v1/products/"+p.Slug, nil), 200).Into(t, &got)
-		if got.ID != p.ID || got.SKU != p.SKU || len(got.Images) == 0 || got.Price.Currency != "USD" {
-			t.Fatalf("product by slug: %+v", got)
-		}
-		wantErr(t, c.do("GET", "/api/v1/products/no-such-product", nil), 404, "not_found")
-		wantErr(t, c.do("GET", "/api/v1/products/Not%20A%20Slug", nil), 404, "not_found")
+		t.Run("product by slug", func(t *testing.T) {
+			var got domain.Product
+			want(t, c.do("GET", "/api/v1/products/"+p.Slug, nil), 200).Into(t, &got)
+			if got.ID != p.ID || got.SKU != p.SKU || len(got.Images) == 0 || got.Price.Currency != "USD" {
+				t.Fatalf("product by slug: %+v", got)
+			}
+			wantErr(t, c.do("GET", "/api/v1/products/no-such-product", nil), 404, "not_found")
+			wantErr(t, c.do("GET", "/api/v1/products/Not%20A%20Slug", nil), 404, "not_found")
+		})
 
-		// Search: a word of a product's name finds it.
-		word := strings.Fields(p.Name)[0]
-		var found domain.Page[domain.Product]
-		want(t, c.do("GET", "/api/v1/search?q="+word, nil), 200).Into(t, &found)
-		hit := false
-		for _, f := range found.Items {
-			hit = hit || f.ID == p.ID
-		}
-		if !hit {
-			t.Fatalf("search %q did not find %s (%d results)", word, p.Slug, found.Total)
-		}
-		var none domain.Page[domain.Product]
-		want(t, c.do("GET", "/api/v1/search?q=zzzqqqxxyy", nil), 200).Into(t, &none)
-		if none.Total != 0 || none.Items == nil {
-			t.Fatalf("nonsense search found %d", none.Total)
-		}
-		wantErr(t, c.do("GET", "/api/v1/search?q=", nil), 422, "invalid")
-		wantErr(t, c.do("GET", "/api/v1/search", nil), 422, "invalid")
-		wantErr(t, c.do("GET", "/api/v1/search?q=%20%20", nil), 422, "invalid")
-		wantErr(t, c.do("GET", "/api/v1/search?q=x&per_page=500", nil), 422, "invalid")
-		// Query syntax of the full-text engines is not an error.
-		for _, q := range []string{`"unbalanced`, `a AND OR`, `*`, `-(`, `'; DROP TABLE products; --`, `NEAR(a b)`} {
-			want(t, c.do("GET", "/api/v1/search?q="+urlQuery(q), nil), 200)
-		}
+		t.Run("search finds a product by a word of its name", func(t *testing.T) {
+			word := strings.Fields(p.Name)[0]
+			var found domain.Page[domain.Product]
+			want(t, c.do("GET", "/api/v1/search?q="+word, nil), 200).Into(t, &found)
+			hit := false
+			for _, f := range found.Items {
+				hit = hit || f.ID == p.ID
+			}
+			if !hit {
+				t.Fatalf("search %q did not find %s (%d results)", word, p.Slug, found.Total)
+			}
+			var none domain.Page[domain.Product]
+			want(t, c.do("GET", "/api/v1/search?q=zzzqqqxxyy", nil), 200).Into(t, &none)
+			if none.Total != 0 || none.Items == nil {
+				t.Fatalf("nonsense search found %d", none.Total)
+			}
+		})
+
+		t.Run("search refuses an empty query or a page too large", func(t *testing.T) {
+			wantErr(t, c.do("GET", "/api/v1/search?q=", nil), 422, "invalid")
+			wantErr(t, c.do("GET", "/api/v1/search", nil), 422, "invalid")
+			wantErr(t, c.do("GET", "/api/v1/search?q=%20%20", nil), 422, "invalid")
+			wantErr(t, c.do("GET", "/api/v1/search?q=x&per_page=500", nil), 422, "invalid")
+		})
+
+		t.Run("full-text query syntax is not an error", func(t *testing.T) {
+			for _, q := range []string{`"unbalanced`, `a AND OR`, `*`, `-(`, `'; DROP TABLE products; --`, `NEAR(a b)`} {
+				want(t, c.do("GET", "/api/v1/search?q="+urlQuery(q), nil), 200)
+			}
+		})
 	})
 }
 
