@@ -468,112 +468,132 @@ func TestCheckoutAndOrders(t *testing.T) {
 			t.Fatalf("shipping methods: %+v", methods.Items)
 		}
 
-		// A guest must give an e-mail (guest_test.go covers guest checkout).
-		guest := e.client(t)
-		if fe := wantErr(t, guest.do("POST", "/api/v1/orders", guest.shown(checkoutBody(goodCard)), "Idempotency-Key", "k-guest"), 422, "invalid"); fe.Error.Fields["email"] == "" {
-			t.Fatalf("a guest without an e-mail: fields %v", fe.Error.Fields)
-		}
-		wantErr(t, e.client(t).do("GET", "/api/v1/orders", nil), 401, "unauthorized")
+		// The steps below share the customer's cart, the stock and the
+		// order; a step that fails stops the scenario (t.Run's result).
+		t.Run("a guest must give an e-mail and cannot list orders", func(t *testing.T) {
+			// guest_test.go covers guest checkout.
+			guest := e.client(t)
+			if fe := wantErr(t, guest.do("POST", "/api/v1/orders", guest.shown(checkoutBody(goodCard)), "Idempotency-Key", "k-guest"), 422, "invalid"); fe.Error.Fields["email"] == "" {
+				t.Fatalf("a guest without an e-mail: fields %v", fe.Error.Fields)
+			}
+			wantErr(t, e.client(t).do("GET", "/api/v1/orders", nil), 401, "unauthorized")
+		})
 
-		// Empty cart: 422.
-		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody(goodCard)), "Idempotency-Key", "k-empty"), 422, "invalid")
+		t.Run("an empty cart is 422", func(t *testing.T) {
+			wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody(goodCard)), "Idempotency-Key", "k-empty"), 422, "invalid")
+		})
 
 		want(t, c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 2}), 200)
 
-		// Missing or malformed input.
-		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody(goodCard))), 400, "invalid")
-		fe := wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4242424242424241")), "Idempotency-Key", "k-luhn"), 422, "invalid")
-		if fe.Error.Fields["payment.card_number"] == "" {
-			t.Fatalf("luhn failure fields: %v", fe.Error.Fields)
-		}
-		bad := c.shown(checkoutBody(goodCard))
-		bad["shipping_method"] = "teleport"
-		wantErr(t, c.do("POST", "/api/v1/orders", bad, "Idempotency-Key", "k-method"), 422, "invalid")
+		t.Run("missing or malformed input", func(t *testing.T) {
+			wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody(goodCard))), 400, "invalid")
+			fe := wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4242424242424241")), "Idempotency-Key", "k-luhn"), 422, "invalid")
+			if fe.Error.Fields["payment.card_number"] == "" {
+				t.Fatalf("luhn failure fields: %v", fe.Error.Fields)
+			}
+			bad := c.shown(checkoutBody(goodCard))
+			bad["shipping_method"] = "teleport"
+			wantErr(t, c.do("POST", "/api/v1/orders", bad, "Idempotency-Key", "k-method"), 422, "invalid")
+		})
 
-		// Declined and provider failure: no order, stock unchanged, cart kept.
-		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4000000000000002")), "Idempotency-Key", "k-declined"), 402, "payment_declined")
-		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4000000000009995")), "Idempotency-Key", "k-funds"), 402, "payment_declined")
-		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4000000000000119")), "Idempotency-Key", "k-failed"), 502, "payment_failed")
-		if got := e.stock(t, p.ID); got != 10 {
-			t.Fatalf("stock after failed checkouts: %d, want 10", got)
-		}
 		var orders domain.Page[domain.Order]
-		want(t, c.do("GET", "/api/v1/orders", nil), 200).Into(t, &orders)
-		if orders.Total != 0 {
-			t.Fatalf("failed checkouts left %d orders", orders.Total)
+		if !t.Run("declined and provider failure: no order, stock unchanged, cart kept", func(t *testing.T) {
+			wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4000000000000002")), "Idempotency-Key", "k-declined"), 402, "payment_declined")
+			wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4000000000009995")), "Idempotency-Key", "k-funds"), 402, "payment_declined")
+			wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody("4000000000000119")), "Idempotency-Key", "k-failed"), 502, "payment_failed")
+			if got := e.stock(t, p.ID); got != 10 {
+				t.Fatalf("stock after failed checkouts: %d, want 10", got)
+			}
+			want(t, c.do("GET", "/api/v1/orders", nil), 200).Into(t, &orders)
+			if orders.Total != 0 {
+				t.Fatalf("failed checkouts left %d orders", orders.Total)
+			}
+		}) {
+			return
 		}
 
-		// Success.
 		var o domain.Order
 		okBody := c.shown(checkoutBody(goodCard))
-		want(t, c.do("POST", "/api/v1/orders", okBody, "Idempotency-Key", "k-ok"), 201).Into(t, &o)
-		if o.ID == 0 || o.Status != domain.OrderPaid || len(o.Items) != 1 || o.Items[0].Quantity != 2 {
-			t.Fatalf("order: %+v", o)
-		}
-		ship := methods.Items[0].Price.Amount
-		if o.Subtotal.Amount != 2*p.Price.Amount || o.Shipping.Amount != ship || o.Total.Amount != o.Subtotal.Amount+ship {
-			t.Fatalf("order totals: %+v", o)
-		}
-		if o.Payment.Last4 != "4242" || o.ShippingAddress.Country != "GB" || strings.Contains(string(mustJSON(t, o)), goodCard) {
-			t.Fatalf("order payment/address: %+v", o)
-		}
-		if got := e.stock(t, p.ID); got != 8 {
-			t.Fatalf("stock after order: %d, want 8", got)
-		}
-		var cart domain.Cart
-		want(t, c.do("GET", "/api/v1/cart", nil), 200).Into(t, &cart)
-		if cart.ItemCount != 0 {
-			t.Fatalf("cart not emptied: %+v", cart)
-		}
-
-		// Idempotent retry: same order, 200, no second charge or stock move.
-		var again domain.Order
-		want(t, c.do("POST", "/api/v1/orders", okBody, "Idempotency-Key", "k-ok"), 200).Into(t, &again)
-		if again.ID != o.ID {
-			t.Fatalf("retry gave order %d, want %d", again.ID, o.ID)
-		}
-		if got := e.stock(t, p.ID); got != 8 {
-			t.Fatalf("stock after retry: %d, want 8", got)
-		}
-		// Same key, other body: 422.
-		other := checkoutBody(goodCard)
-		other["expected_total"] = okBody["expected_total"]
-		other["shipping_method"] = "express"
-		wantErr(t, c.do("POST", "/api/v1/orders", other, "Idempotency-Key", "k-ok"), 422, "invalid")
-
-		// Insufficient stock at checkout: no order, no stock change.
-		want(t, c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 3}), 200)
-		e.setStock(t, p.ID, 2)
-		wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody(goodCard)), "Idempotency-Key", "k-stock"), 409, "insufficient_stock")
-		if got := e.stock(t, p.ID); got != 2 {
-			t.Fatalf("stock after refused checkout: %d, want 2", got)
+		if !t.Run("success: a paid order, stock taken, cart emptied", func(t *testing.T) {
+			want(t, c.do("POST", "/api/v1/orders", okBody, "Idempotency-Key", "k-ok"), 201).Into(t, &o)
+			if o.ID == 0 || o.Status != domain.OrderPaid || len(o.Items) != 1 || o.Items[0].Quantity != 2 {
+				t.Fatalf("order: %+v", o)
+			}
+			ship := methods.Items[0].Price.Amount
+			if o.Subtotal.Amount != 2*p.Price.Amount || o.Shipping.Amount != ship || o.Total.Amount != o.Subtotal.Amount+ship {
+				t.Fatalf("order totals: %+v", o)
+			}
+			if o.Payment.Last4 != "4242" || o.ShippingAddress.Country != "GB" || strings.Contains(string(mustJSON(t, o)), goodCard) {
+				t.Fatalf("order payment/address: %+v", o)
+			}
+			if got := e.stock(t, p.ID); got != 8 {
+				t.Fatalf("stock after order: %d, want 8", got)
+			}
+			var cart domain.Cart
+			want(t, c.do("GET", "/api/v1/cart", nil), 200).Into(t, &cart)
+			if cart.ItemCount != 0 {
+				t.Fatalf("cart not emptied: %+v", cart)
+			}
+		}) {
+			return
 		}
 
-		// Order list and detail.
-		want(t, c.do("GET", "/api/v1/orders", nil), 200).Into(t, &orders)
-		if orders.Total != 1 || orders.Items[0].ID != o.ID {
-			t.Fatalf("orders: %+v", orders)
+		if !t.Run("an idempotent retry is the same order; the same key with another body is 422", func(t *testing.T) {
+			var again domain.Order
+			want(t, c.do("POST", "/api/v1/orders", okBody, "Idempotency-Key", "k-ok"), 200).Into(t, &again)
+			if again.ID != o.ID {
+				t.Fatalf("retry gave order %d, want %d", again.ID, o.ID)
+			}
+			if got := e.stock(t, p.ID); got != 8 {
+				t.Fatalf("stock after retry: %d, want 8", got)
+			}
+			other := checkoutBody(goodCard)
+			other["expected_total"] = okBody["expected_total"]
+			other["shipping_method"] = "express"
+			wantErr(t, c.do("POST", "/api/v1/orders", other, "Idempotency-Key", "k-ok"), 422, "invalid")
+		}) {
+			return
 		}
-		var one domain.Order
-		want(t, c.do("GET", fmt.Sprintf("/api/v1/orders/%d", o.ID), nil), 200).Into(t, &one)
-		if one.ID != o.ID || one.Total != o.Total {
-			t.Fatalf("order detail: %+v", one)
-		}
-		stranger := e.customer(t)
-		wantErr(t, stranger.do("GET", fmt.Sprintf("/api/v1/orders/%d", o.ID), nil), 404, "not_found")
-		wantErr(t, stranger.do("POST", fmt.Sprintf("/api/v1/orders/%d/cancel", o.ID), nil), 404, "not_found")
-		wantErr(t, c.do("GET", "/api/v1/orders/99999999", nil), 404, "not_found")
-		wantErr(t, c.do("GET", "/api/v1/orders/-1", nil), 404, "not_found")
 
-		// Cancel restores stock; a second cancel is a conflict.
-		want(t, c.do("POST", fmt.Sprintf("/api/v1/orders/%d/cancel", o.ID), nil), 200).Into(t, &one)
-		if one.Status != domain.OrderCancelled {
-			t.Fatalf("cancelled order: %+v", one)
+		if !t.Run("insufficient stock at checkout: no order, no stock change", func(t *testing.T) {
+			want(t, c.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 3}), 200)
+			e.setStock(t, p.ID, 2)
+			wantErr(t, c.do("POST", "/api/v1/orders", c.shown(checkoutBody(goodCard)), "Idempotency-Key", "k-stock"), 409, "insufficient_stock")
+			if got := e.stock(t, p.ID); got != 2 {
+				t.Fatalf("stock after refused checkout: %d, want 2", got)
+			}
+		}) {
+			return
 		}
-		if got := e.stock(t, p.ID); got != 4 {
-			t.Fatalf("stock after cancel: %d, want 4", got)
-		}
-		wantErr(t, c.do("POST", fmt.Sprintf("/api/v1/orders/%d/cancel", o.ID), nil), 409, "conflict")
+
+		t.Run("order list and detail, only the customer's", func(t *testing.T) {
+			want(t, c.do("GET", "/api/v1/orders", nil), 200).Into(t, &orders)
+			if orders.Total != 1 || orders.Items[0].ID != o.ID {
+				t.Fatalf("orders: %+v", orders)
+			}
+			var one domain.Order
+			want(t, c.do("GET", fmt.Sprintf("/api/v1/orders/%d", o.ID), nil), 200).Into(t, &one)
+			if one.ID != o.ID || one.Total != o.Total {
+				t.Fatalf("order detail: %+v", one)
+			}
+			stranger := e.customer(t)
+			wantErr(t, stranger.do("GET", fmt.Sprintf("/api/v1/orders/%d", o.ID), nil), 404, "not_found")
+			wantErr(t, stranger.do("POST", fmt.Sprintf("/api/v1/orders/%d/cancel", o.ID), nil), 404, "not_found")
+			wantErr(t, c.do("GET", "/api/v1/orders/99999999", nil), 404, "not_found")
+			wantErr(t, c.do("GET", "/api/v1/orders/-1", nil), 404, "not_found")
+		})
+
+		t.Run("cancel restores stock; a second cancel is a conflict", func(t *testing.T) {
+			var one domain.Order
+			want(t, c.do("POST", fmt.Sprintf("/api/v1/orders/%d/cancel", o.ID), nil), 200).Into(t, &one)
+			if one.Status != domain.OrderCancelled {
+				t.Fatalf("cancelled order: %+v", one)
+			}
+			if got := e.stock(t, p.ID); got != 4 {
+				t.Fatalf("stock after cancel: %d, want 4", got)
+			}
+			wantErr(t, c.do("POST", fmt.Sprintf("/api/v1/orders/%d/cancel", o.ID), nil), 409, "conflict")
+		})
 	})
 }
 
@@ -583,19 +603,20 @@ func TestAdmin(t *testing.T) {
 		cust := e.customer(t)
 		g := e.client(t)
 
-		// Roles: 401 for guests, 403 for customers, on every admin route.
-		for _, r := range e.srv.routes {
-			if r.access != adminOnly {
-				continue
+		t.Run("every admin route is 401 for guests and 403 for customers", func(t *testing.T) {
+			for _, r := range e.srv.routes {
+				if r.access != adminOnly {
+					continue
+				}
+				path := strings.NewReplacer(":id", "1").Replace(r.path)
+				var body any
+				if r.method != "GET" && r.method != "DELETE" {
+					body = map[string]any{}
+				}
+				wantErr(t, g.do(r.method, path, body), 401, "unauthorized")
+				wantErr(t, cust.do(r.method, path, body), 403, "forbidden")
 			}
-			path := strings.NewReplacer(":id", "1").Replace(r.path)
-			var body any
-			if r.method != "GET" && r.method != "DELETE" {
-				body = map[string]any{}
-			}
-			wantErr(t, g.do(r.method, path, body), 401, "unauthorized")
-			wantErr(t, cust.do(r.method, path, body), 403, "forbidden")
-		}
+		})
 
 		cats := e.categories(t)
 		create := map[string]any{
@@ -608,61 +629,67 @@ func TestAdmin(t *testing.T) {
 		if p.ID == 0 || p.Slug != "test-lamp" || p.Price.Amount != 2599 || p.Stock != 7 || !p.Active || p.Attributes["color"] != "teal" || len(p.Images) == 0 {
 			t.Fatalf("created: %+v", p)
 		}
-		wantErr(t, a.do("POST", "/api/v1/admin/products", create), 409, "conflict")
-		create["sku"], create["slug"] = "TEST-0002", "test-lamp"
-		wantErr(t, a.do("POST", "/api/v1/admin/products", create), 409, "conflict")
-		fe := wantErr(t, a.do("POST", "/api/v1/admin/products", map[string]any{"sku": "bad sku", "name": "", "price": -1, "stock": -1, "category_slug": ""}), 422, "invalid")
-		for _, f := range []string{"sku", "name", "price", "stock", "category_slug"} {
-			if fe.Error.Fields[f] == "" {
-				t.Fatalf("create validation lacks %s: %v", f, fe.Error.Fields)
+
+		t.Run("create refuses a taken SKU or slug and invalid fields", func(t *testing.T) {
+			wantErr(t, a.do("POST", "/api/v1/admin/products", create), 409, "conflict")
+			create["sku"], create["slug"] = "TEST-0002", "test-lamp"
+			wantErr(t, a.do("POST", "/api/v1/admin/products", create), 409, "conflict")
+			fe := wantErr(t, a.do("POST", "/api/v1/admin/products", map[string]any{"sku": "bad sku", "name": "", "price": -1, "stock": -1, "category_slug": ""}), 422, "invalid")
+			for _, f := range []string{"sku", "name", "price", "stock", "category_slug"} {
+				if fe.Error.Fields[f] == "" {
+					t.Fatalf("create validation lacks %s: %v", f, fe.Error.Fields)
+				}
 			}
-		}
-		fe = wantErr(t, a.do("POST", "/api/v1/admin/products", map[string]any{"sku": "TEST-0003", "name": "X", "price": 1, "stock": 1, "category_slug": "no-such-category"}), 422, "invalid")
-		if fe.Error.Fields["category_slug"] == "" {
-			t.Fatalf("unknown category: %v", fe.Error.Fields)
-		}
+			fe = wantErr(t, a.do("POST", "/api/v1/admin/products", map[string]any{"sku": "TEST-0003", "name": "X", "price": 1, "stock": 1, "category_slug": "no-such-category"}), 422, "invalid")
+			if fe.Error.Fields["category_slug"] == "" {
+				t.Fatalf("unknown category: %v", fe.Error.Fields)
+			}
+		})
 
-		// Edit.
-		want(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/products/%d", p.ID), map[string]any{"price": 1999, "featured": true}), 200).Into(t, &p)
-		if p.Price.Amount != 1999 || !p.Featured || p.Name != "Test Lamp" {
-			t.Fatalf("patched: %+v", p)
-		}
-		wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/products/%d", p.ID), map[string]any{"price": "cheap"}), 400, "invalid")
-		wantErr(t, a.do("PATCH", "/api/v1/admin/products/99999999", map[string]any{"price": 1}), 404, "not_found")
-		var pub domain.Product
-		want(t, g.do("GET", "/api/v1/products/test-lamp", nil), 200).Into(t, &pub)
-		if pub.Price.Amount != 1999 {
-			t.Fatalf("public view after edit: %+v", pub)
-		}
+		t.Run("edit", func(t *testing.T) {
+			want(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/products/%d", p.ID), map[string]any{"price": 1999, "featured": true}), 200).Into(t, &p)
+			if p.Price.Amount != 1999 || !p.Featured || p.Name != "Test Lamp" {
+				t.Fatalf("patched: %+v", p)
+			}
+			wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/products/%d", p.ID), map[string]any{"price": "cheap"}), 400, "invalid")
+			wantErr(t, a.do("PATCH", "/api/v1/admin/products/99999999", map[string]any{"price": 1}), 404, "not_found")
+			var pub domain.Product
+			want(t, g.do("GET", "/api/v1/products/test-lamp", nil), 200).Into(t, &pub)
+			if pub.Price.Amount != 1999 {
+				t.Fatalf("public view after edit: %+v", pub)
+			}
+		})
 
-		// Stock.
-		want(t, a.do("POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), map[string]any{"delta": -3}), 200).Into(t, &p)
-		if p.Stock != 4 {
-			t.Fatalf("stock after delta: %d", p.Stock)
-		}
-		want(t, a.do("POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), map[string]any{"stock": 10}), 200).Into(t, &p)
-		if p.Stock != 10 {
-			t.Fatalf("stock after set: %d", p.Stock)
-		}
-		wantErr(t, a.do("POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), map[string]any{"delta": -11}), 409, "conflict")
-		wantErr(t, a.do("POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), map[string]any{"delta": 1, "stock": 1}), 422, "invalid")
-		wantErr(t, a.do("POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), map[string]any{}), 422, "invalid")
-		if got := e.stock(t, p.ID); got != 10 {
-			t.Fatalf("stock after refused adjustments: %d", got)
-		}
+		t.Run("stock: a delta, a level, and refused adjustments that change nothing", func(t *testing.T) {
+			want(t, a.do("POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), map[string]any{"delta": -3}), 200).Into(t, &p)
+			if p.Stock != 4 {
+				t.Fatalf("stock after delta: %d", p.Stock)
+			}
+			want(t, a.do("POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), map[string]any{"stock": 10}), 200).Into(t, &p)
+			if p.Stock != 10 {
+				t.Fatalf("stock after set: %d", p.Stock)
+			}
+			wantErr(t, a.do("POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), map[string]any{"delta": -11}), 409, "conflict")
+			wantErr(t, a.do("POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), map[string]any{"delta": 1, "stock": 1}), 422, "invalid")
+			wantErr(t, a.do("POST", fmt.Sprintf("/api/v1/admin/products/%d/stock", p.ID), map[string]any{}), 422, "invalid")
+			if got := e.stock(t, p.ID); got != 10 {
+				t.Fatalf("stock after refused adjustments: %d", got)
+			}
+		})
 
-		// Admin list includes inactive products; deactivate hides from the shop.
-		want(t, a.do("DELETE", fmt.Sprintf("/api/v1/admin/products/%d", p.ID), nil), 200).Into(t, &p)
-		if p.Active {
-			t.Fatal("deactivated product still active")
-		}
-		wantErr(t, g.do("GET", "/api/v1/products/test-lamp", nil), 404, "not_found")
-		var list domain.Page[domain.Product]
-		want(t, a.do("GET", "/api/v1/admin/products?q=test-0001&per_page=100", nil), 200).Into(t, &list)
-		if list.Total != 1 || list.Items[0].ID != p.ID || list.Items[0].Active {
-			t.Fatalf("admin list: %+v", list)
-		}
-		wantErr(t, g.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 1}), 404, "not_found")
+		t.Run("deactivate hides from the shop; the admin list still has it", func(t *testing.T) {
+			want(t, a.do("DELETE", fmt.Sprintf("/api/v1/admin/products/%d", p.ID), nil), 200).Into(t, &p)
+			if p.Active {
+				t.Fatal("deactivated product still active")
+			}
+			wantErr(t, g.do("GET", "/api/v1/products/test-lamp", nil), 404, "not_found")
+			var list domain.Page[domain.Product]
+			want(t, a.do("GET", "/api/v1/admin/products?q=test-0001&per_page=100", nil), 200).Into(t, &list)
+			if list.Total != 1 || list.Items[0].ID != p.ID || list.Items[0].Active {
+				t.Fatalf("admin list: %+v", list)
+			}
+			wantErr(t, g.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 1}), 404, "not_found")
+		})
 
 		// Orders: a customer orders, the admin moves it along.
 		prod := e.anyProduct(t)
@@ -671,42 +698,49 @@ func TestAdmin(t *testing.T) {
 		var o domain.Order
 		want(t, cust.do("POST", "/api/v1/orders", cust.shown(checkoutBody(goodCard)), "Idempotency-Key", "admin-flow"), 201).Into(t, &o)
 
-		var orders domain.Page[domain.Order]
-		want(t, a.do("GET", "/api/v1/admin/orders?status=paid", nil), 200).Into(t, &orders)
-		if orders.Total < 1 || orders.Items[0].Customer == nil || orders.Items[0].Customer.Email == "" {
-			t.Fatalf("admin orders: %+v", orders)
-		}
-		wantErr(t, a.do("GET", "/api/v1/admin/orders?status=lost", nil), 422, "invalid")
-		want(t, a.do("GET", "/api/v1/admin/orders?status=shipped", nil), 200).Into(t, &orders)
-		if orders.Total != 0 {
-			t.Fatalf("shipped orders: %d", orders.Total)
-		}
-		wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "delivered"}), 409, "conflict")
-		wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "lost"}), 422, "invalid")
-		wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "shipped"}), 422, "invalid")
-		want(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "shipped", "carrier": "ups", "tracking_number": "1Z999AA10123456784"}), 200).Into(t, &o)
-		if o.Status != domain.OrderShipped {
-			t.Fatalf("order status: %s", o.Status)
-		}
-		// Shipped orders cannot be cancelled by the customer.
-		wantErr(t, cust.do("POST", fmt.Sprintf("/api/v1/orders/%d/cancel", o.ID), nil), 409, "conflict")
-		want(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "delivered"}), 200)
+		t.Run("the order list filters by status", func(t *testing.T) {
+			var orders domain.Page[domain.Order]
+			want(t, a.do("GET", "/api/v1/admin/orders?status=paid", nil), 200).Into(t, &orders)
+			if orders.Total < 1 || orders.Items[0].Customer == nil || orders.Items[0].Customer.Email == "" {
+				t.Fatalf("admin orders: %+v", orders)
+			}
+			wantErr(t, a.do("GET", "/api/v1/admin/orders?status=lost", nil), 422, "invalid")
+			want(t, a.do("GET", "/api/v1/admin/orders?status=shipped", nil), 200).Into(t, &orders)
+			if orders.Total != 0 {
+				t.Fatalf("shipped orders: %d", orders.Total)
+			}
+		})
 
-		var customers domain.Page[domain.CustomerSummary]
-		want(t, a.do("GET", "/api/v1/admin/customers?per_page=100", nil), 200).Into(t, &customers)
-		var me domain.User
-		want(t, cust.do("GET", "/api/v1/auth/me", nil), 200).Into(t, &userBody{User: &me})
-		found := false
-		for _, cs := range customers.Items {
-			if cs.ID == me.ID {
-				found = true
-				if cs.OrderCount != 1 {
-					t.Fatalf("customer order count %d", cs.OrderCount)
+		t.Run("an order moves paid to shipped (with carrier and tracking) to delivered", func(t *testing.T) {
+			wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "delivered"}), 409, "conflict")
+			wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "lost"}), 422, "invalid")
+			wantErr(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "shipped"}), 422, "invalid")
+			want(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "shipped", "carrier": "ups", "tracking_number": "1Z999AA10123456784"}), 200).Into(t, &o)
+			if o.Status != domain.OrderShipped {
+				t.Fatalf("order status: %s", o.Status)
+			}
+			// Shipped orders cannot be cancelled by the customer.
+			wantErr(t, cust.do("POST", fmt.Sprintf("/api/v1/orders/%d/cancel", o.ID), nil), 409, "conflict")
+			want(t, a.do("PATCH", fmt.Sprintf("/api/v1/admin/orders/%d", o.ID), map[string]any{"status": "delivered"}), 200)
+		})
+
+		t.Run("the customer list counts each customer's orders", func(t *testing.T) {
+			var customers domain.Page[domain.CustomerSummary]
+			want(t, a.do("GET", "/api/v1/admin/customers?per_page=100", nil), 200).Into(t, &customers)
+			var me domain.User
+			want(t, cust.do("GET", "/api/v1/auth/me", nil), 200).Into(t, &userBody{User: &me})
+			found := false
+			for _, cs := range customers.Items {
+				if cs.ID == me.ID {
+					found = true
+					if cs.OrderCount != 1 {
+						t.Fatalf("customer order count %d", cs.OrderCount)
+					}
 				}
 			}
-		}
-		if !found {
-			t.Fatalf("customer %d not in admin list", me.ID)
-		}
+			if !found {
+				t.Fatalf("customer %d not in admin list", me.ID)
+			}
+		})
 	})
 }
