@@ -259,101 +259,115 @@ func TestAccounts(t *testing.T) {
 		c := e.client(t)
 		wantGuest(t, c)
 
-		r := want(t, c.do("POST", "/api/v1/auth/register", map[string]any{"email": " Grace@Example.com ", "password": "correct horse", "name": "Grace"}), 201)
+		// The steps share the customer's session; the ones the rest need
+		// end the scenario when they fail (t.Run's result).
 		var ub userBody
-		r.Into(t, &ub)
-		if ub.User == nil || ub.User.Email != "grace@example.com" || ub.User.Role != domain.RoleCustomer || ub.User.ID == 0 {
-			t.Fatalf("registered user: %+v", ub.User)
-		}
-		sess := findCookie(r, CookieSession)
-		if sess == nil || !sess.HttpOnly || !sess.Secure || sess.SameSite != http.SameSiteLaxMode || sess.Path != "/" {
-			t.Fatalf("session cookie: %+v", sess)
-		}
-		if strings.Contains(string(r.Body), "password") {
-			t.Fatal("password echoed")
-		}
-		want(t, c.do("GET", "/api/v1/auth/me", nil), 200).Into(t, &ub)
-		if ub.User.Email != "grace@example.com" {
-			t.Fatalf("me: %+v", ub.User)
-		}
-
-		other := e.client(t)
-		wantErr(t, other.do("POST", "/api/v1/auth/register", map[string]any{"email": "grace@example.com", "password": "another one", "name": "G2"}), 409, "conflict")
-		fe := wantErr(t, other.do("POST", "/api/v1/auth/register", map[string]any{"email": "not-an-email", "password": "short", "name": ""}), 422, "invalid")
-		for _, f := range []string{"email", "password", "name"} {
-			if fe.Error.Fields[f] == "" {
-				t.Fatalf("register validation lacks %s: %v", f, fe.Error.Fields)
+		if !t.Run("register: a lower-cased e-mail, a session cookie, no password echoed", func(t *testing.T) {
+			r := want(t, c.do("POST", "/api/v1/auth/register", map[string]any{"email": " Grace@Example.com ", "password": "correct horse", "name": "Grace"}), 201)
+			r.Into(t, &ub)
+			if ub.User == nil || ub.User.Email != "grace@example.com" || ub.User.Role != domain.RoleCustomer || ub.User.ID == 0 {
+				t.Fatalf("registered user: %+v", ub.User)
 			}
+			sess := findCookie(r, CookieSession)
+			if sess == nil || !sess.HttpOnly || !sess.Secure || sess.SameSite != http.SameSiteLaxMode || sess.Path != "/" {
+				t.Fatalf("session cookie: %+v", sess)
+			}
+			if strings.Contains(string(r.Body), "password") {
+				t.Fatal("password echoed")
+			}
+			want(t, c.do("GET", "/api/v1/auth/me", nil), 200).Into(t, &ub)
+			if ub.User.Email != "grace@example.com" {
+				t.Fatalf("me: %+v", ub.User)
+			}
+		}) {
+			return
 		}
 
-		// Profile.
-		want(t, c.do("PATCH", "/api/v1/account", map[string]any{"name": "Grace Hopper"}), 200).Into(t, &ub)
-		if ub.User.Name != "Grace Hopper" {
-			t.Fatalf("profile: %+v", ub.User)
-		}
-		wantErr(t, c.do("PATCH", "/api/v1/account", map[string]any{"name": "  "}), 422, "invalid")
-		wantErr(t, c.do("PATCH", "/api/v1/account", map[string]any{"email": "x@y.z"}), 400, "invalid")
+		t.Run("register refuses a taken e-mail and names every invalid field", func(t *testing.T) {
+			other := e.client(t)
+			wantErr(t, other.do("POST", "/api/v1/auth/register", map[string]any{"email": "grace@example.com", "password": "another one", "name": "G2"}), 409, "conflict")
+			fe := wantErr(t, other.do("POST", "/api/v1/auth/register", map[string]any{"email": "not-an-email", "password": "short", "name": ""}), 422, "invalid")
+			for _, f := range []string{"email", "password", "name"} {
+				if fe.Error.Fields[f] == "" {
+					t.Fatalf("register validation lacks %s: %v", f, fe.Error.Fields)
+				}
+			}
+		})
 
-		// Logout clears the cookie and ends the session server-side.
-		token := c.cookies[CookieSession].Value
-		r = want(t, c.do("POST", "/api/v1/auth/logout", nil), 204)
-		if ck := findCookie(r, CookieSession); ck == nil || !(ck.MaxAge < 0 || ck.Value == "") {
-			t.Fatalf("logout cookie: %+v", ck)
-		}
-		wantGuest(t, c)
-		replay := e.client(t)
-		replay.cookies[CookieSession] = &http.Cookie{Name: CookieSession, Value: token}
-		wantGuest(t, replay)
+		t.Run("profile", func(t *testing.T) {
+			want(t, c.do("PATCH", "/api/v1/account", map[string]any{"name": "Grace Hopper"}), 200).Into(t, &ub)
+			if ub.User.Name != "Grace Hopper" {
+				t.Fatalf("profile: %+v", ub.User)
+			}
+			wantErr(t, c.do("PATCH", "/api/v1/account", map[string]any{"name": "  "}), 422, "invalid")
+			wantErr(t, c.do("PATCH", "/api/v1/account", map[string]any{"email": "x@y.z"}), 400, "invalid")
+		})
 
-		// Login.
-		wantErr(t, c.do("POST", "/api/v1/auth/login", map[string]any{"email": "grace@example.com", "password": "wrong password"}), 401, "unauthorized")
-		wantErr(t, c.do("POST", "/api/v1/auth/login", map[string]any{"email": "nobody@example.com", "password": "wrong password"}), 401, "unauthorized")
-		wantErr(t, c.do("POST", "/api/v1/auth/login", map[string]any{"email": "", "password": ""}), 422, "invalid")
-		r = want(t, c.do("POST", "/api/v1/auth/login", map[string]any{"email": "GRACE@example.com", "password": "correct horse"}), 200)
-		if findCookie(r, CookieSession) == nil {
-			t.Fatal("login set no cookie")
-		}
-		want(t, c.do("GET", "/api/v1/auth/me", nil), 200)
+		t.Run("logout clears the cookie and ends the session server-side", func(t *testing.T) {
+			token := c.cookies[CookieSession].Value
+			r := want(t, c.do("POST", "/api/v1/auth/logout", nil), 204)
+			if ck := findCookie(r, CookieSession); ck == nil || !(ck.MaxAge < 0 || ck.Value == "") {
+				t.Fatalf("logout cookie: %+v", ck)
+			}
+			wantGuest(t, c)
+			replay := e.client(t)
+			replay.cookies[CookieSession] = &http.Cookie{Name: CookieSession, Value: token}
+			wantGuest(t, replay)
+		})
 
-		// Address book.
-		addr := map[string]any{"name": "Grace", "line1": "1 Navy Way", "city": "Arlington", "region": "VA", "postal_code": "22202", "country": "us", "phone": ""}
-		var a domain.Address
-		want(t, c.do("POST", "/api/v1/account/addresses", addr), 201).Into(t, &a)
-		if a.ID == 0 || a.Country != "US" {
-			t.Fatalf("address: %+v", a)
-		}
-		addr["city"] = "Washington"
-		want(t, c.do("PUT", fmt.Sprintf("/api/v1/account/addresses/%d", a.ID), addr), 200).Into(t, &a)
-		if a.City != "Washington" {
-			t.Fatalf("address update: %+v", a)
-		}
-		var list itemsBody[domain.Address]
-		want(t, c.do("GET", "/api/v1/account/addresses", nil), 200).Into(t, &list)
-		if len(list.Items) != 1 || list.Items[0].ID != a.ID {
-			t.Fatalf("addresses: %+v", list.Items)
-		}
-		fe = wantErr(t, c.do("POST", "/api/v1/account/addresses", map[string]any{"name": "x", "country": "USA"}), 422, "invalid")
-		if fe.Error.Fields["country"] == "" || fe.Error.Fields["line1"] == "" {
-			t.Fatalf("address validation: %v", fe.Error.Fields)
-		}
-		// Someone else's address does not exist for them.
-		stranger := e.customer(t)
-		wantErr(t, stranger.do("PUT", fmt.Sprintf("/api/v1/account/addresses/%d", a.ID), addr), 404, "not_found")
-		wantErr(t, stranger.do("DELETE", fmt.Sprintf("/api/v1/account/addresses/%d", a.ID), nil), 404, "not_found")
-		wantErr(t, c.do("DELETE", "/api/v1/account/addresses/abc", nil), 404, "not_found")
-		want(t, c.do("DELETE", fmt.Sprintf("/api/v1/account/addresses/%d", a.ID), nil), 204)
-		want(t, c.do("GET", "/api/v1/account/addresses", nil), 200).Into(t, &list)
-		if len(list.Items) != 0 {
-			t.Fatalf("address not deleted: %+v", list.Items)
+		if !t.Run("login", func(t *testing.T) {
+			wantErr(t, c.do("POST", "/api/v1/auth/login", map[string]any{"email": "grace@example.com", "password": "wrong password"}), 401, "unauthorized")
+			wantErr(t, c.do("POST", "/api/v1/auth/login", map[string]any{"email": "nobody@example.com", "password": "wrong password"}), 401, "unauthorized")
+			wantErr(t, c.do("POST", "/api/v1/auth/login", map[string]any{"email": "", "password": ""}), 422, "invalid")
+			r := want(t, c.do("POST", "/api/v1/auth/login", map[string]any{"email": "GRACE@example.com", "password": "correct horse"}), 200)
+			if findCookie(r, CookieSession) == nil {
+				t.Fatal("login set no cookie")
+			}
+			want(t, c.do("GET", "/api/v1/auth/me", nil), 200)
+		}) {
+			return
 		}
 
-		// Guests get 401 on account routes.
-		g := e.client(t)
-		wantErr(t, g.do("GET", "/api/v1/account/addresses", nil), 401, "unauthorized")
-		wantErr(t, g.do("PATCH", "/api/v1/account", map[string]any{"name": "x"}), 401, "unauthorized")
-		// A forged session cookie is a guest.
-		g.cookies[CookieSession] = &http.Cookie{Name: CookieSession, Value: "forged"}
-		wantGuest(t, g)
+		t.Run("address book: add, edit, list, refuse invalid, only one's own, delete", func(t *testing.T) {
+			addr := map[string]any{"name": "Grace", "line1": "1 Navy Way", "city": "Arlington", "region": "VA", "postal_code": "22202", "country": "us", "phone": ""}
+			var a domain.Address
+			want(t, c.do("POST", "/api/v1/account/addresses", addr), 201).Into(t, &a)
+			if a.ID == 0 || a.Country != "US" {
+				t.Fatalf("address: %+v", a)
+			}
+			addr["city"] = "Washington"
+			want(t, c.do("PUT", fmt.Sprintf("/api/v1/account/addresses/%d", a.ID), addr), 200).Into(t, &a)
+			if a.City != "Washington" {
+				t.Fatalf("address update: %+v", a)
+			}
+			var list itemsBody[domain.Address]
+			want(t, c.do("GET", "/api/v1/account/addresses", nil), 200).Into(t, &list)
+			if len(list.Items) != 1 || list.Items[0].ID != a.ID {
+				t.Fatalf("addresses: %+v", list.Items)
+			}
+			fe := wantErr(t, c.do("POST", "/api/v1/account/addresses", map[string]any{"name": "x", "country": "USA"}), 422, "invalid")
+			if fe.Error.Fields["country"] == "" || fe.Error.Fields["line1"] == "" {
+				t.Fatalf("address validation: %v", fe.Error.Fields)
+			}
+			// Someone else's address does not exist for them.
+			stranger := e.customer(t)
+			wantErr(t, stranger.do("PUT", fmt.Sprintf("/api/v1/account/addresses/%d", a.ID), addr), 404, "not_found")
+			wantErr(t, stranger.do("DELETE", fmt.Sprintf("/api/v1/account/addresses/%d", a.ID), nil), 404, "not_found")
+			wantErr(t, c.do("DELETE", "/api/v1/account/addresses/abc", nil), 404, "not_found")
+			want(t, c.do("DELETE", fmt.Sprintf("/api/v1/account/addresses/%d", a.ID), nil), 204)
+			want(t, c.do("GET", "/api/v1/account/addresses", nil), 200).Into(t, &list)
+			if len(list.Items) != 0 {
+				t.Fatalf("address not deleted: %+v", list.Items)
+			}
+		})
+
+		t.Run("guests get 401 on account routes; a forged session cookie is a guest", func(t *testing.T) {
+			g := e.client(t)
+			wantErr(t, g.do("GET", "/api/v1/account/addresses", nil), 401, "unauthorized")
+			wantErr(t, g.do("PATCH", "/api/v1/account", map[string]any{"name": "x"}), 401, "unauthorized")
+			g.cookies[CookieSession] = &http.Cookie{Name: CookieSession, Value: "forged"}
+			wantGuest(t, g)
+		})
 	})
 }
 
