@@ -1,12 +1,16 @@
 // ESLint for the storefront client (`npm run lint`; `go tool task lint` and
 // `go tool task test:client` run it too). ESLint 9, not 10: eslint-plugin-jsx-a11y
 // 6.10.2 declares peer support up to ESLint 9 only.
+import { readFileSync } from 'node:fs';
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import jsxA11y from 'eslint-plugin-jsx-a11y';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { appPathSelectors } from './scripts/app-paths-rule.mjs';
+
+const routePatterns = JSON.parse(readFileSync(new URL('./src/routes.json', import.meta.url), 'utf8'));
 
 export default defineConfig([
   globalIgnores(['dist/', 'node_modules/']),
@@ -39,6 +43,12 @@ export default defineConfig([
       // A missing dependency is a stale closure: fail, do not warn.
       'react-hooks/exhaustive-deps': 'error',
     },
+  },
+  {
+    // Links are built from the route table, never typed by hand (scripts/app-paths-rule.mjs).
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/routes.ts', 'src/**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...appPathSelectors(routePatterns)] },
   },
   {
     files: ['vite.config.ts', 'eslint.config.js'],

@@ -2,17 +2,22 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
+import { ROUTE_PATTERNS } from './src/routes';
 
-// The client's one route table goes into the build as routes.json: the Go
-// static handler of `task up` reads it to answer 404 for other paths
-// (server/httpapi/static.go); nginx gets it as nginx/spa-routes.conf.
+// The patterns of the client's one route table (src/routes.ts) go into the
+// build as routes.json: the Go static handler of `task up` reads it to
+// answer 404 for other paths (server/httpapi/static.go); nginx gets them as
+// nginx/spa-routes.conf. The build fails when the committed src/routes.json,
+// which Go tests and scripts/nginx-routes.mjs read, is not the table.
 function routeTable(): Plugin {
   return {
     name: 'shop-route-table',
     apply: 'build',
     generateBundle() {
-      const source = readFileSync(new URL('./src/routes.json', import.meta.url), 'utf8');
-      this.emitFile({ type: 'asset', fileName: 'routes.json', source: JSON.stringify(JSON.parse(source)) });
+      const source = JSON.stringify(Object.values(ROUTE_PATTERNS));
+      const committed = JSON.stringify(JSON.parse(readFileSync(new URL('./src/routes.json', import.meta.url), 'utf8')));
+      if (committed !== source) this.error('src/routes.json is out of date with src/routes.ts: run `npx vitest run src/routes.test.ts -u`');
+      this.emitFile({ type: 'asset', fileName: 'routes.json', source });
     },
   };
 }

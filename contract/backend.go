@@ -124,7 +124,7 @@ const (
 )
 
 // Storefront pages the server links to from e-mails (prefixed with
-// EnvPublicURL); the client's ROUTES (client/src/constants.ts) use the same
+// EnvPublicURL); the client's route table (client/src/routes.ts) has the same
 // paths.
 const (
 	// PageResetPassword is "Choose a new password"; the token follows in

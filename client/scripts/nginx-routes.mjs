@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Turns the client's route table (src/routes.json) into the nginx location
-// that answers index.html with 200 for those paths (nginx/spa-routes.conf,
-// included by default.conf.template); every other path gets the app's page
-// with 404. Run it after changing routes.json:
+// Turns the patterns of the client's route table (src/routes.ts, as
+// src/routes.json) into the nginx location that answers index.html with 200
+// for those paths (nginx/spa-routes.conf, included by default.conf.template);
+// every other path gets the app's page with 404. Run it after changing
+// routes.json (`npx vitest run src/routes.test.ts -u` rewrites both):
 //   node scripts/nginx-routes.mjs          write nginx/spa-routes.conf
 //   node scripts/nginx-routes.mjs --check  fail if it is out of date (npm run build does this)
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -9,13 +9,13 @@ import { HomePage } from './catalog/HomePage';
 import { ProductPage } from './catalog/ProductPage';
 import { SearchPage } from './catalog/SearchPage';
 import { searchHref } from './catalog/filters';
-import { ROUTES, SHOP_NAME } from './constants';
+import { SHOP_NAME } from './constants';
 import { NotFoundPage } from './NotFoundPage';
 import { Link, navigate, Routes, useFocusOnNavigate, useLocation, type Route } from './lib/router';
 import { useRouteDescription } from './lib/head';
 import { matchPath } from './lib/match';
-import { NOT_FOUND_DESCRIPTION, PAGE_DESCRIPTIONS, type RoutePattern } from './pageMeta';
-import ROUTE_PATTERNS from './routes.json';
+import { NOT_FOUND_DESCRIPTION, PAGE_DESCRIPTIONS } from './pageMeta';
+import { ROUTE_PATTERNS, ROUTES, type RouteName } from './routes';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { Loading } from './ui/Status';
 
@@ -42,36 +42,39 @@ const AdminOrdersPage = lazy(() => admin().then((m) => ({ default: m.AdminOrders
 const AdminOrderPage = lazy(() => admin().then((m) => ({ default: m.AdminOrderPage })));
 const AdminCustomersPage = lazy(() => admin().then((m) => ({ default: m.AdminCustomersPage })));
 
-// What each route of the one route table (routes.json) renders. Typed by
-// PAGE_DESCRIPTIONS' keys, which pageMeta.test.ts holds equal to routes.json.
-const pages: Record<RoutePattern, () => ReactNode> = {
-  '/': () => <HomePage />,
-  '/catalog': () => <CatalogPage />,
-  '/search': () => <SearchPage />,
-  '/products/:slug': () => <ProductPage />,
-  '/cart': () => <CartPage />,
-  '/checkout': () => <CheckoutPage />,
-  '/checkout/confirmation/:id': () => <ConfirmationPage />,
-  '/orders/link/:token': () => <OrderLinkPage />,
-  '/account/login': () => <LoginPage />,
-  '/account/register': () => <RegisterPage />,
-  '/account': () => <AccountPage />,
-  '/account/orders/:id': () => <OrderPage />,
-  '/account/forgot-password': () => <ForgotPasswordPage />,
-  '/account/reset-password': () => <ResetPasswordPage />,
-  '/account/settings': () => <AccountSettingsPage />,
-  '/account/addresses': () => <AddressBookPage />,
-  '/admin': () => <AdminHome />,
-  '/admin/products': () => <AdminProductsPage />,
-  '/admin/products/new': () => <AdminProductNewPage />,
-  '/admin/products/:id': () => <AdminProductEditPage />,
-  '/admin/orders': () => <AdminOrdersPage />,
-  '/admin/orders/:id': () => <AdminOrderPage />,
-  '/admin/customers': () => <AdminCustomersPage />,
+// What each route of the one route table (routes.ts) renders.
+const pages: Record<RouteName, () => ReactNode> = {
+  home: () => <HomePage />,
+  catalog: () => <CatalogPage />,
+  search: () => <SearchPage />,
+  product: () => <ProductPage />,
+  cart: () => <CartPage />,
+  checkout: () => <CheckoutPage />,
+  confirmation: () => <ConfirmationPage />,
+  orderLink: () => <OrderLinkPage />,
+  login: () => <LoginPage />,
+  register: () => <RegisterPage />,
+  account: () => <AccountPage />,
+  order: () => <OrderPage />,
+  forgotPassword: () => <ForgotPasswordPage />,
+  resetPassword: () => <ResetPasswordPage />,
+  accountSettings: () => <AccountSettingsPage />,
+  accountAddresses: () => <AddressBookPage />,
+  admin: () => <AdminHome />,
+  adminProducts: () => <AdminProductsPage />,
+  adminNewProduct: () => <AdminProductNewPage />,
+  adminProduct: () => <AdminProductEditPage />,
+  adminOrders: () => <AdminOrdersPage />,
+  adminOrder: () => <AdminOrderPage />,
+  adminCustomers: () => <AdminCustomersPage />,
 };
 
-// In routes.json's order: the first match wins.
-const routes: Route[] = ROUTE_PATTERNS.map((path) => ({ path, render: pages[path as RoutePattern] }));
+// In the table's order: the first match wins.
+const routes: (Route & { name: RouteName })[] = (Object.keys(ROUTE_PATTERNS) as RouteName[]).map((name) => ({
+  name,
+  path: ROUTE_PATTERNS[name],
+  render: pages[name],
+}));
 
 export function App() {
   return (
@@ -88,7 +91,7 @@ export function App() {
 function Page() {
   const { pathname } = useLocation();
   const route = routes.find((r) => matchPath(r.path, pathname));
-  useRouteDescription(route ? PAGE_DESCRIPTIONS[route.path as RoutePattern] : NOT_FOUND_DESCRIPTION);
+  useRouteDescription(route ? PAGE_DESCRIPTIONS[route.name] : NOT_FOUND_DESCRIPTION);
   return (
     <ErrorBoundary resetKey={pathname}>
       <Suspense fallback={<Loading />}>

@@ -1,4 +1,4 @@
-import { ROUTES } from './constants';
+import { ROUTES } from './routes';
 import { useNoIndex } from './lib/head';
 import { Link } from './lib/router';
 import { useDocumentTitle } from './lib/useResource';

@@ -1,5 +1,6 @@
 // Every name and number the client shares with the API contract
 // (docs/api.md) or uses in more than one place lives here.
+// The client's routes, and the links built from them, are the route table in routes.ts.
 import { ORDER_STATUSES, ORDER_TRANSITIONS, SORTS, TEST_CARDS } from './api/enums';
 
 /** Base path of the JSON API (docs/api.md: all routes under /api/v1). */
@@ -45,35 +46,6 @@ export const SORT_LABELS: Record<Sort, string> = {
 };
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** Client-side routes. Links and redirects use these builders, never string literals. */
-export const ROUTES = {
-  home: '/',
-  catalog: '/catalog',
-  search: '/search',
-  product: (slug: string) => `/products/${encodeURIComponent(slug)}`,
-  cart: '/cart',
-  checkout: '/checkout',
-  confirmation: (orderId: number) => `/checkout/confirmation/${orderId}`,
-  login: '/account/login',
-  register: '/account/register',
-  account: '/account',
-  order: (orderId: number) => `/account/orders/${orderId}`,
-  /** A signed order link (server/domain OrderLinkPath): shows an order without a login. */
-  orderLink: (token: string) => `/orders/link/${encodeURIComponent(token)}`,
-  // The server links to resetPassword and order from e-mails (contract PageResetPassword, PageOrder).
-  forgotPassword: '/account/forgot-password',
-  resetPassword: '/account/reset-password',
-  accountSettings: '/account/settings',
-  accountAddresses: '/account/addresses',
-  admin: '/admin',
-  adminProducts: '/admin/products',
-  adminNewProduct: '/admin/products/new',
-  adminProduct: (id: number) => `/admin/products/${id}`,
-  adminOrders: '/admin/orders',
-  adminOrder: (id: number) => `/admin/orders/${id}`,
-  adminCustomers: '/admin/customers',
-} as const;
 
 /**
  * sessionStorage keys of checkout: the typed form (never the card: number,

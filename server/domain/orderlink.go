@@ -16,7 +16,7 @@ import (
 const OrderLinkTTL = 30 * 24 * time.Hour
 
 // OrderLinkPath is the storefront page that opens a signed order link:
-// OrderLinkPath + "/" + token (client/src/constants.ts routes it).
+// OrderLinkPath + "/" + token (client/src/routes.ts routes it).
 const OrderLinkPath = "/orders/link"
 
 // SignOrderToken returns the token of a link to order orderID that works

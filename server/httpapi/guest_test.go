@@ -36,103 +36,117 @@ func TestGuestCheckout(t *testing.T) {
 		e.setStock(t, p.ID, 10)
 
 		g := e.client(t)
-		// No cart: nothing to buy, even with an e-mail.
-		wantErr(t, g.do("POST", "/api/v1/orders", g.shown(guestCheckout("ada@example.com")), "Idempotency-Key", "k0"), 422, "invalid")
+		t.Run("no cart: nothing to buy, even with an e-mail", func(t *testing.T) {
+			wantErr(t, g.do("POST", "/api/v1/orders", g.shown(guestCheckout("ada@example.com")), "Idempotency-Key", "k0"), 422, "invalid")
+		})
 		want(t, g.do("POST", "/api/v1/cart/items", map[string]any{"product_id": p.ID, "quantity": 2}), 200)
 
-		// The e-mail is required and validated, together with the rest.
-		fe := wantErr(t, g.do("POST", "/api/v1/orders", g.shown(guestCheckout("")), "Idempotency-Key", "k1"), 422, "invalid")
-		if fe.Error.Fields["email"] != "is required" {
-			t.Fatalf("missing e-mail fields: %v", fe.Error.Fields)
-		}
-		fe = wantErr(t, g.do("POST", "/api/v1/orders", g.shown(guestCheckout("not-an-address")), "Idempotency-Key", "k2"), 422, "invalid")
-		if fe.Error.Fields["email"] == "" {
-			t.Fatalf("invalid e-mail fields: %v", fe.Error.Fields)
-		}
-		bad := g.shown(guestCheckout(""))
-		bad["shipping_method"] = "teleport"
-		fe = wantErr(t, g.do("POST", "/api/v1/orders", bad, "Idempotency-Key", "k3"), 422, "invalid")
-		if fe.Error.Fields["email"] == "" || fe.Error.Fields["shipping_method"] == "" {
-			t.Fatalf("both errors expected: %v", fe.Error.Fields)
-		}
-		if got := e.stock(t, p.ID); got != 10 {
-			t.Fatalf("stock after rejected guest checkouts: %d", got)
-		}
+		t.Run("the e-mail is required and validated, together with the rest", func(t *testing.T) {
+			fe := wantErr(t, g.do("POST", "/api/v1/orders", g.shown(guestCheckout("")), "Idempotency-Key", "k1"), 422, "invalid")
+			if fe.Error.Fields["email"] != "is required" {
+				t.Fatalf("missing e-mail fields: %v", fe.Error.Fields)
+			}
+			fe = wantErr(t, g.do("POST", "/api/v1/orders", g.shown(guestCheckout("not-an-address")), "Idempotency-Key", "k2"), 422, "invalid")
+			if fe.Error.Fields["email"] == "" {
+				t.Fatalf("invalid e-mail fields: %v", fe.Error.Fields)
+			}
+			bad := g.shown(guestCheckout(""))
+			bad["shipping_method"] = "teleport"
+			fe = wantErr(t, g.do("POST", "/api/v1/orders", bad, "Idempotency-Key", "k3"), 422, "invalid")
+			if fe.Error.Fields["email"] == "" || fe.Error.Fields["shipping_method"] == "" {
+				t.Fatalf("both errors expected: %v", fe.Error.Fields)
+			}
+			if got := e.stock(t, p.ID); got != 10 {
+				t.Fatalf("stock after rejected guest checkouts: %d", got)
+			}
+		})
 
-		// Paid: the order has the e-mail, no user, and a link token.
 		var o domain.Order
 		okBody := g.shown(guestCheckout(" Ada@Example.com "))
-		want(t, g.do("POST", "/api/v1/orders", okBody, "Idempotency-Key", "k-ok"), 201).Into(t, &o)
-		if o.ID == 0 || o.Status != domain.OrderPaid || o.Email != "ada@example.com" || o.AccessToken == "" || o.Items[0].Quantity != 2 {
-			t.Fatalf("guest order: %+v", o)
-		}
-		if got := e.stock(t, p.ID); got != 8 {
-			t.Fatalf("stock after guest order: %d", got)
-		}
-		var cart domain.Cart
-		want(t, g.do("GET", "/api/v1/cart", nil), 200).Into(t, &cart)
-		if len(cart.Items) != 0 {
-			t.Fatalf("guest cart not emptied: %+v", cart)
-		}
-		// Same key, same body: the same order, not charged twice.
-		var again domain.Order
-		same := guestCheckout("ada@example.com")
-		same["expected_total"] = okBody["expected_total"]
-		want(t, g.do("POST", "/api/v1/orders", same, "Idempotency-Key", "k-ok"), 200).Into(t, &again)
-		if again.ID != o.ID || e.stock(t, p.ID) != 8 {
-			t.Fatalf("replay: %d vs %d", again.ID, o.ID)
-		}
-		// The same key with another e-mail is another request: 422.
-		eve := guestCheckout("eve@example.com")
-		eve["expected_total"] = okBody["expected_total"]
-		fe = wantErr(t, g.do("POST", "/api/v1/orders", eve, "Idempotency-Key", "k-ok"), 422, "invalid")
-		if fe.Error.Fields["idempotency_key"] == "" {
-			t.Fatalf("reused key fields: %v", fe.Error.Fields)
+		// The steps below need the paid order: if it fails, they do not run.
+		if !t.Run("paid: the order has the e-mail, no user, and a link token", func(t *testing.T) {
+			want(t, g.do("POST", "/api/v1/orders", okBody, "Idempotency-Key", "k-ok"), 201).Into(t, &o)
+			if o.ID == 0 || o.Status != domain.OrderPaid || o.Email != "ada@example.com" || o.AccessToken == "" || o.Items[0].Quantity != 2 {
+				t.Fatalf("guest order: %+v", o)
+			}
+			if got := e.stock(t, p.ID); got != 8 {
+				t.Fatalf("stock after guest order: %d", got)
+			}
+			var cart domain.Cart
+			want(t, g.do("GET", "/api/v1/cart", nil), 200).Into(t, &cart)
+			if len(cart.Items) != 0 {
+				t.Fatalf("guest cart not emptied: %+v", cart)
+			}
+		}) {
+			return
 		}
 
-		// The signed link works in a fresh client (no cookies at all).
-		var seen domain.Order
-		want(t, e.client(t).do("GET", "/api/v1/order-links/"+o.AccessToken, nil), 200).Into(t, &seen)
-		if seen.ID != o.ID || seen.Email != "ada@example.com" || seen.Total != o.Total {
-			t.Fatalf("order by link: %+v", seen)
-		}
-		// The session routes stay closed to guests.
-		wantErr(t, g.do("GET", fmt.Sprintf("/api/v1/orders/%d", o.ID), nil), 401, "unauthorized")
+		t.Run("the same key and body is the same order, not charged twice", func(t *testing.T) {
+			var again domain.Order
+			same := guestCheckout("ada@example.com")
+			same["expected_total"] = okBody["expected_total"]
+			want(t, g.do("POST", "/api/v1/orders", same, "Idempotency-Key", "k-ok"), 200).Into(t, &again)
+			if again.ID != o.ID || e.stock(t, p.ID) != 8 {
+				t.Fatalf("replay: %d vs %d", again.ID, o.ID)
+			}
+		})
+
+		t.Run("the same key with another e-mail is another request: 422", func(t *testing.T) {
+			eve := guestCheckout("eve@example.com")
+			eve["expected_total"] = okBody["expected_total"]
+			fe := wantErr(t, g.do("POST", "/api/v1/orders", eve, "Idempotency-Key", "k-ok"), 422, "invalid")
+			if fe.Error.Fields["idempotency_key"] == "" {
+				t.Fatalf("reused key fields: %v", fe.Error.Fields)
+			}
+		})
+
+		t.Run("the signed link works in a fresh client; the session routes stay closed", func(t *testing.T) {
+			var seen domain.Order
+			want(t, e.client(t).do("GET", "/api/v1/order-links/"+o.AccessToken, nil), 200).Into(t, &seen)
+			if seen.ID != o.ID || seen.Email != "ada@example.com" || seen.Total != o.Total {
+				t.Fatalf("order by link: %+v", seen)
+			}
+			wantErr(t, g.do("GET", fmt.Sprintf("/api/v1/orders/%d", o.ID), nil), 401, "unauthorized")
+		})
 
 		// A second guest's order is not reachable with the first token:
 		// not by editing the id, nor by a forged or garbled signature.
-		other, _ := e.guestOrder(t, p.ID, "bob@example.com")
-		parts := strings.Split(o.AccessToken, ".")
-		otherParts := strings.Split(other.AccessToken, ".")
-		for name, tok := range map[string]string{
-			"id swapped":      fmt.Sprintf("%d.%s.%s", other.ID, parts[1], parts[2]),
-			"expiry extended": fmt.Sprintf("%s.%d.%s", parts[0], time.Now().Add(365*24*time.Hour).Unix(), parts[2]),
-			"signature mixed": parts[0] + "." + parts[1] + "." + otherParts[2],
-			"signature cut":   parts[0] + "." + parts[1] + "." + parts[2][:10],
-			"garbage":         "not-a-token",
-			"empty parts":     "..",
-			"huge":            strings.Repeat("1", 300),
-		} {
-			t.Run(name, func(t *testing.T) {
-				wantErr(t, e.client(t).do("GET", "/api/v1/order-links/"+tok, nil), 404, "not_found")
-			})
-		}
-
-		// A customer's own order API does not show guest orders.
-		wantErr(t, e.customer(t).do("GET", fmt.Sprintf("/api/v1/orders/%d", o.ID), nil), 404, "not_found")
-
-		// Admins see guest orders, the e-mail as the customer.
-		var list domain.Page[domain.Order]
-		want(t, e.admin(t).do("GET", "/api/v1/admin/orders?per_page=100", nil), 200).Into(t, &list)
-		found := false
-		for _, it := range list.Items {
-			if it.ID == o.ID {
-				found = it.Customer != nil && it.Customer.Email == "ada@example.com" && it.Customer.ID == 0
+		t.Run("another order is not reachable with a changed token", func(t *testing.T) {
+			other, _ := e.guestOrder(t, p.ID, "bob@example.com")
+			parts := strings.Split(o.AccessToken, ".")
+			otherParts := strings.Split(other.AccessToken, ".")
+			for name, tok := range map[string]string{
+				"id swapped":      fmt.Sprintf("%d.%s.%s", other.ID, parts[1], parts[2]),
+				"expiry extended": fmt.Sprintf("%s.%d.%s", parts[0], time.Now().Add(365*24*time.Hour).Unix(), parts[2]),
+				"signature mixed": parts[0] + "." + parts[1] + "." + otherParts[2],
+				"signature cut":   parts[0] + "." + parts[1] + "." + parts[2][:10],
+				"garbage":         "not-a-token",
+				"empty parts":     "..",
+				"huge":            strings.Repeat("1", 300),
+			} {
+				t.Run(name, func(t *testing.T) {
+					wantErr(t, e.client(t).do("GET", "/api/v1/order-links/"+tok, nil), 404, "not_found")
+				})
 			}
-		}
-		if !found {
-			t.Fatalf("admin list lacks the guest order with its e-mail: %+v", list.Items)
-		}
+		})
+
+		t.Run("a customer's own order API does not show guest orders", func(t *testing.T) {
+			wantErr(t, e.customer(t).do("GET", fmt.Sprintf("/api/v1/orders/%d", o.ID), nil), 404, "not_found")
+		})
+
+		t.Run("admins see guest orders, the e-mail as the customer", func(t *testing.T) {
+			var list domain.Page[domain.Order]
+			want(t, e.admin(t).do("GET", "/api/v1/admin/orders?per_page=100", nil), 200).Into(t, &list)
+			found := false
+			for _, it := range list.Items {
+				if it.ID == o.ID {
+					found = it.Customer != nil && it.Customer.Email == "ada@example.com" && it.Customer.ID == 0
+				}
+			}
+			if !found {
+				t.Fatalf("admin list lacks the guest order with its e-mail: %+v", list.Items)
+			}
+		})
 	})
 }
 

@@ -73,65 +73,78 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 		{customer, "GET", "/api/v1/orders", nil},
 		{customer, "GET", "/api/v1/account/addresses", nil},
 	}
-	for _, k := range calls {
-		if r := k.c.do(k.method, k.path, k.body); r.Status >= 300 {
-			t.Fatalf("before the outage: %s %s: %d %s", k.method, k.path, r.Status, r.Body)
+	// Each phase needs the one before it: a phase that fails ends the test.
+	if !t.Run("before the outage every call is answered", func(t *testing.T) {
+		for _, k := range calls {
+			if r := k.c.do(k.method, k.path, k.body); r.Status >= 300 {
+				t.Fatalf("before the outage: %s %s: %d %s", k.method, k.path, r.Status, r.Body)
+			}
 		}
+	}) {
+		return
 	}
 
 	if err := pg.Halt(); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 150 {
-		k := calls[i%len(calls)]
-		r := k.c.do(k.method, k.path, k.body)
-		if r.Status != 503 {
-			t.Fatalf("request %d during the outage, %s %s: %d %s", i, k.method, k.path, r.Status, r.Body)
+	t.Run("during the outage every call is 503 with Retry-After, the cause not shown", func(t *testing.T) {
+		for i := range 150 {
+			k := calls[i%len(calls)]
+			r := k.c.do(k.method, k.path, k.body)
+			if r.Status != 503 {
+				t.Fatalf("request %d during the outage, %s %s: %d %s", i, k.method, k.path, r.Status, r.Body)
+			}
+			wantErr(t, r, 503, domain.EUNAVAILABLE)
+			if r.Header.Get("Retry-After") != "5" {
+				t.Fatalf("%s %s: Retry-After %q", k.method, k.path, r.Header.Get("Retry-After"))
+			}
+			if strings.Contains(string(r.Body), "refused") || strings.Contains(string(r.Body), "127.0.0.1") {
+				t.Fatalf("%s %s: the body shows the cause: %s", k.method, k.path, r.Body)
+			}
 		}
-		wantErr(t, r, 503, domain.EUNAVAILABLE)
-		if r.Header.Get("Retry-After") != "5" {
-			t.Fatalf("%s %s: Retry-After %q", k.method, k.path, r.Header.Get("Retry-After"))
+	})
+	t.Run("readiness agrees", func(t *testing.T) {
+		if r := guest.do("GET", "/readyz", nil); r.Status != 503 {
+			t.Fatalf("readyz during the outage: %d", r.Status)
 		}
-		if strings.Contains(string(r.Body), "refused") || strings.Contains(string(r.Body), "127.0.0.1") {
-			t.Fatalf("%s %s: the body shows the cause: %s", k.method, k.path, r.Body)
-		}
-	}
-	// Readiness agrees.
-	if r := guest.do("GET", "/readyz", nil); r.Status != 503 {
-		t.Fatalf("readyz during the outage: %d", r.Status)
-	}
+	})
 
 	if err := pg.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	// The same server serves again on its own (the pool reconnects).
-	waitFor(t, 60*time.Second, "the API to serve again", func() bool {
-		return guest.do("GET", "/api/v1/products", nil).Status == 200
-	})
-	for _, k := range calls {
-		if r := k.c.do(k.method, k.path, k.body); r.Status >= 300 {
-			t.Fatalf("after the outage: %s %s: %d %s", k.method, k.path, r.Status, r.Body)
+	if !t.Run("the same server serves again on its own (the pool reconnects)", func(t *testing.T) {
+		waitFor(t, 60*time.Second, "the API to serve again", func() bool {
+			return guest.do("GET", "/api/v1/products", nil).Status == 200
+		})
+		for _, k := range calls {
+			if r := k.c.do(k.method, k.path, k.body); r.Status >= 300 {
+				t.Fatalf("after the outage: %s %s: %d %s", k.method, k.path, r.Status, r.Body)
+			}
 		}
+	}) {
+		return
 	}
-	waitFor(t, 30*time.Second, "the recovery to be logged", func() bool {
-		return strings.Contains(logs.String(), `"msg":"database available again"`)
-	})
 
-	var down, up, errorLines int
-	for _, l := range logLines(t, logs.String()) {
-		switch {
-		case l["msg"] == "database available again":
-			up++
-		case strings.HasPrefix(fmt.Sprint(l["msg"]), "database unavailable"):
-			down++
+	t.Run("the log has one outage line, one recovery line and one ERROR", func(t *testing.T) {
+		waitFor(t, 30*time.Second, "the recovery to be logged", func() bool {
+			return strings.Contains(logs.String(), `"msg":"database available again"`)
+		})
+		var down, up, errorLines int
+		for _, l := range logLines(t, logs.String()) {
+			switch {
+			case l["msg"] == "database available again":
+				up++
+			case strings.HasPrefix(fmt.Sprint(l["msg"]), "database unavailable"):
+				down++
+			}
+			if l["level"] == "ERROR" {
+				errorLines++
+			}
 		}
-		if l["level"] == "ERROR" {
-			errorLines++
+		if down != 1 || up != 1 || errorLines != 1 {
+			t.Fatalf("log: %d outage lines, %d recovery lines, %d ERROR lines; want 1, 1, 1\n%s", down, up, errorLines, logs.String())
 		}
-	}
-	if down != 1 || up != 1 || errorLines != 1 {
-		t.Fatalf("log: %d outage lines, %d recovery lines, %d ERROR lines; want 1, 1, 1\n%s", down, up, errorLines, logs.String())
-	}
+	})
 }
 
 // waitFor polls cond until it holds or timeout passes.

@@ -100,7 +100,7 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 		}
 		return res.StatusCode, nil
 	}
-	status := func(srv *Server, ip string) int {
+	status := func(t *testing.T, srv *Server, ip string) int {
 		t.Helper()
 		code, err := login(srv, ip)
 		if err != nil {
@@ -109,49 +109,53 @@ func TestRateLimitAcrossReplicas(t *testing.T) {
 		return code
 	}
 	a, b := replicas[0], replicas[1]
-	for i, srv := range []*Server{a, b, a, b} {
-		if code := status(srv, "10.0.0.1"); code != 401 {
-			t.Fatalf("attempt %d: status %d, want 401", i+1, code)
-		}
-	}
-	for _, srv := range replicas {
-		if code := status(srv, "10.0.0.1"); code != 429 {
-			t.Fatalf("fifth attempt: status %d, want 429 (per-replica counting)", code)
-		}
-	}
-	// Another client keeps its own budget on either replica.
-	if code := status(b, "10.0.0.2"); code != 401 {
-		t.Fatalf("another client: status %d, want 401", code)
-	}
-
-	// Concurrent attempts spread over both replicas: exactly Max pass.
-	const attempts = 16
-	codes := make(chan int, attempts)
-	errs := make(chan error, attempts)
-	var wg sync.WaitGroup
-	for i := 0; i < attempts; i++ {
-		wg.Add(1)
-		go func(srv *Server) {
-			defer wg.Done()
-			code, err := login(srv, "10.0.0.3")
-			if err != nil {
-				errs <- err
-				return
+	t.Run("attempts count across replicas: the fifth is 429 on either", func(t *testing.T) {
+		for i, srv := range []*Server{a, b, a, b} {
+			if code := status(t, srv, "10.0.0.1"); code != 401 {
+				t.Fatalf("attempt %d: status %d, want 401", i+1, code)
 			}
-			codes <- code
-		}(replicas[i%2])
-	}
-	wg.Wait()
-	close(codes)
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-	got := map[int]int{}
-	for c := range codes {
-		got[c]++
-	}
-	if got[401] != 4 || got[429] != attempts-4 {
-		t.Fatalf("concurrent attempts over two replicas: %v, want 4x401 and %dx429", got, attempts-4)
-	}
+		}
+		for _, srv := range replicas {
+			if code := status(t, srv, "10.0.0.1"); code != 429 {
+				t.Fatalf("fifth attempt: status %d, want 429 (per-replica counting)", code)
+			}
+		}
+	})
+	t.Run("another client keeps its own budget on either replica", func(t *testing.T) {
+		if code := status(t, b, "10.0.0.2"); code != 401 {
+			t.Fatalf("another client: status %d, want 401", code)
+		}
+	})
+
+	t.Run("concurrent attempts spread over both replicas: exactly Max pass", func(t *testing.T) {
+		const attempts = 16
+		codes := make(chan int, attempts)
+		errs := make(chan error, attempts)
+		var wg sync.WaitGroup
+		for i := 0; i < attempts; i++ {
+			wg.Add(1)
+			go func(srv *Server) {
+				defer wg.Done()
+				code, err := login(srv, "10.0.0.3")
+				if err != nil {
+					errs <- err
+					return
+				}
+				codes <- code
+			}(replicas[i%2])
+		}
+		wg.Wait()
+		close(codes)
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		got := map[int]int{}
+		for c := range codes {
+			got[c]++
+		}
+		if got[401] != 4 || got[429] != attempts-4 {
+			t.Fatalf("concurrent attempts over two replicas: %v, want 4x401 and %dx429", got, attempts-4)
+		}
+	})
 }

@@ -106,73 +106,85 @@ func TestCatalogVersionAcrossStores(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond) // polling interval, not an assertion
 	}
-	before, _ := reader.CatalogVersion()
-	if err := writer.EnsureCategory(ctx, "lamps", "Lamps", "Lamp things", 0); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	for {
-		if v, tracked := reader.CatalogVersion(); tracked && v != before {
-			t.Logf("seen after %s", time.Since(start).Round(time.Microsecond))
-			break
+	// Each phase needs the one before it: a phase that fails ends the test.
+	if !t.Run("a write of another store is seen within 1 s", func(t *testing.T) {
+		before, _ := reader.CatalogVersion()
+		if err := writer.EnsureCategory(ctx, "lamps", "Lamps", "Lamp things", 0); err != nil {
+			t.Fatal(err)
 		}
-		if time.Since(start) > time.Second {
-			t.Fatal("the other store's committed write was not seen within 1 s")
+		start := time.Now()
+		for {
+			if v, tracked := reader.CatalogVersion(); tracked && v != before {
+				t.Logf("seen after %s", time.Since(start).Round(time.Microsecond))
+				break
+			}
+			if time.Since(start) > time.Second {
+				t.Fatal("the other store's committed write was not seen within 1 s")
+			}
+			time.Sleep(time.Millisecond) // polling interval, not an assertion
 		}
-		time.Sleep(time.Millisecond) // polling interval, not an assertion
+	}) {
+		return
 	}
 	// The listening connection dies (a failover, a restart): the version
 	// moves at once (what was cached may have missed notifications), and
 	// the watcher listens again on a new connection, after which another
 	// write is seen again.
-	var pid int
-	if err := writer.DB().NewRaw("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = ?", "LISTEN "+store.CatalogChannel).Scan(ctx, &pid); err != nil {
-		t.Fatalf("finding the listener's backend: %v", err)
+	if !t.Run("a lost listening connection moves the version and listens again", func(t *testing.T) {
+		var pid int
+		if err := writer.DB().NewRaw("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = ?", "LISTEN "+store.CatalogChannel).Scan(ctx, &pid); err != nil {
+			t.Fatalf("finding the listener's backend: %v", err)
+		}
+		lost, _ := reader.CatalogVersion()
+		if _, err := writer.DB().ExecContext(ctx, "SELECT pg_terminate_backend(?)", pid); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			v, tracked := reader.CatalogVersion()
+			if v != lost && tracked {
+				var again int
+				err := writer.DB().NewRaw("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = ? AND pid <> ?", "LISTEN "+store.CatalogChannel, pid).Scan(ctx, &again)
+				if err == nil && again == 1 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the watcher did not listen again after its connection was terminated")
+			}
+			time.Sleep(5 * time.Millisecond) // polling interval, not an assertion
+		}
+	}) {
+		return
 	}
-	lost, _ := reader.CatalogVersion()
-	if _, err := writer.DB().ExecContext(ctx, "SELECT pg_terminate_backend(?)", pid); err != nil {
-		t.Fatal(err)
-	}
-	deadline = time.Now().Add(10 * time.Second)
-	for {
-		v, tracked := reader.CatalogVersion()
-		if v != lost && tracked {
-			var again int
-			err := writer.DB().NewRaw("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = ? AND pid <> ?", "LISTEN "+store.CatalogChannel, pid).Scan(ctx, &again)
-			if err == nil && again == 1 {
+	t.Run("after the reconnection a write is seen within 1 s", func(t *testing.T) {
+		before, _ := reader.CatalogVersion()
+		if err := writer.EnsureCategory(ctx, "desks", "Desks", "Desk things", 1); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		for {
+			if v, tracked := reader.CatalogVersion(); tracked && v != before {
 				break
 			}
+			if time.Since(start) > time.Second {
+				t.Fatal("after the reconnection a committed write was not seen within 1 s")
+			}
+			time.Sleep(time.Millisecond) // polling interval, not an assertion
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the watcher did not listen again after its connection was terminated")
-		}
-		time.Sleep(5 * time.Millisecond) // polling interval, not an assertion
-	}
-	before, _ = reader.CatalogVersion()
-	if err := writer.EnsureCategory(ctx, "desks", "Desks", "Desk things", 1); err != nil {
-		t.Fatal(err)
-	}
-	start = time.Now()
-	for {
-		if v, tracked := reader.CatalogVersion(); tracked && v != before {
-			break
-		}
-		if time.Since(start) > time.Second {
-			t.Fatal("after the reconnection a committed write was not seen within 1 s")
-		}
-		time.Sleep(time.Millisecond) // polling interval, not an assertion
-	}
+	})
 
-	// Stopping the watcher untracks the catalog (no cache without LISTEN).
-	stop()
-	deadline = time.Now().Add(10 * time.Second)
-	for {
-		if _, tracked := reader.CatalogVersion(); !tracked {
-			break
+	t.Run("stopping the watcher untracks the catalog (no cache without LISTEN)", func(t *testing.T) {
+		stop()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if _, tracked := reader.CatalogVersion(); !tracked {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the catalog stayed tracked after the watcher stopped")
+			}
+			time.Sleep(5 * time.Millisecond) // polling interval, not an assertion
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the catalog stayed tracked after the watcher stopped")
-		}
-		time.Sleep(5 * time.Millisecond) // polling interval, not an assertion
-	}
+	})
 }

@@ -100,59 +100,74 @@ func TestPurge(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The guest buyer's cart may or may not outlive checkout; every old
-		// guest cart goes, the fresh one stays.
-		want := store.PurgeResult{GuestCarts: guestCarts - 1, Sessions: 1, IdempotencyKeys: 1, GuestIdempotencyKeys: 1, Mail: 2, PasswordResets: 1, RateLimits: 1}
-		if res != want {
-			t.Fatalf("purged %+v, want %+v", res, want)
-		}
-		for _, tb := range tables {
-			if n := e.count(t, tb); n != before[tb] {
-				t.Errorf("%s: %d rows after the purge, %d before", tb, n, before[tb])
+		t.Run("reports what it deleted", func(t *testing.T) {
+			// The guest buyer's cart may or may not outlive checkout; every old
+			// guest cart goes, the fresh one stays.
+			want := store.PurgeResult{GuestCarts: guestCarts - 1, Sessions: 1, IdempotencyKeys: 1, GuestIdempotencyKeys: 1, Mail: 2, PasswordResets: 1, RateLimits: 1}
+			if res != want {
+				t.Fatalf("purged %+v, want %+v", res, want)
 			}
-		}
-		if n := countWhere(t, e, "carts", "user_id IS NULL"); n != 1 {
-			t.Errorf("%d guest carts left, want the fresh one", n)
-		}
-		if c := must[*domain.Cart](t)(e.svc.Carts.Cart(ctx, domain.CartKey{Token: "fresh-guest"})); len(c.Items) != 1 {
-			t.Errorf("fresh guest cart = %+v", c)
-		}
-		if c := must[*domain.Cart](t)(e.svc.Carts.Cart(ctx, domain.CartKey{UserID: u.ID})); len(c.Items) != 1 {
-			t.Errorf("customer cart = %+v", c)
-		}
-		if n := e.count(t, "sessions"); n != 1 {
-			t.Errorf("%d sessions left, want the fresh one", n)
-		}
-		for id, want := range map[int64]int{old[0].ID: 0, old[1].ID: 0, old[2].ID: 1} {
-			if n := countWhere(t, e, "mail_outbox", "id = "+strconv.FormatInt(id, 10)); n != want {
-				t.Errorf("message %d: %d rows, want %d", id, n, want)
+		})
+		t.Run("keeps orders, their parts, users and products", func(t *testing.T) {
+			for _, tb := range tables {
+				if n := e.count(t, tb); n != before[tb] {
+					t.Errorf("%s: %d rows after the purge, %d before", tb, n, before[tb])
+				}
 			}
-		}
-		if n := countWhere(t, e, "mail_outbox", "subject = 'Fresh'"); n != 1 {
-			t.Errorf("the fresh sent message is gone")
-		}
-		if n := e.count(t, "password_resets"); n != 1 {
-			t.Errorf("%d reset tokens left, want the fresh one", n)
-		}
-		if n := e.count(t, "rate_limits"); n != 1 {
-			t.Errorf("%d rate-limit rows left, want the current window", n)
-		}
-		// Orders stay readable whole.
-		if got := must[*domain.Order](t)(e.svc.Orders.Order(ctx, u.ID, customerOrder.ID)); len(got.Items) != 1 {
-			t.Errorf("customer order after the purge: %+v", got)
-		}
-		if got := must[*domain.OrderDetail](t)(e.svc.Admin.Order(ctx, guestOrder.ID)); len(got.Items) != 1 || got.Email != "guest@example.com" {
-			t.Errorf("guest order after the purge: %+v", got)
-		}
-
-		// Idempotent.
-		again, err := e.st.Purge(ctx, testPurge)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if again != (store.PurgeResult{}) {
-			t.Fatalf("second purge deleted %+v", again)
-		}
+		})
+		t.Run("keeps the fresh guest cart and every customer's cart", func(t *testing.T) {
+			if n := countWhere(t, e, "carts", "user_id IS NULL"); n != 1 {
+				t.Errorf("%d guest carts left, want the fresh one", n)
+			}
+			if c := must[*domain.Cart](t)(e.svc.Carts.Cart(ctx, domain.CartKey{Token: "fresh-guest"})); len(c.Items) != 1 {
+				t.Errorf("fresh guest cart = %+v", c)
+			}
+			if c := must[*domain.Cart](t)(e.svc.Carts.Cart(ctx, domain.CartKey{UserID: u.ID})); len(c.Items) != 1 {
+				t.Errorf("customer cart = %+v", c)
+			}
+		})
+		t.Run("keeps the fresh session", func(t *testing.T) {
+			if n := e.count(t, "sessions"); n != 1 {
+				t.Errorf("%d sessions left, want the fresh one", n)
+			}
+		})
+		t.Run("deletes old sent and given-up mail, keeps mail still retried and fresh mail", func(t *testing.T) {
+			for id, want := range map[int64]int{old[0].ID: 0, old[1].ID: 0, old[2].ID: 1} {
+				if n := countWhere(t, e, "mail_outbox", "id = "+strconv.FormatInt(id, 10)); n != want {
+					t.Errorf("message %d: %d rows, want %d", id, n, want)
+				}
+			}
+			if n := countWhere(t, e, "mail_outbox", "subject = 'Fresh'"); n != 1 {
+				t.Errorf("the fresh sent message is gone")
+			}
+		})
+		t.Run("keeps the fresh reset token", func(t *testing.T) {
+			if n := e.count(t, "password_resets"); n != 1 {
+				t.Errorf("%d reset tokens left, want the fresh one", n)
+			}
+		})
+		t.Run("keeps the current rate-limit window", func(t *testing.T) {
+			if n := e.count(t, "rate_limits"); n != 1 {
+				t.Errorf("%d rate-limit rows left, want the current window", n)
+			}
+		})
+		t.Run("orders stay readable whole", func(t *testing.T) {
+			if got := must[*domain.Order](t)(e.svc.Orders.Order(ctx, u.ID, customerOrder.ID)); len(got.Items) != 1 {
+				t.Errorf("customer order after the purge: %+v", got)
+			}
+			if got := must[*domain.OrderDetail](t)(e.svc.Admin.Order(ctx, guestOrder.ID)); len(got.Items) != 1 || got.Email != "guest@example.com" {
+				t.Errorf("guest order after the purge: %+v", got)
+			}
+		})
+		t.Run("a second purge deletes nothing", func(t *testing.T) {
+			again, err := e.st.Purge(ctx, testPurge)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again != (store.PurgeResult{}) {
+				t.Fatalf("second purge deleted %+v", again)
+			}
+		})
 	})
 }
 

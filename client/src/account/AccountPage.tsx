@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import * as api from '../api';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, navigate, Redirect, useSearchParams } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { Pagination } from '../ui/Pagination';
@@ -82,7 +82,7 @@ export function AccountPage() {
                 {orders.data.items.map((o) => (
                   <tr key={o.id}>
                     <td>
-                      <Link to={ROUTES.order(o.id)}>#{o.id}</Link>
+                      <Link to={ROUTES.order({ id: o.id })}>#{o.id}</Link>
                     </td>
                     <td>{formatDate(o.createdAt)}</td>
                     <td>

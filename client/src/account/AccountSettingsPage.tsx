@@ -1,4 +1,4 @@
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, Redirect } from '../lib/router';
 import { useDocumentTitle } from '../lib/useResource';
 import { Loading } from '../ui/Status';

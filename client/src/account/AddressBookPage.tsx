@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import * as api from '../api';
 import type { SavedAddress } from '../api/types';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, Redirect } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { addressOneLine } from '../ui/address';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import * as api from '../api';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, navigate, Redirect, useSearchParams } from '../lib/router';
 import { useDocumentTitle } from '../lib/useResource';
 import { TextField } from '../ui/Field';

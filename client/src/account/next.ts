@@ -1,4 +1,4 @@
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 
 /** Only same-site paths are followed after login (no open redirect). */
 export function safeNext(next: string | null): string {

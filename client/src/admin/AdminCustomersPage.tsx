@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import * as api from '../api';
 import { formatDate } from '../account/format';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { useSearchParams } from '../lib/router';
 import { useResource } from '../lib/useResource';
 import { TextField } from '../ui/Field';

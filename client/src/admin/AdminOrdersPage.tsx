@@ -4,7 +4,8 @@ import type { Order } from '../api/types';
 import { formatDate } from '../account/format';
 import { OrderStatusBadge } from '../account/OrderSummary';
 import { AddressBlock } from '../ui/AddressBlock';
-import { ORDER_STATUSES, ORDER_TRANSITIONS, ROUTES, type OrderStatus } from '../constants';
+import { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, useSearchParams } from '../lib/router';
 import { useResource } from '../lib/useResource';
 import { SelectField } from '../ui/Field';
@@ -106,7 +107,7 @@ function AdminOrderRow({ order, onChanged }: { order: Order; onChanged: () => vo
   return (
     <tr>
       <td>
-        <Link to={ROUTES.adminOrder(order.id)}>#{order.id}</Link>
+        <Link to={ROUTES.adminOrder({ id: order.id })}>#{order.id}</Link>
       </td>
       <td>{order.customer ? `${order.customer.name} (${order.customer.email})` : '—'}</td>
       <td>

@@ -1,7 +1,7 @@
 import { useEffect, useEffectEvent, useState } from 'react';
 import * as api from '../api';
 import type { Product } from '../api/types';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, useSearchParams } from '../lib/router';
 import { useDebouncedValue, useResource } from '../lib/useResource';
 import { TextField } from '../ui/Field';
@@ -87,7 +87,7 @@ export function AdminProductsPage() {
                 {products.data.items.map((p) => (
                   <tr key={p.id} className={p.active ? undefined : 'is-inactive'}>
                     <td>
-                      <Link to={ROUTES.adminProduct(p.id)}>{p.name}</Link>
+                      <Link to={ROUTES.adminProduct({ id: p.id })}>{p.name}</Link>
                       {!p.active && <span className="badge badge--out">Inactive</span>}
                     </td>
                     <td>

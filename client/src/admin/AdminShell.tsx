@@ -1,6 +1,6 @@
 import { type ReactNode } from 'react';
 import { useSession } from '../account/SessionProvider';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, Redirect, useLocation } from '../lib/router';
 import { useDocumentTitle } from '../lib/useResource';
 import { Loading } from '../ui/Status';

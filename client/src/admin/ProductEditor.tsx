@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import * as api from '../api';
 import { parseMajor } from '../api/money';
 import type { Product, ProductInput } from '../api/types';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, navigate } from '../lib/router';
 import { useResource } from '../lib/useResource';
 import { SelectField, TextArea, TextField } from '../ui/Field';

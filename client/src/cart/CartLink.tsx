@@ -1,4 +1,4 @@
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link } from '../lib/router';
 import { useCart } from './CartProvider';
 import { itemCount } from './cartState';

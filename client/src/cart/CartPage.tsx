@@ -1,4 +1,4 @@
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link } from '../lib/router';
 import { useDocumentTitle } from '../lib/useResource';
 import { Price } from '../ui/Price';
@@ -90,7 +90,7 @@ function CartLineRow({ line, busy, onQuantity, onRemove }: { line: CartLine; bus
         <div className="cart-line__image product-image--none" aria-hidden="true" />
       )}
       <div className="cart-line__info">
-        <Link to={ROUTES.product(line.slug)} className="cart-line__name">
+        <Link to={ROUTES.product({ slug: line.slug })} className="cart-line__name">
           {line.name}
         </Link>
         <span className="muted small">

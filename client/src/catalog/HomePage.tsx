@@ -1,5 +1,5 @@
 import * as api from '../api';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { ProductGrid } from '../ui/ProductCard';

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import * as api from '../api';
 import { toMajorString } from '../api/money';
-import { MAX_QUANTITY_PICK, ROUTES, SHOP_NAME } from '../constants';
+import { MAX_QUANTITY_PICK, SHOP_NAME } from '../constants';
+import { ROUTES } from '../routes';
 import { summary, useDescription, useOpenGraph } from '../lib/head';
 import { useCart } from '../cart/CartProvider';
 import { quantityInCart } from '../cart/cartState';
@@ -37,7 +38,7 @@ function openGraphOf(p: Product): Record<string, string> {
     'og:site_name': SHOP_NAME,
     'og:title': p.name,
     'og:description': summary(p.description || p.name),
-    'og:url': origin + ROUTES.product(p.slug),
+    'og:url': origin + ROUTES.product({ slug: p.slug }),
     'product:price:amount': toMajorString(p.price.minor, p.price.currency),
     'product:price:currency': p.price.currency,
   };

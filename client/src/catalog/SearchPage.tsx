@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import * as api from '../api';
 import { LIMITS } from '../api/limits';
-import { ROUTES, SEARCH_DEBOUNCE_MS } from '../constants';
+import { SEARCH_DEBOUNCE_MS } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, navigate, useSearchParams } from '../lib/router';
 import { useDebouncedValue, useDocumentTitle, useResource } from '../lib/useResource';
 import { Pagination } from '../ui/Pagination';

@@ -4,7 +4,8 @@
 // gets minor units.
 import { parseMajor, toMajorString } from '../api/money';
 import type { ProductQuery } from '../api/query';
-import { CATALOG_PAGE_SIZE, ROUTES, SORTS, type Sort } from '../constants';
+import { CATALOG_PAGE_SIZE, SORTS, type Sort } from '../constants';
+import { ROUTES } from '../routes';
 
 export interface CatalogFilters {
   category: string;

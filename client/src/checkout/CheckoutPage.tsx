@@ -4,7 +4,8 @@ import type { Address, ShippingMethod } from '../api/types';
 import { useSession } from '../account/SessionProvider';
 import { useCart } from '../cart/CartProvider';
 import { canCheckout } from '../cart/cartState';
-import { ROUTES, TEST_CARDS } from '../constants';
+import { TEST_CARDS } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, navigate } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { TextField } from '../ui/Field';
@@ -125,7 +126,7 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
       }
       // The server emptied the cart.
       cart.replace({ lines: [], itemCount: 0, subtotal: { minor: 0, currency: order.total.currency } });
-      navigate(ROUTES.confirmation(order.id));
+      navigate(ROUTES.confirmation({ id: order.id }));
     } catch (err) {
       setSubmitting(false);
       if (!(err instanceof api.ApiError)) {

@@ -1,7 +1,7 @@
 import * as api from '../api';
 import type { Order } from '../api/types';
 import { useSession } from '../account/SessionProvider';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, Redirect, useParams } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { OrderSummary } from '../account/OrderSummary';
@@ -22,11 +22,11 @@ export default function ConfirmationPage() {
   );
   if (user === undefined) return <Loading label="Loading your order…" />;
   // Logged out without this order's token: log in, then come back here.
-  if (user === null && !token) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.confirmation(orderId))}`} />;
+  if (user === null && !token) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.confirmation({ id: orderId }))}`} />;
   if (order.status === 'loading') return <Loading label="Loading your order…" />;
   if (order.status === 'error') return <ErrorState error={order.error} onRetry={order.reload} page />;
   if (!order.data) return <Loading label="Loading your order…" />;
-  const link = token ? `${window.location.origin}${ROUTES.orderLink(token)}` : '';
+  const link = token ? `${window.location.origin}${ROUTES.orderLink({ token })}` : '';
   return (
     <div className="confirmation">
       <div className="page-header">
@@ -52,7 +52,7 @@ export default function ConfirmationPage() {
       {token && <CreateAccountOffer order={order.data} token={token} />}
       <p className="actions">
         {user && (
-          <Link to={ROUTES.order(order.data.id)} className="button button--secondary">
+          <Link to={ROUTES.order({ id: order.data.id })} className="button button--secondary">
             View in your account
           </Link>
         )}

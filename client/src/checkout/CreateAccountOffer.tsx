@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import * as api from '../api';
 import type { Order } from '../api/types';
 import { useSession } from '../account/SessionProvider';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { navigate } from '../lib/router';
 import { TextField } from '../ui/Field';
 import { Notice } from '../ui/Status';
@@ -32,7 +32,7 @@ export function CreateAccountOffer({ order, token }: { order: Order; token: stri
     setError('');
     try {
       await register(form.email, form.password, form.name, token);
-      navigate(ROUTES.order(order.id), { replace: true });
+      navigate(ROUTES.order({ id: order.id }), { replace: true });
     } catch (err) {
       setBusy(false);
       if (err instanceof api.ApiError && err.code === 'conflict' && !err.fields.order_token) {

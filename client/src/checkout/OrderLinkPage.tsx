@@ -1,5 +1,5 @@
 import * as api from '../api';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, useParams } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { OrderStatusBadge, OrderSummary } from '../account/OrderSummary';

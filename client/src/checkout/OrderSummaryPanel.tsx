@@ -1,6 +1,6 @@
 import type { Cart, CartLine, Money, ShippingMethod } from '../api/types';
 import { cartProblems, describeProblem } from '../cart/cartProblems';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link } from '../lib/router';
 import { Price } from '../ui/Price';
 import { Loading } from '../ui/Status';

@@ -1,5 +1,5 @@
 import type { Product } from '../api/types';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link } from '../lib/router';
 import { Price } from './Price';
 import { StockBadge } from './StockBadge';
@@ -27,7 +27,7 @@ export function ProductImage({ product, size, eager = false }: { product: Pick<P
 export function ProductCard({ product, eager = false }: { product: Product; eager?: boolean }) {
   return (
     <article className="card product-card">
-      <Link to={ROUTES.product(product.slug)} className="product-card__link">
+      <Link to={ROUTES.product({ slug: product.slug })} className="product-card__link">
         <ProductImage product={product} size={320} eager={eager} />
         <h3 className="product-card__name">{product.name}</h3>
       </Link>

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiError, describeError } from '../api';
-import { ROUTES } from '../constants';
+import { ROUTES } from '../routes';
 import { Link, useLocation } from '../lib/router';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {

@@ -1,0 +1,1 @@
+export function appPathSelectors(patterns: readonly string[]): { selector: string; message: string }[];
