@@ -56,12 +56,13 @@ type ExternalDNS struct {
 // Route53 alias record from the Ingress' load balancer address. It may only
 // create and update records (--policy=upsert-only) in one zone.
 func NewExternalDNS(scope constructs.Construct, id string, props *ExternalDNSProps) *ExternalDNS {
-	p := *props
-	for field, v := range map[string]string{"Namespace": p.Namespace, "ServiceAccount": p.ServiceAccount, "ZoneName": p.ZoneName,
-		"HostedZoneID": p.HostedZoneID, "OwnerID": p.OwnerID, "Region": p.Region, "VPCCIDR": p.VPCCIDR, "MonitoringNamespace": p.MonitoringNamespace} {
-		if v == "" {
-			panic(fmt.Errorf("ExternalDNSProps.%s is required", field))
-		}
+	p := propsOf(scope, id, props)
+	if err := required("ExternalDNSProps",
+		field{"Namespace", p.Namespace == ""}, field{"ServiceAccount", p.ServiceAccount == ""}, field{"ZoneName", p.ZoneName == ""},
+		field{"HostedZoneID", p.HostedZoneID == ""}, field{"OwnerID", p.OwnerID == ""}, field{"Region", p.Region == ""},
+		field{"VPCCIDR", p.VPCCIDR == ""}, field{"MonitoringNamespace", p.MonitoringNamespace == ""},
+	); err != nil {
+		failAt(scope, id, err)
 	}
 	if p.Image == "" {
 		p.Image = ExternalDNSImage
@@ -104,7 +105,7 @@ func NewExternalDNS(scope constructs.Construct, id string, props *ExternalDNSPro
 			Replicas:             num(1),
 			Strategy:             &k8s.DeploymentStrategy{Type: str("Recreate")},
 			RevisionHistoryLimit: num(3),
-			Selector:             &k8s.LabelSelector{MatchLabels: stringMap(map[string]string{LabelName: "external-dns", LabelPartOf: PartOf})},
+			Selector:             matchLabels(map[string]string{LabelName: "external-dns", LabelPartOf: PartOf}),
 			Template: &k8s.PodTemplateSpec{
 				Metadata: &k8s.ObjectMeta{
 					Labels: stringMap(labels),
@@ -157,16 +158,13 @@ func NewExternalDNS(scope constructs.Construct, id string, props *ExternalDNSPro
 	newDefaultDeny(c, p.Namespace)
 	NewNetworkPolicy(c, "external-dns", &NetworkPolicyProps{
 		Name: "external-dns", Namespace: p.Namespace,
-		PodSelector: &k8s.LabelSelector{MatchLabels: stringMap(map[string]string{LabelName: "external-dns"})},
+		PodSelector: matchLabels(map[string]string{LabelName: "external-dns"}),
 		Ingress: []*k8s.NetworkPolicyIngressRule{
 			{From: &[]*k8s.NetworkPolicyPeer{ipBlock(p.VPCCIDR), podsIn(p.MonitoringNamespace, PrometheusPodLabels)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(ExternalDNSPort)}},
 		},
-		Egress: []*k8s.NetworkPolicyEgressRule{
-			// Route53 and STS, and the Kubernetes API (its endpoints are
-			// ENIs in the VPC, port 443).
-			{To: &[]*k8s.NetworkPolicyPeer{ipBlock("0.0.0.0/0")}, Ports: &[]*k8s.NetworkPolicyPort{tcp(443)}},
-			{To: &[]*k8s.NetworkPolicyPeer{ipBlock(PodIdentityAgentCIDR)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(PodIdentityAgentPort)}},
-		},
+		// Route53 and STS, and the Kubernetes API (its endpoints are ENIs in
+		// the VPC, port 443).
+		Egress: awsAPIEgress(),
 	})
 	return e
 }

@@ -91,19 +91,19 @@ type StorefrontIngress struct {
 // Ingress' TLS host when none is given
 // (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/cert_discovery/).
 func NewStorefrontIngress(scope constructs.Construct, id string, props *StorefrontIngressProps) *StorefrontIngress {
-	p := *props
+	p := propsOf(scope, id, props)
 	if p.ClassName == "" || p.IngressName == "" || p.Namespace == "" || p.Host == "" || len(p.Routes) == 0 {
-		panic(fmt.Errorf("StorefrontIngressProps: ClassName, IngressName, Namespace, Host and Routes are required (got %+v)", p))
+		failAt(scope, id, fmt.Errorf("StorefrontIngressProps: ClassName, IngressName, Namespace, Host and Routes are required (got %+v)", p))
 	}
 	for i, r := range p.Routes {
 		if !strings.HasPrefix(r.PathPrefix, "/") || r.ServiceName == "" || r.ServicePort == "" {
-			panic(fmt.Errorf("StorefrontIngressProps.Routes[%d]: PathPrefix must start with / and ServiceName and ServicePort are required (got %+v)", i, r))
+			failAt(scope, id, fmt.Errorf("StorefrontIngressProps.Routes[%d]: PathPrefix must start with / and ServiceName and ServicePort are required (got %+v)", i, r))
 		}
 		if r.Exact && i > 0 && !p.Routes[i-1].Exact {
-			panic(fmt.Errorf("StorefrontIngressProps.Routes[%d]: exact path %q must come before the prefixes (the ALB matches exact paths first)", i, r.PathPrefix))
+			failAt(scope, id, fmt.Errorf("StorefrontIngressProps.Routes[%d]: exact path %q must come before the prefixes (the ALB matches exact paths first)", i, r.PathPrefix))
 		}
 		if !r.Exact && r.PathPrefix == "/" && i != len(p.Routes)-1 {
-			panic(fmt.Errorf("StorefrontIngressProps.Routes[%d]: the catch-all prefix \"/\" must be the last route, got %d after it", i, len(p.Routes)-1-i))
+			failAt(scope, id, fmt.Errorf("StorefrontIngressProps.Routes[%d]: the catch-all prefix \"/\" must be the last route, got %d after it", i, len(p.Routes)-1-i))
 		}
 	}
 	if p.SSLPolicy == "" {

@@ -52,9 +52,9 @@ type Namespace struct {
 
 // NewNamespace adds a namespace to scope.
 func NewNamespace(scope constructs.Construct, id string, props *NamespaceProps) *Namespace {
-	p := *props
+	p := propsOf(scope, id, props)
 	if p.Name == "" {
-		panic(fmt.Errorf("NamespaceProps.Name is required"))
+		failAt(scope, id, fmt.Errorf("NamespaceProps.Name is required"))
 	}
 	if p.PodSecurityLevel == "" {
 		p.PodSecurityLevel = PodSecurityRestricted
@@ -62,7 +62,7 @@ func NewNamespace(scope constructs.Construct, id string, props *NamespaceProps) 
 	switch p.PodSecurityLevel {
 	case PodSecurityRestricted, PodSecurityBaseline, PodSecurityPrivileged:
 	default:
-		panic(fmt.Errorf("NamespaceProps.PodSecurityLevel of %s = %q: want restricted, baseline or privileged", p.Name, p.PodSecurityLevel))
+		failAt(scope, id, fmt.Errorf("NamespaceProps.PodSecurityLevel of %s = %q: want restricted, baseline or privileged", p.Name, p.PodSecurityLevel))
 	}
 	c := constructs.NewConstruct(scope, str(id))
 	n := &Namespace{Construct: c, Name: p.Name}
@@ -117,14 +117,15 @@ type ServiceAccountProps struct {
 
 // NewServiceAccount adds a ServiceAccount with an explicit name.
 func NewServiceAccount(scope constructs.Construct, id string, props *ServiceAccountProps) k8s.KubeServiceAccount {
-	if props.Name == "" || props.Namespace == "" {
-		panic(fmt.Errorf("ServiceAccountProps: Name (%q) and Namespace (%q) are required", props.Name, props.Namespace))
+	p := propsOf(scope, id, props)
+	if p.Name == "" || p.Namespace == "" {
+		failAt(scope, id, fmt.Errorf("ServiceAccountProps: Name (%q) and Namespace (%q) are required", p.Name, p.Namespace))
 	}
 	return k8s.NewKubeServiceAccount(scope, str(id), &k8s.KubeServiceAccountProps{
 		Metadata: &k8s.ObjectMeta{
-			Name: str(props.Name), Namespace: str(props.Namespace),
-			Labels: stringMap(map[string]string{LabelPartOf: PartOf, LabelName: props.Name}),
+			Name: str(p.Name), Namespace: str(p.Namespace),
+			Labels: stringMap(map[string]string{LabelPartOf: PartOf, LabelName: p.Name}),
 		},
-		AutomountServiceAccountToken: jsii.Bool(props.AutomountToken),
+		AutomountServiceAccountToken: jsii.Bool(p.AutomountToken),
 	})
 }

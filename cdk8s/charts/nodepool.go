@@ -37,9 +37,9 @@ type NodePoolProps struct {
 // NewNodePool adds the NodePool as a custom object (the karpenter.sh CRD
 // is installed by EKS Auto Mode; there is no typed binding for it).
 func NewNodePool(scope constructs.Construct, id string, props *NodePoolProps) cdk8s.ApiObject {
-	p := *props
+	p := propsOf(scope, id, props)
 	if p.Name == "" {
-		panic(fmt.Errorf("NodePoolProps.Name is required"))
+		failAt(scope, id, fmt.Errorf("NodePoolProps.Name is required"))
 	}
 	if len(p.Architectures) == 0 {
 		p.Architectures = []string{"amd64"}

@@ -182,18 +182,54 @@ type HTTPWorkloadProps struct {
 }
 
 // HTTPWorkload is the Deployment, Service, HorizontalPodAutoscaler and
-// PodDisruptionBudget of one HTTP server.
+// PodDisruptionBudget of one HTTP server. Like cdk8s-plus' Deployment it
+// exposes what other constructs need (its name, ports, pod selector) as
+// methods; its props stay its own.
 type HTTPWorkload struct {
 	constructs.Construct
-	Props          HTTPWorkloadProps // with defaults resolved
-	SelectorLabels map[string]string
-	Deployment     k8s.KubeDeployment
-	Service        k8s.KubeService
-	HPA            k8s.KubeHorizontalPodAutoscalerV2
-	PDB            k8s.KubePodDisruptionBudget
-
-	labels map[string]string // selector labels plus the component
+	props      HTTPWorkloadProps // with defaults resolved
+	selector   map[string]string // the pods' selector labels
+	labels     map[string]string // selector labels plus the component
+	deployment k8s.KubeDeployment
+	service    k8s.KubeService
+	hpa        k8s.KubeHorizontalPodAutoscalerV2
+	pdb        k8s.KubePodDisruptionBudget
 }
+
+// Name is the name of the workload's Deployment, Service, HPA and PDB, and
+// the app.kubernetes.io/name of its pods.
+func (w *HTTPWorkload) Name() string { return w.props.Name }
+
+// PortName is the name of the server's port, on the container and the
+// Service (what an Ingress backend names).
+func (w *HTTPWorkload) PortName() string { return w.props.PortName }
+
+// Port is the server's port number, on the container and the Service.
+func (w *HTTPWorkload) Port() int { return w.props.Port }
+
+// MetricsPort is the number of the port Prometheus scrapes (the server's
+// or a sidecar's; HTTPWorkloadProps.MetricsPortName).
+func (w *HTTPWorkload) MetricsPort() int { return w.props.metricsPort() }
+
+// ContainerPorts are the numbers of every container port of a pod: the
+// server's first, then each sidecar's (what the kubelet probes).
+func (w *HTTPWorkload) ContainerPorts() []int {
+	ports := []int{w.props.Port}
+	for _, s := range w.props.Sidecars {
+		ports = append(ports, s.Port)
+	}
+	return ports
+}
+
+// Selector returns the labels that select the workload's pods (a copy).
+func (w *HTTPWorkload) Selector() map[string]string { return merge(w.selector, nil) }
+
+// Deployment, Service, HPA and PDB are the workload's objects (escape
+// hatches, like cdk8s-plus' ApiObject()).
+func (w *HTTPWorkload) Deployment() k8s.KubeDeployment         { return w.deployment }
+func (w *HTTPWorkload) Service() k8s.KubeService               { return w.service }
+func (w *HTTPWorkload) HPA() k8s.KubeHorizontalPodAutoscalerV2 { return w.hpa }
+func (w *HTTPWorkload) PDB() k8s.KubePodDisruptionBudget       { return w.pdb }
 
 func (p HTTPWorkloadProps) withDefaults() HTTPWorkloadProps {
 	if p.Component == "" {
@@ -283,15 +319,15 @@ func (p HTTPWorkloadProps) validate() error {
 		}
 		names[s.Name], portNames[s.PortName], ports[s.Port] = true, true, true
 	}
-	if p.MetricsPort() == 0 {
+	if p.metricsPort() == 0 {
 		return fmt.Errorf("HTTPWorkloadProps.MetricsPortName of %s = %q: want the server's port name or a sidecar's", p.Name, p.MetricsPortName)
 	}
 	return nil
 }
 
-// MetricsPort is the number of the port named MetricsPortName (the
+// metricsPort is the number of the port named MetricsPortName (the
 // server's or a sidecar's); 0 if none has that name.
-func (p HTTPWorkloadProps) MetricsPort() int {
+func (p HTTPWorkloadProps) metricsPort() int {
 	if p.MetricsPortName == p.PortName {
 		return p.Port
 	}
@@ -309,13 +345,13 @@ func (p HTTPWorkloadProps) MetricsPort() int {
 // (serverContainer, podSpec), then one object each (addDeployment,
 // addService, addHPA, addPDB).
 func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadProps) *HTTPWorkload {
-	p := props.withDefaults()
+	p := propsOf(scope, id, props).withDefaults()
 	if err := p.validate(); err != nil {
-		panic(err)
+		failAt(scope, id, err)
 	}
-	w := &HTTPWorkload{Construct: constructs.NewConstruct(scope, str(id)), Props: p}
-	w.SelectorLabels = map[string]string{LabelName: p.Name, LabelPartOf: PartOf}
-	w.labels = merge(w.SelectorLabels, map[string]string{LabelComponent: p.Component})
+	w := &HTTPWorkload{Construct: constructs.NewConstruct(scope, str(id)), props: p}
+	w.selector = map[string]string{LabelName: p.Name, LabelPartOf: PartOf}
+	w.labels = merge(w.selector, map[string]string{LabelComponent: p.Component})
 	w.addDeployment()
 	w.addService()
 	w.addHPA()
@@ -325,16 +361,16 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 
 // meta is the metadata of every object of the workload but the pods.
 func (w *HTTPWorkload) meta() *k8s.ObjectMeta {
-	return &k8s.ObjectMeta{Name: str(w.Props.Name), Namespace: str(w.Props.Namespace), Labels: stringMap(w.labels)}
+	return &k8s.ObjectMeta{Name: str(w.props.Name), Namespace: str(w.props.Namespace), Labels: stringMap(w.labels)}
 }
 
 // podLabels are the workload's labels plus the version, on the pods only
 // (a selector must not change between releases).
 func (w *HTTPWorkload) podLabels() map[string]string {
-	if w.Props.Version == "" {
+	if w.props.Version == "" {
 		return w.labels
 	}
-	return merge(w.labels, map[string]string{LabelVersion: w.Props.Version})
+	return merge(w.labels, map[string]string{LabelVersion: w.props.Version})
 }
 
 // httpGetProbe checks path on the named port over HTTP with timing t.
@@ -385,7 +421,7 @@ func (p HTTPWorkloadProps) serverContainer(mounts []*k8s.VolumeMount) *k8s.Conta
 // token, the restricted pod security context, the grace period of the
 // drain, and spread over zones (hard) and hosts (soft).
 func (w *HTTPWorkload) podSpec() *k8s.PodSpec {
-	p := w.Props
+	p := w.props
 	vols, mounts := writableDirs(p.WritableSizeLimitMiB, p.WritablePaths...)
 	containers := []*k8s.Container{p.serverContainer(mounts)}
 	for _, sc := range p.Sidecars {
@@ -396,7 +432,7 @@ func (w *HTTPWorkload) podSpec() *k8s.PodSpec {
 			TopologyKey:       str(key),
 			MaxSkew:           num(1),
 			WhenUnsatisfiable: str(when),
-			LabelSelector:     &k8s.LabelSelector{MatchLabels: stringMap(w.SelectorLabels)},
+			LabelSelector:     matchLabels(w.selector),
 			// Count only the pods of the same ReplicaSet, so that a rollout
 			// spreads the new pods instead of balancing against the old ones.
 			MatchLabelKeys: strs("pod-template-hash"),
@@ -429,11 +465,11 @@ func (w *HTTPWorkload) podSpec() *k8s.PodSpec {
 // (maxUnavailable 0). No Replicas: the HPA owns the replica count, and
 // `kubectl apply` must not reset it on every release.
 func (w *HTTPWorkload) addDeployment() {
-	p := w.Props
-	w.Deployment = k8s.NewKubeDeployment(w.Construct, str("deployment"), &k8s.KubeDeploymentProps{
+	p := w.props
+	w.deployment = k8s.NewKubeDeployment(w.Construct, str("deployment"), &k8s.KubeDeploymentProps{
 		Metadata: w.meta(),
 		Spec: &k8s.DeploymentSpec{
-			Selector:                &k8s.LabelSelector{MatchLabels: stringMap(w.SelectorLabels)},
+			Selector:                matchLabels(w.selector),
 			RevisionHistoryLimit:    num(5),
 			ProgressDeadlineSeconds: num(600),
 			Strategy: &k8s.DeploymentStrategy{
@@ -450,16 +486,16 @@ func (w *HTTPWorkload) addDeployment() {
 
 // addService: a ClusterIP Service on the server's port, same number and name.
 func (w *HTTPWorkload) addService() {
-	p := w.Props
+	p := w.props
 	meta := w.meta()
 	if len(p.ServiceAnnotations) > 0 {
 		meta.Annotations = stringMap(p.ServiceAnnotations)
 	}
-	w.Service = k8s.NewKubeService(w.Construct, str("service"), &k8s.KubeServiceProps{
+	w.service = k8s.NewKubeService(w.Construct, str("service"), &k8s.KubeServiceProps{
 		Metadata: meta,
 		Spec: &k8s.ServiceSpec{
 			Type:     str("ClusterIP"),
-			Selector: stringMap(w.SelectorLabels),
+			Selector: stringMap(w.selector),
 			Ports: &[]*k8s.ServicePort{{
 				Name:       str(p.PortName),
 				Port:       num(p.Port),
@@ -493,8 +529,8 @@ func (p HTTPWorkloadProps) utilization(resource string, percent int) *k8s.Metric
 // per minute by the larger of ScaleUpPercent and ScaleUpPods; scale-down
 // after the stabilization window, bounded by ScaleDownPercent.
 func (w *HTTPWorkload) addHPA() {
-	p := w.Props
-	w.HPA = k8s.NewKubeHorizontalPodAutoscalerV2(w.Construct, str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
+	p := w.props
+	w.hpa = k8s.NewKubeHorizontalPodAutoscalerV2(w.Construct, str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
 		Metadata: w.meta(),
 		Spec: &k8s.HorizontalPodAutoscalerSpecV2{
 			ScaleTargetRef: &k8s.CrossVersionObjectReferenceV2{ApiVersion: str("apps/v1"), Kind: str("Deployment"), Name: str(p.Name)},
@@ -527,10 +563,10 @@ func (w *HTTPWorkload) addHPA() {
 
 // addPDB: one pod down at a time for voluntary disruptions (node drains).
 func (w *HTTPWorkload) addPDB() {
-	w.PDB = k8s.NewKubePodDisruptionBudget(w.Construct, str("pdb"), &k8s.KubePodDisruptionBudgetProps{
+	w.pdb = k8s.NewKubePodDisruptionBudget(w.Construct, str("pdb"), &k8s.KubePodDisruptionBudgetProps{
 		Metadata: w.meta(),
 		Spec: &k8s.PodDisruptionBudgetSpec{
-			Selector:       &k8s.LabelSelector{MatchLabels: stringMap(w.SelectorLabels)},
+			Selector:       matchLabels(w.selector),
 			MaxUnavailable: intOrNum(1),
 			// A pod that never became ready may be evicted anyway, so a
 			// broken rollout cannot block node drains.
