@@ -191,12 +191,7 @@ type backendJob struct {
 // environment and restricted security context, running j.args.
 func (p BackendPodProps) jobTemplate(j backendJob) *k8s.PodTemplateSpec {
 	res := j.resources
-	labels := map[string]string{
-		LabelName:      j.name,
-		LabelPartOf:    PartOf,
-		LabelComponent: j.component,
-		LabelVersion:   p.Version,
-	}
+	labels := storefrontLabels(map[string]string{LabelName: j.name, LabelComponent: j.component, LabelVersion: p.Version})
 	var envVars []*k8s.EnvVar
 	for _, e := range p.env() {
 		envVars = append(envVars, &k8s.EnvVar{Name: str(e.Name), Value: str(e.Value)})

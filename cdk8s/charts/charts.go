@@ -64,7 +64,12 @@ func Build(app cdk8s.App, env platform.Environment) {
 	names := env.Names
 
 	cluster := chart(ChartCluster)
-	NewNodePool(cluster, "nodepool", &NodePoolProps{Name: NodePoolName, Config: env.NodePool})
+	NewNodePool(cluster, "nodepool", &NodePoolProps{
+		Name:          NodePoolName,
+		CapacityTypes: env.NodePool.CapacityTypes,
+		CPULimit:      env.NodePool.CPULimit, MemoryLimitGiB: env.NodePool.MemoryLimitGiB,
+		ConsolidateAfter: env.NodePool.ConsolidateAfter,
+	})
 	NewNetworkPolicyController(cluster, "network-policy-controller")
 
 	// The storefront's workloads are built first (into their chart) so that

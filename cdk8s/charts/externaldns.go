@@ -75,7 +75,8 @@ func NewExternalDNS(scope constructs.Construct, id string, props *ExternalDNSPro
 	e.Namespace = NewNamespace(c, "namespace", &NamespaceProps{Name: p.Namespace})
 	e.ServiceAccount = NewServiceAccount(c, "service-account", &ServiceAccountProps{Name: p.ServiceAccount, Namespace: p.Namespace, AutomountToken: true})
 
-	labels := map[string]string{LabelName: "external-dns", LabelPartOf: PartOf, LabelComponent: "dns"}
+	selector := storefrontLabels(map[string]string{LabelName: "external-dns"})
+	labels := merge(selector, map[string]string{LabelComponent: "dns"})
 	read := strs("get", "watch", "list")
 	e.ClusterRole = k8s.NewKubeClusterRole(c, str("cluster-role"), &k8s.KubeClusterRoleProps{
 		Metadata: &k8s.ObjectMeta{Name: str("external-dns"), Labels: stringMap(labels)},
@@ -105,7 +106,7 @@ func NewExternalDNS(scope constructs.Construct, id string, props *ExternalDNSPro
 			Replicas:             num(1),
 			Strategy:             &k8s.DeploymentStrategy{Type: str("Recreate")},
 			RevisionHistoryLimit: num(3),
-			Selector:             matchLabels(map[string]string{LabelName: "external-dns", LabelPartOf: PartOf}),
+			Selector:             matchLabels(selector),
 			Template: &k8s.PodTemplateSpec{
 				Metadata: &k8s.ObjectMeta{
 					Labels: stringMap(labels),

@@ -114,7 +114,7 @@ func NewStorefrontIngress(scope constructs.Construct, id string, props *Storefro
 	}
 	c := constructs.NewConstruct(scope, str(id))
 	s := &StorefrontIngress{}
-	labels := map[string]string{LabelPartOf: PartOf}
+	labels := storefrontLabels(nil)
 
 	s.Params = cdk8s.NewApiObject(c, str("params"), &cdk8s.ApiObjectProps{
 		ApiVersion: str(AutoModeAPIGroup + "/v1"),

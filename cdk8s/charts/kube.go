@@ -47,6 +47,12 @@ func stringMap(m map[string]string) *map[string]*string {
 	return &out
 }
 
+// storefrontLabels are the labels of every storefront object
+// (LabelPartOf: PartOf) plus extra.
+func storefrontLabels(extra map[string]string) map[string]string {
+	return merge(map[string]string{LabelPartOf: PartOf}, extra)
+}
+
 // merge returns a new map holding a's entries overridden by b's.
 func merge(a, b map[string]string) map[string]string {
 	out := make(map[string]string, len(a)+len(b))

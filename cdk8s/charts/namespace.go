@@ -66,12 +66,12 @@ func NewNamespace(scope constructs.Construct, id string, props *NamespaceProps) 
 	}
 	c := constructs.NewConstruct(scope, str(id))
 	n := &Namespace{Construct: c, Name: p.Name}
-	labels := merge(merge(map[string]string{LabelPartOf: PartOf}, p.Labels), PodSecurityLabels(p.PodSecurityLevel))
+	labels := merge(storefrontLabels(p.Labels), PodSecurityLabels(p.PodSecurityLevel))
 	n.Namespace = k8s.NewKubeNamespace(c, str("namespace"), &k8s.KubeNamespaceProps{
 		Metadata: &k8s.ObjectMeta{Name: str(p.Name), Labels: stringMap(labels)},
 	})
 	meta := func(name string) *k8s.ObjectMeta {
-		return &k8s.ObjectMeta{Name: str(name), Namespace: str(p.Name), Labels: stringMap(map[string]string{LabelPartOf: PartOf})}
+		return &k8s.ObjectMeta{Name: str(name), Namespace: str(p.Name), Labels: stringMap(storefrontLabels(nil))}
 	}
 	if d := p.Containers; d != nil {
 		cpuMem := func(cpu, mem int) *map[string]k8s.Quantity {
@@ -124,7 +124,7 @@ func NewServiceAccount(scope constructs.Construct, id string, props *ServiceAcco
 	return k8s.NewKubeServiceAccount(scope, str(id), &k8s.KubeServiceAccountProps{
 		Metadata: &k8s.ObjectMeta{
 			Name: str(p.Name), Namespace: str(p.Namespace),
-			Labels: stringMap(map[string]string{LabelPartOf: PartOf, LabelName: p.Name}),
+			Labels: stringMap(storefrontLabels(map[string]string{LabelName: p.Name})),
 		},
 		AutomountServiceAccountToken: jsii.Bool(p.AutomountToken),
 	})

@@ -124,7 +124,7 @@ func NewNetworkPolicy(scope constructs.Construct, id string, props *NetworkPolic
 	}
 	spec.PolicyTypes = strs(types...)
 	return k8s.NewKubeNetworkPolicy(scope, str(id), &k8s.KubeNetworkPolicyProps{
-		Metadata: &k8s.ObjectMeta{Name: str(p.Name), Namespace: str(p.Namespace), Labels: stringMap(map[string]string{LabelPartOf: PartOf})},
+		Metadata: &k8s.ObjectMeta{Name: str(p.Name), Namespace: str(p.Namespace), Labels: stringMap(storefrontLabels(nil))},
 		Spec:     spec,
 	})
 }

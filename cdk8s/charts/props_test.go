@@ -144,18 +144,23 @@ func sidecar() charts.Sidecar {
 
 // TestHTTPWorkloadWithSidecar: a sidecar's port can be the metrics port,
 // and the pod's resources are the sum of its containers.
-func TestHTTPWorkloadWithSidecar(t *testing.T) {
-	env := platform.Dev()
+// webWithSidecar is a workload "web" on port 8080 ("http") with sidecar()
+// serving its metrics.
+func webWithSidecar(t *testing.T) *charts.HTTPWorkload {
 	app := cdk8s.NewApp(&cdk8s.AppProps{Outdir: jsii.String(t.TempDir())})
-	w := charts.NewHTTPWorkload(cdk8s.NewChart(app, jsii.String("c"), nil), "w", &charts.HTTPWorkloadProps{
+	return charts.NewHTTPWorkload(cdk8s.NewChart(app, jsii.String("c"), nil), "w", &charts.HTTPWorkloadProps{
 		Name: "web", Namespace: "shop", Image: "registry.example/web:1.0.0",
-		Port: 8080, PortName: "http", LivenessPath: "/healthz", UID: 1000, Sizing: env.Frontend,
+		Port: 8080, PortName: "http", LivenessPath: "/healthz", UID: 1000, Sizing: platform.Dev().Frontend,
 		Sidecars: []charts.Sidecar{sidecar()}, MetricsPortName: "metrics",
 	})
+}
+
+func TestHTTPWorkloadWithSidecar(t *testing.T) {
+	w := webWithSidecar(t)
 	if got := w.MetricsPort(); got != 9113 {
 		t.Errorf("MetricsPort() = %d, want the sidecar's 9113", got)
 	}
-	f := env.Frontend
+	f := platform.Dev().Frontend
 	want := charts.Resources{
 		CPURequestMilli: f.CPURequestMilli + 10, CPULimitMilli: f.CPULimitMilli + 50,
 		MemoryRequestMiB: f.MemoryRequestMiB + 16, MemoryLimitMiB: f.MemoryLimitMiB + 32,
@@ -181,13 +186,7 @@ func TestSurgePods(t *testing.T) {
 // (Build's ingress routes, the storefront's NetworkPolicies) comes from its
 // methods, resolved from its props.
 func TestHTTPWorkloadExposes(t *testing.T) {
-	env := platform.Dev()
-	app := cdk8s.NewApp(&cdk8s.AppProps{Outdir: jsii.String(t.TempDir())})
-	w := charts.NewHTTPWorkload(cdk8s.NewChart(app, jsii.String("c"), nil), "w", &charts.HTTPWorkloadProps{
-		Name: "web", Namespace: "shop", Image: "registry.example/web:1.0.0",
-		Port: 8080, PortName: "http", LivenessPath: "/healthz", UID: 1000, Sizing: env.Frontend,
-		Sidecars: []charts.Sidecar{sidecar()}, MetricsPortName: "metrics",
-	})
+	w := webWithSidecar(t)
 	for _, c := range []struct {
 		method    string
 		got, want any

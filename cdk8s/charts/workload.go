@@ -350,7 +350,7 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 		failAt(scope, id, err)
 	}
 	w := &HTTPWorkload{Construct: constructs.NewConstruct(scope, str(id)), props: p}
-	w.selector = map[string]string{LabelName: p.Name, LabelPartOf: PartOf}
+	w.selector = storefrontLabels(map[string]string{LabelName: p.Name})
 	w.labels = merge(w.selector, map[string]string{LabelComponent: p.Component})
 	w.addDeployment()
 	w.addService()
