@@ -19,6 +19,8 @@
 package charts
 
 import (
+	"fmt"
+
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 
@@ -45,6 +47,9 @@ const (
 	IngressName = "storefront"
 )
 
+// nodePoolID is the NodePool's construct id in the cluster chart.
+const nodePoolID = "nodepool"
+
 // Build adds the charts of env to app. It panics, before adding anything,
 // when the NodePool limits cannot hold the storefront at its peak (see
 // CheckCapacity): such a config would deploy and then fail to scale.
@@ -56,7 +61,9 @@ const (
 // MigrationJobName so that they count and name what Build renders).
 func Build(app cdk8s.App, env platform.Environment) {
 	if err := CheckCapacity(env); err != nil {
-		panic(err)
+		// The NodePool's limits are short: name it, as every panic of the
+		// package names its construct's path.
+		panic(fmt.Errorf("%s/%s: %w", ChartCluster, nodePoolID, err))
 	}
 	chart := func(id string) cdk8s.Chart {
 		return cdk8s.NewChart(app, jsii.String(id), &cdk8s.ChartProps{DisableResourceNameHashes: jsii.Bool(true)})
@@ -64,7 +71,7 @@ func Build(app cdk8s.App, env platform.Environment) {
 	names := env.Names
 
 	cluster := chart(ChartCluster)
-	NewNodePool(cluster, "nodepool", &NodePoolProps{
+	NewNodePool(cluster, nodePoolID, &NodePoolProps{
 		Name:          NodePoolName,
 		CapacityTypes: env.NodePool.CapacityTypes,
 		CPULimit:      env.NodePool.CPULimit, MemoryLimitGiB: env.NodePool.MemoryLimitGiB,
