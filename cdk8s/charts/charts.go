@@ -54,11 +54,12 @@ const nodePoolID = "nodepool"
 // when the NodePool limits cannot hold the storefront at its peak (see
 // CheckCapacity): such a config would deploy and then fail to scale.
 //
-// Build is the one place that maps the environment into props: every
-// construct gets flat, typed values (names, namespace, images, sizes, env
-// vars), never the platform.Environment (backendProps and the functions
-// below it are Build's mapping, shared with the capacity plan and
-// MigrationJobName so that they count and name what Build renders).
+// Build (with its steps buildCluster, buildStorefront, buildBase and the
+// xxxProps functions below them, all in this file) is the one place that
+// maps the environment into props: every construct gets flat, typed values
+// (names, namespace, images, sizes, env vars), never the
+// platform.Environment. The capacity plan and MigrationJobName read the
+// same xxxProps functions, so they count and name what Build renders.
 func Build(app cdk8s.App, env platform.Environment) {
 	if err := CheckCapacity(env); err != nil {
 		// The NodePool's limits are short: name it, as every panic of the
@@ -68,9 +69,28 @@ func Build(app cdk8s.App, env platform.Environment) {
 	chart := func(id string) cdk8s.Chart {
 		return cdk8s.NewChart(app, jsii.String(id), &cdk8s.ChartProps{DisableResourceNameHashes: jsii.Bool(true)})
 	}
-	names := env.Names
+	buildCluster(chart(ChartCluster), env)
+	// The storefront's workloads are built first (into their chart) so that
+	// the NetworkPolicies of the base chart can select exactly their pods.
+	backend, frontend := buildStorefront(chart(ChartStorefront), env)
+	buildBase(chart(ChartBase), env, backend, frontend)
+	NewMigrationJob(chart(ChartMigrate), "migration", migrationJobProps(env))
+	NewExternalDNS(chart(ChartExternalDNS), "external-dns", &ExternalDNSProps{
+		Namespace:           env.Names.ExternalDNSNamespace,
+		ServiceAccount:      env.Names.ExternalDNSServiceAccount,
+		ZoneName:            env.DNS.ZoneName,
+		HostedZoneID:        env.DNS.HostedZoneID,
+		OwnerID:             env.Cluster.Name,
+		Region:              env.Region,
+		VPCCIDR:             env.Network.CIDR,
+		MonitoringNamespace: env.Names.MonitoringNamespace,
+		Image:               env.MirroredImage(ExternalDNSImage),
+	})
+}
 
-	cluster := chart(ChartCluster)
+// buildCluster: the storefront's NodePool and the network policy
+// controller switch.
+func buildCluster(cluster cdk8s.Chart, env platform.Environment) {
 	NewNodePool(cluster, nodePoolID, &NodePoolProps{
 		Name:          NodePoolName,
 		CapacityTypes: env.NodePool.CapacityTypes,
@@ -78,15 +98,17 @@ func Build(app cdk8s.App, env platform.Environment) {
 		ConsolidateAfter: env.NodePool.ConsolidateAfter,
 	})
 	NewNetworkPolicyController(cluster, "network-policy-controller")
+}
 
-	// The storefront's workloads are built first (into their chart) so that
-	// the NetworkPolicies of the base chart can select exactly their pods.
-	shop := chart(ChartStorefront)
-	backend := NewBackend(shop, "backend", backendProps(env))
-	frontend := NewFrontend(shop, "frontend", frontendProps(env))
+// buildStorefront: the backend and frontend workloads, the ALB in front
+// of them, and the daily `server purge`, applied with the release it
+// belongs to (after the migration Job, like the backend).
+func buildStorefront(shop cdk8s.Chart, env platform.Environment) (backend, frontend *HTTPWorkload) {
+	backend = NewBackend(shop, "backend", backendProps(env))
+	frontend = NewFrontend(shop, "frontend", frontendProps(env))
 	NewStorefrontIngress(shop, "ingress", &StorefrontIngressProps{
 		ClassName: IngressClassName, IngressName: IngressName,
-		Namespace: names.Namespace,
+		Namespace: env.Names.Namespace,
 		Host:      env.DNS.Host,
 		Routes: []IngressRoute{
 			// The crawler files are the backend's (generated from the
@@ -99,22 +121,24 @@ func Build(app cdk8s.App, env platform.Environment) {
 		DeregistrationDelaySeconds: BackendPreStopSleepSeconds + BackendShutdownTimeoutSeconds,
 		Tags:                       env.Tags,
 	})
-	// The daily `server purge`, applied with the release it belongs to
-	// (after the migration Job, like the backend).
-	purge := purgeCronJobProps(env)
-	NewPurgeCronJob(shop, "purge", purge)
+	NewPurgeCronJob(shop, "purge", purgeCronJobProps(env))
+	return backend, frontend
+}
 
-	base := chart(ChartBase)
+// buildBase: the namespace with its guard rails, the NetworkPolicies of
+// the storefront's pods (backend and frontend, the migration Job's and the
+// purge's), and the backend's ServiceAccount.
+func buildBase(base cdk8s.Chart, env platform.Environment, backend, frontend *HTTPWorkload) {
+	names := env.Names
 	NewNamespace(base, "namespace", &NamespaceProps{
 		Name:       names.Namespace,
 		Containers: containerDefaults(env),
 		Quota:      storefrontQuota(env),
 	})
-	migration := migrationJobProps(env)
 	NewStorefrontNetworkPolicies(base, "network-policies", &StorefrontNetworkPoliciesProps{
 		Namespace: names.Namespace, VPCCIDR: env.Network.CIDR,
 		Backend: backend, Frontend: frontend,
-		BackendNames:        []string{backend.Name(), migration.Name},
+		BackendNames:        []string{backend.Name(), migrationJobProps(env).Name},
 		DatabasePort:        env.Database.Port,
 		SMTPPort:            platform.SMTPPort,
 		MonitoringNamespace: names.MonitoringNamespace,
@@ -127,24 +151,11 @@ func Build(app cdk8s.App, env platform.Environment) {
 	// The purge pods reach what the migration Job reaches, and nothing
 	// more; no ingress: the namespace's default deny keeps every connection
 	// out, and the pods serve nothing.
+	purge := purgeCronJobProps(env).Name
 	NewNetworkPolicy(base, "purge-network-policy", &NetworkPolicyProps{
-		Name: purge.Name + "-egress", Namespace: names.Namespace,
-		PodSelector: matchLabels(map[string]string{LabelName: purge.Name}),
+		Name: purge + "-egress", Namespace: names.Namespace,
+		PodSelector: matchLabels(map[string]string{LabelName: purge}),
 		Egress:      databaseClientEgress(env.Network.CIDR, env.Database.Port),
-	})
-
-	NewMigrationJob(chart(ChartMigrate), "migration", migration)
-
-	NewExternalDNS(chart(ChartExternalDNS), "external-dns", &ExternalDNSProps{
-		Namespace:           names.ExternalDNSNamespace,
-		ServiceAccount:      names.ExternalDNSServiceAccount,
-		ZoneName:            env.DNS.ZoneName,
-		HostedZoneID:        env.DNS.HostedZoneID,
-		OwnerID:             env.Cluster.Name,
-		Region:              env.Region,
-		VPCCIDR:             env.Network.CIDR,
-		MonitoringNamespace: names.MonitoringNamespace,
-		Image:               env.MirroredImage(ExternalDNSImage),
 	})
 }
 
