@@ -2,6 +2,11 @@ package charts_test
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,6 +95,49 @@ func TestConstructsNameTheirPath(t *testing.T) {
 			if msg := fmt.Sprint(got); got == nil || !strings.HasPrefix(msg, "c/x: ") || !strings.Contains(msg, c.props) {
 				t.Errorf("empty props: panic %q, want one starting with the path %q that names %s", msg, "c/x: ", c.props)
 			}
+		})
+	}
+}
+
+// TestPropsAreFlat reads the package's source: no props type has a field
+// of type platform.Environment (Build maps the environment into props),
+// and no type exposes its props as a public field (callers read what a
+// construct exposes through methods).
+func TestPropsAreFlat(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			spec, ok := n.(*ast.TypeSpec)
+			if !ok {
+				return true
+			}
+			st, ok := spec.Type.(*ast.StructType)
+			if !ok {
+				return true
+			}
+			for _, fld := range st.Fields.List {
+				typ := types.ExprString(fld.Type)
+				if strings.HasSuffix(spec.Name.Name, "Props") && strings.Contains(typ, "platform.Environment") {
+					t.Errorf("%s: %s has a field of type %s: give it the values it needs", fset.Position(fld.Pos()), spec.Name.Name, typ)
+				}
+				for _, id := range fld.Names {
+					if id.IsExported() && strings.HasSuffix(typ, "Props") {
+						t.Errorf("%s: %s.%s exposes its props (%s): expose what callers need as methods", fset.Position(fld.Pos()), spec.Name.Name, id.Name, typ)
+					}
+				}
+			}
+			return true
 		})
 	}
 }
