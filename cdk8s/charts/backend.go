@@ -33,6 +33,11 @@ const (
 // appear: the server fetches the credentials from Secrets Manager through
 // EKS Pod Identity at start.
 type BackendPodProps struct {
+	// Name is app.kubernetes.io/name of the pods and the name of their
+	// objects: the backend's Deployment, Service, HPA and PDB, the purge
+	// CronJob, the start of the migration Job's name. Each differs, so that
+	// the backend Service never selects a Job's pod. Required.
+	Name string
 	// Namespace the objects live in. Required.
 	Namespace string
 	// Image is the backend image reference; never ":latest". Required.
@@ -63,7 +68,7 @@ type BackendPodProps struct {
 // validate names the first missing field as a field of the props type
 // called props (the embedding one).
 func (p BackendPodProps) validate(props string) error {
-	return required(props,
+	return required(props, field{"Name", p.Name == ""},
 		field{"Namespace", p.Namespace == ""}, field{"Image", p.Image == ""}, field{"Version", p.Version == ""},
 		field{"ServiceAccountName", p.ServiceAccountName == ""}, field{"Region", p.Region == ""},
 		field{"DatabaseSecretName", p.DatabaseSecretName == ""}, field{"DatabasePoolMaxConns", p.DatabasePoolMaxConns <= 0},
@@ -101,9 +106,6 @@ func (p BackendPodProps) env() []EnvVar {
 // BackendProps configures the storefront API.
 type BackendProps struct {
 	BackendPodProps
-	// Name of the Deployment, Service, HPA and PDB, and the
-	// app.kubernetes.io/name of the pods. Required.
-	Name string
 	// Sizing holds requests, limits and HPA bounds and targets. Required.
 	Sizing platform.Workload
 	// SMTPHost and SMTPPort are the Amazon SES SMTP endpoint (in Region)
@@ -124,7 +126,7 @@ func (p BackendProps) validate() error {
 		return err
 	}
 	return required("BackendProps",
-		field{"Name", p.Name == ""}, field{"SMTPHost", p.SMTPHost == ""}, field{"SMTPPort", p.SMTPPort <= 0},
+		field{"SMTPHost", p.SMTPHost == ""}, field{"SMTPPort", p.SMTPPort <= 0},
 		field{"SMTPFrom", p.SMTPFrom == ""}, field{"SMTPSecretName", p.SMTPSecretName == ""}, field{"PublicURL", p.PublicURL == ""},
 	)
 }
@@ -190,13 +192,12 @@ type backendJob struct {
 // ServiceAccount (EKS Pod Identity hands it the database secret),
 // environment and restricted security context, running j.args.
 func (p BackendPodProps) jobTemplate(j backendJob) *k8s.PodTemplateSpec {
-	res := j.resources
 	labels := storefrontLabels(map[string]string{LabelName: j.name, LabelComponent: j.component, LabelVersion: p.Version})
-	var envVars []*k8s.EnvVar
-	for _, e := range p.env() {
-		envVars = append(envVars, &k8s.EnvVar{Name: str(e.Name), Value: str(e.Value)})
-	}
+	container := restrictedContainer(j.container, p.Image, BackendUID, j.resources)
+	container.Args = strs(j.args...)
+	container.Env = envVars(p.env())
 	vols, mounts := writableDirs(64, "/tmp")
+	container.VolumeMounts = &mounts
 	podSpec := &k8s.PodSpec{
 		RestartPolicy:                 str("Never"),
 		ServiceAccountName:            str(p.ServiceAccountName),
@@ -205,17 +206,7 @@ func (p BackendPodProps) jobTemplate(j backendJob) *k8s.PodTemplateSpec {
 		SecurityContext:               restrictedPodSecurityContext(BackendUID),
 		TerminationGracePeriodSeconds: num(30),
 		Volumes:                       &vols,
-		Containers: &[]*k8s.Container{{
-			Name:                     str(j.container),
-			Image:                    str(p.Image),
-			ImagePullPolicy:          str("IfNotPresent"),
-			Args:                     strs(j.args...),
-			Env:                      &envVars,
-			Resources:                resources(res.CPURequestMilli, res.MemoryRequestMiB, res.CPULimitMilli, res.MemoryLimitMiB),
-			SecurityContext:          restrictedContainerSecurityContext(BackendUID),
-			VolumeMounts:             &mounts,
-			TerminationMessagePolicy: str("FallbackToLogsOnError"),
-		}},
+		Containers:                    &[]*k8s.Container{container},
 	}
 	if len(p.NodeSelector) > 0 {
 		podSpec.NodeSelector = stringMap(p.NodeSelector)

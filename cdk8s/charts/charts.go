@@ -162,9 +162,11 @@ func buildBase(base cdk8s.Chart, env platform.Environment, backend, frontend *HT
 // storefrontPool is the node selector of the storefront's pods.
 func storefrontPool() map[string]string { return map[string]string{labelNodePool: NodePoolName} }
 
-// backendPodProps are what every backend pod of env gets.
-func backendPodProps(env platform.Environment) BackendPodProps {
+// backendPodProps are what every backend pod of env gets, its pods called
+// name.
+func backendPodProps(env platform.Environment, name string) BackendPodProps {
 	p := BackendPodProps{
+		Name:                 name,
 		Namespace:            env.Names.Namespace,
 		Image:                env.BackendImage(),
 		Version:              env.Images.Tag,
@@ -183,8 +185,7 @@ func backendPodProps(env platform.Environment) BackendPodProps {
 // backendProps are the props of env's backend.
 func backendProps(env platform.Environment) *BackendProps {
 	return &BackendProps{
-		BackendPodProps: backendPodProps(env),
-		Name:            env.Names.Backend,
+		BackendPodProps: backendPodProps(env, env.Names.Backend),
 		Sizing:          env.Backend,
 		SMTPHost:        env.SMTPHost(),
 		SMTPPort:        platform.SMTPPort,
@@ -211,8 +212,7 @@ func frontendProps(env platform.Environment) *FrontendProps {
 // requests and limits, since it is the same binary with the same pool.
 func migrationJobProps(env platform.Environment) *MigrationJobProps {
 	return &MigrationJobProps{
-		BackendPodProps: backendPodProps(env),
-		Name:            MigrationName(env.Names.Backend),
+		BackendPodProps: backendPodProps(env, MigrationName(env.Names.Backend)),
 		Resources:       resourcesOf(env.Backend),
 	}
 }
@@ -221,8 +221,7 @@ func migrationJobProps(env platform.Environment) *MigrationJobProps {
 // are the default, the LimitRange's).
 func purgeCronJobProps(env platform.Environment) *PurgeCronJobProps {
 	return &PurgeCronJobProps{
-		BackendPodProps: backendPodProps(env),
-		Name:            PurgeName(env.Names.Backend),
+		BackendPodProps: backendPodProps(env, PurgeName(env.Names.Backend)),
 	}
 }
 

@@ -56,3 +56,12 @@ func required(props string, fields ...field) error {
 	}
 	return nil
 }
+
+// defaultTo sets *field to def when it holds its zero value (the caller
+// left it out): how every constructor resolves a "Default:" of its props.
+func defaultTo[T comparable](field *T, def T) {
+	var zero T
+	if *field == zero {
+		*field = def
+	}
+}

@@ -8,9 +8,43 @@ import (
 	"github.com/shopstack/shopstack/platform"
 )
 
-// The parts of a container that HTTPWorkload and the backend Jobs share:
-// environment variables, resources, probes, and the sidecars beside an
-// HTTP server.
+// The parts of a container that HTTPWorkload, the backend Jobs and
+// ExternalDNS share: the restricted container itself, environment
+// variables, resources, ports, probes, and the sidecars beside an HTTP
+// server.
+
+// restrictedContainer is what every container of the charts has: its name
+// and image (pulled if not present), its requests and limits, PodSecurity
+// "restricted" as the non-root uid, and the log tail as its termination
+// message when it fails without one. Callers add args, env, ports, probes
+// and mounts.
+func restrictedContainer(name, image string, uid int, r Resources) *k8s.Container {
+	return &k8s.Container{
+		Name:                     str(name),
+		Image:                    str(image),
+		ImagePullPolicy:          str("IfNotPresent"),
+		Resources:                resources(r),
+		SecurityContext:          restrictedContainerSecurityContext(uid),
+		TerminationMessagePolicy: str("FallbackToLogsOnError"),
+	}
+}
+
+// tcpPort is a container's one named TCP port.
+func tcpPort(name string, port int) *[]*k8s.ContainerPort {
+	return &[]*k8s.ContainerPort{{Name: str(name), ContainerPort: num(port), Protocol: str("TCP")}}
+}
+
+// envVars renders plain environment variables; nil when there are none.
+func envVars(vars []EnvVar) *[]*k8s.EnvVar {
+	if len(vars) == 0 {
+		return nil
+	}
+	out := make([]*k8s.EnvVar, 0, len(vars))
+	for _, e := range vars {
+		out = append(out, &k8s.EnvVar{Name: str(e.Name), Value: str(e.Value)})
+	}
+	return &out
+}
 
 // EnvVar is one plain environment variable of a container.
 type EnvVar struct {
@@ -30,6 +64,11 @@ func resourcesOf(w platform.Workload) Resources {
 		CPURequestMilli: w.CPURequestMilli, CPULimitMilli: w.CPULimitMilli,
 		MemoryRequestMiB: w.MemoryRequestMiB, MemoryLimitMiB: w.MemoryLimitMiB,
 	}
+}
+
+// valid: requests above zero, limits at least the requests.
+func (r Resources) valid() bool {
+	return r.CPURequestMilli > 0 && r.MemoryRequestMiB > 0 && r.CPULimitMilli >= r.CPURequestMilli && r.MemoryLimitMiB >= r.MemoryRequestMiB
 }
 
 // plus adds o to r (the containers of one pod).
@@ -81,8 +120,7 @@ func (s Sidecar) validate(p HTTPWorkloadProps) error {
 		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: ProbePath is required", p.Name, s.Name)
 	case s.UID <= 0:
 		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: UID %d: want a non-root uid (> 0)", p.Name, s.Name, s.UID)
-	case s.Resources.CPURequestMilli <= 0 || s.Resources.MemoryRequestMiB <= 0 ||
-		s.Resources.CPULimitMilli < s.Resources.CPURequestMilli || s.Resources.MemoryLimitMiB < s.Resources.MemoryRequestMiB:
+	case !s.Resources.valid():
 		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: Resources %+v: want requests > 0 and limits >= requests", p.Name, s.Name, s.Resources)
 	}
 	return nil
@@ -123,16 +161,9 @@ func httpGetProbe(path, portName string, t ProbeTiming) *k8s.Probe {
 // are, so a hung metrics exporter would take a healthy storefront pod out
 // of the Service; liveness restarts the exporter instead.
 func sidecarContainer(sc Sidecar, liveness ProbeTiming) *k8s.Container {
-	c := &k8s.Container{
-		Name:                     str(sc.Name),
-		Image:                    str(sc.Image),
-		ImagePullPolicy:          str("IfNotPresent"),
-		Ports:                    &[]*k8s.ContainerPort{{Name: str(sc.PortName), ContainerPort: num(sc.Port), Protocol: str("TCP")}},
-		Resources:                resources(sc.Resources.CPURequestMilli, sc.Resources.MemoryRequestMiB, sc.Resources.CPULimitMilli, sc.Resources.MemoryLimitMiB),
-		LivenessProbe:            httpGetProbe(sc.ProbePath, sc.PortName, liveness),
-		SecurityContext:          restrictedContainerSecurityContext(sc.UID),
-		TerminationMessagePolicy: str("FallbackToLogsOnError"),
-	}
+	c := restrictedContainer(sc.Name, sc.Image, sc.UID, sc.Resources)
+	c.Ports = tcpPort(sc.PortName, sc.Port)
+	c.LivenessProbe = httpGetProbe(sc.ProbePath, sc.PortName, liveness)
 	if len(sc.Args) > 0 {
 		c.Args = strs(sc.Args...)
 	}

@@ -66,12 +66,8 @@ func NewExternalDNS(scope constructs.Construct, id string, props *ExternalDNSPro
 	); err != nil {
 		failAt(scope, id, err)
 	}
-	if p.Image == "" {
-		p.Image = ExternalDNSImage
-	}
-	if p.Interval == "" {
-		p.Interval = "1m"
-	}
+	defaultTo(&p.Image, ExternalDNSImage)
+	defaultTo(&p.Interval, "1m")
 	c := constructs.NewConstruct(scope, str(id))
 	e := &ExternalDNS{}
 	e.Namespace = NewNamespace(c, "namespace", &NamespaceProps{Name: p.Namespace})
@@ -148,35 +144,26 @@ func (p ExternalDNSProps) container(mounts []*k8s.VolumeMount) *k8s.Container {
 	probe := func(period, failures int) *k8s.Probe {
 		return httpGetProbe(ExternalDNSHealthPath, "http", ProbeTiming{PeriodSeconds: period, TimeoutSeconds: 2, FailureThreshold: failures})
 	}
-	return &k8s.Container{
-		Name:            str("external-dns"),
-		Image:           str(p.Image),
-		ImagePullPolicy: str("IfNotPresent"),
-		Args: strs(
-			"--source=ingress",
-			"--provider=aws",
-			"--registry=txt",
-			"--txt-owner-id="+p.OwnerID,
-			"--domain-filter="+p.ZoneName,
-			"--zone-id-filter="+p.HostedZoneID,
-			"--aws-zone-type=public",
-			"--policy=upsert-only",
-			"--interval="+p.Interval,
-			"--log-format=json",
-		),
-		Env: &[]*k8s.EnvVar{
-			{Name: str("AWS_REGION"), Value: str(p.Region)},
-			{Name: str("AWS_DEFAULT_REGION"), Value: str(p.Region)},
-		},
-		Ports:                    &[]*k8s.ContainerPort{{Name: str("http"), ContainerPort: num(ExternalDNSPort), Protocol: str("TCP")}},
-		Resources:                resources(50, 64, 100, 128),
-		StartupProbe:             probe(2, 30),
-		LivenessProbe:            probe(10, 3),
-		ReadinessProbe:           probe(5, 2),
-		SecurityContext:          restrictedContainerSecurityContext(ExternalDNSUID),
-		VolumeMounts:             &mounts,
-		TerminationMessagePolicy: str("FallbackToLogsOnError"),
-	}
+	c := restrictedContainer("external-dns", p.Image, ExternalDNSUID, Resources{CPURequestMilli: 50, MemoryRequestMiB: 64, CPULimitMilli: 100, MemoryLimitMiB: 128})
+	c.Args = strs(
+		"--source=ingress",
+		"--provider=aws",
+		"--registry=txt",
+		"--txt-owner-id="+p.OwnerID,
+		"--domain-filter="+p.ZoneName,
+		"--zone-id-filter="+p.HostedZoneID,
+		"--aws-zone-type=public",
+		"--policy=upsert-only",
+		"--interval="+p.Interval,
+		"--log-format=json",
+	)
+	c.Env = envVars([]EnvVar{{Name: "AWS_REGION", Value: p.Region}, {Name: "AWS_DEFAULT_REGION", Value: p.Region}})
+	c.Ports = tcpPort("http", ExternalDNSPort)
+	c.StartupProbe = probe(2, 30)
+	c.LivenessProbe = probe(10, 3)
+	c.ReadinessProbe = probe(5, 2)
+	c.VolumeMounts = &mounts
+	return c
 }
 
 // addNetworkPolicies: default deny in its namespace; probes from the VPC

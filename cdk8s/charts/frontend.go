@@ -96,9 +96,7 @@ type FrontendProps struct {
 }
 
 func (p FrontendProps) withDefaults() FrontendProps {
-	if p.ExporterImage == "" {
-		p.ExporterImage = NginxExporterImage
-	}
+	defaultTo(&p.ExporterImage, NginxExporterImage)
 	return p
 }
 

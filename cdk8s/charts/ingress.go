@@ -104,12 +104,8 @@ func NewStorefrontIngress(scope constructs.Construct, id string, props *Storefro
 }
 
 func (p StorefrontIngressProps) withDefaults() StorefrontIngressProps {
-	if p.SSLPolicy == "" {
-		p.SSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-	}
-	if p.DeregistrationDelaySeconds == 0 {
-		p.DeregistrationDelaySeconds = 30
-	}
+	defaultTo(&p.SSLPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06")
+	defaultTo(&p.DeregistrationDelaySeconds, 30)
 	return p
 }
 

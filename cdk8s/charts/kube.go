@@ -143,10 +143,10 @@ func restrictedContainerSecurityContext(uid int) *k8s.SecurityContext {
 }
 
 // resources renders requests and limits of a container.
-func resources(cpuRequestMilli, memRequestMiB, cpuLimitMilli, memLimitMiB int) *k8s.ResourceRequirements {
+func resources(r Resources) *k8s.ResourceRequirements {
 	return &k8s.ResourceRequirements{
-		Requests: &map[string]k8s.Quantity{"cpu": qty(milliCPU(cpuRequestMilli)), "memory": qty(mebibytes(memRequestMiB))},
-		Limits:   &map[string]k8s.Quantity{"cpu": qty(milliCPU(cpuLimitMilli)), "memory": qty(mebibytes(memLimitMiB))},
+		Requests: &map[string]k8s.Quantity{"cpu": qty(milliCPU(r.CPURequestMilli)), "memory": qty(mebibytes(r.MemoryRequestMiB))},
+		Limits:   &map[string]k8s.Quantity{"cpu": qty(milliCPU(r.CPULimitMilli)), "memory": qty(mebibytes(r.MemoryLimitMiB))},
 	}
 }
 

@@ -21,10 +21,9 @@ func MigrationName(backend string) string { return backend + "-migrate" }
 
 // MigrationJobProps configures the migration Job.
 type MigrationJobProps struct {
+	// BackendPodProps.Name is the start of the Job's own name (see
+	// MigrationJob.Name).
 	BackendPodProps
-	// Name is app.kubernetes.io/name of the Job's pods and the start of the
-	// Job's own name (see MigrationJob.Name). Required.
-	Name string
 	// Resources are the pod's requests and limits. Required (Build gives
 	// the backend's: the same binary with the same pool).
 	Resources Resources
@@ -38,15 +37,9 @@ type MigrationJobProps struct {
 }
 
 func (p MigrationJobProps) withDefaults() MigrationJobProps {
-	if p.BackoffLimit == 0 {
-		p.BackoffLimit = 3
-	}
-	if p.TTLSecondsAfterFinished == 0 {
-		p.TTLSecondsAfterFinished = 86400
-	}
-	if p.ActiveDeadlineSeconds == 0 {
-		p.ActiveDeadlineSeconds = 900
-	}
+	defaultTo(&p.BackoffLimit, 3)
+	defaultTo(&p.TTLSecondsAfterFinished, 86400)
+	defaultTo(&p.ActiveDeadlineSeconds, 900)
 	return p
 }
 
@@ -54,11 +47,8 @@ func (p MigrationJobProps) validate() error {
 	if err := p.BackendPodProps.validate("MigrationJobProps"); err != nil {
 		return err
 	}
-	if p.Name == "" {
-		return fmt.Errorf("MigrationJobProps.Name is required")
-	}
-	if r := p.Resources; r.CPURequestMilli <= 0 || r.MemoryRequestMiB <= 0 || r.CPULimitMilli < r.CPURequestMilli || r.MemoryLimitMiB < r.MemoryRequestMiB {
-		return fmt.Errorf("MigrationJobProps.Resources %+v: want requests > 0 and limits >= requests", r)
+	if !p.Resources.valid() {
+		return fmt.Errorf("MigrationJobProps.Resources %+v: want requests > 0 and limits >= requests", p.Resources)
 	}
 	return nil
 }

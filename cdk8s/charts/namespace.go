@@ -56,9 +56,7 @@ func NewNamespace(scope constructs.Construct, id string, props *NamespaceProps) 
 	if p.Name == "" {
 		failAt(scope, id, fmt.Errorf("NamespaceProps.Name is required"))
 	}
-	if p.PodSecurityLevel == "" {
-		p.PodSecurityLevel = PodSecurityRestricted
-	}
+	defaultTo(&p.PodSecurityLevel, PodSecurityRestricted)
 	switch p.PodSecurityLevel {
 	case PodSecurityRestricted, PodSecurityBaseline, PodSecurityPrivileged:
 	default:

@@ -52,18 +52,10 @@ func NewNodePool(scope constructs.Construct, id string, props *NodePoolProps) cd
 	if len(p.InstanceCategories) == 0 {
 		p.InstanceCategories = []string{"c", "m", "r"}
 	}
-	if p.MinInstanceGeneration == 0 {
-		p.MinInstanceGeneration = 5
-	}
-	if p.NodeClassName == "" {
-		p.NodeClassName = "default"
-	}
-	if p.DisruptionBudget == "" {
-		p.DisruptionBudget = "10%"
-	}
-	if p.ExpireAfter == "" {
-		p.ExpireAfter = "336h"
-	}
+	defaultTo(&p.MinInstanceGeneration, 5)
+	defaultTo(&p.NodeClassName, "default")
+	defaultTo(&p.DisruptionBudget, "10%")
+	defaultTo(&p.ExpireAfter, "336h")
 	in := func(key string, values []string) map[string]any {
 		return map[string]any{"key": key, "operator": "In", "values": values}
 	}

@@ -221,6 +221,7 @@ func TestBackendPropsRequired(t *testing.T) {
 		field string
 		clear func(*charts.BackendPodProps)
 	}{
+		{"Name", func(p *charts.BackendPodProps) { p.Name = "" }},
 		{"Namespace", func(p *charts.BackendPodProps) { p.Namespace = "" }},
 		{"Image", func(p *charts.BackendPodProps) { p.Image = "" }},
 		{"Version", func(p *charts.BackendPodProps) { p.Version = "" }},
@@ -243,7 +244,6 @@ func TestBackendPropsRequired(t *testing.T) {
 			tc{"migration " + f.field, "MigrationJobProps." + f.field + " is required", func(s constructs.Construct) { charts.NewMigrationJob(s, "x", m) }})
 	}
 	for field, clear := range map[string]func(*charts.BackendProps){
-		"Name":           func(p *charts.BackendProps) { p.Name = "" },
 		"SMTPHost":       func(p *charts.BackendProps) { p.SMTPHost = "" },
 		"SMTPPort":       func(p *charts.BackendProps) { p.SMTPPort = 0 },
 		"SMTPFrom":       func(p *charts.BackendProps) { p.SMTPFrom = "" },

@@ -29,10 +29,8 @@ func purgeResources() Resources {
 
 // PurgeCronJobProps configures the purge CronJob.
 type PurgeCronJobProps struct {
+	// BackendPodProps.Name is the CronJob's name too (Build: PurgeName).
 	BackendPodProps
-	// Name of the CronJob and app.kubernetes.io/name of its pods (Build:
-	// PurgeName). Required.
-	Name string
 	// Resources are the pod's requests and limits. Default: the
 	// LimitRange defaults (purgeResources).
 	Resources Resources
@@ -58,40 +56,20 @@ type PurgeCronJobProps struct {
 }
 
 func (p PurgeCronJobProps) withDefaults() PurgeCronJobProps {
-	r := p
-	if r.Resources == (Resources{}) {
-		r.Resources = purgeResources()
-	}
-	if r.Schedule == "" {
-		r.Schedule = "17 3 * * *"
-	}
-	if r.TimeZone == "" {
-		r.TimeZone = "Etc/UTC"
-	}
-	if r.StartingDeadlineSeconds == 0 {
-		r.StartingDeadlineSeconds = 3600
-	}
-	if r.ActiveDeadlineSeconds == 0 {
-		r.ActiveDeadlineSeconds = 1800
-	}
-	if r.BackoffLimit == 0 {
-		r.BackoffLimit = 2
-	}
-	if r.SuccessfulJobsHistoryLimit == 0 {
-		r.SuccessfulJobsHistoryLimit = 3
-	}
-	if r.FailedJobsHistoryLimit == 0 {
-		r.FailedJobsHistoryLimit = 3
-	}
-	return r
+	defaultTo(&p.Resources, purgeResources())
+	defaultTo(&p.Schedule, "17 3 * * *")
+	defaultTo(&p.TimeZone, "Etc/UTC")
+	defaultTo(&p.StartingDeadlineSeconds, 3600)
+	defaultTo(&p.ActiveDeadlineSeconds, 1800)
+	defaultTo(&p.BackoffLimit, 2)
+	defaultTo(&p.SuccessfulJobsHistoryLimit, 3)
+	defaultTo(&p.FailedJobsHistoryLimit, 3)
+	return p
 }
 
 func (p PurgeCronJobProps) validate() error {
 	if err := p.BackendPodProps.validate("PurgeCronJobProps"); err != nil {
 		return err
-	}
-	if p.Name == "" {
-		return fmt.Errorf("PurgeCronJobProps.Name is required")
 	}
 	if n := len(strings.Fields(p.Schedule)); n != 5 {
 		return fmt.Errorf("PurgeCronJobProps.Schedule %q: want 5 cron fields (minute hour day month weekday), got %d", p.Schedule, n)

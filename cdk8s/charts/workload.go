@@ -139,54 +139,24 @@ func (w *HTTPWorkload) HPA() k8s.KubeHorizontalPodAutoscalerV2 { return w.hpa }
 func (w *HTTPWorkload) PDB() k8s.KubePodDisruptionBudget       { return w.pdb }
 
 func (p HTTPWorkloadProps) withDefaults() HTTPWorkloadProps {
-	if p.Component == "" {
-		p.Component = p.Name
-	}
-	if p.ReadinessPath == "" {
-		p.ReadinessPath = p.LivenessPath
-	}
-	if p.ServiceAccountName == "" {
-		p.ServiceAccountName = "default"
-	}
+	defaultTo(&p.Component, p.Name)
+	defaultTo(&p.ReadinessPath, p.LivenessPath)
+	defaultTo(&p.ServiceAccountName, "default")
 	if p.WritablePaths == nil {
 		p.WritablePaths = []string{"/tmp"}
 	}
-	if p.WritableSizeLimitMiB == 0 {
-		p.WritableSizeLimitMiB = 64
-	}
-	if p.PreStopSleepSeconds == 0 {
-		p.PreStopSleepSeconds = 10
-	}
-	if p.DrainSeconds == 0 {
-		p.DrainSeconds = 20
-	}
-	if p.TerminationGracePeriodSeconds == 0 {
-		p.TerminationGracePeriodSeconds = p.PreStopSleepSeconds + p.DrainSeconds + 10
-	}
-	if p.Startup == (ProbeTiming{}) {
-		p.Startup = ProbeTiming{PeriodSeconds: 2, TimeoutSeconds: 2, FailureThreshold: 30}
-	}
-	if p.Liveness == (ProbeTiming{}) {
-		p.Liveness = ProbeTiming{PeriodSeconds: 10, TimeoutSeconds: 2, FailureThreshold: 3}
-	}
-	if p.Readiness == (ProbeTiming{}) {
-		p.Readiness = ProbeTiming{PeriodSeconds: 5, TimeoutSeconds: 2, FailureThreshold: 2}
-	}
-	if p.MaxSurge == "" {
-		p.MaxSurge = defaultMaxSurge
-	}
-	if p.ScaleUpPercent == 0 {
-		p.ScaleUpPercent = 100
-	}
-	if p.ScaleUpPods == 0 {
-		p.ScaleUpPods = 4
-	}
-	if p.ScaleDownPercent == 0 {
-		p.ScaleDownPercent = 50
-	}
-	if p.MetricsPortName == "" {
-		p.MetricsPortName = p.PortName
-	}
+	defaultTo(&p.WritableSizeLimitMiB, 64)
+	defaultTo(&p.PreStopSleepSeconds, 10)
+	defaultTo(&p.DrainSeconds, 20)
+	defaultTo(&p.TerminationGracePeriodSeconds, p.PreStopSleepSeconds+p.DrainSeconds+10)
+	defaultTo(&p.Startup, ProbeTiming{PeriodSeconds: 2, TimeoutSeconds: 2, FailureThreshold: 30})
+	defaultTo(&p.Liveness, ProbeTiming{PeriodSeconds: 10, TimeoutSeconds: 2, FailureThreshold: 3})
+	defaultTo(&p.Readiness, ProbeTiming{PeriodSeconds: 5, TimeoutSeconds: 2, FailureThreshold: 2})
+	defaultTo(&p.MaxSurge, defaultMaxSurge)
+	defaultTo(&p.ScaleUpPercent, 100)
+	defaultTo(&p.ScaleUpPods, 4)
+	defaultTo(&p.ScaleDownPercent, 50)
+	defaultTo(&p.MetricsPortName, p.PortName)
 	return p
 }
 
@@ -284,32 +254,19 @@ func (w *HTTPWorkload) podLabels() map[string]string {
 // the preStop sleep of the drain, the restricted security context and the
 // writable emptyDirs' mounts.
 func (p HTTPWorkloadProps) serverContainer(mounts []*k8s.VolumeMount) *k8s.Container {
-	c := &k8s.Container{
-		Name:            str(p.Name),
-		Image:           str(p.Image),
-		ImagePullPolicy: str("IfNotPresent"),
-		Ports:           &[]*k8s.ContainerPort{{Name: str(p.PortName), ContainerPort: num(p.Port), Protocol: str("TCP")}},
-		Resources:       resources(p.Sizing.CPURequestMilli, p.Sizing.MemoryRequestMiB, p.Sizing.CPULimitMilli, p.Sizing.MemoryLimitMiB),
-		StartupProbe:    httpGetProbe(p.LivenessPath, p.PortName, p.Startup),
-		LivenessProbe:   httpGetProbe(p.LivenessPath, p.PortName, p.Liveness),
-		ReadinessProbe:  httpGetProbe(p.ReadinessPath, p.PortName, p.Readiness),
-		Lifecycle: &k8s.Lifecycle{
-			PreStop: &k8s.LifecycleHandler{Sleep: &k8s.SleepAction{Seconds: num(p.PreStopSleepSeconds)}},
-		},
-		SecurityContext:          restrictedContainerSecurityContext(p.UID),
-		VolumeMounts:             &mounts,
-		TerminationMessagePolicy: str("FallbackToLogsOnError"),
+	c := restrictedContainer(p.Name, p.Image, p.UID, resourcesOf(p.Sizing))
+	c.Ports = tcpPort(p.PortName, p.Port)
+	c.StartupProbe = httpGetProbe(p.LivenessPath, p.PortName, p.Startup)
+	c.LivenessProbe = httpGetProbe(p.LivenessPath, p.PortName, p.Liveness)
+	c.ReadinessProbe = httpGetProbe(p.ReadinessPath, p.PortName, p.Readiness)
+	c.Lifecycle = &k8s.Lifecycle{
+		PreStop: &k8s.LifecycleHandler{Sleep: &k8s.SleepAction{Seconds: num(p.PreStopSleepSeconds)}},
 	}
+	c.VolumeMounts = &mounts
 	if len(p.Args) > 0 {
 		c.Args = strs(p.Args...)
 	}
-	if len(p.Env) > 0 {
-		env := make([]*k8s.EnvVar, 0, len(p.Env))
-		for _, e := range p.Env {
-			env = append(env, &k8s.EnvVar{Name: str(e.Name), Value: str(e.Value)})
-		}
-		c.Env = &env
-	}
+	c.Env = envVars(p.Env)
 	return c
 }
 
