@@ -71,6 +71,9 @@ func (p PurgeCronJobProps) validate() error {
 	if err := p.BackendPodProps.validate("PurgeCronJobProps"); err != nil {
 		return err
 	}
+	if !p.Resources.valid() {
+		return fmt.Errorf("PurgeCronJobProps.Resources %+v: want requests > 0 and limits >= requests", p.Resources)
+	}
 	if n := len(strings.Fields(p.Schedule)); n != 5 {
 		return fmt.Errorf("PurgeCronJobProps.Schedule %q: want 5 cron fields (minute hour day month weekday), got %d", p.Schedule, n)
 	}

@@ -199,6 +199,7 @@ func TestPurgeCronJobPropsValidated(t *testing.T) {
 		{props(func(p *charts.PurgeCronJobProps) { p.BackoffLimit = -1 }), "BackoffLimit"},
 		{props(func(p *charts.PurgeCronJobProps) { p.StartingDeadlineSeconds = -5 }), "StartingDeadlineSeconds"},
 		{props(func(p *charts.PurgeCronJobProps) { p.DatabaseSecretName = "" }), "PurgeCronJobProps.DatabaseSecretName is required"},
+		{props(func(p *charts.PurgeCronJobProps) { p.Resources = charts.Resources{CPURequestMilli: 100} }), "PurgeCronJobProps.Resources"},
 	} {
 		func() {
 			defer func() {
