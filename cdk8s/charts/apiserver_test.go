@@ -35,7 +35,7 @@ func TestAPIServerAcceptsManifests(t *testing.T) {
 	backend := find(t, docs, "Deployment", env.Names.Namespace, env.Names.Backend, nil).Raw
 	frontend := find(t, docs, "Deployment", env.Names.Namespace, env.Names.Frontend, nil).Raw
 	nodePool := find(t, docs, "NodePool", "", charts.NodePoolName, nil).Raw
-	purge := find(t, docs, "CronJob", env.Names.Namespace, charts.PurgeName(env), nil).Raw
+	purge := find(t, docs, "CronJob", env.Names.Namespace, charts.PurgeName(env.Names.Backend), nil).Raw
 
 	for _, tc := range []struct {
 		name   string

@@ -39,7 +39,9 @@ type CapacityPlan struct {
 const defaultMaxSurge = "25%"
 
 // PlanCapacity computes the plan of env. It reads only the config, so it is
-// cheap and runs before any chart is built.
+// cheap and runs before any chart is built. The capacity functions take
+// the platform.Environment (they are pure computations over the config,
+// not constructs) and read it through Build's mapping.
 func PlanCapacity(env platform.Environment) CapacityPlan {
 	p := CapacityPlan{
 		Env:            env.Name,
@@ -57,29 +59,33 @@ func PlanCapacity(env platform.Environment) CapacityPlan {
 // StorefrontDemands are the pods of namespace env.Names.Namespace at their
 // peak: both HPAs at maxReplicas, each rollout's surge, and the migration
 // Job. A pod's demand is the sum of its containers (the frontend's includes
-// FrontendSidecars). The ResourceQuota is sized from the same numbers.
+// FrontendSidecars). The ResourceQuota is sized from the same numbers. They
+// are read from the props Build gives the constructs (backendProps,
+// frontendProps, migrationJobProps), so the plan counts what is rendered.
 func StorefrontDemands(env platform.Environment) []Demand {
 	d := func(name string, pods int, r Resources) Demand {
 		return Demand{Name: name, Pods: pods,
 			CPUMilli: r.CPURequestMilli, MemoryMiB: r.MemoryRequestMiB,
 			CPULimitMilli: r.CPULimitMilli, MemoryLimitMiB: r.MemoryLimitMiB}
 	}
-	backendPod := PodResources(env.Backend, nil)
-	frontendPod := PodResources(env.Frontend, FrontendSidecars(env))
+	backend, frontend, migration := backendProps(env), frontendProps(env).withDefaults(), migrationJobProps(env)
+	backendPod := PodResources(backend.Sizing, nil)
+	frontendPod := PodResources(frontend.Sizing, FrontendSidecars(frontend.ExporterImage))
 	return []Demand{
-		d(env.Names.Backend+" at maxReplicas", env.Backend.MaxReplicas, backendPod),
-		d(env.Names.Backend+" rollout surge", SurgePods(env.Backend.MaxReplicas, defaultMaxSurge), backendPod),
-		d(env.Names.Frontend+" at maxReplicas", env.Frontend.MaxReplicas, frontendPod),
-		d(env.Names.Frontend+" rollout surge", SurgePods(env.Frontend.MaxReplicas, defaultMaxSurge), frontendPod),
-		d("migration job", 1, resourcesOf(migrationResources(env))),
+		d(backend.Name+" at maxReplicas", backend.Sizing.MaxReplicas, backendPod),
+		d(backend.Name+" rollout surge", SurgePods(backend.Sizing.MaxReplicas, defaultMaxSurge), backendPod),
+		d(frontend.Name+" at maxReplicas", frontend.Sizing.MaxReplicas, frontendPod),
+		d(frontend.Name+" rollout surge", SurgePods(frontend.Sizing.MaxReplicas, defaultMaxSurge), frontendPod),
+		d("migration job", 1, migration.Resources),
 	}
 }
 
 // storefrontContainers are the resources of every container the storefront
 // runs (the LimitRange must admit each one).
 func storefrontContainers(env platform.Environment) []Resources {
-	out := []Resources{resourcesOf(env.Backend), resourcesOf(env.Frontend), resourcesOf(migrationResources(env))}
-	for _, s := range FrontendSidecars(env) {
+	frontend := frontendProps(env).withDefaults()
+	out := []Resources{resourcesOf(backendProps(env).Sizing), resourcesOf(frontend.Sizing), migrationJobProps(env).Resources}
+	for _, s := range FrontendSidecars(frontend.ExporterImage) {
 		out = append(out, s.Resources)
 	}
 	return out

@@ -154,7 +154,8 @@ func TestBuildRefusesAPoolTooSmall(t *testing.T) {
 	if got == nil {
 		t.Fatalf("Build accepted a NodePool cpu limit of 8 vCPU")
 	}
-	if msg := fmt.Sprint(got); !strings.Contains(msg, "NodePool cpu limit 8 vCPU is 3.93 vCPU short of the 11.93 vCPU requested at peak") {
+	if msg := fmt.Sprint(got); !strings.HasPrefix(msg, "cluster/nodepool: ") ||
+		!strings.Contains(msg, "NodePool cpu limit 8 vCPU is 3.93 vCPU short of the 11.93 vCPU requested at peak") {
 		t.Errorf("Build panicked with %q", msg)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {

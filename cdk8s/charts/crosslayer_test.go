@@ -528,7 +528,7 @@ func TestFrontendImageServesStubStatus(t *testing.T) {
 	// The sidecar scrapes that server.
 	want := "--nginx.scrape-uri=http://127.0.0.1:" + args[4] + contract.FrontendStatusPath
 	var scrapes bool
-	for _, s := range charts.FrontendSidecars(platform.Dev()) {
+	for _, s := range charts.FrontendSidecars(charts.NginxExporterImage) {
 		for _, a := range s.Args {
 			scrapes = scrapes || a == want
 		}

@@ -54,30 +54,43 @@ type ExternalDNS struct {
 
 // NewExternalDNS adds ExternalDNS, which writes the storefront host's
 // Route53 alias record from the Ingress' load balancer address. It may only
-// create and update records (--policy=upsert-only) in one zone.
+// create and update records (--policy=upsert-only) in one zone. It builds
+// in named steps: the namespace and identity, addRBAC, the Deployment
+// (deployment, container), addNetworkPolicies.
 func NewExternalDNS(scope constructs.Construct, id string, props *ExternalDNSProps) *ExternalDNS {
-	p := *props
-	for field, v := range map[string]string{"Namespace": p.Namespace, "ServiceAccount": p.ServiceAccount, "ZoneName": p.ZoneName,
-		"HostedZoneID": p.HostedZoneID, "OwnerID": p.OwnerID, "Region": p.Region, "VPCCIDR": p.VPCCIDR, "MonitoringNamespace": p.MonitoringNamespace} {
-		if v == "" {
-			panic(fmt.Errorf("ExternalDNSProps.%s is required", field))
-		}
+	p := propsOf(scope, id, props)
+	if err := required("ExternalDNSProps",
+		field{"Namespace", p.Namespace == ""}, field{"ServiceAccount", p.ServiceAccount == ""}, field{"ZoneName", p.ZoneName == ""},
+		field{"HostedZoneID", p.HostedZoneID == ""}, field{"OwnerID", p.OwnerID == ""}, field{"Region", p.Region == ""},
+		field{"VPCCIDR", p.VPCCIDR == ""}, field{"MonitoringNamespace", p.MonitoringNamespace == ""},
+	); err != nil {
+		failAt(scope, id, err)
 	}
-	if p.Image == "" {
-		p.Image = ExternalDNSImage
-	}
-	if p.Interval == "" {
-		p.Interval = "1m"
-	}
+	defaultTo(&p.Image, ExternalDNSImage)
+	defaultTo(&p.Interval, "1m")
 	c := constructs.NewConstruct(scope, str(id))
 	e := &ExternalDNS{}
 	e.Namespace = NewNamespace(c, "namespace", &NamespaceProps{Name: p.Namespace})
 	e.ServiceAccount = NewServiceAccount(c, "service-account", &ServiceAccountProps{Name: p.ServiceAccount, Namespace: p.Namespace, AutomountToken: true})
+	e.addRBAC(c, p)
+	e.Deployment = k8s.NewKubeDeployment(c, str("deployment"), p.deployment())
+	p.addNetworkPolicies(c)
+	return e
+}
 
-	labels := map[string]string{LabelName: "external-dns", LabelPartOf: PartOf, LabelComponent: "dns"}
+// externalDNSSelector selects the ExternalDNS pod; externalDNSLabels are
+// the labels of its objects.
+var (
+	externalDNSSelector = storefrontLabels(map[string]string{LabelName: "external-dns"})
+	externalDNSLabels   = merge(externalDNSSelector, map[string]string{LabelComponent: "dns"})
+)
+
+// addRBAC lets ExternalDNS read the objects it takes host names and
+// addresses from, cluster-wide.
+func (e *ExternalDNS) addRBAC(c constructs.Construct, p ExternalDNSProps) {
 	read := strs("get", "watch", "list")
 	e.ClusterRole = k8s.NewKubeClusterRole(c, str("cluster-role"), &k8s.KubeClusterRoleProps{
-		Metadata: &k8s.ObjectMeta{Name: str("external-dns"), Labels: stringMap(labels)},
+		Metadata: &k8s.ObjectMeta{Name: str("external-dns"), Labels: stringMap(externalDNSLabels)},
 		Rules: &[]*k8s.PolicyRule{
 			{ApiGroups: strs(""), Resources: strs("services", "endpoints", "pods", "nodes"), Verbs: read},
 			{ApiGroups: strs("networking.k8s.io"), Resources: strs("ingresses"), Verbs: read},
@@ -85,29 +98,27 @@ func NewExternalDNS(scope constructs.Construct, id string, props *ExternalDNSPro
 		},
 	})
 	e.Binding = k8s.NewKubeClusterRoleBinding(c, str("cluster-role-binding"), &k8s.KubeClusterRoleBindingProps{
-		Metadata: &k8s.ObjectMeta{Name: str("external-dns"), Labels: stringMap(labels)},
+		Metadata: &k8s.ObjectMeta{Name: str("external-dns"), Labels: stringMap(externalDNSLabels)},
 		RoleRef:  &k8s.RoleRef{ApiGroup: str("rbac.authorization.k8s.io"), Kind: str("ClusterRole"), Name: str("external-dns")},
 		Subjects: &[]*k8s.Subject{{Kind: str("ServiceAccount"), Name: str(p.ServiceAccount), Namespace: str(p.Namespace)}},
 	})
+}
 
-	probe := func(period, failures int) *k8s.Probe {
-		return &k8s.Probe{
-			HttpGet:       &k8s.HttpGetAction{Path: str(ExternalDNSHealthPath), Port: intOrStr("http"), Scheme: str("HTTP")},
-			PeriodSeconds: num(period), TimeoutSeconds: num(2), FailureThreshold: num(failures), SuccessThreshold: num(1),
-		}
-	}
+// deployment runs one ExternalDNS pod under the ServiceAccount, with an API
+// token (it watches the API) and the restricted security context.
+func (p ExternalDNSProps) deployment() *k8s.KubeDeploymentProps {
 	vols, mounts := writableDirs(16, "/tmp")
-	e.Deployment = k8s.NewKubeDeployment(c, str("deployment"), &k8s.KubeDeploymentProps{
-		Metadata: &k8s.ObjectMeta{Name: str("external-dns"), Namespace: str(p.Namespace), Labels: stringMap(labels)},
+	return &k8s.KubeDeploymentProps{
+		Metadata: &k8s.ObjectMeta{Name: str("external-dns"), Namespace: str(p.Namespace), Labels: stringMap(externalDNSLabels)},
 		Spec: &k8s.DeploymentSpec{
 			// One writer: two instances would race on the TXT ownership records.
 			Replicas:             num(1),
 			Strategy:             &k8s.DeploymentStrategy{Type: str("Recreate")},
 			RevisionHistoryLimit: num(3),
-			Selector:             &k8s.LabelSelector{MatchLabels: stringMap(map[string]string{LabelName: "external-dns", LabelPartOf: PartOf})},
+			Selector:             matchLabels(externalDNSSelector),
 			Template: &k8s.PodTemplateSpec{
 				Metadata: &k8s.ObjectMeta{
-					Labels: stringMap(labels),
+					Labels: stringMap(externalDNSLabels),
 					Annotations: stringMap(map[string]string{
 						"prometheus.io/scrape": "true",
 						"prometheus.io/port":   fmt.Sprint(ExternalDNSPort),
@@ -120,53 +131,53 @@ func NewExternalDNS(scope constructs.Construct, id string, props *ExternalDNSPro
 					EnableServiceLinks:           jsii.Bool(false),
 					SecurityContext:              restrictedPodSecurityContext(ExternalDNSUID),
 					Volumes:                      &vols,
-					Containers: &[]*k8s.Container{{
-						Name:            str("external-dns"),
-						Image:           str(p.Image),
-						ImagePullPolicy: str("IfNotPresent"),
-						Args: strs(
-							"--source=ingress",
-							"--provider=aws",
-							"--registry=txt",
-							"--txt-owner-id="+p.OwnerID,
-							"--domain-filter="+p.ZoneName,
-							"--zone-id-filter="+p.HostedZoneID,
-							"--aws-zone-type=public",
-							"--policy=upsert-only",
-							"--interval="+p.Interval,
-							"--log-format=json",
-						),
-						Env: &[]*k8s.EnvVar{
-							{Name: str("AWS_REGION"), Value: str(p.Region)},
-							{Name: str("AWS_DEFAULT_REGION"), Value: str(p.Region)},
-						},
-						Ports:                    &[]*k8s.ContainerPort{{Name: str("http"), ContainerPort: num(ExternalDNSPort), Protocol: str("TCP")}},
-						Resources:                resources(50, 64, 100, 128),
-						StartupProbe:             probe(2, 30),
-						LivenessProbe:            probe(10, 3),
-						ReadinessProbe:           probe(5, 2),
-						SecurityContext:          restrictedContainerSecurityContext(ExternalDNSUID),
-						VolumeMounts:             &mounts,
-						TerminationMessagePolicy: str("FallbackToLogsOnError"),
-					}},
+					Containers:                   &[]*k8s.Container{p.container(mounts)},
 				},
 			},
 		},
-	})
+	}
+}
 
+// container is ExternalDNS itself: one zone, upsert only, its health and
+// metrics port probed.
+func (p ExternalDNSProps) container(mounts []*k8s.VolumeMount) *k8s.Container {
+	probe := func(period, failures int) *k8s.Probe {
+		return httpGetProbe(ExternalDNSHealthPath, "http", ProbeTiming{PeriodSeconds: period, TimeoutSeconds: 2, FailureThreshold: failures})
+	}
+	c := restrictedContainer("external-dns", p.Image, ExternalDNSUID, Resources{CPURequestMilli: 50, MemoryRequestMiB: 64, CPULimitMilli: 100, MemoryLimitMiB: 128})
+	c.Args = strs(
+		"--source=ingress",
+		"--provider=aws",
+		"--registry=txt",
+		"--txt-owner-id="+p.OwnerID,
+		"--domain-filter="+p.ZoneName,
+		"--zone-id-filter="+p.HostedZoneID,
+		"--aws-zone-type=public",
+		"--policy=upsert-only",
+		"--interval="+p.Interval,
+		"--log-format=json",
+	)
+	c.Env = envVars([]EnvVar{{Name: "AWS_REGION", Value: p.Region}, {Name: "AWS_DEFAULT_REGION", Value: p.Region}})
+	c.Ports = tcpPort("http", ExternalDNSPort)
+	c.StartupProbe = probe(2, 30)
+	c.LivenessProbe = probe(10, 3)
+	c.ReadinessProbe = probe(5, 2)
+	c.VolumeMounts = &mounts
+	return c
+}
+
+// addNetworkPolicies: default deny in its namespace; probes from the VPC
+// and scrapes from Prometheus on its port; out to AWS and the API.
+func (p ExternalDNSProps) addNetworkPolicies(c constructs.Construct) {
 	newDefaultDeny(c, p.Namespace)
 	NewNetworkPolicy(c, "external-dns", &NetworkPolicyProps{
 		Name: "external-dns", Namespace: p.Namespace,
-		PodSelector: &k8s.LabelSelector{MatchLabels: stringMap(map[string]string{LabelName: "external-dns"})},
+		PodSelector: matchLabels(map[string]string{LabelName: "external-dns"}),
 		Ingress: []*k8s.NetworkPolicyIngressRule{
 			{From: &[]*k8s.NetworkPolicyPeer{ipBlock(p.VPCCIDR), podsIn(p.MonitoringNamespace, PrometheusPodLabels)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(ExternalDNSPort)}},
 		},
-		Egress: []*k8s.NetworkPolicyEgressRule{
-			// Route53 and STS, and the Kubernetes API (its endpoints are
-			// ENIs in the VPC, port 443).
-			{To: &[]*k8s.NetworkPolicyPeer{ipBlock("0.0.0.0/0")}, Ports: &[]*k8s.NetworkPolicyPort{tcp(443)}},
-			{To: &[]*k8s.NetworkPolicyPeer{ipBlock(PodIdentityAgentCIDR)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(PodIdentityAgentPort)}},
-		},
+		// Route53 and STS, and the Kubernetes API (its endpoints are ENIs in
+		// the VPC, port 443).
+		Egress: awsAPIEgress(),
 	})
-	return e
 }

@@ -50,12 +50,13 @@ var NginxExporterResources = Resources{CPURequestMilli: 10, CPULimitMilli: 50, M
 // loopback-only status server (client/nginx/status.conf.template).
 var NginxExporterScrapeURI = fmt.Sprintf("http://127.0.0.1:%d%s", contract.FrontendStatusPort, contract.FrontendStatusPath)
 
-// FrontendSidecars are the containers beside nginx in every frontend pod
-// of env. NewFrontend runs them and the capacity plan and quota count them.
-func FrontendSidecars(env platform.Environment) []Sidecar {
+// FrontendSidecars are the containers beside nginx in every frontend pod,
+// the exporter running exporterImage (a copy of NginxExporterImage).
+// NewFrontend runs them and the capacity plan and quota count them.
+func FrontendSidecars(exporterImage string) []Sidecar {
 	return []Sidecar{{
 		Name:  NginxExporterName,
-		Image: env.MirroredImage(NginxExporterImage),
+		Image: exporterImage,
 		Args: []string{
 			"--nginx.scrape-uri=" + NginxExporterScrapeURI,
 			"--web.listen-address=:" + strconv.Itoa(NginxExporterPort),
@@ -73,10 +74,30 @@ func FrontendSidecars(env platform.Environment) []Sidecar {
 
 // FrontendProps configures the storefront web app (nginx serving the SPA).
 type FrontendProps struct {
-	// Env is the environment. Required.
-	Env platform.Environment
+	// Name of the Deployment, Service, HPA and PDB, and the
+	// app.kubernetes.io/name of the pods. Required.
+	Name string
+	// Namespace the objects live in. Required.
+	Namespace string
+	// Image is the frontend (nginx) image reference; never ":latest".
+	// Required.
+	Image string
+	// Version is the image tag: app.kubernetes.io/version of the pods.
+	// Default: no version label.
+	Version string
+	// Sizing holds requests, limits and HPA bounds and targets of nginx
+	// (the sidecar has its own, NginxExporterResources). Required.
+	Sizing platform.Workload
+	// ExporterImage is the nginx-prometheus-exporter sidecar's image.
+	// Default: NginxExporterImage (Build gives its pull-through cache copy).
+	ExporterImage string
 	// NodeSelector pins the pods. Default: none.
 	NodeSelector map[string]string
+}
+
+func (p FrontendProps) withDefaults() FrontendProps {
+	defaultTo(&p.ExporterImage, NginxExporterImage)
+	return p
 }
 
 // NewFrontend adds the frontend's Deployment, Service, HPA and PDB. nginx
@@ -85,18 +106,21 @@ type FrontendProps struct {
 // nginx-prometheus-exporter sidecar (FrontendSidecars), which Prometheus
 // scrapes; the HPA scales on nginx's own CPU and memory.
 func NewFrontend(scope constructs.Construct, id string, props *FrontendProps) *HTTPWorkload {
-	env := props.Env
+	p := propsOf(scope, id, props).withDefaults()
+	if err := required("FrontendProps", field{"Name", p.Name == ""}, field{"Namespace", p.Namespace == ""}, field{"Image", p.Image == ""}); err != nil {
+		failAt(scope, id, err)
+	}
 	return NewHTTPWorkload(scope, id, &HTTPWorkloadProps{
-		Name:          env.Names.Frontend,
-		Namespace:     env.Names.Namespace,
+		Name:          p.Name,
+		Namespace:     p.Namespace,
 		Component:     "web",
-		Version:       env.Images.Tag,
-		Image:         env.FrontendImage(),
+		Version:       p.Version,
+		Image:         p.Image,
 		Port:          contract.FrontendPort,
 		PortName:      contract.FrontendPortName,
 		LivenessPath:  contract.FrontendHealthPath,
 		ReadinessPath: contract.FrontendHealthPath,
-		Sizing:        env.Frontend,
+		Sizing:        p.Sizing,
 		UID:           contract.FrontendUID,
 		WritablePaths: nginxWritableDirs,
 		// nginx-unprivileged stops on SIGQUIT (graceful) and drains quickly:
@@ -105,8 +129,8 @@ func NewFrontend(scope constructs.Construct, id string, props *FrontendProps) *H
 		DrainSeconds:        10,
 		MaxSurge:            defaultMaxSurge,
 		ServiceAnnotations:  albHealthCheck(contract.FrontendHealthPath),
-		NodeSelector:        props.NodeSelector,
-		Sidecars:            FrontendSidecars(env),
+		NodeSelector:        p.NodeSelector,
+		Sidecars:            FrontendSidecars(p.ExporterImage),
 		MetricsPortName:     NginxExporterPortName,
 	})
 }

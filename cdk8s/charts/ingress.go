@@ -91,35 +91,49 @@ type StorefrontIngress struct {
 // Ingress' TLS host when none is given
 // (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/cert_discovery/).
 func NewStorefrontIngress(scope constructs.Construct, id string, props *StorefrontIngressProps) *StorefrontIngress {
-	p := *props
-	if p.ClassName == "" || p.IngressName == "" || p.Namespace == "" || p.Host == "" || len(p.Routes) == 0 {
-		panic(fmt.Errorf("StorefrontIngressProps: ClassName, IngressName, Namespace, Host and Routes are required (got %+v)", p))
-	}
-	for i, r := range p.Routes {
-		if !strings.HasPrefix(r.PathPrefix, "/") || r.ServiceName == "" || r.ServicePort == "" {
-			panic(fmt.Errorf("StorefrontIngressProps.Routes[%d]: PathPrefix must start with / and ServiceName and ServicePort are required (got %+v)", i, r))
-		}
-		if r.Exact && i > 0 && !p.Routes[i-1].Exact {
-			panic(fmt.Errorf("StorefrontIngressProps.Routes[%d]: exact path %q must come before the prefixes (the ALB matches exact paths first)", i, r.PathPrefix))
-		}
-		if !r.Exact && r.PathPrefix == "/" && i != len(p.Routes)-1 {
-			panic(fmt.Errorf("StorefrontIngressProps.Routes[%d]: the catch-all prefix \"/\" must be the last route, got %d after it", i, len(p.Routes)-1-i))
-		}
-	}
-	if p.SSLPolicy == "" {
-		p.SSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-	}
-	if p.DeregistrationDelaySeconds == 0 {
-		p.DeregistrationDelaySeconds = 30
+	p := propsOf(scope, id, props).withDefaults()
+	if err := p.validate(); err != nil {
+		failAt(scope, id, err)
 	}
 	c := constructs.NewConstruct(scope, str(id))
 	s := &StorefrontIngress{}
-	labels := map[string]string{LabelPartOf: PartOf}
+	s.Params = p.addParams(c)
+	s.Class = p.addClass(c)
+	s.Ingress = p.addIngress(c)
+	return s
+}
 
-	s.Params = cdk8s.NewApiObject(c, str("params"), &cdk8s.ApiObjectProps{
+func (p StorefrontIngressProps) withDefaults() StorefrontIngressProps {
+	defaultTo(&p.SSLPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06")
+	defaultTo(&p.DeregistrationDelaySeconds, 30)
+	return p
+}
+
+func (p StorefrontIngressProps) validate() error {
+	if p.ClassName == "" || p.IngressName == "" || p.Namespace == "" || p.Host == "" || len(p.Routes) == 0 {
+		return fmt.Errorf("StorefrontIngressProps: ClassName, IngressName, Namespace, Host and Routes are required (got %+v)", p)
+	}
+	for i, r := range p.Routes {
+		if !strings.HasPrefix(r.PathPrefix, "/") || r.ServiceName == "" || r.ServicePort == "" {
+			return fmt.Errorf("StorefrontIngressProps.Routes[%d]: PathPrefix must start with / and ServiceName and ServicePort are required (got %+v)", i, r)
+		}
+		if r.Exact && i > 0 && !p.Routes[i-1].Exact {
+			return fmt.Errorf("StorefrontIngressProps.Routes[%d]: exact path %q must come before the prefixes (the ALB matches exact paths first)", i, r.PathPrefix)
+		}
+		if !r.Exact && r.PathPrefix == "/" && i != len(p.Routes)-1 {
+			return fmt.Errorf("StorefrontIngressProps.Routes[%d]: the catch-all prefix \"/\" must be the last route, got %d after it", i, len(p.Routes)-1-i)
+		}
+	}
+	return nil
+}
+
+// addParams: an internet-facing IPv4 ALB with the TLS policy and tags,
+// for Ingresses of the storefront's namespace only.
+func (p StorefrontIngressProps) addParams(c constructs.Construct) cdk8s.ApiObject {
+	params := cdk8s.NewApiObject(c, str("params"), &cdk8s.ApiObjectProps{
 		ApiVersion: str(AutoModeAPIGroup + "/v1"),
 		Kind:       str("IngressClassParams"),
-		Metadata:   &cdk8s.ApiObjectMetadata{Name: str(p.ClassName), Labels: stringMap(labels)},
+		Metadata:   &cdk8s.ApiObjectMetadata{Name: str(p.ClassName), Labels: stringMap(storefrontLabels(nil))},
 	})
 	spec := map[string]any{
 		"scheme":        "internet-facing",
@@ -137,10 +151,14 @@ func NewStorefrontIngress(scope constructs.Construct, id string, props *Storefro
 		}
 		spec["tags"] = tags
 	}
-	s.Params.AddJsonPatch(cdk8s.JsonPatch_Add(str("/spec"), spec))
+	params.AddJsonPatch(cdk8s.JsonPatch_Add(str("/spec"), spec))
+	return params
+}
 
-	s.Class = k8s.NewKubeIngressClass(c, str("class"), &k8s.KubeIngressClassProps{
-		Metadata: &k8s.ObjectMeta{Name: str(p.ClassName), Labels: stringMap(labels)},
+// addClass: the IngressClass of Auto Mode's ALB controller, with the params.
+func (p StorefrontIngressProps) addClass(c constructs.Construct) k8s.KubeIngressClass {
+	return k8s.NewKubeIngressClass(c, str("class"), &k8s.KubeIngressClassProps{
+		Metadata: &k8s.ObjectMeta{Name: str(p.ClassName), Labels: stringMap(storefrontLabels(nil))},
 		Spec: &k8s.IngressClassSpec{
 			Controller: str(AutoModeALBController),
 			Parameters: &k8s.IngressClassParametersReference{
@@ -148,7 +166,11 @@ func NewStorefrontIngress(scope constructs.Construct, id string, props *Storefro
 			},
 		},
 	})
+}
 
+// addIngress: HTTPS on Host with the routes in order, HTTP only to
+// redirect, pod IPs as targets.
+func (p StorefrontIngressProps) addIngress(c constructs.Construct) k8s.KubeIngress {
 	listen, _ := json.Marshal([]map[string]int{{"HTTP": 80}, {"HTTPS": 443}})
 	var paths []*k8s.HttpIngressPath
 	for _, r := range p.Routes {
@@ -164,9 +186,9 @@ func NewStorefrontIngress(scope constructs.Construct, id string, props *Storefro
 			}},
 		})
 	}
-	s.Ingress = k8s.NewKubeIngress(c, str("ingress"), &k8s.KubeIngressProps{
+	return k8s.NewKubeIngress(c, str("ingress"), &k8s.KubeIngressProps{
 		Metadata: &k8s.ObjectMeta{
-			Name: str(p.IngressName), Namespace: str(p.Namespace), Labels: stringMap(labels),
+			Name: str(p.IngressName), Namespace: str(p.Namespace), Labels: stringMap(storefrontLabels(nil)),
 			Annotations: stringMap(map[string]string{
 				// HTTP only to redirect; HTTPS with the discovered certificate.
 				"alb.ingress.kubernetes.io/listen-ports": string(listen),
@@ -187,5 +209,4 @@ func NewStorefrontIngress(scope constructs.Construct, id string, props *Storefro
 			}},
 		},
 	})
-	return s
 }

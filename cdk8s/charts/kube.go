@@ -47,6 +47,12 @@ func stringMap(m map[string]string) *map[string]*string {
 	return &out
 }
 
+// storefrontLabels are the labels of every storefront object
+// (LabelPartOf: PartOf) plus extra.
+func storefrontLabels(extra map[string]string) map[string]string {
+	return merge(map[string]string{LabelPartOf: PartOf}, extra)
+}
+
 // merge returns a new map holding a's entries overridden by b's.
 func merge(a, b map[string]string) map[string]string {
 	out := make(map[string]string, len(a)+len(b))
@@ -137,10 +143,10 @@ func restrictedContainerSecurityContext(uid int) *k8s.SecurityContext {
 }
 
 // resources renders requests and limits of a container.
-func resources(cpuRequestMilli, memRequestMiB, cpuLimitMilli, memLimitMiB int) *k8s.ResourceRequirements {
+func resources(r Resources) *k8s.ResourceRequirements {
 	return &k8s.ResourceRequirements{
-		Requests: &map[string]k8s.Quantity{"cpu": qty(milliCPU(cpuRequestMilli)), "memory": qty(mebibytes(memRequestMiB))},
-		Limits:   &map[string]k8s.Quantity{"cpu": qty(milliCPU(cpuLimitMilli)), "memory": qty(mebibytes(memLimitMiB))},
+		Requests: &map[string]k8s.Quantity{"cpu": qty(milliCPU(r.CPURequestMilli)), "memory": qty(mebibytes(r.MemoryRequestMiB))},
+		Limits:   &map[string]k8s.Quantity{"cpu": qty(milliCPU(r.CPULimitMilli)), "memory": qty(mebibytes(r.MemoryLimitMiB))},
 	}
 }
 

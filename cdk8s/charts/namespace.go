@@ -52,26 +52,24 @@ type Namespace struct {
 
 // NewNamespace adds a namespace to scope.
 func NewNamespace(scope constructs.Construct, id string, props *NamespaceProps) *Namespace {
-	p := *props
+	p := propsOf(scope, id, props)
 	if p.Name == "" {
-		panic(fmt.Errorf("NamespaceProps.Name is required"))
+		failAt(scope, id, fmt.Errorf("NamespaceProps.Name is required"))
 	}
-	if p.PodSecurityLevel == "" {
-		p.PodSecurityLevel = PodSecurityRestricted
-	}
+	defaultTo(&p.PodSecurityLevel, PodSecurityRestricted)
 	switch p.PodSecurityLevel {
 	case PodSecurityRestricted, PodSecurityBaseline, PodSecurityPrivileged:
 	default:
-		panic(fmt.Errorf("NamespaceProps.PodSecurityLevel of %s = %q: want restricted, baseline or privileged", p.Name, p.PodSecurityLevel))
+		failAt(scope, id, fmt.Errorf("NamespaceProps.PodSecurityLevel of %s = %q: want restricted, baseline or privileged", p.Name, p.PodSecurityLevel))
 	}
 	c := constructs.NewConstruct(scope, str(id))
 	n := &Namespace{Construct: c, Name: p.Name}
-	labels := merge(merge(map[string]string{LabelPartOf: PartOf}, p.Labels), PodSecurityLabels(p.PodSecurityLevel))
+	labels := merge(storefrontLabels(p.Labels), PodSecurityLabels(p.PodSecurityLevel))
 	n.Namespace = k8s.NewKubeNamespace(c, str("namespace"), &k8s.KubeNamespaceProps{
 		Metadata: &k8s.ObjectMeta{Name: str(p.Name), Labels: stringMap(labels)},
 	})
 	meta := func(name string) *k8s.ObjectMeta {
-		return &k8s.ObjectMeta{Name: str(name), Namespace: str(p.Name), Labels: stringMap(map[string]string{LabelPartOf: PartOf})}
+		return &k8s.ObjectMeta{Name: str(name), Namespace: str(p.Name), Labels: stringMap(storefrontLabels(nil))}
 	}
 	if d := p.Containers; d != nil {
 		cpuMem := func(cpu, mem int) *map[string]k8s.Quantity {
@@ -117,14 +115,15 @@ type ServiceAccountProps struct {
 
 // NewServiceAccount adds a ServiceAccount with an explicit name.
 func NewServiceAccount(scope constructs.Construct, id string, props *ServiceAccountProps) k8s.KubeServiceAccount {
-	if props.Name == "" || props.Namespace == "" {
-		panic(fmt.Errorf("ServiceAccountProps: Name (%q) and Namespace (%q) are required", props.Name, props.Namespace))
+	p := propsOf(scope, id, props)
+	if p.Name == "" || p.Namespace == "" {
+		failAt(scope, id, fmt.Errorf("ServiceAccountProps: Name (%q) and Namespace (%q) are required", p.Name, p.Namespace))
 	}
 	return k8s.NewKubeServiceAccount(scope, str(id), &k8s.KubeServiceAccountProps{
 		Metadata: &k8s.ObjectMeta{
-			Name: str(props.Name), Namespace: str(props.Namespace),
-			Labels: stringMap(map[string]string{LabelPartOf: PartOf, LabelName: props.Name}),
+			Name: str(p.Name), Namespace: str(p.Namespace),
+			Labels: stringMap(storefrontLabels(map[string]string{LabelName: p.Name})),
 		},
-		AutomountServiceAccountToken: jsii.Bool(props.AutomountToken),
+		AutomountServiceAccountToken: jsii.Bool(p.AutomountToken),
 	})
 }

@@ -1,6 +1,8 @@
 package charts
 
 import (
+	"fmt"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 )
@@ -44,27 +46,66 @@ func ipBlock(cidr string) *k8s.NetworkPolicyPeer {
 	return &k8s.NetworkPolicyPeer{IpBlock: &k8s.IpBlock{Cidr: str(cidr)}}
 }
 
+// matchLabels selects the objects that carry all of labels.
+func matchLabels(labels map[string]string) *k8s.LabelSelector {
+	return &k8s.LabelSelector{MatchLabels: stringMap(labels)}
+}
+
 // podsIn selects pods with labels in the namespace called namespace (both
 // selectors in one peer: AND).
 func podsIn(namespace string, labels map[string]string) *k8s.NetworkPolicyPeer {
 	return &k8s.NetworkPolicyPeer{
-		NamespaceSelector: &k8s.LabelSelector{MatchLabels: stringMap(map[string]string{LabelNamespaceName: namespace})},
-		PodSelector:       &k8s.LabelSelector{MatchLabels: stringMap(labels)},
+		NamespaceSelector: matchLabels(map[string]string{LabelNamespaceName: namespace}),
+		PodSelector:       matchLabels(labels),
 	}
+}
+
+// egressTo allows TCP to port at the addresses cidr.
+func egressTo(cidr string, port int) *k8s.NetworkPolicyEgressRule {
+	return &k8s.NetworkPolicyEgressRule{To: &[]*k8s.NetworkPolicyPeer{ipBlock(cidr)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(port)}}
+}
+
+// awsAPIEgress are the flows of a pod that calls AWS APIs with EKS Pod
+// Identity credentials: HTTPS to any address (Secrets Manager, SSM, STS,
+// Route53, through the NAT gateway or VPC endpoints) and the Pod Identity
+// agent, which hands out the credentials.
+func awsAPIEgress() []*k8s.NetworkPolicyEgressRule {
+	return []*k8s.NetworkPolicyEgressRule{
+		egressTo("0.0.0.0/0", 443),
+		egressTo(PodIdentityAgentCIDR, PodIdentityAgentPort),
+	}
+}
+
+// databaseClientEgress are the flows of every pod of the backend binary
+// (the server, the migration Job, the purge CronJob): PostgreSQL (RDS or
+// RDS Proxy) inside the VPC at vpcCIDR on databasePort, and the AWS APIs
+// that hand it the database secret (awsAPIEgress). DNS comes from the
+// namespace's allow-dns policy.
+func databaseClientEgress(vpcCIDR string, databasePort int) []*k8s.NetworkPolicyEgressRule {
+	return append([]*k8s.NetworkPolicyEgressRule{egressTo(vpcCIDR, databasePort)}, awsAPIEgress()...)
 }
 
 // NetworkPolicyProps is one NetworkPolicy. A nil Ingress (Egress) leaves
 // that direction out of policyTypes; an empty, non-nil one denies it.
 type NetworkPolicyProps struct {
+	// Name and Namespace of the policy. Required.
 	Name, Namespace string
-	// PodSelector selects the pods the policy isolates; empty selects all.
+	// PodSelector selects the pods the policy isolates. Default: every pod
+	// of the namespace.
 	PodSelector *k8s.LabelSelector
-	Ingress     []*k8s.NetworkPolicyIngressRule
-	Egress      []*k8s.NetworkPolicyEgressRule
+	// Ingress and Egress are the allowed flows. Default: nil (that
+	// direction is not isolated).
+	Ingress []*k8s.NetworkPolicyIngressRule
+	Egress  []*k8s.NetworkPolicyEgressRule
 }
 
-// NewNetworkPolicy adds one NetworkPolicy with an explicit name.
-func NewNetworkPolicy(scope constructs.Construct, id string, p *NetworkPolicyProps) k8s.KubeNetworkPolicy {
+// NewNetworkPolicy adds one NetworkPolicy with an explicit name: the one
+// builder of every NetworkPolicy of the charts (and of monitoring).
+func NewNetworkPolicy(scope constructs.Construct, id string, props *NetworkPolicyProps) k8s.KubeNetworkPolicy {
+	p := propsOf(scope, id, props)
+	if p.Name == "" || p.Namespace == "" {
+		failAt(scope, id, fmt.Errorf("NetworkPolicyProps: Name (%q) and Namespace (%q) are required", p.Name, p.Namespace))
+	}
 	sel := p.PodSelector
 	if sel == nil {
 		sel = &k8s.LabelSelector{}
@@ -83,7 +124,7 @@ func NewNetworkPolicy(scope constructs.Construct, id string, p *NetworkPolicyPro
 	}
 	spec.PolicyTypes = strs(types...)
 	return k8s.NewKubeNetworkPolicy(scope, str(id), &k8s.KubeNetworkPolicyProps{
-		Metadata: &k8s.ObjectMeta{Name: str(p.Name), Namespace: str(p.Namespace), Labels: stringMap(map[string]string{LabelPartOf: PartOf})},
+		Metadata: &k8s.ObjectMeta{Name: str(p.Name), Namespace: str(p.Namespace), Labels: stringMap(storefrontLabels(nil))},
 		Spec:     spec,
 	})
 }
@@ -125,61 +166,67 @@ type StorefrontNetworkPoliciesProps struct {
 	SMTPPort int
 	// MonitoringNamespace is where Prometheus runs; its pods labelled
 	// PrometheusPodLabels may scrape both workloads on their metrics ports
-	// (HTTPWorkloadProps.MetricsPortName). Required.
+	// (HTTPWorkload.MetricsPort). Required.
 	MonitoringNamespace string
+}
+
+func (p StorefrontNetworkPoliciesProps) validate() error {
+	switch {
+	case p.Namespace == "" || p.VPCCIDR == "" || p.MonitoringNamespace == "":
+		return fmt.Errorf("StorefrontNetworkPoliciesProps: Namespace (%q), VPCCIDR (%q) and MonitoringNamespace (%q) are required",
+			p.Namespace, p.VPCCIDR, p.MonitoringNamespace)
+	case p.Backend == nil || p.Frontend == nil || len(p.BackendNames) == 0:
+		return fmt.Errorf("StorefrontNetworkPoliciesProps: Backend, Frontend and BackendNames are required")
+	case p.DatabasePort <= 0:
+		return fmt.Errorf("StorefrontNetworkPoliciesProps.DatabasePort = %d: want a port", p.DatabasePort)
+	}
+	return nil
 }
 
 // NewStorefrontNetworkPolicies adds default deny plus the flows the data
 // path needs (see docs/kubernetes.md, "Network flows").
-func NewStorefrontNetworkPolicies(scope constructs.Construct, id string, p *StorefrontNetworkPoliciesProps) {
+func NewStorefrontNetworkPolicies(scope constructs.Construct, id string, props *StorefrontNetworkPoliciesProps) {
+	p := propsOf(scope, id, props)
+	if err := p.validate(); err != nil {
+		failAt(scope, id, err)
+	}
 	c := constructs.NewConstruct(scope, str(id))
 	newDefaultDeny(c, p.Namespace)
 	prometheus := podsIn(p.MonitoringNamespace, PrometheusPodLabels)
 	for _, w := range []*HTTPWorkload{p.Frontend, p.Backend} {
-		wp := w.Props
 		// The ALB's nodes and the kubelet are VPC addresses: the ALB sends
 		// to the server's port, the kubelet probes it and every sidecar's.
-		fromVPC := []*k8s.NetworkPolicyPort{tcp(wp.Port)}
-		for _, s := range wp.Sidecars {
-			fromVPC = append(fromVPC, tcp(s.Port))
+		var fromVPC []*k8s.NetworkPolicyPort
+		for _, port := range w.ContainerPorts() {
+			fromVPC = append(fromVPC, tcp(port))
 		}
-		NewNetworkPolicy(c, wp.Name+"-ingress", &NetworkPolicyProps{
-			Name: wp.Name + "-ingress", Namespace: p.Namespace,
-			PodSelector: &k8s.LabelSelector{MatchLabels: stringMap(w.SelectorLabels)},
+		NewNetworkPolicy(c, w.Name()+"-ingress", &NetworkPolicyProps{
+			Name: w.Name() + "-ingress", Namespace: p.Namespace,
+			PodSelector: matchLabels(w.Selector()),
 			Ingress: []*k8s.NetworkPolicyIngressRule{
 				{From: &[]*k8s.NetworkPolicyPeer{ipBlock(p.VPCCIDR)}, Ports: &fromVPC},
 				// Prometheus scrapes the workload's metrics port only: the
 				// server's own on the backend (/metrics), the exporter
 				// sidecar's on the frontend.
-				{From: &[]*k8s.NetworkPolicyPeer{prometheus}, Ports: &[]*k8s.NetworkPolicyPort{tcp(wp.MetricsPort())}},
+				{From: &[]*k8s.NetworkPolicyPeer{prometheus}, Ports: &[]*k8s.NetworkPolicyPort{tcp(w.MetricsPort())}},
 			},
 		})
 	}
 	NewNetworkPolicy(c, "backend-egress", &NetworkPolicyProps{
-		Name: p.Backend.Props.Name + "-egress", Namespace: p.Namespace,
+		Name: p.Backend.Name() + "-egress", Namespace: p.Namespace,
 		PodSelector: &k8s.LabelSelector{MatchExpressions: &[]*k8s.LabelSelectorRequirement{{
 			Key: str(LabelName), Operator: str("In"), Values: strs(p.BackendNames...),
 		}}},
-		Egress: []*k8s.NetworkPolicyEgressRule{
-			// PostgreSQL (RDS or RDS Proxy) inside the VPC.
-			{To: &[]*k8s.NetworkPolicyPeer{ipBlock(p.VPCCIDR)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(p.DatabasePort)}},
-			// AWS APIs over HTTPS (Secrets Manager, SSM, STS), through the NAT
-			// gateway or VPC endpoints.
-			{To: &[]*k8s.NetworkPolicyPeer{ipBlock("0.0.0.0/0")}, Ports: &[]*k8s.NetworkPolicyPort{tcp(443)}},
-			// The Pod Identity agent hands out the credentials.
-			{To: &[]*k8s.NetworkPolicyPeer{ipBlock(PodIdentityAgentCIDR)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(PodIdentityAgentPort)}},
-		},
+		Egress: databaseClientEgress(p.VPCCIDR, p.DatabasePort),
 	})
 	if p.SMTPPort != 0 {
 		// The SES SMTP endpoint (email-smtp.<region>.amazonaws.com) is a
 		// public name without published address ranges, reached through the
 		// NAT gateway: any address, on the SMTP port only.
 		NewNetworkPolicy(c, "backend-smtp-egress", &NetworkPolicyProps{
-			Name: p.Backend.Props.Name + "-smtp-egress", Namespace: p.Namespace,
-			PodSelector: &k8s.LabelSelector{MatchLabels: stringMap(p.Backend.SelectorLabels)},
-			Egress: []*k8s.NetworkPolicyEgressRule{
-				{To: &[]*k8s.NetworkPolicyPeer{ipBlock("0.0.0.0/0")}, Ports: &[]*k8s.NetworkPolicyPort{tcp(p.SMTPPort)}},
-			},
+			Name: p.Backend.Name() + "-smtp-egress", Namespace: p.Namespace,
+			PodSelector: matchLabels(p.Backend.Selector()),
+			Egress:      []*k8s.NetworkPolicyEgressRule{egressTo("0.0.0.0/0", p.SMTPPort)},
 		})
 	}
 }

@@ -5,8 +5,6 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
-
-	"github.com/shopstack/shopstack/platform"
 )
 
 // NodePoolProps configures an EKS Auto Mode NodePool (karpenter.sh/v1).
@@ -14,9 +12,15 @@ type NodePoolProps struct {
 	// Name of the NodePool; pods select it with the karpenter.sh/nodepool
 	// label. Required.
 	Name string
-	// Config sizes the pool: capacity types, limits, consolidation delay.
+	// CapacityTypes are the karpenter.sh/capacity-type values the nodes may
+	// have: "spot" and/or "on-demand". Required.
+	CapacityTypes []string
+	// CPULimit (vCPU) and MemoryLimitGiB cap the pool's total capacity.
 	// Required.
-	Config platform.NodePool
+	CPULimit, MemoryLimitGiB int
+	// ConsolidateAfter is the scale-down delay: how long a node stays empty
+	// or underused before it is removed (a duration, e.g. "5m"). Required.
+	ConsolidateAfter string
 	// Architectures of the nodes. Default: ["amd64"].
 	Architectures []string
 	// InstanceCategories are EC2 families: compute, general, memory.
@@ -37,9 +41,10 @@ type NodePoolProps struct {
 // NewNodePool adds the NodePool as a custom object (the karpenter.sh CRD
 // is installed by EKS Auto Mode; there is no typed binding for it).
 func NewNodePool(scope constructs.Construct, id string, props *NodePoolProps) cdk8s.ApiObject {
-	p := *props
-	if p.Name == "" {
-		panic(fmt.Errorf("NodePoolProps.Name is required"))
+	p := propsOf(scope, id, props)
+	if err := required("NodePoolProps", field{"Name", p.Name == ""}, field{"CapacityTypes", len(p.CapacityTypes) == 0},
+		field{"CPULimit", p.CPULimit <= 0}, field{"MemoryLimitGiB", p.MemoryLimitGiB <= 0}, field{"ConsolidateAfter", p.ConsolidateAfter == ""}); err != nil {
+		failAt(scope, id, err)
 	}
 	if len(p.Architectures) == 0 {
 		p.Architectures = []string{"amd64"}
@@ -47,25 +52,17 @@ func NewNodePool(scope constructs.Construct, id string, props *NodePoolProps) cd
 	if len(p.InstanceCategories) == 0 {
 		p.InstanceCategories = []string{"c", "m", "r"}
 	}
-	if p.MinInstanceGeneration == 0 {
-		p.MinInstanceGeneration = 5
-	}
-	if p.NodeClassName == "" {
-		p.NodeClassName = "default"
-	}
-	if p.DisruptionBudget == "" {
-		p.DisruptionBudget = "10%"
-	}
-	if p.ExpireAfter == "" {
-		p.ExpireAfter = "336h"
-	}
+	defaultTo(&p.MinInstanceGeneration, 5)
+	defaultTo(&p.NodeClassName, "default")
+	defaultTo(&p.DisruptionBudget, "10%")
+	defaultTo(&p.ExpireAfter, "336h")
 	in := func(key string, values []string) map[string]any {
 		return map[string]any{"key": key, "operator": "In", "values": values}
 	}
 	obj := cdk8s.NewApiObject(scope, str(id), &cdk8s.ApiObjectProps{
 		ApiVersion: str("karpenter.sh/v1"),
 		Kind:       str("NodePool"),
-		Metadata:   &cdk8s.ApiObjectMetadata{Name: str(p.Name), Labels: stringMap(map[string]string{LabelPartOf: PartOf})},
+		Metadata:   &cdk8s.ApiObjectMetadata{Name: str(p.Name), Labels: stringMap(storefrontLabels(nil))},
 	})
 	obj.AddJsonPatch(cdk8s.JsonPatch_Add(str("/spec"), map[string]any{
 		// No template labels: Karpenter refuses node labels in the
@@ -75,7 +72,7 @@ func NewNodePool(scope constructs.Construct, id string, props *NodePoolProps) cd
 			"spec": map[string]any{
 				"nodeClassRef": map[string]any{"group": AutoModeAPIGroup, "kind": "NodeClass", "name": p.NodeClassName},
 				"requirements": []any{
-					in("karpenter.sh/capacity-type", p.Config.CapacityTypes),
+					in("karpenter.sh/capacity-type", p.CapacityTypes),
 					in("kubernetes.io/arch", p.Architectures),
 					in("kubernetes.io/os", []string{"linux"}),
 					in("eks.amazonaws.com/instance-category", p.InstanceCategories),
@@ -85,15 +82,15 @@ func NewNodePool(scope constructs.Construct, id string, props *NodePoolProps) cd
 			},
 		},
 		"limits": map[string]any{
-			"cpu":    fmt.Sprint(p.Config.CPULimit),
-			"memory": fmt.Sprintf("%dGi", p.Config.MemoryLimitGiB),
+			"cpu":    fmt.Sprint(p.CPULimit),
+			"memory": fmt.Sprintf("%dGi", p.MemoryLimitGiB),
 		},
 		"disruption": map[string]any{
 			"consolidationPolicy": "WhenEmptyOrUnderutilized",
 			// The scale-down delay: a node must stay empty or underused this
 			// long before it is removed, so a dip between two bursts does not
 			// thrash nodes.
-			"consolidateAfter": p.Config.ConsolidateAfter,
+			"consolidateAfter": p.ConsolidateAfter,
 			"budgets":          []any{map[string]any{"nodes": p.DisruptionBudget}},
 		},
 	}))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 
@@ -130,38 +131,6 @@ func TestHTTPWorkloadRefusesBadProps(t *testing.T) {
 			}
 		})
 	}
-
-	// The defaults, asserted explicitly.
-	app := cdk8s.NewApp(&cdk8s.AppProps{Outdir: jsii.String(t.TempDir())})
-	w := charts.NewHTTPWorkload(cdk8s.NewChart(app, jsii.String("c"), nil), "w", good())
-	d := w.Props
-	for _, c := range []struct {
-		field     string
-		got, want any
-	}{
-		{"Component", d.Component, "web"},
-		{"ReadinessPath", d.ReadinessPath, "/healthz"},
-		{"ServiceAccountName", d.ServiceAccountName, "default"},
-		{"WritablePaths", fmt.Sprint(d.WritablePaths), "[/tmp]"},
-		{"WritableSizeLimitMiB", d.WritableSizeLimitMiB, 64},
-		{"PreStopSleepSeconds", d.PreStopSleepSeconds, 10},
-		{"DrainSeconds", d.DrainSeconds, 20},
-		{"TerminationGracePeriodSeconds", d.TerminationGracePeriodSeconds, 40},
-		{"Startup", d.Startup, charts.ProbeTiming{PeriodSeconds: 2, TimeoutSeconds: 2, FailureThreshold: 30}},
-		{"Liveness", d.Liveness, charts.ProbeTiming{PeriodSeconds: 10, TimeoutSeconds: 2, FailureThreshold: 3}},
-		{"Readiness", d.Readiness, charts.ProbeTiming{PeriodSeconds: 5, TimeoutSeconds: 2, FailureThreshold: 2}},
-		{"MaxSurge", d.MaxSurge, "25%"},
-		{"ScaleUpPercent", d.ScaleUpPercent, 100},
-		{"ScaleUpPods", d.ScaleUpPods, 4},
-		{"ScaleDownPercent", d.ScaleDownPercent, 50},
-		{"Sidecars", len(d.Sidecars), 0},
-		{"MetricsPortName", d.MetricsPortName, "http"},
-		{"MetricsPort()", d.MetricsPort(), 8080},
-	} {
-		if c.got != c.want {
-			t.Errorf("default %s = %v, want %v", c.field, c.got, c.want)
-		}
-	}
 }
 
 // sidecar is a valid Sidecar for the props tests.
@@ -175,23 +144,28 @@ func sidecar() charts.Sidecar {
 
 // TestHTTPWorkloadWithSidecar: a sidecar's port can be the metrics port,
 // and the pod's resources are the sum of its containers.
-func TestHTTPWorkloadWithSidecar(t *testing.T) {
-	env := platform.Dev()
+// webWithSidecar is a workload "web" on port 8080 ("http") with sidecar()
+// serving its metrics.
+func webWithSidecar(t *testing.T) *charts.HTTPWorkload {
 	app := cdk8s.NewApp(&cdk8s.AppProps{Outdir: jsii.String(t.TempDir())})
-	w := charts.NewHTTPWorkload(cdk8s.NewChart(app, jsii.String("c"), nil), "w", &charts.HTTPWorkloadProps{
+	return charts.NewHTTPWorkload(cdk8s.NewChart(app, jsii.String("c"), nil), "w", &charts.HTTPWorkloadProps{
 		Name: "web", Namespace: "shop", Image: "registry.example/web:1.0.0",
-		Port: 8080, PortName: "http", LivenessPath: "/healthz", UID: 1000, Sizing: env.Frontend,
+		Port: 8080, PortName: "http", LivenessPath: "/healthz", UID: 1000, Sizing: platform.Dev().Frontend,
 		Sidecars: []charts.Sidecar{sidecar()}, MetricsPortName: "metrics",
 	})
-	if got := w.Props.MetricsPort(); got != 9113 {
+}
+
+func TestHTTPWorkloadWithSidecar(t *testing.T) {
+	w := webWithSidecar(t)
+	if got := w.MetricsPort(); got != 9113 {
 		t.Errorf("MetricsPort() = %d, want the sidecar's 9113", got)
 	}
-	f := env.Frontend
+	f := platform.Dev().Frontend
 	want := charts.Resources{
 		CPURequestMilli: f.CPURequestMilli + 10, CPULimitMilli: f.CPULimitMilli + 50,
 		MemoryRequestMiB: f.MemoryRequestMiB + 16, MemoryLimitMiB: f.MemoryLimitMiB + 32,
 	}
-	if got := charts.PodResources(f, w.Props.Sidecars); got != want {
+	if got := charts.PodResources(f, []charts.Sidecar{sidecar()}); got != want {
 		t.Errorf("PodResources = %+v, want %+v", got, want)
 	}
 }
@@ -205,5 +179,94 @@ func TestSurgePods(t *testing.T) {
 		if got := charts.SurgePods(tc.max, tc.surge); got != tc.want {
 			t.Errorf("SurgePods(%d, %q) = %d, want %d", tc.max, tc.surge, got, tc.want)
 		}
+	}
+}
+
+// TestHTTPWorkloadExposes: what other constructs read from a workload
+// (Build's ingress routes, the storefront's NetworkPolicies) comes from its
+// methods, resolved from its props.
+func TestHTTPWorkloadExposes(t *testing.T) {
+	w := webWithSidecar(t)
+	for _, c := range []struct {
+		method    string
+		got, want any
+	}{
+		{"Name()", w.Name(), "web"},
+		{"PortName()", w.PortName(), "http"},
+		{"Port()", w.Port(), 8080},
+		{"MetricsPort()", w.MetricsPort(), 9113},
+		{"ContainerPorts()", fmt.Sprint(w.ContainerPorts()), "[8080 9113]"},
+		{"Selector()", fmt.Sprint(w.Selector()), "map[app.kubernetes.io/name:web app.kubernetes.io/part-of:shopstack]"},
+		{"Deployment() name", *w.Deployment().Name(), "web"},
+		{"Service() name", *w.Service().Name(), "web"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.method, c.got, c.want)
+		}
+	}
+	// Selector is a copy: a caller cannot change which pods the workload's
+	// own objects select.
+	w.Selector()[charts.LabelName] = "other"
+	if got := w.Selector()[charts.LabelName]; got != "web" {
+		t.Errorf("Selector() after a caller edited its result: name %q, want web", got)
+	}
+}
+
+// TestBackendPropsRequired: each required field of the backend's props
+// (the shared BackendPodProps and its own) is named when missing, after
+// the path of the construct.
+func TestBackendPropsRequired(t *testing.T) {
+	env := platform.Dev()
+	pod := []struct {
+		field string
+		clear func(*charts.BackendPodProps)
+	}{
+		{"Name", func(p *charts.BackendPodProps) { p.Name = "" }},
+		{"Namespace", func(p *charts.BackendPodProps) { p.Namespace = "" }},
+		{"Image", func(p *charts.BackendPodProps) { p.Image = "" }},
+		{"Version", func(p *charts.BackendPodProps) { p.Version = "" }},
+		{"ServiceAccountName", func(p *charts.BackendPodProps) { p.ServiceAccountName = "" }},
+		{"Region", func(p *charts.BackendPodProps) { p.Region = "" }},
+		{"DatabaseSecretName", func(p *charts.BackendPodProps) { p.DatabaseSecretName = "" }},
+		{"DatabasePoolMaxConns", func(p *charts.BackendPodProps) { p.DatabasePoolMaxConns = 0 }},
+	}
+	type tc struct {
+		name, want string
+		build      func(constructs.Construct)
+	}
+	var cases []tc
+	for _, f := range pod {
+		b, m := charts.BackendPropsOf(env), charts.MigrationJobPropsOf(env)
+		f.clear(&b.BackendPodProps)
+		f.clear(&m.BackendPodProps)
+		cases = append(cases,
+			tc{"backend " + f.field, "BackendProps." + f.field + " is required", func(s constructs.Construct) { charts.NewBackend(s, "x", b) }},
+			tc{"migration " + f.field, "MigrationJobProps." + f.field + " is required", func(s constructs.Construct) { charts.NewMigrationJob(s, "x", m) }})
+	}
+	for field, clear := range map[string]func(*charts.BackendProps){
+		"SMTPHost":       func(p *charts.BackendProps) { p.SMTPHost = "" },
+		"SMTPPort":       func(p *charts.BackendProps) { p.SMTPPort = 0 },
+		"SMTPFrom":       func(p *charts.BackendProps) { p.SMTPFrom = "" },
+		"SMTPSecretName": func(p *charts.BackendProps) { p.SMTPSecretName = "" },
+		"PublicURL":      func(p *charts.BackendProps) { p.PublicURL = "" },
+	} {
+		b := charts.BackendPropsOf(env)
+		clear(b)
+		cases = append(cases, tc{"backend " + field, "BackendProps." + field + " is required", func(s constructs.Construct) { charts.NewBackend(s, "x", b) }})
+	}
+	m := charts.MigrationJobPropsOf(env)
+	m.Resources.CPURequestMilli = 0
+	cases = append(cases, tc{"migration resources", "MigrationJobProps.Resources", func(s constructs.Construct) { charts.NewMigrationJob(s, "x", m) }})
+	f := charts.FrontendPropsOf(env)
+	f.Image = ""
+	cases = append(cases, tc{"frontend Image", "FrontendProps.Image is required", func(s constructs.Construct) { charts.NewFrontend(s, "x", f) }})
+
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := panicOf(t, func(s constructs.Construct, _ bool) { c.build(s) }, false)
+			if msg := fmt.Sprint(got); got == nil || !strings.HasPrefix(msg, "c/x: ") || !strings.Contains(msg, c.want) {
+				t.Errorf("panic %q, want one starting with c/x: that says %q", msg, c.want)
+			}
+		})
 	}
 }

@@ -8,21 +8,20 @@ import (
 	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
 	"github.com/shopstack/shopstack/contract"
-	"github.com/shopstack/shopstack/platform"
 )
 
-// PurgeName is the name of the purge CronJob and app.kubernetes.io/name of
-// its pods. It differs from the backend's, so the backend Service never
-// selects a purge pod.
-func PurgeName(env platform.Environment) string { return env.Names.Backend + "-purge" }
+// PurgeName is the name of the purge CronJob of the backend called backend
+// and app.kubernetes.io/name of its pods. It differs from the backend's, so
+// the backend Service never selects a purge pod.
+func PurgeName(backend string) string { return backend + "-purge" }
 
 // purgeResources are the purge pod's requests and limits: the LimitRange
 // defaults. `server purge` runs a few short DELETE statements on one
 // connection, so it needs far less than a serving pod; at these values it
 // fits in the ResourceQuota's QuotaSparePods, so the quota admits it even
 // while the storefront is at its peak (and the migration Job runs).
-func purgeResources() platform.Workload {
-	return platform.Workload{
+func purgeResources() Resources {
+	return Resources{
 		CPURequestMilli: defaultRequestCPUMilli, MemoryRequestMiB: defaultRequestMemoryMiB,
 		CPULimitMilli: defaultLimitCPUMilli, MemoryLimitMiB: defaultLimitMemoryMiB,
 	}
@@ -30,8 +29,11 @@ func purgeResources() platform.Workload {
 
 // PurgeCronJobProps configures the purge CronJob.
 type PurgeCronJobProps struct {
-	// Env is the environment. Required.
-	Env platform.Environment
+	// BackendPodProps.Name is the CronJob's name too (Build: PurgeName).
+	BackendPodProps
+	// Resources are the pod's requests and limits. Default: the
+	// LimitRange defaults (purgeResources).
+	Resources Resources
 	// Schedule is the cron schedule, in TimeZone. Default: "17 3 * * *"
 	// (daily at 03:17, off the hour when other jobs start).
 	Schedule string
@@ -51,46 +53,36 @@ type PurgeCronJobProps struct {
 	// finished runs (and their logs). Defaults: 3 and 3.
 	SuccessfulJobsHistoryLimit int
 	FailedJobsHistoryLimit     int
-	// NodeSelector pins the pods. Default: none.
-	NodeSelector map[string]string
 }
 
-func (p *PurgeCronJobProps) withDefaults() PurgeCronJobProps {
-	r := *p
-	if r.Schedule == "" {
-		r.Schedule = "17 3 * * *"
-	}
-	if r.TimeZone == "" {
-		r.TimeZone = "Etc/UTC"
-	}
-	if r.StartingDeadlineSeconds == 0 {
-		r.StartingDeadlineSeconds = 3600
-	}
-	if r.ActiveDeadlineSeconds == 0 {
-		r.ActiveDeadlineSeconds = 1800
-	}
-	if r.BackoffLimit == 0 {
-		r.BackoffLimit = 2
-	}
-	if r.SuccessfulJobsHistoryLimit == 0 {
-		r.SuccessfulJobsHistoryLimit = 3
-	}
-	if r.FailedJobsHistoryLimit == 0 {
-		r.FailedJobsHistoryLimit = 3
-	}
-	return r
+func (p PurgeCronJobProps) withDefaults() PurgeCronJobProps {
+	defaultTo(&p.Resources, purgeResources())
+	defaultTo(&p.Schedule, "17 3 * * *")
+	defaultTo(&p.TimeZone, "Etc/UTC")
+	defaultTo(&p.StartingDeadlineSeconds, 3600)
+	defaultTo(&p.ActiveDeadlineSeconds, 1800)
+	defaultTo(&p.BackoffLimit, 2)
+	defaultTo(&p.SuccessfulJobsHistoryLimit, 3)
+	defaultTo(&p.FailedJobsHistoryLimit, 3)
+	return p
 }
 
 func (p PurgeCronJobProps) validate() error {
+	if err := p.BackendPodProps.validate("PurgeCronJobProps"); err != nil {
+		return err
+	}
+	if !p.Resources.valid() {
+		return fmt.Errorf("PurgeCronJobProps.Resources %+v: want requests > 0 and limits >= requests", p.Resources)
+	}
 	if n := len(strings.Fields(p.Schedule)); n != 5 {
-		return fmt.Errorf("charts: PurgeCronJobProps.Schedule %q: want 5 cron fields (minute hour day month weekday), got %d", p.Schedule, n)
+		return fmt.Errorf("PurgeCronJobProps.Schedule %q: want 5 cron fields (minute hour day month weekday), got %d", p.Schedule, n)
 	}
 	for name, v := range map[string]int{
 		"StartingDeadlineSeconds": p.StartingDeadlineSeconds, "ActiveDeadlineSeconds": p.ActiveDeadlineSeconds,
 		"BackoffLimit": p.BackoffLimit, "SuccessfulJobsHistoryLimit": p.SuccessfulJobsHistoryLimit, "FailedJobsHistoryLimit": p.FailedJobsHistoryLimit,
 	} {
 		if v < 1 {
-			return fmt.Errorf("charts: PurgeCronJobProps.%s = %d: must be positive (0 means the default)", name, v)
+			return fmt.Errorf("PurgeCronJobProps.%s = %d: must be positive (0 means the default)", name, v)
 		}
 	}
 	return nil
@@ -108,17 +100,16 @@ func (p PurgeCronJobProps) validate() error {
 // in the CDK for one fewer readable secret (the SES key, which this pod's
 // NetworkPolicy gives no SMTP egress to use). See docs/kubernetes.md.
 func NewPurgeCronJob(scope constructs.Construct, id string, props *PurgeCronJobProps) k8s.KubeCronJob {
-	p := props.withDefaults()
+	p := propsOf(scope, id, props).withDefaults()
 	if err := p.validate(); err != nil {
-		panic(err)
+		failAt(scope, id, err)
 	}
-	env := p.Env
-	tmpl := backendJobTemplate(env, backendJob{
-		name: PurgeName(env), component: "purge", container: "purge",
-		args: []string{contract.CmdPurge}, resources: purgeResources(),
-	}, p.NodeSelector)
+	tmpl := p.jobTemplate(backendJob{
+		name: p.Name, component: "purge", container: "purge",
+		args: []string{contract.CmdPurge}, resources: p.Resources,
+	})
 	return k8s.NewKubeCronJob(scope, str(id), &k8s.KubeCronJobProps{
-		Metadata: &k8s.ObjectMeta{Name: str(PurgeName(env)), Namespace: str(env.Names.Namespace), Labels: tmpl.Metadata.Labels},
+		Metadata: &k8s.ObjectMeta{Name: str(p.Name), Namespace: str(p.Namespace), Labels: tmpl.Metadata.Labels},
 		Spec: &k8s.CronJobSpec{
 			Schedule:                   str(p.Schedule),
 			TimeZone:                   str(p.TimeZone),
@@ -134,37 +125,6 @@ func NewPurgeCronJob(scope constructs.Construct, id string, props *PurgeCronJobP
 					Template:              tmpl,
 				},
 			},
-		},
-	})
-}
-
-// PurgeNetworkPolicyProps describes the purge pods' flows.
-type PurgeNetworkPolicyProps struct {
-	// Env is the environment (namespace, names). Required.
-	Env platform.Environment
-	// VPCCIDR is where the database lives. Required.
-	VPCCIDR string
-	// DatabasePort is the PostgreSQL port. Required.
-	DatabasePort int
-}
-
-// NewPurgeNetworkPolicy lets the purge pods reach what the migration Job
-// reaches, and nothing more: PostgreSQL (RDS or RDS Proxy) in the VPC, AWS
-// APIs over HTTPS (Secrets Manager, SSM, STS: the database secret) and the
-// Pod Identity agent that hands out the credentials; DNS comes from the
-// namespace's allow-dns policy. No ingress: the namespace's default deny
-// keeps every connection out, and the pods serve nothing.
-func NewPurgeNetworkPolicy(scope constructs.Construct, id string, p *PurgeNetworkPolicyProps) k8s.KubeNetworkPolicy {
-	if p.VPCCIDR == "" || p.DatabasePort == 0 {
-		panic(fmt.Errorf("charts: PurgeNetworkPolicyProps: VPCCIDR (%q) and DatabasePort (%d) are required", p.VPCCIDR, p.DatabasePort))
-	}
-	return NewNetworkPolicy(scope, id, &NetworkPolicyProps{
-		Name: PurgeName(p.Env) + "-egress", Namespace: p.Env.Names.Namespace,
-		PodSelector: &k8s.LabelSelector{MatchLabels: stringMap(map[string]string{LabelName: PurgeName(p.Env)})},
-		Egress: []*k8s.NetworkPolicyEgressRule{
-			{To: &[]*k8s.NetworkPolicyPeer{ipBlock(p.VPCCIDR)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(p.DatabasePort)}},
-			{To: &[]*k8s.NetworkPolicyPeer{ipBlock("0.0.0.0/0")}, Ports: &[]*k8s.NetworkPolicyPort{tcp(443)}},
-			{To: &[]*k8s.NetworkPolicyPeer{ipBlock(PodIdentityAgentCIDR)}, Ports: &[]*k8s.NetworkPolicyPort{tcp(PodIdentityAgentPort)}},
 		},
 	})
 }

@@ -27,7 +27,7 @@ func TestPurgeCronJob(t *testing.T) {
 		var cj batchv1.CronJob
 		var dep appsv1.Deployment
 		var job batchv1.Job
-		d := find(t, docs, "CronJob", env.Names.Namespace, charts.PurgeName(env), &cj)
+		d := find(t, docs, "CronJob", env.Names.Namespace, charts.PurgeName(env.Names.Backend), &cj)
 		if filepath.Base(d.File) != "shop.k8s.yaml" {
 			t.Errorf("the CronJob is in %s, want shop.k8s.yaml (applied after the migration Job, with the release)", filepath.Base(d.File))
 		}
@@ -142,7 +142,7 @@ func TestPurgeNetworkFlows(t *testing.T) {
 	forEachEnv(t, func(t *testing.T, env platform.Environment, docs []doc) {
 		ps := loadPolicies(t, docs)
 		var cj batchv1.CronJob
-		find(t, docs, "CronJob", env.Names.Namespace, charts.PurgeName(env), &cj)
+		find(t, docs, "CronJob", env.Names.Namespace, charts.PurgeName(env.Names.Backend), &cj)
 		purge := endpoint{namespace: env.Names.Namespace, labels: cj.Spec.JobTemplate.Spec.Template.Labels}
 		var dep appsv1.Deployment
 		find(t, docs, "Deployment", env.Names.Namespace, env.Names.Backend, &dep)
@@ -186,19 +186,26 @@ func TestPurgeCronJobPropsValidated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	props := func(edit func(*charts.PurgeCronJobProps)) charts.PurgeCronJobProps {
+		p := *charts.PurgeCronJobPropsOf(env)
+		edit(&p)
+		return p
+	}
 	for _, tc := range []struct {
 		props charts.PurgeCronJobProps
 		want  string
 	}{
-		{charts.PurgeCronJobProps{Env: env, Schedule: "@daily at 3"}, "Schedule"},
-		{charts.PurgeCronJobProps{Env: env, BackoffLimit: -1}, "BackoffLimit"},
-		{charts.PurgeCronJobProps{Env: env, StartingDeadlineSeconds: -5}, "StartingDeadlineSeconds"},
+		{props(func(p *charts.PurgeCronJobProps) { p.Schedule = "@daily at 3" }), "Schedule"},
+		{props(func(p *charts.PurgeCronJobProps) { p.BackoffLimit = -1 }), "BackoffLimit"},
+		{props(func(p *charts.PurgeCronJobProps) { p.StartingDeadlineSeconds = -5 }), "StartingDeadlineSeconds"},
+		{props(func(p *charts.PurgeCronJobProps) { p.DatabaseSecretName = "" }), "PurgeCronJobProps.DatabaseSecretName is required"},
+		{props(func(p *charts.PurgeCronJobProps) { p.Resources = charts.Resources{CPURequestMilli: 100} }), "PurgeCronJobProps.Resources"},
 	} {
 		func() {
 			defer func() {
 				r := recover()
-				if r == nil || !strings.Contains(r.(error).Error(), tc.want) {
-					t.Errorf("props %+v: panic %v, want one naming %s", tc.props, r, tc.want)
+				if r == nil || !strings.Contains(r.(error).Error(), tc.want) || !strings.HasPrefix(r.(error).Error(), "t/purge: ") {
+					t.Errorf("props %+v: panic %v, want one starting with the path t/purge and naming %s", tc.props, r, tc.want)
 				}
 			}()
 			chart := cdk8s.NewChart(cdk8s.NewApp(nil), jsii.String("t"), nil)

@@ -10,99 +10,6 @@ import (
 	"github.com/shopstack/shopstack/platform"
 )
 
-// EnvVar is one plain environment variable of a container.
-type EnvVar struct {
-	Name  string
-	Value string
-}
-
-// Resources are one container's CPU and memory requests and limits.
-type Resources struct {
-	CPURequestMilli, CPULimitMilli   int
-	MemoryRequestMiB, MemoryLimitMiB int
-}
-
-// resourcesOf takes the requests and limits of a workload's config.
-func resourcesOf(w platform.Workload) Resources {
-	return Resources{
-		CPURequestMilli: w.CPURequestMilli, CPULimitMilli: w.CPULimitMilli,
-		MemoryRequestMiB: w.MemoryRequestMiB, MemoryLimitMiB: w.MemoryLimitMiB,
-	}
-}
-
-// plus adds o to r (the containers of one pod).
-func (r Resources) plus(o Resources) Resources {
-	return Resources{
-		CPURequestMilli: r.CPURequestMilli + o.CPURequestMilli, CPULimitMilli: r.CPULimitMilli + o.CPULimitMilli,
-		MemoryRequestMiB: r.MemoryRequestMiB + o.MemoryRequestMiB, MemoryLimitMiB: r.MemoryLimitMiB + o.MemoryLimitMiB,
-	}
-}
-
-// Sidecar is a helper container in every pod of an HTTPWorkload, beside the
-// server (e.g. a metrics exporter). It shares the pod's network namespace,
-// so it reaches the server on 127.0.0.1. It serves one named HTTP port,
-// which its liveness probe checks (it has no readiness probe; see
-// sidecarContainer); it gets the restricted security context with its own
-// uid and writes nowhere.
-type Sidecar struct {
-	// Name of the container; not the workload's. Required.
-	Name string
-	// Image is the full image reference, pinned; never ":latest". Required.
-	Image string
-	// Args are the container's arguments. Default: the image's CMD.
-	Args []string
-	// Port and PortName are the container port and its name; neither may
-	// be the server's. Required.
-	Port     int
-	PortName string
-	// ProbePath is probed on Port by the liveness probe (with the
-	// workload's Liveness timing). Required.
-	ProbePath string
-	// UID is the non-root uid (and gid) the container runs as. Required.
-	UID int
-	// Resources are the container's requests and limits; the capacity plan
-	// and the ResourceQuota count them for every pod. Required.
-	Resources Resources
-}
-
-func (s Sidecar) validate(p HTTPWorkloadProps) error {
-	switch {
-	case s.Name == "" || s.Name == p.Name:
-		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: Name %q: want a container name other than the workload's", p.Name, s.Name)
-	case s.Image == "":
-		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: Image is required", p.Name, s.Name)
-	case s.Port <= 0 || s.Port > 65535 || s.Port == p.Port:
-		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: Port %d: want 1-65535 and not the server's %d", p.Name, s.Name, s.Port, p.Port)
-	case s.PortName == "" || s.PortName == p.PortName:
-		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: PortName %q: want a name other than the server's %q", p.Name, s.Name, s.PortName, p.PortName)
-	case s.ProbePath == "":
-		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: ProbePath is required", p.Name, s.Name)
-	case s.UID <= 0:
-		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: UID %d: want a non-root uid (> 0)", p.Name, s.Name, s.UID)
-	case s.Resources.CPURequestMilli <= 0 || s.Resources.MemoryRequestMiB <= 0 ||
-		s.Resources.CPULimitMilli < s.Resources.CPURequestMilli || s.Resources.MemoryLimitMiB < s.Resources.MemoryRequestMiB:
-		return fmt.Errorf("HTTPWorkloadProps.Sidecars of %s: %s: Resources %+v: want requests > 0 and limits >= requests", p.Name, s.Name, s.Resources)
-	}
-	return nil
-}
-
-// PodResources are the requests and limits of one pod of a workload sized w
-// with these sidecars: what the capacity plan and the quota count per pod.
-func PodResources(w platform.Workload, sidecars []Sidecar) Resources {
-	r := resourcesOf(w)
-	for _, s := range sidecars {
-		r = r.plus(s.Resources)
-	}
-	return r
-}
-
-// ProbeTiming is when and how often one probe runs.
-type ProbeTiming struct {
-	PeriodSeconds    int
-	TimeoutSeconds   int
-	FailureThreshold int
-}
-
 // HTTPWorkloadProps configures an HTTPWorkload: a stateless HTTP server
 // behind a ClusterIP Service, scaled by an HPA and protected by a PDB.
 type HTTPWorkloadProps struct {
@@ -182,68 +89,74 @@ type HTTPWorkloadProps struct {
 }
 
 // HTTPWorkload is the Deployment, Service, HorizontalPodAutoscaler and
-// PodDisruptionBudget of one HTTP server.
+// PodDisruptionBudget of one HTTP server. Like cdk8s-plus' Deployment it
+// exposes what other constructs need (its name, ports, pod selector) as
+// methods; its props stay its own.
 type HTTPWorkload struct {
 	constructs.Construct
-	Props          HTTPWorkloadProps // with defaults resolved
-	SelectorLabels map[string]string
-	Deployment     k8s.KubeDeployment
-	Service        k8s.KubeService
-	HPA            k8s.KubeHorizontalPodAutoscalerV2
-	PDB            k8s.KubePodDisruptionBudget
-
-	labels map[string]string // selector labels plus the component
+	props      HTTPWorkloadProps // with defaults resolved
+	selector   map[string]string // the pods' selector labels
+	labels     map[string]string // selector labels plus the component
+	deployment k8s.KubeDeployment
+	service    k8s.KubeService
+	hpa        k8s.KubeHorizontalPodAutoscalerV2
+	pdb        k8s.KubePodDisruptionBudget
 }
 
+// Name is the name of the workload's Deployment, Service, HPA and PDB, and
+// the app.kubernetes.io/name of its pods.
+func (w *HTTPWorkload) Name() string { return w.props.Name }
+
+// PortName is the name of the server's port, on the container and the
+// Service (what an Ingress backend names).
+func (w *HTTPWorkload) PortName() string { return w.props.PortName }
+
+// Port is the server's port number, on the container and the Service.
+func (w *HTTPWorkload) Port() int { return w.props.Port }
+
+// MetricsPort is the number of the port Prometheus scrapes (the server's
+// or a sidecar's; HTTPWorkloadProps.MetricsPortName).
+func (w *HTTPWorkload) MetricsPort() int { return w.props.metricsPort() }
+
+// ContainerPorts are the numbers of every container port of a pod: the
+// server's first, then each sidecar's (what the kubelet probes).
+func (w *HTTPWorkload) ContainerPorts() []int {
+	ports := []int{w.props.Port}
+	for _, s := range w.props.Sidecars {
+		ports = append(ports, s.Port)
+	}
+	return ports
+}
+
+// Selector returns the labels that select the workload's pods (a copy).
+func (w *HTTPWorkload) Selector() map[string]string { return merge(w.selector, nil) }
+
+// Deployment, Service, HPA and PDB are the workload's objects (escape
+// hatches, like cdk8s-plus' ApiObject()).
+func (w *HTTPWorkload) Deployment() k8s.KubeDeployment         { return w.deployment }
+func (w *HTTPWorkload) Service() k8s.KubeService               { return w.service }
+func (w *HTTPWorkload) HPA() k8s.KubeHorizontalPodAutoscalerV2 { return w.hpa }
+func (w *HTTPWorkload) PDB() k8s.KubePodDisruptionBudget       { return w.pdb }
+
 func (p HTTPWorkloadProps) withDefaults() HTTPWorkloadProps {
-	if p.Component == "" {
-		p.Component = p.Name
-	}
-	if p.ReadinessPath == "" {
-		p.ReadinessPath = p.LivenessPath
-	}
-	if p.ServiceAccountName == "" {
-		p.ServiceAccountName = "default"
-	}
+	defaultTo(&p.Component, p.Name)
+	defaultTo(&p.ReadinessPath, p.LivenessPath)
+	defaultTo(&p.ServiceAccountName, "default")
 	if p.WritablePaths == nil {
 		p.WritablePaths = []string{"/tmp"}
 	}
-	if p.WritableSizeLimitMiB == 0 {
-		p.WritableSizeLimitMiB = 64
-	}
-	if p.PreStopSleepSeconds == 0 {
-		p.PreStopSleepSeconds = 10
-	}
-	if p.DrainSeconds == 0 {
-		p.DrainSeconds = 20
-	}
-	if p.TerminationGracePeriodSeconds == 0 {
-		p.TerminationGracePeriodSeconds = p.PreStopSleepSeconds + p.DrainSeconds + 10
-	}
-	if p.Startup == (ProbeTiming{}) {
-		p.Startup = ProbeTiming{PeriodSeconds: 2, TimeoutSeconds: 2, FailureThreshold: 30}
-	}
-	if p.Liveness == (ProbeTiming{}) {
-		p.Liveness = ProbeTiming{PeriodSeconds: 10, TimeoutSeconds: 2, FailureThreshold: 3}
-	}
-	if p.Readiness == (ProbeTiming{}) {
-		p.Readiness = ProbeTiming{PeriodSeconds: 5, TimeoutSeconds: 2, FailureThreshold: 2}
-	}
-	if p.MaxSurge == "" {
-		p.MaxSurge = defaultMaxSurge
-	}
-	if p.ScaleUpPercent == 0 {
-		p.ScaleUpPercent = 100
-	}
-	if p.ScaleUpPods == 0 {
-		p.ScaleUpPods = 4
-	}
-	if p.ScaleDownPercent == 0 {
-		p.ScaleDownPercent = 50
-	}
-	if p.MetricsPortName == "" {
-		p.MetricsPortName = p.PortName
-	}
+	defaultTo(&p.WritableSizeLimitMiB, 64)
+	defaultTo(&p.PreStopSleepSeconds, 10)
+	defaultTo(&p.DrainSeconds, 20)
+	defaultTo(&p.TerminationGracePeriodSeconds, p.PreStopSleepSeconds+p.DrainSeconds+10)
+	defaultTo(&p.Startup, ProbeTiming{PeriodSeconds: 2, TimeoutSeconds: 2, FailureThreshold: 30})
+	defaultTo(&p.Liveness, ProbeTiming{PeriodSeconds: 10, TimeoutSeconds: 2, FailureThreshold: 3})
+	defaultTo(&p.Readiness, ProbeTiming{PeriodSeconds: 5, TimeoutSeconds: 2, FailureThreshold: 2})
+	defaultTo(&p.MaxSurge, defaultMaxSurge)
+	defaultTo(&p.ScaleUpPercent, 100)
+	defaultTo(&p.ScaleUpPods, 4)
+	defaultTo(&p.ScaleDownPercent, 50)
+	defaultTo(&p.MetricsPortName, p.PortName)
 	return p
 }
 
@@ -283,15 +196,15 @@ func (p HTTPWorkloadProps) validate() error {
 		}
 		names[s.Name], portNames[s.PortName], ports[s.Port] = true, true, true
 	}
-	if p.MetricsPort() == 0 {
+	if p.metricsPort() == 0 {
 		return fmt.Errorf("HTTPWorkloadProps.MetricsPortName of %s = %q: want the server's port name or a sidecar's", p.Name, p.MetricsPortName)
 	}
 	return nil
 }
 
-// MetricsPort is the number of the port named MetricsPortName (the
+// metricsPort is the number of the port named MetricsPortName (the
 // server's or a sidecar's); 0 if none has that name.
-func (p HTTPWorkloadProps) MetricsPort() int {
+func (p HTTPWorkloadProps) metricsPort() int {
 	if p.MetricsPortName == p.PortName {
 		return p.Port
 	}
@@ -309,13 +222,13 @@ func (p HTTPWorkloadProps) MetricsPort() int {
 // (serverContainer, podSpec), then one object each (addDeployment,
 // addService, addHPA, addPDB).
 func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadProps) *HTTPWorkload {
-	p := props.withDefaults()
+	p := propsOf(scope, id, props).withDefaults()
 	if err := p.validate(); err != nil {
-		panic(err)
+		failAt(scope, id, err)
 	}
-	w := &HTTPWorkload{Construct: constructs.NewConstruct(scope, str(id)), Props: p}
-	w.SelectorLabels = map[string]string{LabelName: p.Name, LabelPartOf: PartOf}
-	w.labels = merge(w.SelectorLabels, map[string]string{LabelComponent: p.Component})
+	w := &HTTPWorkload{Construct: constructs.NewConstruct(scope, str(id)), props: p}
+	w.selector = storefrontLabels(map[string]string{LabelName: p.Name})
+	w.labels = merge(w.selector, map[string]string{LabelComponent: p.Component})
 	w.addDeployment()
 	w.addService()
 	w.addHPA()
@@ -325,59 +238,35 @@ func NewHTTPWorkload(scope constructs.Construct, id string, props *HTTPWorkloadP
 
 // meta is the metadata of every object of the workload but the pods.
 func (w *HTTPWorkload) meta() *k8s.ObjectMeta {
-	return &k8s.ObjectMeta{Name: str(w.Props.Name), Namespace: str(w.Props.Namespace), Labels: stringMap(w.labels)}
+	return &k8s.ObjectMeta{Name: str(w.props.Name), Namespace: str(w.props.Namespace), Labels: stringMap(w.labels)}
 }
 
 // podLabels are the workload's labels plus the version, on the pods only
 // (a selector must not change between releases).
 func (w *HTTPWorkload) podLabels() map[string]string {
-	if w.Props.Version == "" {
+	if w.props.Version == "" {
 		return w.labels
 	}
-	return merge(w.labels, map[string]string{LabelVersion: w.Props.Version})
-}
-
-// httpGetProbe checks path on the named port over HTTP with timing t.
-func httpGetProbe(path, portName string, t ProbeTiming) *k8s.Probe {
-	return &k8s.Probe{
-		HttpGet:          &k8s.HttpGetAction{Path: str(path), Port: intOrStr(portName), Scheme: str("HTTP")},
-		PeriodSeconds:    num(t.PeriodSeconds),
-		TimeoutSeconds:   num(t.TimeoutSeconds),
-		FailureThreshold: num(t.FailureThreshold),
-		SuccessThreshold: num(1),
-	}
+	return merge(w.labels, map[string]string{LabelVersion: w.props.Version})
 }
 
 // serverContainer is the HTTP server itself: its port, the three probes,
 // the preStop sleep of the drain, the restricted security context and the
 // writable emptyDirs' mounts.
 func (p HTTPWorkloadProps) serverContainer(mounts []*k8s.VolumeMount) *k8s.Container {
-	c := &k8s.Container{
-		Name:            str(p.Name),
-		Image:           str(p.Image),
-		ImagePullPolicy: str("IfNotPresent"),
-		Ports:           &[]*k8s.ContainerPort{{Name: str(p.PortName), ContainerPort: num(p.Port), Protocol: str("TCP")}},
-		Resources:       resources(p.Sizing.CPURequestMilli, p.Sizing.MemoryRequestMiB, p.Sizing.CPULimitMilli, p.Sizing.MemoryLimitMiB),
-		StartupProbe:    httpGetProbe(p.LivenessPath, p.PortName, p.Startup),
-		LivenessProbe:   httpGetProbe(p.LivenessPath, p.PortName, p.Liveness),
-		ReadinessProbe:  httpGetProbe(p.ReadinessPath, p.PortName, p.Readiness),
-		Lifecycle: &k8s.Lifecycle{
-			PreStop: &k8s.LifecycleHandler{Sleep: &k8s.SleepAction{Seconds: num(p.PreStopSleepSeconds)}},
-		},
-		SecurityContext:          restrictedContainerSecurityContext(p.UID),
-		VolumeMounts:             &mounts,
-		TerminationMessagePolicy: str("FallbackToLogsOnError"),
+	c := restrictedContainer(p.Name, p.Image, p.UID, resourcesOf(p.Sizing))
+	c.Ports = tcpPort(p.PortName, p.Port)
+	c.StartupProbe = httpGetProbe(p.LivenessPath, p.PortName, p.Startup)
+	c.LivenessProbe = httpGetProbe(p.LivenessPath, p.PortName, p.Liveness)
+	c.ReadinessProbe = httpGetProbe(p.ReadinessPath, p.PortName, p.Readiness)
+	c.Lifecycle = &k8s.Lifecycle{
+		PreStop: &k8s.LifecycleHandler{Sleep: &k8s.SleepAction{Seconds: num(p.PreStopSleepSeconds)}},
 	}
+	c.VolumeMounts = &mounts
 	if len(p.Args) > 0 {
 		c.Args = strs(p.Args...)
 	}
-	if len(p.Env) > 0 {
-		env := make([]*k8s.EnvVar, 0, len(p.Env))
-		for _, e := range p.Env {
-			env = append(env, &k8s.EnvVar{Name: str(e.Name), Value: str(e.Value)})
-		}
-		c.Env = &env
-	}
+	c.Env = envVars(p.Env)
 	return c
 }
 
@@ -385,7 +274,7 @@ func (p HTTPWorkloadProps) serverContainer(mounts []*k8s.VolumeMount) *k8s.Conta
 // token, the restricted pod security context, the grace period of the
 // drain, and spread over zones (hard) and hosts (soft).
 func (w *HTTPWorkload) podSpec() *k8s.PodSpec {
-	p := w.Props
+	p := w.props
 	vols, mounts := writableDirs(p.WritableSizeLimitMiB, p.WritablePaths...)
 	containers := []*k8s.Container{p.serverContainer(mounts)}
 	for _, sc := range p.Sidecars {
@@ -396,7 +285,7 @@ func (w *HTTPWorkload) podSpec() *k8s.PodSpec {
 			TopologyKey:       str(key),
 			MaxSkew:           num(1),
 			WhenUnsatisfiable: str(when),
-			LabelSelector:     &k8s.LabelSelector{MatchLabels: stringMap(w.SelectorLabels)},
+			LabelSelector:     matchLabels(w.selector),
 			// Count only the pods of the same ReplicaSet, so that a rollout
 			// spreads the new pods instead of balancing against the old ones.
 			MatchLabelKeys: strs("pod-template-hash"),
@@ -429,11 +318,11 @@ func (w *HTTPWorkload) podSpec() *k8s.PodSpec {
 // (maxUnavailable 0). No Replicas: the HPA owns the replica count, and
 // `kubectl apply` must not reset it on every release.
 func (w *HTTPWorkload) addDeployment() {
-	p := w.Props
-	w.Deployment = k8s.NewKubeDeployment(w.Construct, str("deployment"), &k8s.KubeDeploymentProps{
+	p := w.props
+	w.deployment = k8s.NewKubeDeployment(w.Construct, str("deployment"), &k8s.KubeDeploymentProps{
 		Metadata: w.meta(),
 		Spec: &k8s.DeploymentSpec{
-			Selector:                &k8s.LabelSelector{MatchLabels: stringMap(w.SelectorLabels)},
+			Selector:                matchLabels(w.selector),
 			RevisionHistoryLimit:    num(5),
 			ProgressDeadlineSeconds: num(600),
 			Strategy: &k8s.DeploymentStrategy{
@@ -450,16 +339,16 @@ func (w *HTTPWorkload) addDeployment() {
 
 // addService: a ClusterIP Service on the server's port, same number and name.
 func (w *HTTPWorkload) addService() {
-	p := w.Props
+	p := w.props
 	meta := w.meta()
 	if len(p.ServiceAnnotations) > 0 {
 		meta.Annotations = stringMap(p.ServiceAnnotations)
 	}
-	w.Service = k8s.NewKubeService(w.Construct, str("service"), &k8s.KubeServiceProps{
+	w.service = k8s.NewKubeService(w.Construct, str("service"), &k8s.KubeServiceProps{
 		Metadata: meta,
 		Spec: &k8s.ServiceSpec{
 			Type:     str("ClusterIP"),
-			Selector: stringMap(w.SelectorLabels),
+			Selector: stringMap(w.selector),
 			Ports: &[]*k8s.ServicePort{{
 				Name:       str(p.PortName),
 				Port:       num(p.Port),
@@ -493,8 +382,8 @@ func (p HTTPWorkloadProps) utilization(resource string, percent int) *k8s.Metric
 // per minute by the larger of ScaleUpPercent and ScaleUpPods; scale-down
 // after the stabilization window, bounded by ScaleDownPercent.
 func (w *HTTPWorkload) addHPA() {
-	p := w.Props
-	w.HPA = k8s.NewKubeHorizontalPodAutoscalerV2(w.Construct, str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
+	p := w.props
+	w.hpa = k8s.NewKubeHorizontalPodAutoscalerV2(w.Construct, str("hpa"), &k8s.KubeHorizontalPodAutoscalerV2Props{
 		Metadata: w.meta(),
 		Spec: &k8s.HorizontalPodAutoscalerSpecV2{
 			ScaleTargetRef: &k8s.CrossVersionObjectReferenceV2{ApiVersion: str("apps/v1"), Kind: str("Deployment"), Name: str(p.Name)},
@@ -527,39 +416,16 @@ func (w *HTTPWorkload) addHPA() {
 
 // addPDB: one pod down at a time for voluntary disruptions (node drains).
 func (w *HTTPWorkload) addPDB() {
-	w.PDB = k8s.NewKubePodDisruptionBudget(w.Construct, str("pdb"), &k8s.KubePodDisruptionBudgetProps{
+	w.pdb = k8s.NewKubePodDisruptionBudget(w.Construct, str("pdb"), &k8s.KubePodDisruptionBudgetProps{
 		Metadata: w.meta(),
 		Spec: &k8s.PodDisruptionBudgetSpec{
-			Selector:       &k8s.LabelSelector{MatchLabels: stringMap(w.SelectorLabels)},
+			Selector:       matchLabels(w.selector),
 			MaxUnavailable: intOrNum(1),
 			// A pod that never became ready may be evicted anyway, so a
 			// broken rollout cannot block node drains.
 			UnhealthyPodEvictionPolicy: str("AlwaysAllow"),
 		},
 	})
-}
-
-// sidecarContainer renders one Sidecar: its port, a liveness probe on that
-// port with the server's liveness timing, restricted security context under
-// its own uid (it writes nothing, so it needs no volume). A sidecar gets no
-// readiness probe on purpose: a pod is ready only when all its containers
-// are, so a hung metrics exporter would take a healthy storefront pod out
-// of the Service; liveness restarts the exporter instead.
-func sidecarContainer(sc Sidecar, liveness ProbeTiming) *k8s.Container {
-	c := &k8s.Container{
-		Name:                     str(sc.Name),
-		Image:                    str(sc.Image),
-		ImagePullPolicy:          str("IfNotPresent"),
-		Ports:                    &[]*k8s.ContainerPort{{Name: str(sc.PortName), ContainerPort: num(sc.Port), Protocol: str("TCP")}},
-		Resources:                resources(sc.Resources.CPURequestMilli, sc.Resources.MemoryRequestMiB, sc.Resources.CPULimitMilli, sc.Resources.MemoryLimitMiB),
-		LivenessProbe:            httpGetProbe(sc.ProbePath, sc.PortName, liveness),
-		SecurityContext:          restrictedContainerSecurityContext(sc.UID),
-		TerminationMessagePolicy: str("FallbackToLogsOnError"),
-	}
-	if len(sc.Args) > 0 {
-		c.Args = strs(sc.Args...)
-	}
-	return c
 }
 
 // SurgePods is the number of extra pods a rollout at maxReplicas may add.
