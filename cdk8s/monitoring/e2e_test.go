@@ -55,7 +55,7 @@ func buildServer(t *testing.T) string {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 		defer cancel()
 		sh := exec.CommandContext(ctx, "sh", "-c",
-			`mkdir -p "$1" && git archive HEAD go.mod go.sum server platform | tar -x -C "$1"`, "sh", src)
+			`mkdir -p "$1" && git archive HEAD go.mod go.sum contract server platform | tar -x -C "$1"`, "sh", src)
 		sh.Dir = filepath.Join("..", "..")
 		if out, err := sh.CombinedOutput(); err != nil {
 			serverBinErr = fmt.Errorf("git archive HEAD server: %v\n%s", err, out)
