@@ -26,17 +26,17 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 	ns := env.Names.MonitoringNamespace
 	addObject(scope, "alertmanager-service-account", &corev1.ServiceAccount{
 		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta:                   meta(ns, alertmanager, alertmanager),
+		ObjectMeta:                   v1Meta(ns, alertmanager, alertmanager),
 		AutomountServiceAccountToken: ptr(false),
 	})
 	addObject(scope, "alertmanager-config", &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: meta(ns, "alertmanager-config", alertmanager),
+		ObjectMeta: v1Meta(ns, "alertmanager-config", alertmanager),
 		Data:       map[string]string{alertmanagerConfigFile: string(files.Alertmanager)},
 	})
 	addObject(scope, "alertmanager-service", &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta(ns, alertmanager, alertmanager),
+		ObjectMeta: v1Meta(ns, alertmanager, alertmanager),
 		Spec: corev1.ServiceSpec{
 			Selector: map[string]string{appNameLabel: alertmanager},
 			Ports:    []corev1.ServicePort{{Name: "http", Port: alertmanagerPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
@@ -44,7 +44,7 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 	})
 	addObject(scope, "alertmanager-cluster-service", &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta(ns, alertmanagerClusterService, alertmanager),
+		ObjectMeta: v1Meta(ns, alertmanagerClusterService, alertmanager),
 		Spec: corev1.ServiceSpec{
 			ClusterIP:                corev1.ClusterIPNone,
 			PublishNotReadyAddresses: true,
@@ -67,12 +67,12 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 	}
 	addObject(scope, "alertmanager-statefulset", &appsv1.StatefulSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
-		ObjectMeta: meta(ns, alertmanager, alertmanager),
+		ObjectMeta: v1Meta(ns, alertmanager, alertmanager),
 		Spec: appsv1.StatefulSetSpec{
 			Replicas:            ptr(int32(alertmanagerReplicas)),
 			ServiceName:         alertmanagerClusterService,
 			PodManagementPolicy: appsv1.ParallelPodManagement,
-			Selector:            selector(alertmanager),
+			Selector:            v1Selector(alertmanager),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{
 					Labels:      labels(alertmanager),
@@ -81,11 +81,11 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 				Spec: corev1.PodSpec{
 					ServiceAccountName:           alertmanager,
 					AutomountServiceAccountToken: ptr(false),
-					SecurityContext:              podSecurity(alertmanagerUID),
+					SecurityContext:              v1PodSecurity(alertmanagerUID),
 					// Never two replicas on one node: losing that node would
 					// lose both, and their silences and notification log.
-					Affinity:                  hostAntiAffinity(alertmanager),
-					TopologySpreadConstraints: zoneSpread(alertmanager),
+					Affinity:                  v1HostAntiAffinity(alertmanager),
+					TopologySpreadConstraints: v1ZoneSpread(alertmanager),
 					Containers: []corev1.Container{{
 						Name:  alertmanager,
 						Image: env.MirroredImage(alertmanagerImage),
@@ -94,22 +94,22 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 							FieldRef: &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "status.podIP"},
 						}}},
 						Ports: []corev1.ContainerPort{
-							port("http", alertmanagerPort),
-							port("cluster-tcp", alertmanagerClusterPort),
+							v1Port("http", alertmanagerPort),
+							v1Port("cluster-tcp", alertmanagerClusterPort),
 							{Name: "cluster-udp", ContainerPort: alertmanagerClusterPort, Protocol: corev1.ProtocolUDP},
 						},
-						Resources:       res(50, 64, 200, 128),
-						SecurityContext: containerSecurity(),
-						ReadinessProbe:  httpProbe("/-/ready", "http", 5, 10, 3),
-						LivenessProbe:   httpProbe("/-/healthy", "http", 10, 15, 4),
+						Resources:       v1Res(50, 64, 200, 128),
+						SecurityContext: v1ContainerSecurity(),
+						ReadinessProbe:  v1HttpProbe("/-/ready", "http", 5, 10, 3),
+						LivenessProbe:   v1HttpProbe("/-/healthy", "http", 10, 15, 4),
 						VolumeMounts: []corev1.VolumeMount{
-							mount("config", alertmanagerConfigDir),
-							mount("receivers", alertmanagerSecretDir),
-							writableMount("data", "/alertmanager"),
+							v1Mount("config", alertmanagerConfigDir),
+							v1Mount("receivers", alertmanagerSecretDir),
+							v1WritableMount("data", "/alertmanager"),
 						},
 					}},
 					Volumes: []corev1.Volume{
-						configMapVolume("config", "alertmanager-config"),
+						v1ConfigMapVolume("config", "alertmanager-config"),
 						// Created outside git (docs/monitoring.md): the
 						// PagerDuty routing key and the Slack webhook URL.
 						{Name: "receivers", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
@@ -117,11 +117,11 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 						}}},
 						// Silences and the notification log; the peers
 						// replicate them, so a restarted pod catches up.
-						emptyDir("data", 256),
+						v1EmptyDir("data", 256),
 					},
 				},
 			},
 		},
 	})
-	addPDB(scope, ns, alertmanager, ptr(intstr.FromInt32(1)), nil)
+	v1AddPDB(scope, ns, alertmanager, ptr(intstr.FromInt32(1)), nil)
 }

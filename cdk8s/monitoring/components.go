@@ -27,7 +27,7 @@ const (
 // app.kubernetes.io/name label of their pods. Prometheus is declared in
 // charts, whose storefront NetworkPolicies admit its pods.
 const (
-	Prometheus              = charts.PrometheusName
+	prometheusName          = charts.PrometheusName
 	alertmanager            = "alertmanager"
 	grafana                 = "grafana"
 	kubeStateMetrics        = "kube-state-metrics"

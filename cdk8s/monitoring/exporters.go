@@ -32,7 +32,7 @@ func addKubeStateMetrics(scope constructs.Construct, env platform.Environment) {
 	ns := env.Names.MonitoringNamespace
 	addObject(scope, "kube-state-metrics-service-account", &corev1.ServiceAccount{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta: meta(ns, kubeStateMetrics, kubeStateMetrics),
+		ObjectMeta: v1Meta(ns, kubeStateMetrics, kubeStateMetrics),
 	})
 	var rules []rbacv1.PolicyRule
 	var names []string
@@ -53,16 +53,16 @@ func addKubeStateMetrics(scope constructs.Construct, env platform.Environment) {
 	})
 	addObject(scope, "kube-state-metrics-deployment", &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: meta(ns, kubeStateMetrics, kubeStateMetrics),
+		ObjectMeta: v1Meta(ns, kubeStateMetrics, kubeStateMetrics),
 		Spec: appsv1.DeploymentSpec{
 			// One replica: two would export every series twice.
 			Replicas: ptr(int32(1)),
-			Selector: selector(kubeStateMetrics),
+			Selector: v1Selector(kubeStateMetrics),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels(kubeStateMetrics)},
 				Spec: corev1.PodSpec{
 					ServiceAccountName: kubeStateMetrics,
-					SecurityContext:    podSecurity(exporterUID),
+					SecurityContext:    v1PodSecurity(exporterUID),
 					Containers: []corev1.Container{{
 						Name:  kubeStateMetrics,
 						Image: env.MirroredImage(kubeStateMetricsImage),
@@ -72,19 +72,19 @@ func addKubeStateMetrics(scope constructs.Construct, env platform.Environment) {
 							"--resources=" + strings.Join(names, ","),
 						},
 						Ports: []corev1.ContainerPort{
-							port(metricsPortName, kubeStateMetricsPort),
-							port("telemetry", kubeStateMetricsTelPort),
+							v1Port(metricsPortName, kubeStateMetricsPort),
+							v1Port("telemetry", kubeStateMetricsTelPort),
 						},
-						Resources:       res(50, 64, 200, 256),
-						SecurityContext: containerSecurity(),
-						LivenessProbe:   httpProbe("/livez", metricsPortName, 5, 15, 4),
-						ReadinessProbe:  httpProbe("/readyz", "telemetry", 5, 10, 3),
+						Resources:       v1Res(50, 64, 200, 256),
+						SecurityContext: v1ContainerSecurity(),
+						LivenessProbe:   v1HttpProbe("/livez", metricsPortName, 5, 15, 4),
+						ReadinessProbe:  v1HttpProbe("/readyz", "telemetry", 5, 10, 3),
 					}},
 				},
 			},
 		},
 	})
-	addPDB(scope, ns, kubeStateMetrics, nil, ptr(intstr.FromInt32(1)))
+	v1AddPDB(scope, ns, kubeStateMetrics, nil, ptr(intstr.FromInt32(1)))
 }
 
 // addPostgresExporter runs postgres_exporter against the database whose
@@ -95,21 +95,21 @@ func addPostgresExporter(scope constructs.Construct, env platform.Environment, a
 	ns := env.Names.MonitoringNamespace
 	addObject(scope, app+"-service-account", &corev1.ServiceAccount{
 		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta:                   meta(ns, app, app),
+		ObjectMeta:                   v1Meta(ns, app, app),
 		AutomountServiceAccountToken: ptr(false),
 	})
 	addObject(scope, app+"-deployment", &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: meta(ns, app, app),
+		ObjectMeta: v1Meta(ns, app, app),
 		Spec: appsv1.DeploymentSpec{
 			Replicas: ptr(int32(1)),
-			Selector: selector(app),
+			Selector: v1Selector(app),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels(app)},
 				Spec: corev1.PodSpec{
 					ServiceAccountName:           app,
 					AutomountServiceAccountToken: ptr(false),
-					SecurityContext:              podSecurity(exporterUID),
+					SecurityContext:              v1PodSecurity(exporterUID),
 					Containers: []corev1.Container{{
 						Name:  postgresExporter,
 						Image: env.MirroredImage(postgresExporterImage),
@@ -117,17 +117,17 @@ func addPostgresExporter(scope constructs.Construct, env platform.Environment, a
 						EnvFrom: []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{
 							LocalObjectReference: corev1.LocalObjectReference{Name: secret},
 						}}},
-						Ports:           []corev1.ContainerPort{port(metricsPortName, postgresExporterPort)},
-						Resources:       res(25, 32, 100, 128),
-						SecurityContext: containerSecurity(),
+						Ports:           []corev1.ContainerPort{v1Port(metricsPortName, postgresExporterPort)},
+						Resources:       v1Res(25, 32, 100, 128),
+						SecurityContext: v1ContainerSecurity(),
 						// "/" is the exporter's landing page: alive even
 						// when the database is not (pg_up says that).
-						LivenessProbe:  httpProbe("/", metricsPortName, 5, 15, 4),
-						ReadinessProbe: httpProbe("/", metricsPortName, 5, 10, 3),
+						LivenessProbe:  v1HttpProbe("/", metricsPortName, 5, 15, 4),
+						ReadinessProbe: v1HttpProbe("/", metricsPortName, 5, 10, 3),
 					}},
 				},
 			},
 		},
 	})
-	addPDB(scope, ns, app, nil, ptr(intstr.FromInt32(1)))
+	v1AddPDB(scope, ns, app, nil, ptr(intstr.FromInt32(1)))
 }

@@ -163,7 +163,7 @@ func grafanaDatasources(env platform.Environment) grafanaDatasourceFile {
 		Type:      "prometheus",
 		UID:       grafanaDatasourceUID,
 		Access:    "proxy",
-		URL:       fmt.Sprintf("http://%s.%s.svc:%d", Prometheus, env.Names.MonitoringNamespace, prometheusPort),
+		URL:       fmt.Sprintf("http://%s.%s.svc:%d", prometheusName, env.Names.MonitoringNamespace, prometheusPort),
 		IsDefault: true,
 		Editable:  false,
 		// Lets $__rate_interval know the scrape interval.

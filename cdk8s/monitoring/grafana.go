@@ -33,42 +33,42 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *fil
 	ns := env.Names.MonitoringNamespace
 	addObject(scope, "grafana-service-account", &corev1.ServiceAccount{
 		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta:                   meta(ns, grafana, grafana),
+		ObjectMeta:                   v1Meta(ns, grafana, grafana),
 		AutomountServiceAccountToken: ptr(false),
 	})
 	addObject(scope, "grafana-datasources", &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: meta(ns, "grafana-datasources", grafana),
+		ObjectMeta: v1Meta(ns, "grafana-datasources", grafana),
 		Data:       map[string]string{grafanaDatasourcesFile: string(files.GrafanaDatasources)},
 	})
 	addObject(scope, "grafana-dashboard-providers", &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: meta(ns, "grafana-dashboard-providers", grafana),
+		ObjectMeta: v1Meta(ns, "grafana-dashboard-providers", grafana),
 		Data:       map[string]string{grafanaDashboardProviderFile: string(files.GrafanaProviders)},
 	})
 	volumes := []corev1.Volume{
-		configMapVolume("datasources", "grafana-datasources"),
-		configMapVolume("dashboard-providers", "grafana-dashboard-providers"),
-		emptyDir("data", 512),
-		emptyDir("tmp", 64),
+		v1ConfigMapVolume("datasources", "grafana-datasources"),
+		v1ConfigMapVolume("dashboard-providers", "grafana-dashboard-providers"),
+		v1EmptyDir("data", 512),
+		v1EmptyDir("tmp", 64),
 	}
 	mounts := []corev1.VolumeMount{
-		mount("datasources", "/etc/grafana/provisioning/datasources"),
-		mount("dashboard-providers", "/etc/grafana/provisioning/dashboards"),
-		writableMount("data", "/var/lib/grafana"),
-		writableMount("tmp", "/tmp"),
+		v1Mount("datasources", "/etc/grafana/provisioning/datasources"),
+		v1Mount("dashboard-providers", "/etc/grafana/provisioning/dashboards"),
+		v1WritableMount("data", "/var/lib/grafana"),
+		v1WritableMount("tmp", "/tmp"),
 	}
 	sums := [][]byte{files.GrafanaDatasources, files.GrafanaProviders}
 	for _, file := range files.DashboardNames() {
 		name := dashboardConfigMap(file)
 		addObject(scope, name, &corev1.ConfigMap{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-			ObjectMeta: meta(ns, name, grafana),
+			ObjectMeta: v1Meta(ns, name, grafana),
 			Data:       map[string]string{file: string(files.Dashboards[file])},
 		})
 		vol := strings.TrimPrefix(name, "grafana-")
-		volumes = append(volumes, configMapVolume(vol, name))
-		mounts = append(mounts, mount(vol, grafanaDashboardsDir+"/"+strings.TrimSuffix(file, ".json")))
+		volumes = append(volumes, v1ConfigMapVolume(vol, name))
+		mounts = append(mounts, v1Mount(vol, grafanaDashboardsDir+"/"+strings.TrimSuffix(file, ".json")))
 		sums = append(sums, files.Dashboards[file])
 	}
 	secretEnv := func(name, key string) corev1.EnvVar {
@@ -79,12 +79,12 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *fil
 	env1 := func(name, value string) corev1.EnvVar { return corev1.EnvVar{Name: name, Value: value} }
 	addObject(scope, "grafana-deployment", &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: meta(ns, grafana, grafana),
+		ObjectMeta: v1Meta(ns, grafana, grafana),
 		Spec: appsv1.DeploymentSpec{
 			// Stateless: dashboards and the data source are provisioned
 			// from ConfigMaps, users are the admin from the Secret.
 			Replicas: ptr(int32(1)),
-			Selector: selector(grafana),
+			Selector: v1Selector(grafana),
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{
 					Labels:      labels(grafana),
@@ -93,7 +93,7 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *fil
 				Spec: corev1.PodSpec{
 					ServiceAccountName:           grafana,
 					AutomountServiceAccountToken: ptr(false),
-					SecurityContext:              podSecurity(grafanaUID),
+					SecurityContext:              v1PodSecurity(grafanaUID),
 					Containers: []corev1.Container{{
 						Name:  grafana,
 						Image: env.MirroredImage(grafanaImage),
@@ -115,11 +115,11 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *fil
 							env1("GF_PLUGINS_PREINSTALL_DISABLED", "true"),
 							env1("GF_NEWS_NEWS_FEED_ENABLED", "false"),
 						},
-						Ports:           []corev1.ContainerPort{port("http", grafanaPort)},
-						Resources:       res(100, 128, 500, 512),
-						SecurityContext: containerSecurity(),
-						ReadinessProbe:  httpProbe("/api/health", "http", 5, 10, 3),
-						LivenessProbe:   httpProbe("/api/health", "http", 30, 15, 4),
+						Ports:           []corev1.ContainerPort{v1Port("http", grafanaPort)},
+						Resources:       v1Res(100, 128, 500, 512),
+						SecurityContext: v1ContainerSecurity(),
+						ReadinessProbe:  v1HttpProbe("/api/health", "http", 5, 10, 3),
+						LivenessProbe:   v1HttpProbe("/api/health", "http", 30, 15, 4),
 						VolumeMounts:    mounts,
 					}},
 					Volumes: volumes,
@@ -129,11 +129,11 @@ func addGrafana(scope constructs.Construct, env platform.Environment, files *fil
 	})
 	addObject(scope, "grafana-service", &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta(ns, grafana, grafana),
+		ObjectMeta: v1Meta(ns, grafana, grafana),
 		Spec: corev1.ServiceSpec{
 			Selector: map[string]string{appNameLabel: grafana},
 			Ports:    []corev1.ServicePort{{Name: "http", Port: grafanaPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
 		},
 	})
-	addPDB(scope, ns, grafana, nil, ptr(intstr.FromInt32(1)))
+	v1AddPDB(scope, ns, grafana, nil, ptr(intstr.FromInt32(1)))
 }

@@ -13,8 +13,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
 	"github.com/shopstack/shopstack/cdk8s/charts"
 	"github.com/shopstack/shopstack/platform"
@@ -32,18 +31,25 @@ func Build(app cdk8s.App, env platform.Environment) {
 	}
 	chart := cdk8s.NewChart(app, jsii.String(chartID), &cdk8s.ChartProps{DisableResourceNameHashes: jsii.Bool(true)})
 	ns := env.Names.MonitoringNamespace
-	addObject(chart, "namespace", &corev1.Namespace{
-		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
-		ObjectMeta: metav1.ObjectMeta{
-			Name: ns,
+	k8s.NewKubeNamespace(chart, str("namespace"), &k8s.KubeNamespaceProps{
+		Metadata: &k8s.ObjectMeta{
+			Name: str(ns),
 			// Nothing here needs more than "restricted": there is no
 			// node-exporter (it would need host namespaces); node-level
 			// numbers come from the kubelet and kube-state-metrics.
-			Labels: charts.PodSecurityLabels(charts.PodSecurityRestricted),
+			Labels: charts.StringMap(charts.PodSecurityLabels(charts.PodSecurityRestricted)),
 		},
+		// Empty, as before (the API server adds the kubernetes finalizer).
+		Spec: &k8s.NamespaceSpec{},
 	})
-	addStorageClass(chart, env)
-	addPrometheus(chart, env, files)
+	NewPrometheus(chart, "prometheus", &PrometheusProps{
+		Namespace:     ns,
+		Image:         env.MirroredImage(prometheusImage),
+		Config:        files.Prometheus,
+		Rules:         files.Rules,
+		StorageGiB:    env.Monitoring.StorageGiB,
+		RetentionDays: env.Monitoring.RetentionDays,
+	})
 	addAlertmanager(chart, env, files)
 	addGrafana(chart, env, files)
 	addKubeStateMetrics(chart, env)

@@ -26,7 +26,7 @@ func addNetworkPolicies(scope constructs.Construct, env platform.Environment) {
 	both := []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
 	egress := []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
 	all := metav1.LabelSelector{}
-	app := func(name string) metav1.LabelSelector { return *selector(name) }
+	app := func(name string) metav1.LabelSelector { return *v1Selector(name) }
 	tcp := func(p int) networkingv1.NetworkPolicyPort {
 		return networkingv1.NetworkPolicyPort{Protocol: ptr(corev1.ProtocolTCP), Port: ptr(intstr.FromInt(p))}
 	}
@@ -58,7 +58,7 @@ func addNetworkPolicies(scope constructs.Construct, env platform.Environment) {
 		}
 	}
 	policy("netpol-prometheus-egress", "prometheus-egress", networkingv1.NetworkPolicySpec{
-		PodSelector: app(Prometheus), PolicyTypes: egress,
+		PodSelector: app(prometheusName), PolicyTypes: egress,
 		Egress: []networkingv1.NetworkPolicyEgressRule{
 			{To: []networkingv1.NetworkPolicyPeer{shop(env.Names.Backend)}, Ports: []networkingv1.NetworkPolicyPort{tcp(contract.Port)}},
 			{To: []networkingv1.NetworkPolicyPeer{shop(env.Names.Frontend)}, Ports: []networkingv1.NetworkPolicyPort{tcp(charts.NginxExporterPort)}},
@@ -94,6 +94,6 @@ func addNetworkPolicies(scope constructs.Construct, env platform.Environment) {
 	})
 	policy("netpol-grafana-egress", "grafana-egress", networkingv1.NetworkPolicySpec{
 		PodSelector: app(grafana), PolicyTypes: egress,
-		Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{inNamespace(Prometheus)}, Ports: []networkingv1.NetworkPolicyPort{tcp(prometheusPort)}}},
+		Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{inNamespace(prometheusName)}, Ports: []networkingv1.NetworkPolicyPort{tcp(prometheusPort)}}},
 	})
 }

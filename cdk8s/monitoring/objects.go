@@ -9,11 +9,10 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
-
-	"github.com/shopstack/shopstack/cdk8s/charts"
 )
 
 // The manifests are written with the typed structs of k8s.io/api (the same
@@ -109,30 +108,18 @@ func strMap(m map[string]string) *map[string]*string {
 func ptr[T any](v T) *T { return &v }
 
 // meta is the ObjectMeta of a namespaced object of component app.
-func meta(namespace, name, app string) metav1.ObjectMeta {
+func v1Meta(namespace, name, app string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: labels(app)}
 }
 
-// partOf is the value of charts.LabelPartOf on every monitoring object.
-const partOf = "shopstack-monitoring"
-
-// labels are the recommended labels of a component.
-func labels(app string) map[string]string {
-	return map[string]string{
-		appNameLabel:          app,
-		charts.LabelPartOf:    partOf,
-		charts.LabelComponent: "monitoring",
-	}
-}
-
 // selector selects a component's pods.
-func selector(app string) *metav1.LabelSelector {
+func v1Selector(app string) *metav1.LabelSelector {
 	return &metav1.LabelSelector{MatchLabels: map[string]string{appNameLabel: app}}
 }
 
 // podSecurity is the pod-level part of PodSecurity "restricted": non-root
 // with a fixed uid/gid, RuntimeDefault seccomp, volumes owned by fsGroup.
-func podSecurity(uid int64) *corev1.PodSecurityContext {
+func v1PodSecurity(uid int64) *corev1.PodSecurityContext {
 	return &corev1.PodSecurityContext{
 		RunAsNonRoot:        ptr(true),
 		RunAsUser:           ptr(uid),
@@ -145,7 +132,7 @@ func podSecurity(uid int64) *corev1.PodSecurityContext {
 
 // containerSecurity is the container-level part: no privilege escalation,
 // no capabilities, read-only root filesystem.
-func containerSecurity() *corev1.SecurityContext {
+func v1ContainerSecurity() *corev1.SecurityContext {
 	return &corev1.SecurityContext{
 		AllowPrivilegeEscalation: ptr(false),
 		ReadOnlyRootFilesystem:   ptr(true),
@@ -156,7 +143,7 @@ func containerSecurity() *corev1.SecurityContext {
 }
 
 // res is requests and limits: cpu in millicores, memory in MiB.
-func res(cpuReq, memReq, cpuLim, memLim int64) corev1.ResourceRequirements {
+func v1Res(cpuReq, memReq, cpuLim, memLim int64) corev1.ResourceRequirements {
 	return corev1.ResourceRequirements{
 		Requests: corev1.ResourceList{
 			corev1.ResourceCPU:    *resource.NewMilliQuantity(cpuReq, resource.DecimalSI),
@@ -169,7 +156,7 @@ func res(cpuReq, memReq, cpuLim, memLim int64) corev1.ResourceRequirements {
 	}
 }
 
-func httpProbe(path, port string, initialDelay, period, failures int32) *corev1.Probe {
+func v1HttpProbe(path, port string, initialDelay, period, failures int32) *corev1.Probe {
 	return &corev1.Probe{
 		ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
 			Path: path, Port: intstrName(port), Scheme: corev1.URISchemeHTTP,
@@ -182,37 +169,37 @@ func httpProbe(path, port string, initialDelay, period, failures int32) *corev1.
 	}
 }
 
-func emptyDir(name string, sizeMiB int64) corev1.Volume {
+func v1EmptyDir(name string, sizeMiB int64) corev1.Volume {
 	return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{
 		SizeLimit: resource.NewQuantity(sizeMiB*1024*1024, resource.BinarySI),
 	}}}
 }
 
-func configMapVolume(name, configMap string) corev1.Volume {
+func v1ConfigMapVolume(name, configMap string) corev1.Volume {
 	return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
 		LocalObjectReference: corev1.LocalObjectReference{Name: configMap},
 	}}}
 }
 
-func mount(name, path string) corev1.VolumeMount {
+func v1Mount(name, path string) corev1.VolumeMount {
 	return corev1.VolumeMount{Name: name, MountPath: path, ReadOnly: true}
 }
 
-func writableMount(name, path string) corev1.VolumeMount {
+func v1WritableMount(name, path string) corev1.VolumeMount {
 	return corev1.VolumeMount{Name: name, MountPath: path}
 }
 
-func port(name string, number int32) corev1.ContainerPort {
+func v1Port(name string, number int32) corev1.ContainerPort {
 	return corev1.ContainerPort{Name: name, ContainerPort: number, Protocol: corev1.ProtocolTCP}
 }
 
 // zoneSpread spreads a component's replicas over zones when it can.
-func zoneSpread(app string) []corev1.TopologySpreadConstraint {
+func v1ZoneSpread(app string) []corev1.TopologySpreadConstraint {
 	return []corev1.TopologySpreadConstraint{{
 		MaxSkew:           1,
 		TopologyKey:       corev1.LabelTopologyZone,
 		WhenUnsatisfiable: corev1.ScheduleAnyway,
-		LabelSelector:     selector(app),
+		LabelSelector:     v1Selector(app),
 	}}
 }
 
@@ -225,13 +212,25 @@ func zoneSpread(app string) []corev1.TopologySpreadConstraint {
 // https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity).
 // A DoNotSchedule hostname spread would not do: with one node in the
 // domain count, a second pod there keeps the skew at 1.
-func hostAntiAffinity(app string) *corev1.Affinity {
+func v1HostAntiAffinity(app string) *corev1.Affinity {
 	return &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
 		RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{{
-			LabelSelector: selector(app),
+			LabelSelector: v1Selector(app),
 			TopologyKey:   corev1.LabelHostname,
 		}},
 	}}
 }
 
 func intstrName(name string) intstr.IntOrString { return intstr.FromString(name) }
+
+func v1AddPDB(scope constructs.Construct, ns, app string, minAvailable, maxUnavailable *intstr.IntOrString) {
+	addObject(scope, app+"-pdb", &policyv1.PodDisruptionBudget{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
+		ObjectMeta: v1Meta(ns, app, app),
+		Spec: policyv1.PodDisruptionBudgetSpec{
+			Selector:       v1Selector(app),
+			MinAvailable:   minAvailable,
+			MaxUnavailable: maxUnavailable,
+		},
+	})
+}
