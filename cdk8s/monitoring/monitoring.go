@@ -50,7 +50,11 @@ func Build(app cdk8s.App, env platform.Environment) {
 		StorageGiB:    env.Monitoring.StorageGiB,
 		RetentionDays: env.Monitoring.RetentionDays,
 	})
-	addAlertmanager(chart, env, files)
+	NewAlertmanager(chart, "alertmanager", &AlertmanagerProps{
+		Namespace: ns,
+		Image:     env.MirroredImage(alertmanagerImage),
+		Config:    files.Alertmanager,
+	})
 	addGrafana(chart, env, files)
 	addKubeStateMetrics(chart, env)
 	addPostgresExporter(chart, env, postgresExporter, postgresExporterSecret)
