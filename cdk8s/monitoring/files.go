@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
@@ -103,16 +102,6 @@ func (f *files) writeDir(dir string) error {
 		}
 	}
 	return nil
-}
-
-// DashboardNames returns the dashboard file names in sorted order.
-func (f *files) DashboardNames() []string {
-	names := make([]string, 0, len(f.Dashboards))
-	for n := range f.Dashboards {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 func marshalYAML(v any) ([]byte, error) {

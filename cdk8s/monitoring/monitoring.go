@@ -55,7 +55,13 @@ func Build(app cdk8s.App, env platform.Environment) {
 		Image:     env.MirroredImage(alertmanagerImage),
 		Config:    files.Alertmanager,
 	})
-	addGrafana(chart, env, files)
+	NewGrafana(chart, "grafana", &GrafanaProps{
+		Namespace:          ns,
+		Image:              env.MirroredImage(grafanaImage),
+		Datasources:        files.GrafanaDatasources,
+		DashboardProviders: files.GrafanaProviders,
+		Dashboards:         files.Dashboards,
+	})
 	addKubeStateMetrics(chart, env)
 	addPostgresExporter(chart, env, postgresExporter, postgresExporterSecret)
 	if env.Database.ReadReplica {
