@@ -62,10 +62,23 @@ func Build(app cdk8s.App, env platform.Environment) {
 		DashboardProviders: files.GrafanaProviders,
 		Dashboards:         files.Dashboards,
 	})
-	addKubeStateMetrics(chart, env)
-	addPostgresExporter(chart, env, postgresExporter, postgresExporterSecret)
+	NewKubeStateMetrics(chart, "kube-state-metrics", &KubeStateMetricsProps{
+		Namespace: ns,
+		Image:     env.MirroredImage(kubeStateMetricsImage),
+	})
+	NewPostgresExporter(chart, postgresExporter, &PostgresExporterProps{
+		Namespace: ns,
+		Name:      postgresExporter,
+		Image:     env.MirroredImage(postgresExporterImage),
+		Secret:    postgresExporterSecret,
+	})
 	if env.Database.ReadReplica {
-		addPostgresExporter(chart, env, postgresReplicaExporter, postgresReplicaExporterSecret)
+		NewPostgresExporter(chart, postgresReplicaExporter, &PostgresExporterProps{
+			Namespace: ns,
+			Name:      postgresReplicaExporter,
+			Image:     env.MirroredImage(postgresExporterImage),
+			Secret:    postgresReplicaExporterSecret,
+		})
 	}
 	addNetworkPolicies(chart, env)
 }
