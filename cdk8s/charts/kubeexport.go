@@ -18,3 +18,18 @@ func (r Resources) Requirements() *k8s.ResourceRequirements {
 
 // MiB is a memory or storage quantity in MiB, rendered as resources does.
 func MiB(n int) k8s.Quantity { return qty(mebibytes(n)) }
+
+// TCP and UDP are a NetworkPolicy port.
+func TCP(port int) *k8s.NetworkPolicyPort { return tcp(port) }
+
+// UDP: see TCP.
+func UDP(port int) *k8s.NetworkPolicyPort { return udp(port) }
+
+// IPBlock is a NetworkPolicy peer: the addresses in cidr.
+func IPBlock(cidr string) *k8s.NetworkPolicyPeer { return ipBlock(cidr) }
+
+// PodsIn is a NetworkPolicy peer: the pods with labels in the namespace
+// called namespace.
+func PodsIn(namespace string, labels map[string]string) *k8s.NetworkPolicyPeer {
+	return podsIn(namespace, labels)
+}

@@ -80,5 +80,13 @@ func Build(app cdk8s.App, env platform.Environment) {
 			Secret:    postgresReplicaExporterSecret,
 		})
 	}
-	addNetworkPolicies(chart, env)
+	NewNetworkPolicies(chart, "network-policies", &NetworkPoliciesProps{
+		Namespace:            ns,
+		VPCCIDR:              env.Network.CIDR,
+		StorefrontNamespace:  env.Names.Namespace,
+		Backend:              env.Names.Backend,
+		Frontend:             env.Names.Frontend,
+		ExternalDNSNamespace: env.Names.ExternalDNSNamespace,
+		DatabasePort:         env.Database.Port,
+	})
 }
