@@ -33,3 +33,7 @@ func IPBlock(cidr string) *k8s.NetworkPolicyPeer { return ipBlock(cidr) }
 func PodsIn(namespace string, labels map[string]string) *k8s.NetworkPolicyPeer {
 	return podsIn(namespace, labels)
 }
+
+// Merge returns a new map holding a's entries overridden by b's (label
+// sets; monitoring's rule tests use it too).
+func Merge(a, b map[string]string) map[string]string { return merge(a, b) }
