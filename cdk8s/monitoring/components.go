@@ -24,7 +24,7 @@ const (
 )
 
 // Component names: Deployment/StatefulSet/Service names and the value of the
-// app.kubernetes.io/name label of their pods. Prometheus is declared in
+// app.kubernetes.io/name label of their pods. Prometheus' is declared in
 // charts, whose storefront NetworkPolicies admit its pods.
 const (
 	prometheusName          = charts.PrometheusName

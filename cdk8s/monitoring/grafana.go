@@ -1,7 +1,8 @@
 package monitoring
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -76,7 +77,7 @@ func NewGrafana(scope constructs.Construct, id string, props *GrafanaProps) *Gra
 		writableMount("tmp", "/tmp"),
 	}
 	sums := [][]byte{p.Datasources, p.DashboardProviders}
-	for _, file := range sortedKeys(p.Dashboards) {
+	for _, file := range slices.Sorted(maps.Keys(p.Dashboards)) {
 		name := dashboardConfigMap(file)
 		vol := strings.TrimPrefix(name, "grafana-")
 		newConfigMap(c, vol, p.Namespace, name, grafana, file, p.Dashboards[file])
@@ -149,14 +150,4 @@ func grafanaContainer(image string, mounts *[]*k8s.VolumeMount) *k8s.Container {
 		LivenessProbe:   httpProbe("/api/health", "http", 30, 15, 4),
 		VolumeMounts:    mounts,
 	}
-}
-
-// sortedKeys is for deterministic iteration over a Go map.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -220,12 +220,3 @@ func (s *statefulSetWithTypedClaims) ToJson() interface{} {
 	}
 	return obj
 }
-
-// concat joins the problems of several checks.
-func concat(lists ...[]string) []string {
-	var out []string
-	for _, l := range lists {
-		out = append(out, l...)
-	}
-	return out
-}
