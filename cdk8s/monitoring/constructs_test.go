@@ -2,10 +2,14 @@ package monitoring
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"sigs.k8s.io/yaml"
+
+	"github.com/shopstack/shopstack/internal/k8stest"
 )
 
 // TestConstructsRejectBadProps: nil props and every missing or invalid
@@ -54,6 +58,80 @@ func TestConstructsRejectBadProps(t *testing.T) {
 			}()
 			if got != tc.want {
 				t.Errorf("panic = %q\nwant    %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestConstructsAddTheirObjects builds each construct alone from minimal
+// props (the optional ones left at their defaults) and lists what it adds:
+// every object, in order, named from the props.
+func TestConstructsAddTheirObjects(t *testing.T) {
+	file := []byte("x")
+	cases := []struct {
+		name  string
+		build func(scope constructs.Construct)
+		want  []string
+	}{
+		{"prometheus", func(s constructs.Construct) {
+			NewPrometheus(s, "prometheus", &PrometheusProps{Namespace: "m", Image: "i", Config: file, Rules: file, StorageGiB: 10, RetentionDays: 7})
+		}, []string{
+			"StorageClass//monitoring-gp3", "ServiceAccount/m/prometheus", "ClusterRole//m-prometheus", "ClusterRoleBinding//m-prometheus",
+			"ConfigMap/m/prometheus-config", "ConfigMap/m/prometheus-rules", "Service/m/prometheus", "Service/m/prometheus-headless",
+			"StatefulSet/m/prometheus", "PodDisruptionBudget/m/prometheus",
+		}},
+		{"alertmanager", func(s constructs.Construct) {
+			NewAlertmanager(s, "alertmanager", &AlertmanagerProps{Namespace: "m", Image: "i", Config: file})
+		}, []string{
+			"ServiceAccount/m/alertmanager", "ConfigMap/m/alertmanager-config", "Service/m/alertmanager", "Service/m/alertmanager-cluster",
+			"StatefulSet/m/alertmanager", "PodDisruptionBudget/m/alertmanager",
+		}},
+		{"grafana without dashboards (the default)", func(s constructs.Construct) {
+			NewGrafana(s, "grafana", &GrafanaProps{Namespace: "m", Image: "i", Datasources: file, DashboardProviders: file})
+		}, []string{
+			"ServiceAccount/m/grafana", "ConfigMap/m/grafana-datasources", "ConfigMap/m/grafana-dashboard-providers",
+			"Deployment/m/grafana", "Service/m/grafana", "PodDisruptionBudget/m/grafana",
+		}},
+		{"grafana with dashboards, in file name order", func(s constructs.Construct) {
+			NewGrafana(s, "grafana", &GrafanaProps{Namespace: "m", Image: "i", Datasources: file, DashboardProviders: file,
+				Dashboards: map[string][]byte{"b.json": file, "a.json": file}})
+		}, []string{
+			"ServiceAccount/m/grafana", "ConfigMap/m/grafana-datasources", "ConfigMap/m/grafana-dashboard-providers",
+			"ConfigMap/m/grafana-dashboard-a", "ConfigMap/m/grafana-dashboard-b",
+			"Deployment/m/grafana", "Service/m/grafana", "PodDisruptionBudget/m/grafana",
+		}},
+		{"kube-state-metrics", func(s constructs.Construct) {
+			NewKubeStateMetrics(s, "ksm", &KubeStateMetricsProps{Namespace: "m", Image: "i"})
+		}, []string{
+			"ServiceAccount/m/kube-state-metrics", "ClusterRole//m-kube-state-metrics", "ClusterRoleBinding//m-kube-state-metrics",
+			"Deployment/m/kube-state-metrics", "PodDisruptionBudget/m/kube-state-metrics",
+		}},
+		{"postgres exporter", func(s constructs.Construct) {
+			NewPostgresExporter(s, "pg", &PostgresExporterProps{Namespace: "m", Name: "pg-x", Image: "i", Secret: "s"})
+		}, []string{"ServiceAccount/m/pg-x", "Deployment/m/pg-x", "PodDisruptionBudget/m/pg-x"}},
+		{"network policies", func(s constructs.Construct) {
+			NewNetworkPolicies(s, "np", &NetworkPoliciesProps{Namespace: "m", VPCCIDR: "10.0.0.0/16", StorefrontNamespace: "shop",
+				Backend: "backend", Frontend: "frontend", ExternalDNSNamespace: "external-dns", DatabasePort: 5432})
+		}, []string{
+			"NetworkPolicy/m/default-deny", "NetworkPolicy/m/allow-ingress-from-namespace", "NetworkPolicy/m/allow-dns-egress",
+			"NetworkPolicy/m/prometheus-egress", "NetworkPolicy/m/kube-state-metrics-egress", "NetworkPolicy/m/postgres-exporter-egress",
+			"NetworkPolicy/m/alertmanager-egress", "NetworkPolicy/m/grafana-egress",
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			app := cdk8s.NewApp(nil)
+			tc.build(cdk8s.NewChart(app, str(chartID), nil))
+			var got []string
+			for _, doc := range k8stest.SplitYAML([]byte(*app.SynthYaml())) {
+				var o object
+				if err := yaml.Unmarshal(doc, &o); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, o.Kind+"/"+o.Namespace+"/"+o.Name)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("objects\n got %q\nwant %q", got, tc.want)
 			}
 		})
 	}

@@ -14,7 +14,7 @@ import (
 // naming the construct path, when props is nil.
 func newComponent[P any](scope constructs.Construct, id string, props *P) constructs.Construct {
 	if props == nil {
-		panic(fmt.Sprintf("%s: %T is nil", path(scope, id), props))
+		panic(fmt.Sprintf("%s: %T is nil", constructPath(scope, id), props))
 	}
 	return constructs.NewConstruct(scope, str(id))
 }
@@ -51,7 +51,8 @@ func nonEmpty(field string, value []byte) []string {
 	return nil
 }
 
-func path(scope constructs.Construct, id string) string {
+// constructPath is the path the construct id under scope will have.
+func constructPath(scope constructs.Construct, id string) string {
 	if p := *scope.Node().Path(); p != "" {
 		return p + "/" + id
 	}
