@@ -4,12 +4,10 @@ import (
 	"fmt"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
-	"github.com/shopstack/shopstack/platform"
+	"github.com/shopstack/shopstack/cdk8s/charts"
 )
 
 // AlertmanagerReplicas form one gossip cluster: silences and notification
@@ -22,39 +20,55 @@ const alertmanagerClusterService = "alertmanager-cluster"
 
 const alertmanagerUID = 65534
 
-func addAlertmanager(scope constructs.Construct, env platform.Environment, files *files) {
-	ns := env.Names.MonitoringNamespace
-	addObject(scope, "alertmanager-service-account", &corev1.ServiceAccount{
-		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta:                   meta(ns, alertmanager, alertmanager),
-		AutomountServiceAccountToken: ptr(false),
-	})
-	addObject(scope, "alertmanager-config", &corev1.ConfigMap{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: meta(ns, "alertmanager-config", alertmanager),
-		Data:       map[string]string{alertmanagerConfigFile: string(files.Alertmanager)},
-	})
-	addObject(scope, "alertmanager-service", &corev1.Service{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta(ns, alertmanager, alertmanager),
-		Spec: corev1.ServiceSpec{
-			Selector: map[string]string{appNameLabel: alertmanager},
-			Ports:    []corev1.ServicePort{{Name: "http", Port: alertmanagerPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+// AlertmanagerProps configures NewAlertmanager.
+type AlertmanagerProps struct {
+	// Namespace of every object. Required.
+	Namespace string
+	// Image is the AlertManager image reference. Required.
+	Image string
+	// Config is alertmanager.yml, as rendered by generate. Required.
+	Config []byte
+}
+
+// Alertmanager is an AlertManager gossip cluster of alertmanagerReplicas
+// pods, one per node, reading its receivers' credentials from the Secret
+// receiversSecret (created outside git, docs/monitoring.md).
+type Alertmanager struct {
+	constructs.Construct
+	// StatefulSet runs the replicas; Service is what Prometheus sends to.
+	StatefulSet k8s.KubeStatefulSet
+	Service     k8s.KubeService
+}
+
+// NewAlertmanager adds an AlertManager cluster to scope.
+func NewAlertmanager(scope constructs.Construct, id string, props *AlertmanagerProps) *Alertmanager {
+	c := newComponent(scope, id, props)
+	p := *props
+	check(c, "AlertmanagerProps", concat(
+		required("Namespace", p.Namespace), required("Image", p.Image), nonEmpty("Config", p.Config),
+	))
+	newServiceAccount(c, p.Namespace, alertmanager, jsii.Bool(false))
+	newConfigMap(c, "config", p.Namespace, "alertmanager-config", alertmanager, alertmanagerConfigFile, p.Config)
+	am := &Alertmanager{Construct: c}
+	am.Service = newHTTPService(c, p.Namespace, alertmanager, alertmanagerPort)
+	clusterPort := func(name, protocol string) *k8s.ServicePort {
+		return &k8s.ServicePort{Name: str(name), Port: num(alertmanagerClusterPort), TargetPort: intOrStr(name), Protocol: str(protocol)}
+	}
+	k8s.NewKubeService(c, str("cluster-service"), &k8s.KubeServiceProps{
+		Metadata: meta(p.Namespace, alertmanagerClusterService, alertmanager),
+		Spec: &k8s.ServiceSpec{
+			ClusterIp:                str("None"),
+			PublishNotReadyAddresses: jsii.Bool(true),
+			Selector:                 charts.StringMap(map[string]string{appNameLabel: alertmanager}),
+			Ports:                    &[]*k8s.ServicePort{clusterPort("cluster-tcp", "TCP"), clusterPort("cluster-udp", "UDP")},
 		},
 	})
-	addObject(scope, "alertmanager-cluster-service", &corev1.Service{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta(ns, alertmanagerClusterService, alertmanager),
-		Spec: corev1.ServiceSpec{
-			ClusterIP:                corev1.ClusterIPNone,
-			PublishNotReadyAddresses: true,
-			Selector:                 map[string]string{appNameLabel: alertmanager},
-			Ports: []corev1.ServicePort{
-				{Name: "cluster-tcp", Port: alertmanagerClusterPort, TargetPort: intstr.FromString("cluster-tcp"), Protocol: corev1.ProtocolTCP},
-				{Name: "cluster-udp", Port: alertmanagerClusterPort, TargetPort: intstr.FromString("cluster-udp"), Protocol: corev1.ProtocolUDP},
-			},
-		},
-	})
+	am.StatefulSet = newAlertmanagerStatefulSet(c, &p)
+	newPDB(c, p.Namespace, alertmanager, 1, 0)
+	return am
+}
+
+func newAlertmanagerStatefulSet(scope constructs.Construct, p *AlertmanagerProps) k8s.KubeStatefulSet {
 	args := []string{
 		"--config.file=" + alertmanagerConfigDir + "/" + alertmanagerConfigFile,
 		"--storage.path=/alertmanager",
@@ -63,58 +77,60 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 		fmt.Sprintf("--cluster.advertise-address=$(POD_IP):%d", alertmanagerClusterPort),
 	}
 	for i := 0; i < alertmanagerReplicas; i++ {
-		args = append(args, fmt.Sprintf("--cluster.peer=%s-%d.%s.%s.svc:%d", alertmanager, i, alertmanagerClusterService, ns, alertmanagerClusterPort))
+		args = append(args, fmt.Sprintf("--cluster.peer=%s-%d.%s.%s.svc:%d", alertmanager, i, alertmanagerClusterService, p.Namespace, alertmanagerClusterPort))
 	}
-	addObject(scope, "alertmanager-statefulset", &appsv1.StatefulSet{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
-		ObjectMeta: meta(ns, alertmanager, alertmanager),
-		Spec: appsv1.StatefulSetSpec{
-			Replicas:            ptr(int32(alertmanagerReplicas)),
-			ServiceName:         alertmanagerClusterService,
-			PodManagementPolicy: appsv1.ParallelPodManagement,
+	container := &k8s.Container{
+		Name:  str(alertmanager),
+		Image: str(p.Image),
+		Args:  strs(args...),
+		Env: &[]*k8s.EnvVar{{Name: str("POD_IP"), ValueFrom: &k8s.EnvVarSource{
+			FieldRef: &k8s.ObjectFieldSelector{ApiVersion: str("v1"), FieldPath: str("status.podIP")},
+		}}},
+		Ports: &[]*k8s.ContainerPort{
+			port("http", alertmanagerPort),
+			port("cluster-tcp", alertmanagerClusterPort),
+			{Name: str("cluster-udp"), ContainerPort: num(alertmanagerClusterPort), Protocol: str("UDP")},
+		},
+		Resources:       charts.Resources{CPURequestMilli: 50, MemoryRequestMiB: 64, CPULimitMilli: 200, MemoryLimitMiB: 128}.Requirements(),
+		SecurityContext: containerSecurity(),
+		ReadinessProbe:  httpProbe("/-/ready", "http", 5, 10, 3),
+		LivenessProbe:   httpProbe("/-/healthy", "http", 10, 15, 4),
+		VolumeMounts: &[]*k8s.VolumeMount{
+			mount("config", alertmanagerConfigDir),
+			mount("receivers", alertmanagerSecretDir),
+			writableMount("data", "/alertmanager"),
+		},
+	}
+	return k8s.NewKubeStatefulSet(scope, str("statefulset"), &k8s.KubeStatefulSetProps{
+		Metadata: meta(p.Namespace, alertmanager, alertmanager),
+		Spec: &k8s.StatefulSetSpec{
+			Replicas:            num(alertmanagerReplicas),
+			ServiceName:         str(alertmanagerClusterService),
+			PodManagementPolicy: str("Parallel"),
 			Selector:            selector(alertmanager),
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{
-					Labels:      labels(alertmanager),
-					Annotations: map[string]string{"checksum/config": checksum(files.Alertmanager)},
+			// The API server's default (RollingUpdate), written as before.
+			UpdateStrategy: &k8s.StatefulSetUpdateStrategy{},
+			Template: &k8s.PodTemplateSpec{
+				Metadata: &k8s.ObjectMeta{
+					Labels:      charts.StringMap(labels(alertmanager)),
+					Annotations: charts.StringMap(map[string]string{"checksum/config": checksum(p.Config)}),
 				},
-				Spec: corev1.PodSpec{
-					ServiceAccountName:           alertmanager,
-					AutomountServiceAccountToken: ptr(false),
+				Spec: &k8s.PodSpec{
+					ServiceAccountName:           str(alertmanager),
+					AutomountServiceAccountToken: jsii.Bool(false),
 					SecurityContext:              podSecurity(alertmanagerUID),
 					// Never two replicas on one node: losing that node would
 					// lose both, and their silences and notification log.
 					Affinity:                  hostAntiAffinity(alertmanager),
 					TopologySpreadConstraints: zoneSpread(alertmanager),
-					Containers: []corev1.Container{{
-						Name:  alertmanager,
-						Image: env.MirroredImage(alertmanagerImage),
-						Args:  args,
-						Env: []corev1.EnvVar{{Name: "POD_IP", ValueFrom: &corev1.EnvVarSource{
-							FieldRef: &corev1.ObjectFieldSelector{APIVersion: "v1", FieldPath: "status.podIP"},
-						}}},
-						Ports: []corev1.ContainerPort{
-							port("http", alertmanagerPort),
-							port("cluster-tcp", alertmanagerClusterPort),
-							{Name: "cluster-udp", ContainerPort: alertmanagerClusterPort, Protocol: corev1.ProtocolUDP},
-						},
-						Resources:       res(50, 64, 200, 128),
-						SecurityContext: containerSecurity(),
-						ReadinessProbe:  httpProbe("/-/ready", "http", 5, 10, 3),
-						LivenessProbe:   httpProbe("/-/healthy", "http", 10, 15, 4),
-						VolumeMounts: []corev1.VolumeMount{
-							mount("config", alertmanagerConfigDir),
-							mount("receivers", alertmanagerSecretDir),
-							writableMount("data", "/alertmanager"),
-						},
-					}},
-					Volumes: []corev1.Volume{
+					Containers:                &[]*k8s.Container{container},
+					Volumes: &[]*k8s.Volume{
 						configMapVolume("config", "alertmanager-config"),
 						// Created outside git (docs/monitoring.md): the
 						// PagerDuty routing key and the Slack webhook URL.
-						{Name: "receivers", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
-							SecretName: receiversSecret, DefaultMode: ptr(int32(0o440)),
-						}}},
+						{Name: str("receivers"), Secret: &k8s.SecretVolumeSource{
+							SecretName: str(receiversSecret), DefaultMode: num(0o440),
+						}},
 						// Silences and the notification log; the peers
 						// replicate them, so a restarted pod catches up.
 						emptyDir("data", 256),
@@ -123,5 +139,4 @@ func addAlertmanager(scope constructs.Construct, env platform.Environment, files
 			},
 		},
 	})
-	addPDB(scope, ns, alertmanager, ptr(intstr.FromInt32(1)), nil)
 }

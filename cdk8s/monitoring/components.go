@@ -24,10 +24,10 @@ const (
 )
 
 // Component names: Deployment/StatefulSet/Service names and the value of the
-// app.kubernetes.io/name label of their pods. Prometheus is declared in
+// app.kubernetes.io/name label of their pods. Prometheus' is declared in
 // charts, whose storefront NetworkPolicies admit its pods.
 const (
-	Prometheus              = charts.PrometheusName
+	prometheusName          = charts.PrometheusName
 	alertmanager            = "alertmanager"
 	grafana                 = "grafana"
 	kubeStateMetrics        = "kube-state-metrics"

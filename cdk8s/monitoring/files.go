@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
@@ -105,16 +104,6 @@ func (f *files) writeDir(dir string) error {
 	return nil
 }
 
-// DashboardNames returns the dashboard file names in sorted order.
-func (f *files) DashboardNames() []string {
-	names := make([]string, 0, len(f.Dashboards))
-	for n := range f.Dashboards {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
 func marshalYAML(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -163,7 +152,7 @@ func grafanaDatasources(env platform.Environment) grafanaDatasourceFile {
 		Type:      "prometheus",
 		UID:       grafanaDatasourceUID,
 		Access:    "proxy",
-		URL:       fmt.Sprintf("http://%s.%s.svc:%d", Prometheus, env.Names.MonitoringNamespace, prometheusPort),
+		URL:       fmt.Sprintf("http://%s.%s.svc:%d", prometheusName, env.Names.MonitoringNamespace, prometheusPort),
 		IsDefault: true,
 		Editable:  false,
 		// Lets $__rate_interval know the scrape interval.

@@ -123,7 +123,7 @@ func TestFrontendJobScrapesTheSidecar(t *testing.T) {
 				for _, from := range r.From {
 					if from.NamespaceSelector == nil || from.PodSelector == nil ||
 						from.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] != env.Names.MonitoringNamespace ||
-						from.PodSelector.MatchLabels[appNameLabel] != Prometheus {
+						from.PodSelector.MatchLabels[appNameLabel] != prometheusName {
 						continue
 					}
 					for _, p := range r.Ports {
@@ -132,7 +132,7 @@ func TestFrontendJobScrapesTheSidecar(t *testing.T) {
 				}
 			}
 			if !ingressOK {
-				t.Errorf("%s does not admit Prometheus (%s/%s) on %d", ingress.Name, env.Names.MonitoringNamespace, Prometheus, charts.NginxExporterPort)
+				t.Errorf("%s does not admit Prometheus (%s/%s) on %d", ingress.Name, env.Names.MonitoringNamespace, prometheusName, charts.NginxExporterPort)
 			}
 		})
 	}

@@ -1,15 +1,15 @@
 package monitoring
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
-	"github.com/shopstack/shopstack/platform"
+	"github.com/shopstack/shopstack/cdk8s/charts"
 )
 
 // grafanaUID is the uid (and gid, fsGroup) Grafana runs as. The image's
@@ -29,111 +29,125 @@ func dashboardConfigMap(file string) string {
 	return "grafana-dashboard-" + strings.TrimSuffix(file, ".json")
 }
 
-func addGrafana(scope constructs.Construct, env platform.Environment, files *files) {
-	ns := env.Names.MonitoringNamespace
-	addObject(scope, "grafana-service-account", &corev1.ServiceAccount{
-		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta:                   meta(ns, grafana, grafana),
-		AutomountServiceAccountToken: ptr(false),
-	})
-	addObject(scope, "grafana-datasources", &corev1.ConfigMap{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: meta(ns, "grafana-datasources", grafana),
-		Data:       map[string]string{grafanaDatasourcesFile: string(files.GrafanaDatasources)},
-	})
-	addObject(scope, "grafana-dashboard-providers", &corev1.ConfigMap{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: meta(ns, "grafana-dashboard-providers", grafana),
-		Data:       map[string]string{grafanaDashboardProviderFile: string(files.GrafanaProviders)},
-	})
-	volumes := []corev1.Volume{
+// GrafanaProps configures NewGrafana.
+type GrafanaProps struct {
+	// Namespace of every object. Required.
+	Namespace string
+	// Image is the Grafana image reference. Required.
+	Image string
+	// Datasources and DashboardProviders are Grafana's provisioning files,
+	// as rendered by generate. Required.
+	Datasources, DashboardProviders []byte
+	// Dashboards maps a dashboard's file name to its JSON; each gets its
+	// own ConfigMap and directory.
+	// Default: none.
+	Dashboards map[string][]byte
+}
+
+// Grafana is a stateless Grafana: its data source and dashboards are
+// provisioned from ConfigMaps, its one user is the admin from the Secret
+// grafanaAdminSecret (created outside git, docs/monitoring.md).
+type Grafana struct {
+	constructs.Construct
+	Deployment k8s.KubeDeployment
+	Service    k8s.KubeService
+}
+
+// NewGrafana adds Grafana to scope.
+func NewGrafana(scope constructs.Construct, id string, props *GrafanaProps) *Grafana {
+	c := newComponent(scope, id, props)
+	p := *props
+	check(c, "GrafanaProps", concat(
+		required("Namespace", p.Namespace), required("Image", p.Image),
+		nonEmpty("Datasources", p.Datasources), nonEmpty("DashboardProviders", p.DashboardProviders),
+	))
+	newServiceAccount(c, p.Namespace, grafana, jsii.Bool(false))
+	newConfigMap(c, "datasources", p.Namespace, "grafana-datasources", grafana, grafanaDatasourcesFile, p.Datasources)
+	newConfigMap(c, "dashboard-providers", p.Namespace, "grafana-dashboard-providers", grafana, grafanaDashboardProviderFile, p.DashboardProviders)
+	volumes := []*k8s.Volume{
 		configMapVolume("datasources", "grafana-datasources"),
 		configMapVolume("dashboard-providers", "grafana-dashboard-providers"),
 		emptyDir("data", 512),
 		emptyDir("tmp", 64),
 	}
-	mounts := []corev1.VolumeMount{
+	mounts := []*k8s.VolumeMount{
 		mount("datasources", "/etc/grafana/provisioning/datasources"),
 		mount("dashboard-providers", "/etc/grafana/provisioning/dashboards"),
 		writableMount("data", "/var/lib/grafana"),
 		writableMount("tmp", "/tmp"),
 	}
-	sums := [][]byte{files.GrafanaDatasources, files.GrafanaProviders}
-	for _, file := range files.DashboardNames() {
+	sums := [][]byte{p.Datasources, p.DashboardProviders}
+	for _, file := range slices.Sorted(maps.Keys(p.Dashboards)) {
 		name := dashboardConfigMap(file)
-		addObject(scope, name, &corev1.ConfigMap{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-			ObjectMeta: meta(ns, name, grafana),
-			Data:       map[string]string{file: string(files.Dashboards[file])},
-		})
 		vol := strings.TrimPrefix(name, "grafana-")
+		newConfigMap(c, vol, p.Namespace, name, grafana, file, p.Dashboards[file])
 		volumes = append(volumes, configMapVolume(vol, name))
 		mounts = append(mounts, mount(vol, grafanaDashboardsDir+"/"+strings.TrimSuffix(file, ".json")))
-		sums = append(sums, files.Dashboards[file])
+		sums = append(sums, p.Dashboards[file])
 	}
-	secretEnv := func(name, key string) corev1.EnvVar {
-		return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
-			LocalObjectReference: corev1.LocalObjectReference{Name: grafanaAdminSecret}, Key: key,
-		}}}
-	}
-	env1 := func(name, value string) corev1.EnvVar { return corev1.EnvVar{Name: name, Value: value} }
-	addObject(scope, "grafana-deployment", &appsv1.Deployment{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: meta(ns, grafana, grafana),
-		Spec: appsv1.DeploymentSpec{
+	g := &Grafana{Construct: c}
+	g.Deployment = k8s.NewKubeDeployment(c, str("deployment"), &k8s.KubeDeploymentProps{
+		Metadata: meta(p.Namespace, grafana, grafana),
+		Spec: &k8s.DeploymentSpec{
 			// Stateless: dashboards and the data source are provisioned
 			// from ConfigMaps, users are the admin from the Secret.
-			Replicas: ptr(int32(1)),
+			Replicas: num(1),
 			Selector: selector(grafana),
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{
-					Labels:      labels(grafana),
-					Annotations: map[string]string{"checksum/config": checksum(sums...)},
+			// The API server's default (RollingUpdate), written as before.
+			Strategy: &k8s.DeploymentStrategy{},
+			Template: &k8s.PodTemplateSpec{
+				Metadata: &k8s.ObjectMeta{
+					Labels:      charts.StringMap(labels(grafana)),
+					Annotations: charts.StringMap(map[string]string{"checksum/config": checksum(sums...)}),
 				},
-				Spec: corev1.PodSpec{
-					ServiceAccountName:           grafana,
-					AutomountServiceAccountToken: ptr(false),
+				Spec: &k8s.PodSpec{
+					ServiceAccountName:           str(grafana),
+					AutomountServiceAccountToken: jsii.Bool(false),
 					SecurityContext:              podSecurity(grafanaUID),
-					Containers: []corev1.Container{{
-						Name:  grafana,
-						Image: env.MirroredImage(grafanaImage),
-						Env: []corev1.EnvVar{
-							secretEnv("GF_SECURITY_ADMIN_USER", "admin-user"),
-							secretEnv("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
-							env1("GF_PATHS_DATA", "/var/lib/grafana"),
-							env1("GF_PATHS_LOGS", "/var/lib/grafana/logs"),
-							env1("GF_PATHS_PLUGINS", "/var/lib/grafana/plugins"),
-							env1("GF_PATHS_PROVISIONING", "/etc/grafana/provisioning"),
-							env1("GF_LOG_MODE", "console"),
-							env1("GF_USERS_ALLOW_SIGN_UP", "false"),
-							env1("GF_AUTH_ANONYMOUS_ENABLED", "false"),
-							// No egress to grafana.com: no update checks,
-							// no usage reporting, no plugin downloads.
-							env1("GF_ANALYTICS_REPORTING_ENABLED", "false"),
-							env1("GF_ANALYTICS_CHECK_FOR_UPDATES", "false"),
-							env1("GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", "false"),
-							env1("GF_PLUGINS_PREINSTALL_DISABLED", "true"),
-							env1("GF_NEWS_NEWS_FEED_ENABLED", "false"),
-						},
-						Ports:           []corev1.ContainerPort{port("http", grafanaPort)},
-						Resources:       res(100, 128, 500, 512),
-						SecurityContext: containerSecurity(),
-						ReadinessProbe:  httpProbe("/api/health", "http", 5, 10, 3),
-						LivenessProbe:   httpProbe("/api/health", "http", 30, 15, 4),
-						VolumeMounts:    mounts,
-					}},
-					Volumes: volumes,
+					Containers:                   &[]*k8s.Container{grafanaContainer(p.Image, &mounts)},
+					Volumes:                      &volumes,
 				},
 			},
 		},
 	})
-	addObject(scope, "grafana-service", &corev1.Service{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta(ns, grafana, grafana),
-		Spec: corev1.ServiceSpec{
-			Selector: map[string]string{appNameLabel: grafana},
-			Ports:    []corev1.ServicePort{{Name: "http", Port: grafanaPort, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+	g.Service = newHTTPService(c, p.Namespace, grafana, grafanaPort)
+	newPDB(c, p.Namespace, grafana, 0, 1)
+	return g
+}
+
+func grafanaContainer(image string, mounts *[]*k8s.VolumeMount) *k8s.Container {
+	secretEnv := func(name, key string) *k8s.EnvVar {
+		return &k8s.EnvVar{Name: str(name), ValueFrom: &k8s.EnvVarSource{SecretKeyRef: &k8s.SecretKeySelector{
+			Name: str(grafanaAdminSecret), Key: str(key),
+		}}}
+	}
+	env := func(name, value string) *k8s.EnvVar { return &k8s.EnvVar{Name: str(name), Value: str(value)} }
+	return &k8s.Container{
+		Name:  str(grafana),
+		Image: str(image),
+		Env: &[]*k8s.EnvVar{
+			secretEnv("GF_SECURITY_ADMIN_USER", "admin-user"),
+			secretEnv("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
+			env("GF_PATHS_DATA", "/var/lib/grafana"),
+			env("GF_PATHS_LOGS", "/var/lib/grafana/logs"),
+			env("GF_PATHS_PLUGINS", "/var/lib/grafana/plugins"),
+			env("GF_PATHS_PROVISIONING", "/etc/grafana/provisioning"),
+			env("GF_LOG_MODE", "console"),
+			env("GF_USERS_ALLOW_SIGN_UP", "false"),
+			env("GF_AUTH_ANONYMOUS_ENABLED", "false"),
+			// No egress to grafana.com: no update checks, no usage
+			// reporting, no plugin downloads.
+			env("GF_ANALYTICS_REPORTING_ENABLED", "false"),
+			env("GF_ANALYTICS_CHECK_FOR_UPDATES", "false"),
+			env("GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", "false"),
+			env("GF_PLUGINS_PREINSTALL_DISABLED", "true"),
+			env("GF_NEWS_NEWS_FEED_ENABLED", "false"),
 		},
-	})
-	addPDB(scope, ns, grafana, nil, ptr(intstr.FromInt32(1)))
+		Ports:           &[]*k8s.ContainerPort{port("http", grafanaPort)},
+		Resources:       charts.Resources{CPURequestMilli: 100, MemoryRequestMiB: 128, CPULimitMilli: 500, MemoryLimitMiB: 512}.Requirements(),
+		SecurityContext: containerSecurity(),
+		ReadinessProbe:  httpProbe("/api/health", "http", 5, 10, 3),
+		LivenessProbe:   httpProbe("/api/health", "http", 30, 15, 4),
+		VolumeMounts:    mounts,
+	}
 }

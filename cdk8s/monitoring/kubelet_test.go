@@ -113,7 +113,7 @@ func TestKubeletScrapedDirectly(t *testing.T) {
 							}
 						}
 					}
-				case o.Kind == "ClusterRole" && o.Name == env.Names.MonitoringNamespace+"-"+Prometheus:
+				case o.Kind == "ClusterRole" && o.Name == env.Names.MonitoringNamespace+"-"+prometheusName:
 					var cr rbacv1.ClusterRole
 					_ = sigsyaml.Unmarshal(doc, &cr)
 					for _, r := range cr.Rules {

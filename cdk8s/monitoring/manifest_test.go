@@ -175,7 +175,7 @@ func TestManifests(t *testing.T) {
 						labels     map[string]string
 						spec       corev1.PodSpec
 					}{"StatefulSet", s.Name, *s.Spec.Replicas, s.Spec.Template.Labels, s.Spec.Template.Spec})
-					if s.Name == Prometheus {
+					if s.Name == prometheusName {
 						if len(s.Spec.VolumeClaimTemplates) != 1 || *s.Spec.VolumeClaimTemplates[0].Spec.StorageClassName != storageClassName {
 							t.Errorf("prometheus: volumeClaimTemplates %+v", s.Spec.VolumeClaimTemplates)
 						}

@@ -2,98 +2,94 @@ package monitoring
 
 import (
 	"github.com/aws/constructs-go/constructs/v10"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus30/v2/k8s"
 
 	"github.com/shopstack/shopstack/cdk8s/charts"
 	"github.com/shopstack/shopstack/contract"
-	"github.com/shopstack/shopstack/platform"
 )
 
-// Network policies of namespace monitoring: everything is denied, then
-// each flow the monitoring data path needs is allowed.
-func addNetworkPolicies(scope constructs.Construct, env platform.Environment) {
-	ns := env.Names.MonitoringNamespace
-	policy := func(id, name string, spec networkingv1.NetworkPolicySpec) {
-		addObject(scope, id, &networkingv1.NetworkPolicy{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{charts.LabelPartOf: partOf}},
-			Spec:       spec,
-		})
-	}
-	both := []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
-	egress := []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}
-	all := metav1.LabelSelector{}
-	app := func(name string) metav1.LabelSelector { return *selector(name) }
-	tcp := func(p int) networkingv1.NetworkPolicyPort {
-		return networkingv1.NetworkPolicyPort{Protocol: ptr(corev1.ProtocolTCP), Port: ptr(intstr.FromInt(p))}
-	}
-	udp := func(p int) networkingv1.NetworkPolicyPort {
-		return networkingv1.NetworkPolicyPort{Protocol: ptr(corev1.ProtocolUDP), Port: ptr(intstr.FromInt(p))}
-	}
-	inNamespace := func(name string) networkingv1.NetworkPolicyPeer {
-		return networkingv1.NetworkPolicyPeer{PodSelector: ptr(app(name))}
-	}
-	// The API server's ENIs, the kubelets and RDS all live in the VPC.
-	vpc := networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: env.Network.CIDR}}
+// NetworkPoliciesProps describes the monitoring data path.
+type NetworkPoliciesProps struct {
+	// Namespace is the monitoring namespace. Required.
+	Namespace string
+	// VPCCIDR is where the API server's ENIs, the kubelets and the
+	// database live. Required.
+	VPCCIDR string
+	// StorefrontNamespace, Backend and Frontend locate the storefront's
+	// pods (their app.kubernetes.io/name) that Prometheus scrapes.
+	// Required.
+	StorefrontNamespace, Backend, Frontend string
+	// ExternalDNSNamespace is where ExternalDNS runs; Prometheus scrapes
+	// it. Required.
+	ExternalDNSNamespace string
+	// DatabasePort is the PostgreSQL port the exporters connect to.
+	// Required.
+	DatabasePort int
+}
 
-	policy("netpol-default-deny", "default-deny", networkingv1.NetworkPolicySpec{PodSelector: all, PolicyTypes: both})
-	policy("netpol-ingress-from-namespace", "allow-ingress-from-namespace", networkingv1.NetworkPolicySpec{
-		PodSelector: all,
-		PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
-		Ingress:     []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{}}}}},
+// NewNetworkPolicies adds the network policies of the monitoring namespace:
+// everything is denied, then each flow the monitoring data path needs is
+// allowed.
+func NewNetworkPolicies(scope constructs.Construct, id string, props *NetworkPoliciesProps) constructs.Construct {
+	c := newComponent(scope, id, props)
+	p := *props
+	check(c, "NetworkPoliciesProps", concat(
+		required("Namespace", p.Namespace), required("VPCCIDR", p.VPCCIDR),
+		required("StorefrontNamespace", p.StorefrontNamespace), required("Backend", p.Backend), required("Frontend", p.Frontend),
+		required("ExternalDNSNamespace", p.ExternalDNSNamespace), positive("DatabasePort", p.DatabasePort),
+	))
+	policy := func(id, name string, pods *k8s.LabelSelector, ingress []*k8s.NetworkPolicyIngressRule, egress []*k8s.NetworkPolicyEgressRule) {
+		np := charts.NewNetworkPolicy(c, id, &charts.NetworkPolicyProps{
+			Name: name, Namespace: p.Namespace, PodSelector: pods, Ingress: ingress, Egress: egress,
+		})
+		np.Metadata().AddLabel(str(charts.LabelPartOf), str(partOf))
+	}
+	ports := func(ps ...*k8s.NetworkPolicyPort) *[]*k8s.NetworkPolicyPort { return &ps }
+	peers := func(ps ...*k8s.NetworkPolicyPeer) *[]*k8s.NetworkPolicyPeer { return &ps }
+	inNamespace := func(app string) *k8s.NetworkPolicyPeer { return &k8s.NetworkPolicyPeer{PodSelector: selector(app)} }
+	shop := func(app string) *k8s.NetworkPolicyPeer {
+		return charts.PodsIn(p.StorefrontNamespace, map[string]string{appNameLabel: app})
+	}
+	vpc := charts.IPBlock(p.VPCCIDR)
+
+	// Both directions isolated, no rule: written without the empty rule
+	// lists charts.NewNetworkPolicy adds, as the manifest always had it.
+	k8s.NewKubeNetworkPolicy(c, str("default-deny"), &k8s.KubeNetworkPolicyProps{
+		Metadata: &k8s.ObjectMeta{Name: str("default-deny"), Namespace: str(p.Namespace), Labels: charts.StringMap(map[string]string{charts.LabelPartOf: partOf})},
+		Spec:     &k8s.NetworkPolicySpec{PodSelector: &k8s.LabelSelector{}, PolicyTypes: strs("Ingress", "Egress")},
 	})
+	policy("ingress-from-namespace", "allow-ingress-from-namespace", nil,
+		[]*k8s.NetworkPolicyIngressRule{{From: peers(&k8s.NetworkPolicyPeer{PodSelector: &k8s.LabelSelector{}})}}, nil)
 	// DNS to any destination: on EKS Auto Mode the resolver is not
 	// necessarily a CoreDNS pod in kube-system.
-	policy("netpol-dns", "allow-dns-egress", networkingv1.NetworkPolicySpec{
-		PodSelector: all, PolicyTypes: egress,
-		Egress: []networkingv1.NetworkPolicyEgressRule{{Ports: []networkingv1.NetworkPolicyPort{udp(53), tcp(53)}}},
+	policy("dns", "allow-dns-egress", nil, nil,
+		[]*k8s.NetworkPolicyEgressRule{{Ports: ports(charts.UDP(53), charts.TCP(53))}})
+	policy("prometheus-egress", "prometheus-egress", selector(prometheusName), nil, []*k8s.NetworkPolicyEgressRule{
+		{To: peers(shop(p.Backend)), Ports: ports(charts.TCP(contract.Port))},
+		{To: peers(shop(p.Frontend)), Ports: ports(charts.TCP(charts.NginxExporterPort))},
+		{To: peers(inNamespace(kubeStateMetrics)), Ports: ports(charts.TCP(kubeStateMetricsPort))},
+		{To: peers(inNamespace(postgresExporter), inNamespace(postgresReplicaExporter)), Ports: ports(charts.TCP(postgresExporterPort))},
+		{To: peers(inNamespace(alertmanager)), Ports: ports(charts.TCP(alertmanagerPort))},
+		{To: peers(inNamespace(grafana)), Ports: ports(charts.TCP(grafanaPort))},
+		{To: peers(&k8s.NetworkPolicyPeer{NamespaceSelector: &k8s.LabelSelector{
+			MatchLabels: charts.StringMap(map[string]string{charts.LabelNamespaceName: p.ExternalDNSNamespace}),
+		}}), Ports: ports(charts.TCP(charts.ExternalDNSPort))},
+		// The API server (discovery) and the kubelets (kubeletJob).
+		{To: peers(vpc), Ports: ports(charts.TCP(443), charts.TCP(kubeletPort))},
 	})
-	shop := func(name string) networkingv1.NetworkPolicyPeer {
-		return networkingv1.NetworkPolicyPeer{
-			NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: env.Names.Namespace}},
-			PodSelector:       ptr(app(name)),
-		}
-	}
-	policy("netpol-prometheus-egress", "prometheus-egress", networkingv1.NetworkPolicySpec{
-		PodSelector: app(Prometheus), PolicyTypes: egress,
-		Egress: []networkingv1.NetworkPolicyEgressRule{
-			{To: []networkingv1.NetworkPolicyPeer{shop(env.Names.Backend)}, Ports: []networkingv1.NetworkPolicyPort{tcp(contract.Port)}},
-			{To: []networkingv1.NetworkPolicyPeer{shop(env.Names.Frontend)}, Ports: []networkingv1.NetworkPolicyPort{tcp(charts.NginxExporterPort)}},
-			{To: []networkingv1.NetworkPolicyPeer{inNamespace(kubeStateMetrics)}, Ports: []networkingv1.NetworkPolicyPort{tcp(kubeStateMetricsPort)}},
-			{To: []networkingv1.NetworkPolicyPeer{inNamespace(postgresExporter), inNamespace(postgresReplicaExporter)}, Ports: []networkingv1.NetworkPolicyPort{tcp(postgresExporterPort)}},
-			{To: []networkingv1.NetworkPolicyPeer{inNamespace(alertmanager)}, Ports: []networkingv1.NetworkPolicyPort{tcp(alertmanagerPort)}},
-			{To: []networkingv1.NetworkPolicyPeer{inNamespace(grafana)}, Ports: []networkingv1.NetworkPolicyPort{tcp(grafanaPort)}},
-			{To: []networkingv1.NetworkPolicyPeer{{
-				NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{corev1.LabelMetadataName: env.Names.ExternalDNSNamespace}},
-			}}, Ports: []networkingv1.NetworkPolicyPort{tcp(charts.ExternalDNSPort)}},
-			// The API server (discovery) and the kubelets (kubeletJob).
-			{To: []networkingv1.NetworkPolicyPeer{vpc}, Ports: []networkingv1.NetworkPolicyPort{tcp(443), tcp(kubeletPort)}},
-		},
+	policy("kube-state-metrics-egress", "kube-state-metrics-egress", selector(kubeStateMetrics), nil,
+		[]*k8s.NetworkPolicyEgressRule{{To: peers(vpc), Ports: ports(charts.TCP(443))}})
+	exporters := &k8s.LabelSelector{MatchExpressions: &[]*k8s.LabelSelectorRequirement{{
+		Key: str(appNameLabel), Operator: str("In"), Values: strs(postgresExporter, postgresReplicaExporter),
+	}}}
+	policy("postgres-exporter-egress", "postgres-exporter-egress", exporters, nil,
+		[]*k8s.NetworkPolicyEgressRule{{To: peers(vpc), Ports: ports(charts.TCP(p.DatabasePort))}})
+	policy("alertmanager-egress", "alertmanager-egress", selector(alertmanager), nil, []*k8s.NetworkPolicyEgressRule{
+		// PagerDuty and Slack, through the NAT gateway.
+		{To: peers(charts.IPBlock("0.0.0.0/0")), Ports: ports(charts.TCP(443))},
+		{To: peers(inNamespace(alertmanager)), Ports: ports(charts.TCP(alertmanagerClusterPort), charts.UDP(alertmanagerClusterPort))},
 	})
-	policy("netpol-kube-state-metrics-egress", "kube-state-metrics-egress", networkingv1.NetworkPolicySpec{
-		PodSelector: app(kubeStateMetrics), PolicyTypes: egress,
-		Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{vpc}, Ports: []networkingv1.NetworkPolicyPort{tcp(443)}}},
-	})
-	policy("netpol-postgres-exporter-egress", "postgres-exporter-egress", networkingv1.NetworkPolicySpec{
-		PodSelector: metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
-			Key: appNameLabel, Operator: metav1.LabelSelectorOpIn, Values: []string{postgresExporter, postgresReplicaExporter},
-		}}},
-		PolicyTypes: egress,
-		Egress:      []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{vpc}, Ports: []networkingv1.NetworkPolicyPort{tcp(env.Database.Port)}}},
-	})
-	policy("netpol-alertmanager-egress", "alertmanager-egress", networkingv1.NetworkPolicySpec{
-		PodSelector: app(alertmanager), PolicyTypes: egress,
-		Egress: []networkingv1.NetworkPolicyEgressRule{
-			// PagerDuty and Slack, through the NAT gateway.
-			{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "0.0.0.0/0"}}}, Ports: []networkingv1.NetworkPolicyPort{tcp(443)}},
-			{To: []networkingv1.NetworkPolicyPeer{inNamespace(alertmanager)}, Ports: []networkingv1.NetworkPolicyPort{tcp(alertmanagerClusterPort), udp(alertmanagerClusterPort)}},
-		},
-	})
-	policy("netpol-grafana-egress", "grafana-egress", networkingv1.NetworkPolicySpec{
-		PodSelector: app(grafana), PolicyTypes: egress,
-		Egress: []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{inNamespace(Prometheus)}, Ports: []networkingv1.NetworkPolicyPort{tcp(prometheusPort)}}},
-	})
+	policy("grafana-egress", "grafana-egress", selector(grafana), nil,
+		[]*k8s.NetworkPolicyEgressRule{{To: peers(inNamespace(prometheusName)), Ports: ports(charts.TCP(prometheusPort))}})
+	return c
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shopstack/shopstack/cdk8s/charts"
 	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/platform"
 )
@@ -305,7 +306,7 @@ func databaseAlerts(env platform.Environment) []alert {
 			},
 			Tests: func() []alertTest {
 				backends := func(db, v string) testSeries {
-					return testSeries{seriesOf(metricPgBackends, merge(pgInstance, map[string]string{"datname": db})), v}
+					return testSeries{seriesOf(metricPgBackends, charts.Merge(pgInstance, map[string]string{"datname": db})), v}
 				}
 				maxConn := testSeries{seriesOf(metricPgMaxConnections, pgInstance), "100x30"}
 				return []alertTest{
@@ -376,7 +377,7 @@ func monitoringAlerts(env platform.Environment) []alert {
 			Levels: []level{{severityCritical, fmt.Sprintf("sum by (job, instance) (rate(%s[5m])) / sum by (job, instance) (rate(%s[5m])) > 0.01",
 				sel(metricPromNotificationsErrors, prom), sel(metricPromNotificationsSent, prom)), "15m"}},
 			Tests: func() []alertTest {
-				am0 := merge(promSelf, map[string]string{"alertmanager": "http://10.1.0.9:9093/api/v2/alerts"})
+				am0 := charts.Merge(promSelf, map[string]string{"alertmanager": "http://10.1.0.9:9093/api/v2/alerts"})
 				return []alertTest{
 					{Name: "half failing", EvalTime: "30m", Series: []testSeries{{seriesOf(metricPromNotificationsErrors, am0), "0+5x40"}, {seriesOf(metricPromNotificationsSent, am0), "0+10x40"}}, Firing: []expectedAlert{{severityCritical, promSelf}}},
 					{Name: "none failing", EvalTime: "30m", Series: []testSeries{{seriesOf(metricPromNotificationsErrors, am0), "0x40"}, {seriesOf(metricPromNotificationsSent, am0), "0+10x40"}}},
@@ -399,7 +400,7 @@ func monitoringAlerts(env platform.Environment) []alert {
 			Description: "Prometheus {{ $labels.instance }} has failed to evaluate rules of {{ $labels.rule_group }} for 15 minutes: some alerts cannot fire.",
 			Levels:      []level{{severityWarning, fmt.Sprintf("increase(%s[5m]) > 0", sel(metricPromRuleEvalFailures, prom)), "15m"}},
 			Tests: func() []alertTest {
-				l := merge(promSelf, map[string]string{"rule_group": prometheusRulesDir + "/" + rulesFile + ";" + groupStorefront})
+				l := charts.Merge(promSelf, map[string]string{"rule_group": prometheusRulesDir + "/" + rulesFile + ";" + groupStorefront})
 				return []alertTest{
 					{Name: "failing", EvalTime: "25m", Series: []testSeries{{seriesOf(metricPromRuleEvalFailures, l), "0+1x30"}}, Firing: []expectedAlert{{severityWarning, l}}},
 					{Name: "ok", EvalTime: "25m", Series: []testSeries{{seriesOf(metricPromRuleEvalFailures, l), "3x30"}}},
@@ -423,7 +424,7 @@ func monitoringAlerts(env platform.Environment) []alert {
 			Levels: []level{{severityCritical, fmt.Sprintf("sum by (job, instance, integration) (rate(%s[5m])) / sum by (job, instance, integration) (rate(%s[5m])) > 0.01",
 				sel(metricAlertmanagerNotificationsErr, am), sel(metricAlertmanagerNotifications, am)), "10m"}},
 			Tests: func() []alertTest {
-				slack := merge(amSelf, map[string]string{"integration": "slack"})
+				slack := charts.Merge(amSelf, map[string]string{"integration": "slack"})
 				return []alertTest{
 					{Name: "slack failing", EvalTime: "20m", Series: []testSeries{{seriesOf(metricAlertmanagerNotificationsErr, slack), "0+2x30"}, {seriesOf(metricAlertmanagerNotifications, slack), "0+4x30"}}, Firing: []expectedAlert{{severityCritical, slack}}},
 					{Name: "slack ok", EvalTime: "20m", Series: []testSeries{{seriesOf(metricAlertmanagerNotificationsErr, slack), "0x30"}, {seriesOf(metricAlertmanagerNotifications, slack), "0+4x30"}}},
@@ -446,17 +447,6 @@ func seriesOf(metric string, labels map[string]string) string {
 		m[i] = eq(k, labels[k])
 	}
 	return sel(metric, m...)
-}
-
-func merge(a, b map[string]string) map[string]string {
-	out := make(map[string]string, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
-	return out
 }
 
 // RuleFile is a Prometheus rule file.
@@ -556,7 +546,7 @@ func ruleTests(alerts []alert, rulesPath string) *ruleTestFile {
 		for _, t := range a.Tests {
 			check := alertRuleTest{EvalTime: t.EvalTime, Alertname: a.Name, ExpAlerts: []expAlertRecord{}}
 			for _, f := range t.Firing {
-				labels := merge(f.Labels, map[string]string{"severity": f.Severity})
+				labels := charts.Merge(f.Labels, map[string]string{"severity": f.Severity})
 				ann := map[string]string{}
 				for k, v := range a.annotations() {
 					ann[k] = render(v, labels)
