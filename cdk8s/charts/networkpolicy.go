@@ -27,7 +27,7 @@ func NewNetworkPolicyController(scope constructs.Construct, id string) k8s.KubeC
 }
 
 // PrometheusName is the name of monitoring's Prometheus: its StatefulSet,
-// Service and the LabelName of its pods (monitoring.Prometheus is this
+// Service and the LabelName of its pods (monitoring's prometheusName is this
 // constant; monitoring imports charts, not the other way round).
 const PrometheusName = "prometheus"
 
