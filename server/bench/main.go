@@ -48,7 +48,6 @@ import (
 	"github.com/shopstack/shopstack/server/domain"
 	"github.com/shopstack/shopstack/server/httpapi"
 	"github.com/shopstack/shopstack/server/internal/pgtest"
-	"github.com/shopstack/shopstack/server/migrations"
 	"github.com/shopstack/shopstack/server/payment"
 	"github.com/shopstack/shopstack/server/seed"
 	"github.com/shopstack/shopstack/server/store"
@@ -372,81 +371,24 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 		return fmt.Errorf("starting PostgreSQL: %w", err)
 	}
 	defer stopPG()
-
 	db, err := store.OpenPostgres(dsn, 4)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := migrations.Run(ctx, db); err != nil {
-		return fmt.Errorf("migrating: %w", err)
+	shop, err := prepareShop(ctx, db, catalogSize)
+	if err != nil {
+		return err
 	}
-	// Cheap hashes for the prepared customers: preparing is not measured.
-	st := store.New(db, store.Options{Payments: payment.NewTestProvider(), Password: store.PasswordParams{Time: 1, Memory: 64, Threads: 1}})
-	if err := seed.Demo(ctx, st); err != nil {
-		return fmt.Errorf("seeding: %w", err)
-	}
-	if err := scaleCatalog(ctx, db, catalogSize); err != nil {
-		return fmt.Errorf("scaling the catalog: %w", err)
-	}
-	svc := st.Services()
 	if explainOnly {
 		return explain(ctx, os.Stdout, db, "linen")
 	}
-	all := true
-	perPage := 100
-	page, err := svc.Admin.ListProducts(ctx, domain.ProductFilter{IncludeInactive: &all, PerPage: &perPage})
-	if err != nil {
-		return err
-	}
-	var products []domain.Product
-	for _, p := range page.Items {
-		if p.Active {
-			products = append(products, p)
-		}
-	}
-	if len(products) == 0 {
-		return errors.New("the seeded catalog is empty")
-	}
-	// Plenty of stock so no scenario runs out.
-	for _, p := range products {
-		big := 1_000_000
-		if _, err := svc.Admin.AdjustStock(ctx, p.ID, domain.StockAdjust{Stock: &big}); err != nil {
-			return err
-		}
-	}
-	methods, err := svc.Orders.ShippingMethods(ctx)
-	if err != nil {
-		return err
-	}
-	var standard *domain.ShippingMethod
-	for i := range methods {
-		if methods[i].Code == "standard" {
-			standard = &methods[i]
-		}
-	}
-	if standard == nil {
-		return errors.New("no standard shipping method")
-	}
 	// Twice the customers: one half for the closed loop, the other for
 	// the open-loop run at half rate.
-	fmt.Fprintf(os.Stderr, "bench: preparing %d customers with a cart each\n", 2*orders)
-	sessions := make([]string, 2*orders)
-	// What each customer's checkout shows: a checkout carries it (issue 12).
-	shown := make([]int64, 2*orders)
-	for i := range sessions {
-		_, sess, err := svc.Accounts.Register(ctx, domain.RegisterInput{Email: fmt.Sprintf("bench%d@shop.test", i), Password: "bench-password", Name: "Bench"})
-		if err != nil {
-			return err
-		}
-		cart, err := svc.Carts.AddItem(ctx, domain.CartKey{UserID: sessionUser(ctx, svc, sess.Token)}, products[i%len(products)].ID, 1)
-		if err != nil {
-			return err
-		}
-		sessions[i] = sess.Token
-		shown[i] = cart.Subtotal.Amount + standard.Price.Amount
+	customers, err := shop.customers(ctx, 2*orders)
+	if err != nil {
+		return err
 	}
-
 	bare, err := startChild("bare", "")
 	if err != nil {
 		return err
@@ -458,35 +400,9 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 	}
 	defer srv.stop()
 	srv.postmaster = postmasterPID(ctx, db)
-
-	base := "http://" + srv.addr
-	var details, searches, adds, orderTargets []vegeta.Target
-	slugs, err := activeSlugs(ctx, db)
+	scenarios, err := shop.scenarios(ctx, "http://"+srv.addr, customers)
 	if err != nil {
 		return err
-	}
-	for _, slug := range slugs {
-		details = append(details, vegeta.Target{Method: "GET", URL: base + "/api/v1/products/" + slug})
-	}
-	for _, p := range products {
-		if w := strings.Fields(p.Name); len(w) > 0 {
-			searches = append(searches, vegeta.Target{Method: "GET", URL: base + "/api/v1/search?q=" + urlWord(w[0])})
-		}
-		body, _ := json.Marshal(map[string]any{"product_id": p.ID, "quantity": 1})
-		// No cookie: each add starts a guest cart (the first add of a visit).
-		adds = append(adds, vegeta.Target{Method: "POST", URL: base + "/api/v1/cart/items", Body: body, Header: jsonHeader()})
-	}
-	for i, tok := range sessions {
-		checkout, _ := json.Marshal(map[string]any{
-			"shipping_address": map[string]any{"name": "Bench", "line1": "1 Load St", "city": "Loopback", "postal_code": "12345", "country": "US"},
-			"shipping_method":  standard.Code,
-			"payment":          map[string]any{"card_number": "4242424242424242", "exp_month": 12, "exp_year": time.Now().Year() + 2, "cvc": "123"},
-			"expected_total":   shown[i],
-		})
-		h := jsonHeader()
-		h.Set("Cookie", httpapi.CookieSession+"="+tok)
-		h.Set(httpapi.HeaderIdempotencyKey, fmt.Sprintf("bench-order-%d", i))
-		orderTargets = append(orderTargets, vegeta.Target{Method: "POST", URL: base + "/api/v1/orders", Body: checkout, Header: h})
 	}
 
 	fmt.Fprintf(os.Stderr, "bench: %d workers, %s per scenario\n", workers, duration)
@@ -499,31 +415,6 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 	}
 	if err := halfRate(ctx, bare, &floor, bareTargets(), duration, workers); err != nil {
 		return err
-	}
-	// A list page as the storefront asks for it (the client's default
-	// page), and the category filter of its category pages.
-	lists := []vegeta.Target{{Method: "GET", URL: base + "/api/v1/products"}}
-	cats, err := svc.Catalog.ListCategories(ctx)
-	if err != nil {
-		return err
-	}
-	for _, c := range cats {
-		lists = append(lists, vegeta.Target{Method: "GET", URL: base + "/api/v1/products?category=" + c.Slug})
-	}
-	half := len(orderTargets) / 2
-	scenarios := []struct {
-		name     string
-		tr, half func() vegeta.Targeter
-	}{
-		{"product list", func() vegeta.Targeter { return roundRobin(lists, false) }, nil},
-		{"product detail", func() vegeta.Targeter { return roundRobin(details, false) }, nil},
-		{"categories", func() vegeta.Targeter {
-			return roundRobin([]vegeta.Target{{Method: "GET", URL: base + "/api/v1/categories"}}, false)
-		}, nil},
-		{"search", func() vegeta.Targeter { return roundRobin(searches, false) }, nil},
-		{"add to cart", func() vegeta.Targeter { return roundRobin(adds, false) }, nil},
-		{"place order", func() vegeta.Targeter { return roundRobin(orderTargets[:half], true) },
-			func() vegeta.Targeter { return roundRobin(orderTargets[half:], true) }},
 	}
 	results := []result{floor}
 	for _, sc := range scenarios {
@@ -544,6 +435,14 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 		}
 		results = append(results, r)
 	}
+	return finish(results, out, workers, duration)
+}
+
+// finish sets every result's ratios to the bare handler (results[0]),
+// prints the report, writes the JSON file if asked, and fails when a
+// scenario's requests did not succeed.
+func finish(results []result, out string, workers int, duration time.Duration) error {
+	floor := results[0]
 	for i := range results {
 		r := &results[i]
 		r.RPSRatio = ratio(r.RPS, floor.RPS)
