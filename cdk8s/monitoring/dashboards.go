@@ -266,6 +266,12 @@ func storefrontDashboard(env platform.Environment) *dashboard.DashboardBuilder {
 		graph("Pool waits", "How often and how long requests waited for a free connection.", units.Short, 12,
 			q{"sum(" + rate(sel(contract.MetricDBWaitCount, backend)) + ")", "waits/s"},
 			q{"sum(" + rate(sel(contract.MetricDBWaitDuration, backend)) + ")", "seconds waited/s"})
+	lookups := sel(contract.MetricCatalogCacheLookups, backend)
+	bd.row("Catalog read cache").
+		graph("Catalog cache hit ratio", "Share of catalog reads (lists, product pages, categories, search) answered from the backend's cache without the database. Every catalog write, checkout's stock changes included, empties the cache of every replica; a replica that is not listening for those changes caches nothing (ratio 0).", units.PercentUnit, 12,
+			q{"sum(" + rate(sel(contract.MetricCatalogCacheLookups, backend, eq(contract.LabelResult, contract.CacheHit))) + ") / sum(" + rate(lookups) + ")", "hit ratio"}).
+		graph("Catalog cache size", "Encoded catalog answers held per pod, their gzip and brotli variants included (at most 64 MiB each).", units.BytesIEC, 12,
+			q{"sum by (pod) (" + sel(contract.MetricCatalogCacheBytes, backend) + ")", "{{pod}}"})
 	frontend := eq("job", jobFrontend)
 	bd.row("Frontend (nginx)").
 		graph("Frontend requests per second", "From the nginx-prometheus-exporter sidecar (stub_status).", units.RequestsPerSecond, 12,

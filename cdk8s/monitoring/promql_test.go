@@ -1,7 +1,14 @@
 package monitoring
 
 import (
+	"fmt"
+	"go/ast"
+	goparser "go/parser"
+	"go/token"
+	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -140,12 +147,56 @@ func TestExporterMetricNamesAreKnown(t *testing.T) {
 	}
 }
 
-// contractMetrics are every metric name contract declares.
-var contractMetrics = []string{
-	contract.MetricHTTPRequests, contract.MetricHTTPRequestDuration, contract.MetricHTTPInFlight,
-	contract.MetricCheckouts, contract.MetricOrdersPlaced, contract.MetricDBOpenConnections,
-	contract.MetricDBInUseConnections, contract.MetricDBIdleConnections, contract.MetricDBMaxOpenConns,
-	contract.MetricDBWaitCount, contract.MetricDBWaitDuration,
+// contractMetrics are every metric name contract declares: the string
+// values of its Metric* constants, read from the package's source so that a
+// new metric needs no second list here.
+var contractMetrics = func() []string {
+	files, err := filepath.Glob(filepath.Join("..", "..", "contract", "*.go"))
+	if err != nil || len(files) == 0 {
+		panic(fmt.Sprintf("contract sources: %v %v", files, err))
+	}
+	var names []string
+	for _, path := range files {
+		f, err := goparser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			panic(err)
+		}
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, n := range vs.Names {
+					if !strings.HasPrefix(n.Name, "Metric") || i >= len(vs.Values) {
+						continue
+					}
+					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						v, _ := strconv.Unquote(lit.Value)
+						names = append(names, v)
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}()
+
+// TestContractMetricsAreRead guards the reader above: it finds the
+// contract's metrics (a few named here) and nothing else.
+func TestContractMetricsAreRead(t *testing.T) {
+	for _, want := range []string{contract.MetricHTTPRequests, contract.MetricDBWaitDuration, contract.MetricCatalogCacheBytes} {
+		if !slices.Contains(contractMetrics, want) {
+			t.Errorf("contractMetrics %v lack %s", contractMetrics, want)
+		}
+	}
+	for _, m := range contractMetrics {
+		if !strings.HasPrefix(m, "shop_") {
+			t.Errorf("contractMetrics holds %q, not a shop_ metric", m)
+		}
+	}
 }
 
 // TestServerMetricNamesComeFromContract: a storefront metric used by a rule
