@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { appPathSelectors } from '../scripts/app-paths-rule.mjs';
 import { renderNginxRoutes } from '../scripts/nginx-routes.mjs';
 import { matchPath } from './lib/match';
-import { fillPattern, ROUTE_PATTERNS, ROUTES, type RouteName } from './routes';
+import { fillPattern, loginThen, ROUTE_PATTERNS, ROUTES, type RouteName } from './routes';
 import ROUTES_JSON from './routes.json';
 
 const names = Object.keys(ROUTE_PATTERNS) as RouteName[];
@@ -71,6 +71,11 @@ describe('the route table (routes.ts)', () => {
     expect(ROUTES.adminProduct({ id: 3 })).toBe('/admin/products/3');
     expect(ROUTES.adminOrder({ id: 4 })).toBe('/admin/orders/4');
     expect(() => fillPattern('/account/orders/:id', {})).toThrow(/no value for :id/);
+  });
+
+  it('sends a visitor to log in and back to where they were', () => {
+    expect(loginThen(ROUTES.checkout)).toBe('/account/login?next=%2Fcheckout');
+    expect(loginThen(ROUTES.order({ id: 7 }))).toBe('/account/login?next=%2Faccount%2Forders%2F7');
   });
 
   it('types each builder by its pattern', () => {

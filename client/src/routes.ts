@@ -78,3 +78,12 @@ type Paths = { readonly [N in RouteName]: PathBuilder<(typeof ROUTE_PATTERNS)[N]
  */
 // Object.fromEntries forgets the names' types; routes.test.ts checks each builder against its pattern.
 export const ROUTES = Object.fromEntries(Object.entries(ROUTE_PATTERNS).map(([name, pattern]) => [name, builder(pattern)])) as unknown as Paths;
+
+/**
+ * The log-in page, returning to `next` (a path of this app) once the
+ * visitor has logged in: `loginThen(ROUTES.checkout)` is
+ * '/account/login?next=%2Fcheckout'.
+ */
+export function loginThen(next: string): string {
+  return `${ROUTES.login}?next=${encodeURIComponent(next)}`;
+}

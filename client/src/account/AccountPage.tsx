@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import * as api from '../api';
-import { ROUTES } from '../routes';
+import { loginThen, ROUTES } from '../routes';
 import { Link, navigate, Redirect, useSearchParams } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { Pagination } from '../ui/Pagination';
@@ -20,7 +20,7 @@ export function AccountPage() {
   const [error, setError] = useState('');
 
   if (user === undefined) return <Loading />;
-  if (user === null) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.account)}`} />;
+  if (user === null) return <Redirect to={loginThen(ROUTES.account)} />;
 
   const doLogout = async () => {
     try {

@@ -1,4 +1,4 @@
-import { ROUTES } from '../routes';
+import { loginThen, ROUTES } from '../routes';
 import { Link, Redirect } from '../lib/router';
 import { useDocumentTitle } from '../lib/useResource';
 import { Loading } from '../ui/Status';
@@ -11,7 +11,7 @@ export function AccountSettingsPage() {
   useDocumentTitle('Profile and password');
   const { user } = useSession();
   if (user === undefined) return <Loading />;
-  if (user === null) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.accountSettings)}`} />;
+  if (user === null) return <Redirect to={loginThen(ROUTES.accountSettings)} />;
   return (
     <div className="account">
       <div className="page-header">

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import * as api from '../api';
 import type { SavedAddress } from '../api/types';
-import { ROUTES } from '../routes';
+import { loginThen, ROUTES } from '../routes';
 import { Link, Redirect } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { addressOneLine } from '../ui/address';
@@ -43,7 +43,7 @@ export function AddressBookPage() {
   });
 
   if (user === undefined) return <Loading />;
-  if (user === null) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.accountAddresses)}`} />;
+  if (user === null) return <Redirect to={loginThen(ROUTES.accountAddresses)} />;
 
   const items = changed ?? (list.status === 'ok' ? list.data : null);
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import * as api from '../api';
-import { ROUTES } from '../routes';
+import { loginThen, ROUTES } from '../routes';
 import { Link, Redirect, useParams } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -20,7 +20,7 @@ export function OrderPage() {
   const [busy, setBusy] = useState(false);
 
   if (user === undefined) return <Loading />;
-  if (user === null) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.order({ id: Number(id) }))}`} />;
+  if (user === null) return <Redirect to={loginThen(ROUTES.order({ id: Number(id) }))} />;
 
   const current = order.status === 'ok' ? order.data : null;
   const cancel = async () => {

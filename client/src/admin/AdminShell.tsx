@@ -1,6 +1,6 @@
 import { type ReactNode } from 'react';
 import { useSession } from '../account/SessionProvider';
-import { ROUTES } from '../routes';
+import { loginThen, ROUTES } from '../routes';
 import { Link, Redirect, useLocation } from '../lib/router';
 import { useDocumentTitle } from '../lib/useResource';
 import { Loading } from '../ui/Status';
@@ -10,7 +10,7 @@ export function AdminShell({ title, children, actions }: { title: string; childr
   const { user } = useSession();
   const { pathname } = useLocation();
   if (user === undefined) return <Loading />;
-  if (user === null) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(pathname)}`} />;
+  if (user === null) return <Redirect to={loginThen(pathname)} />;
   if (user.role !== 'admin') {
     return (
       <div className="status status--error" role="alert">

@@ -5,7 +5,7 @@ import { useSession } from '../account/SessionProvider';
 import { useCart } from '../cart/CartProvider';
 import { canCheckout } from '../cart/cartState';
 import { TEST_CARDS } from '../constants';
-import { ROUTES } from '../routes';
+import { loginThen, ROUTES } from '../routes';
 import { Link, navigate } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { TextField } from '../ui/Field';
@@ -160,7 +160,7 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
           break;
         }
         case 'unauthorized':
-          navigate(`${ROUTES.login}?next=${encodeURIComponent(ROUTES.checkout)}`);
+          navigate(loginThen(ROUTES.checkout));
           break;
         default:
           setFailure({ title: 'Something went wrong', message: err.message });
@@ -190,7 +190,7 @@ function CheckoutFormView({ methods, defaultName, guest }: { methods: ShippingMe
             <fieldset className="card">
               <legend>Contact</legend>
               <p className="muted small" data-testid="guest-login-hint">
-                <Link to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.checkout)}`}>Log in</Link> to use your saved addresses, or continue as a guest.
+                <Link to={loginThen(ROUTES.checkout)}>Log in</Link> to use your saved addresses, or continue as a guest.
               </p>
               <TextField label="E-mail" name="email" type="email" autoComplete="email" value={form.email} onChange={set('email')} error={errors.email} required hint="We send the order confirmation here." />
             </fieldset>

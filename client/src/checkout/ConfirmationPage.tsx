@@ -1,7 +1,7 @@
 import * as api from '../api';
 import type { Order } from '../api/types';
 import { useSession } from '../account/SessionProvider';
-import { ROUTES } from '../routes';
+import { loginThen, ROUTES } from '../routes';
 import { Link, Redirect, useParams } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { OrderSummary } from '../account/OrderSummary';
@@ -22,7 +22,7 @@ export default function ConfirmationPage() {
   );
   if (user === undefined) return <Loading label="Loading your order…" />;
   // Logged out without this order's token: log in, then come back here.
-  if (user === null && !token) return <Redirect to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.confirmation({ id: orderId }))}`} />;
+  if (user === null && !token) return <Redirect to={loginThen(ROUTES.confirmation({ id: orderId }))} />;
   if (order.status === 'loading') return <Loading label="Loading your order…" />;
   if (order.status === 'error') return <ErrorState error={order.error} onRetry={order.reload} page />;
   if (!order.data) return <Loading label="Loading your order…" />;

@@ -1,5 +1,5 @@
 import * as api from '../api';
-import { ROUTES } from '../routes';
+import { loginThen, ROUTES } from '../routes';
 import { Link, useParams } from '../lib/router';
 import { useDocumentTitle, useResource } from '../lib/useResource';
 import { OrderStatusBadge, OrderSummary } from '../account/OrderSummary';
@@ -24,7 +24,7 @@ export default function OrderLinkPage() {
               : 'Check that you copied the whole link from your e-mail. Log in to see the orders of your account.'}
           </p>
           <p className="actions">
-            <Link to={`${ROUTES.login}?next=${encodeURIComponent(ROUTES.account)}`} className="button button--secondary">
+            <Link to={loginThen(ROUTES.account)} className="button button--secondary">
               Log in
             </Link>
             <Link to={ROUTES.catalog} className="button button--primary">

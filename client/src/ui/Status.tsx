@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiError, describeError } from '../api';
-import { ROUTES } from '../routes';
+import { loginThen } from '../routes';
 import { Link, useLocation } from '../lib/router';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -27,7 +27,7 @@ export function ErrorState({ error, onRetry, title, page = false }: { error: unk
       <div className="status status--error" role="alert" data-error-code={code}>
         <Title className="status__title">Please log in</Title>
         <p>You need to be logged in to see this page.</p>
-        <Link to={`${ROUTES.login}?next=${encodeURIComponent(href)}`} className="button button--primary">
+        <Link to={loginThen(href)} className="button button--primary">
           Log in
         </Link>
       </div>
