@@ -133,8 +133,13 @@ func findWindow(calendar []SupportWindow, version string) (SupportWindow, bool) 
 
 // MajorVersion is the PostgreSQL major version of EngineVersion: "16" for
 // both "16" and "16.11".
-func (d Database) MajorVersion() string {
-	major, _, _ := strings.Cut(d.EngineVersion, ".")
+func (d Database) MajorVersion() string { return PostgresMajorVersion(d.EngineVersion) }
+
+// PostgresMajorVersion is the major version of a PostgreSQL engine version
+// (the part before the first dot: "16" of "16.11"; since PostgreSQL 10 the
+// major version is one number).
+func PostgresMajorVersion(engineVersion string) string {
+	major, _, _ := strings.Cut(engineVersion, ".")
 	return major
 }
 

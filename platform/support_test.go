@@ -98,3 +98,16 @@ func TestDefaultVersionsInStandardSupport(t *testing.T) {
 		}
 	}
 }
+
+// The parameter group family (postgres16) and the support check both take
+// the major version from the engine version this one way.
+func TestPostgresMajorVersion(t *testing.T) {
+	for in, want := range map[string]string{"16": "16", "16.11": "16", "17.4": "17", "": ""} {
+		if got := platform.PostgresMajorVersion(in); got != want {
+			t.Errorf("PostgresMajorVersion(%q) = %q, want %q", in, got, want)
+		}
+		if got := (platform.Database{EngineVersion: in}).MajorVersion(); got != want {
+			t.Errorf("Database{EngineVersion: %q}.MajorVersion() = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/shopstack/shopstack/platform"
 )
 
 // DatabaseLogExports are the PostgreSQL logs exported to CloudWatch Logs.
@@ -143,9 +144,8 @@ func NewDatabase(scope constructs.Construct, id string, props *DatabaseProps) *D
 // and AutoMinorVersionUpgrade moves it on from there. The parameter
 // group family comes from the major version alone (postgres16).
 func postgresEngine(version string) awsrds.IInstanceEngine {
-	major, _, _ := strings.Cut(version, ".")
 	return awsrds.DatabaseInstanceEngine_Postgres(&awsrds.PostgresInstanceEngineProps{
-		Version: awsrds.PostgresEngineVersion_Of(jsii.String(version), jsii.String(major), nil),
+		Version: awsrds.PostgresEngineVersion_Of(jsii.String(version), jsii.String(platform.PostgresMajorVersion(version)), nil),
 	})
 }
 
