@@ -192,35 +192,58 @@ func startLocal(opts Options) (_ *Server, err error) {
 		return nil, fmt.Errorf("pgtest: initdb: %w\n%s", err, out)
 	}
 
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
 	logPath := filepath.Join(dir, "postgres.log")
-	args := []string{"-D", data, "-p", strconv.Itoa(port),
-		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + sock,
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-		"-c", "max_connections=300", "-c", "shared_buffers=32MB", "-c", "log_min_messages=warning"}
+	var tlsArgs []string
 	if opts.TLS != nil {
-		tlsArgs, err := writeTLS(dir, opts.TLS, uid, gid)
+		if tlsArgs, err = writeTLS(dir, opts.TLS, uid, gid); err != nil {
+			return nil, err
+		}
+	}
+	// The port is chosen free, then postgres binds it: another process (a
+	// parallel test package starting its own server) can take it between
+	// the two. postgres then exits saying so, and it is started again on
+	// another port.
+	for attempt := 1; ; attempt++ {
+		port, err := choosePort()
 		if err != nil {
 			return nil, err
 		}
-		args = append(args, tlsArgs...)
+		args := append([]string{"-D", data, "-p", strconv.Itoa(port),
+			"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + sock,
+			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+			"-c", "max_connections=300", "-c", "shared_buffers=32MB", "-c", "log_min_messages=warning"}, tlsArgs...)
+		s := &Server{
+			base:    &url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Path: "/postgres", RawQuery: "sslmode=disable"},
+			dir:     dir,
+			tmplErr: map[string]error{},
+			bin:     bin,
+			logPath: logPath,
+			args:    args,
+			cred:    cred,
+		}
+		_ = os.Remove(logPath) // a retry reads only its own start-up
+		err = s.launch()
+		if err == nil {
+			return s, nil
+		}
+		if attempt == portAttempts || !portTaken(logPath) {
+			return nil, err
+		}
 	}
-	s := &Server{
-		base:    &url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Path: "/postgres", RawQuery: "sslmode=disable"},
-		dir:     dir,
-		tmplErr: map[string]error{},
-		bin:     bin,
-		logPath: logPath,
-		args:    args,
-		cred:    cred,
-	}
-	if err := s.launch(); err != nil {
-		return nil, err
-	}
-	return s, nil
+}
+
+// portAttempts is how many ports startLocal tries before giving up.
+const portAttempts = 5
+
+// choosePort picks the port of the next server (a variable for the test
+// that makes it collide).
+var choosePort = freePort
+
+// portTaken reports whether postgres's start-up log says its port was
+// taken ("could not bind IPv4 address ...: Address already in use").
+func portTaken(logPath string) bool {
+	log, _ := os.ReadFile(logPath)
+	return strings.Contains(string(log), "Address already in use")
 }
 
 // launch starts postgres with s's arguments and waits until it accepts
@@ -246,7 +269,11 @@ func (s *Server) launch() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for {
-		perr := s.ping(ctx)
+		// Each try is short: a port answered by something else (taken
+		// since it was chosen) must not hold the loop past postgres exiting.
+		pctx, pcancel := context.WithTimeout(ctx, 2*time.Second)
+		perr := s.ping(pctx)
+		pcancel()
 		if perr == nil {
 			return nil
 		}

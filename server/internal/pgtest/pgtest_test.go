@@ -3,6 +3,9 @@ package pgtest_test
 import (
 	"context"
 	"database/sql"
+	"net"
+	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/shopstack/shopstack/server/internal/pgtest"
@@ -100,5 +103,54 @@ func TestHaltAndRestart(t *testing.T) {
 	var v int
 	if err := db.QueryRowContext(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != 7 {
 		t.Fatalf("after restart: v=%d err=%v", v, err)
+	}
+}
+
+// A port taken between choosing it and postgres binding it (another test
+// package's server, say) makes postgres exit at start-up; the server is
+// started again on another port instead of failing the test.
+func TestStartsAgainWhenThePortWasTaken(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	takenPort := taken.Addr().(*net.TCPAddr).Port
+	var chosen []int
+	restore := pgtest.SetChoosePort(func() (int, error) {
+		p := takenPort
+		if len(chosen) > 0 {
+			var err error
+			if p, err = pgtest.FreePort(); err != nil {
+				return 0, err
+			}
+		}
+		chosen = append(chosen, p)
+		return p, nil
+	})
+	defer restore()
+
+	srv, err := pgtest.StartLocal(pgtest.Options{})
+	if err != nil {
+		t.Fatalf("StartLocal with its first port taken: %v", err)
+	}
+	defer srv.Stop()
+	if len(chosen) != 2 {
+		t.Fatalf("ports chosen: %v, want the taken one and then another", chosen)
+	}
+	u, err := url.Parse(srv.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Port() != strconv.Itoa(chosen[1]) {
+		t.Errorf("server URL %s, want port %d (the second choice)", u.Redacted(), chosen[1])
+	}
+	db, err := sql.Open("pgx", srv.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Ping(); err != nil {
+		t.Errorf("the restarted server does not answer: %v", err)
 	}
 }
