@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -12,41 +11,16 @@ import (
 	"github.com/shopstack/shopstack/server/internal/mailtest"
 )
 
-// serveFor starts `serve` with env plus a SQLite file and listen address,
-// waits until it is ready and returns its base URL; the test's end stops it.
+// serveFor starts `serve` with env plus a SQLite file (startServe) and
+// returns its base URL and logs.
 func serveFor(t *testing.T, extra map[string]string) (string, *syncBuffer) {
 	t.Helper()
-	addr := freeAddr(t)
-	kv := map[string]string{"SHOP_SQLITE_PATH": filepath.Join(t.TempDir(), "shop.db"), "SHOP_LISTEN_ADDR": addr, "SHOP_DRAIN_DELAY": "0s"}
+	kv := map[string]string{"SHOP_SQLITE_PATH": filepath.Join(t.TempDir(), "shop.db")}
 	for k, v := range extra {
 		kv[k] = v
 	}
-	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, envOf(kv), logs) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	base := "http://" + addr
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if resp, err := http.Get(base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return base, logs
-			}
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve exited: %v\n%s", err, logs)
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready:\n%s", logs)
-		}
-	}
+	srv := startServe(t, kv)
+	return srv.base, srv.logs
 }
 
 func requestReset(t *testing.T, base, email string) {

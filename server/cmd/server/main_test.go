@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -39,16 +38,6 @@ func (s *syncBuffer) String() string {
 
 func envOf(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 func TestUsage(t *testing.T) {
 	for _, args := range [][]string{{"frobnicate"}, {"serve", "extra"}} {
 		if err := run(context.Background(), args, envOf(nil), io.Discard); err != errUsage {
@@ -65,36 +54,12 @@ func TestUsage(t *testing.T) {
 // migrates, seeds, bootstraps the admin and answers; SIGTERM (a cancelled
 // context) drains and returns cleanly.
 func TestSQLiteZeroSetUp(t *testing.T) {
-	addr := freeAddr(t)
-	env := envOf(map[string]string{
+	srv := startServe(t, map[string]string{
 		"SHOP_SQLITE_PATH":    filepath.Join(t.TempDir(), "nested", "shop.db"),
-		"SHOP_LISTEN_ADDR":    addr,
-		"SHOP_DRAIN_DELAY":    "0s",
 		"SHOP_ADMIN_EMAIL":    "admin@example.com",
 		"SHOP_ADMIN_PASSWORD": "test-admin-" + fmt.Sprint(time.Now().UnixNano()),
 	})
-	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, env, logs) }()
-
-	base := "http://" + addr
-	var ready bool
-	for i := 0; i < 300 && !ready; i++ {
-		select {
-		case err := <-done:
-			t.Fatalf("serve exited early: %v\n%s", err, logs)
-		case <-time.After(100 * time.Millisecond):
-		}
-		if resp, err := http.Get(base + "/readyz"); err == nil {
-			ready = resp.StatusCode == 200
-			resp.Body.Close()
-		}
-	}
-	if !ready {
-		cancel()
-		t.Fatalf("never ready\n%s", logs)
-	}
+	base, logs := srv.base, srv.logs
 	resp, err := http.Get(base + "/api/v1/products?per_page=100")
 	if err != nil {
 		t.Fatal(err)
@@ -121,9 +86,10 @@ func TestSQLiteZeroSetUp(t *testing.T) {
 		t.Fatalf("image %s: %d %.80s", page.Items[0].Images[0], img.StatusCode, body)
 	}
 
-	cancel()
+	stopped := make(chan error, 1)
+	go func() { stopped <- srv.stop() }()
 	select {
-	case err := <-done:
+	case err := <-stopped:
 		if err != nil {
 			t.Fatalf("serve after SIGTERM: %v\n%s", err, logs)
 		}
@@ -147,7 +113,7 @@ func TestSQLiteZeroSetUp(t *testing.T) {
 // unmigrated database; migrate then seed work and are idempotent.
 func TestPostgresNeedsMigrate(t *testing.T) {
 	dsn := pgtest.NewDatabase(t)
-	env := envOf(map[string]string{"SHOP_DATABASE_URL": dsn, "SHOP_LISTEN_ADDR": freeAddr(t)})
+	env := envOf(map[string]string{"SHOP_DATABASE_URL": dsn, "SHOP_LISTEN_ADDR": "127.0.0.1:0"})
 	ctx := context.Background()
 	for _, cmd := range []string{"serve", "seed"} {
 		err := run(ctx, []string{cmd}, env, io.Discard)

@@ -15,41 +15,10 @@ import (
 	"github.com/shopstack/shopstack/server/internal/pgtest"
 )
 
-// serveOn starts `serve` on the PostgreSQL database dsn, waits until it is
-// ready and returns its base URL; the test's end stops it.
+// serveOn starts `serve` with env (startServe) and returns its base URL.
 func serveOn(t *testing.T, env map[string]string) string {
 	t.Helper()
-	addr := freeAddr(t)
-	kv := map[string]string{contract.EnvListenAddr: addr, "SHOP_DRAIN_DELAY": "0s"}
-	for k, v := range env {
-		kv[k] = v
-	}
-	logs := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, envOf(kv), logs) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	base := "http://" + addr
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if resp, err := http.Get(base + contract.PathReadyz); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return base
-			}
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve exited: %v\n%s", err, logs)
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready:\n%s", logs)
-		}
-	}
+	return startServe(t, env).base
 }
 
 // Two complete `serve` instances (each its own pool, catalog cache and
