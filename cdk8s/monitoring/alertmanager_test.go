@@ -158,15 +158,7 @@ func TestAlertmanagerRoutingAndInhibition(t *testing.T) {
 // whether the daemon itself marks the twin inhibited.
 func TestAlertmanagerDaemonRoutesAndInhibits(t *testing.T) {
 	dir, _ := generated(t, environments(t)[0])
-	addr := freeAddr(t)
-	start(t, tool(t, "prometheus-alertmanager"), nil,
-		"--config.file="+filepath.Join(dir, "alertmanager", alertmanagerConfigFile),
-		"--storage.path="+t.TempDir(),
-		"--web.listen-address="+addr,
-		"--cluster.listen-address=",
-	)
-	base := "http://" + addr
-	waitOK(t, base+"/-/ready", time.Minute)
+	base := "http://" + startAlertmanager(t, filepath.Join(dir, "alertmanager", alertmanagerConfigFile))
 
 	type alert struct {
 		Labels      model.LabelSet    `json:"labels"`

@@ -74,6 +74,10 @@ func buildServer(t *testing.T) string {
 	return serverBin
 }
 
+// freeAddr picks a port for a process that cannot bind its own first:
+// Prometheus, whose configuration must name its own address (the
+// prometheus scrape job) before it starts. Everything else binds port 0
+// and reports what it got (listeningAddr, listeningOn).
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -99,6 +103,48 @@ func listeningAddr(t *testing.T, logPath string, d time.Duration) string {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no \"listening\" line in %s after %s:\n%s", logPath, d, b)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// startAlertmanager runs Debian's prometheus-alertmanager with config on
+// a port it binds itself (127.0.0.1:0) and returns the address it logged
+// (`msg="Listening on" address=127.0.0.1:NNNNN`, exporter-toolkit's line),
+// once /-/ready answers.
+func startAlertmanager(t *testing.T, config string) string {
+	t.Helper()
+	logPath := start(t, tool(t, "prometheus-alertmanager"), nil,
+		"--config.file="+config,
+		"--storage.path="+t.TempDir(),
+		"--web.listen-address=127.0.0.1:0",
+		"--cluster.listen-address=",
+	)
+	addr := listeningOn(t, logPath, time.Minute)
+	waitOK(t, "http://"+addr+"/-/ready", time.Minute)
+	return addr
+}
+
+// listeningOn waits, at most d, for the logfmt line of a Prometheus-family
+// binary that names the address it bound (msg="Listening on"
+// address=HOST:PORT) and returns that address.
+func listeningOn(t *testing.T, logPath string, d time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		b, _ := os.ReadFile(logPath)
+		for _, line := range strings.Split(string(b), "\n") {
+			if !strings.Contains(line, `msg="Listening on"`) {
+				continue
+			}
+			for _, field := range strings.Fields(line) {
+				if addr, ok := strings.CutPrefix(field, "address="); ok && !strings.HasSuffix(addr, ":0") {
+					return addr
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no \"Listening on\" line in %s after %s:\n%s", logPath, d, b)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -489,14 +535,7 @@ func TestPrometheusEndToEnd(t *testing.T) {
 
 	// AlertManager with the generated configuration (clustering off: one
 	// process). It must load the file and serve.
-	amAddr := freeAddr(t)
-	start(t, tool(t, "prometheus-alertmanager"), nil,
-		"--config.file="+filepath.Join(dir, "alertmanager", alertmanagerConfigFile),
-		"--storage.path="+t.TempDir(),
-		"--web.listen-address="+amAddr,
-		"--cluster.listen-address=",
-	)
-	waitOK(t, "http://"+amAddr+"/-/ready", time.Minute)
+	amAddr := startAlertmanager(t, filepath.Join(dir, "alertmanager", alertmanagerConfigFile))
 
 	promAddr := freeAddr(t)
 	backendAddr := strings.TrimPrefix(base, "http://")
