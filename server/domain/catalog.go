@@ -43,8 +43,26 @@ type Product struct {
 	Active      bool              `json:"active"`
 	Featured    bool              `json:"featured"`
 	CreatedAt   time.Time         `json:"created_at"`
-	UpdatedAt   time.Time         `json:"updated_at"`
+	UpdatedAt   time.Time         `json:"updated_at"` // last edit by an admin; sales do not move it
 }
+
+// MaxShownStock is the most stock the storefront's catalog shows for a
+// product: the most one cart line can hold. Nothing a shopper can do
+// depends on more (the quantity picker and "Only N left" stop below it),
+// and a sale that leaves the shown number as it was leaves every cached
+// catalog answer valid, so checkouts of well-stocked products do not drop
+// the catalog cache of every replica.
+const MaxShownStock = MaxCartQuantity
+
+// Shown is p as the storefront's catalog shows it: Stock capped at
+// MaxShownStock. Admin reads keep the exact count.
+func (p Product) Shown() Product {
+	p.Stock = ShownStock(p.Stock)
+	return p
+}
+
+// ShownStock is the stock the catalog shows for n units in stock.
+func ShownStock(n int) int { return min(n, MaxShownStock) }
 
 // ProductImagePath is where the demo catalog's generated image of a SKU is
 // served (the HTTP layer registers its route as ProductImagePath(":sku");
@@ -146,9 +164,11 @@ func (q SearchQuery) Pagination() Pagination {
 type CatalogService interface {
 	// ListCategories returns every category with its active product count.
 	ListCategories(ctx context.Context) ([]Category, error)
-	// ListProducts returns one page of products matching f (validated).
+	// ListProducts returns one page of products matching f (validated),
+	// as the storefront shows them (Product.Shown).
 	ListProducts(ctx context.Context, f ProductFilter) (*Page[Product], error)
-	// ProductBySlug returns an active product; ENOTFOUND if unknown or inactive.
+	// ProductBySlug returns an active product as the storefront shows it
+	// (Product.Shown); ENOTFOUND if unknown or inactive.
 	ProductBySlug(ctx context.Context, slug string) (*Product, error)
 	// ProductBySKU returns a product, active or not (the image route).
 	ProductBySKU(ctx context.Context, sku string) (*Product, error)
@@ -159,8 +179,8 @@ type CatalogService interface {
 // SearchService is the ranked full-text search (PostgreSQL tsvector /
 // SQLite FTS5, same results shape).
 type SearchService interface {
-	// Search returns active products ranked by relevance; EINVALID for an
-	// empty query.
+	// Search returns active products ranked by relevance, as the
+	// storefront shows them (Product.Shown); EINVALID for an empty query.
 	Search(ctx context.Context, q SearchQuery) (*Page[Product], error)
 }
 

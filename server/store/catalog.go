@@ -129,7 +129,19 @@ func (s catalogService) ListCategories(ctx context.Context) ([]domain.Category, 
 }
 
 func (s catalogService) ListProducts(ctx context.Context, f domain.ProductFilter) (*domain.Page[domain.Product], error) {
-	return s.listProducts(ctx, f)
+	return shownPage(s.listProducts(ctx, f))
+}
+
+// shownPage is a storefront page of products: each as the catalog shows
+// it (domain.Product.Shown).
+func shownPage(page *domain.Page[domain.Product], err error) (*domain.Page[domain.Product], error) {
+	if err != nil {
+		return nil, err
+	}
+	for i := range page.Items {
+		page.Items[i] = page.Items[i].Shown()
+	}
+	return page, nil
 }
 
 func (s *Store) listProducts(ctx context.Context, f domain.ProductFilter) (*domain.Page[domain.Product], error) {
@@ -185,7 +197,12 @@ func (s catalogService) ProductBySlug(ctx context.Context, slug string) (*domain
 	if domain.HasNUL(slug) {
 		return nil, domain.NotFound("product not found")
 	}
-	return s.productWhere(ctx, s.db, "p.slug = ? AND p.active", slug)
+	p, err := s.productWhere(ctx, s.db, "p.slug = ? AND p.active", slug)
+	if err != nil {
+		return nil, err
+	}
+	shown := p.Shown()
+	return &shown, nil
 }
 
 func (s catalogService) ProductBySKU(ctx context.Context, sku string) (*domain.Product, error) {
@@ -250,7 +267,7 @@ func (s catalogService) Search(ctx context.Context, sq domain.SearchQuery) (*dom
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, internal("search", err)
 	}
-	return domain.NewPage(productsOf(rows), page, total), nil
+	return shownPage(domain.NewPage(productsOf(rows), page, total), nil)
 }
 
 // fts5Query turns free text into an FTS5 query that requires every word

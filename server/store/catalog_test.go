@@ -224,3 +224,52 @@ func TestSeedIsIdempotent(t *testing.T) {
 		}
 	})
 }
+
+// The storefront's reads show stock up to domain.MaxShownStock; the
+// admin's show the count.
+func TestCatalogShowsStockUpToMaxShownStock(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.category(t, "lamps", "Lamps")
+		many := e.product(t, "LAMP-1", "Brass Lamp", "lamps", 1000, 500)
+		few := e.product(t, "LAMP-2", "Paper Lamp", "lamps", 1000, 3)
+		shown := map[string]int{}
+		list, err := e.svc.Catalog.ListProducts(ctx, domain.ProductFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range list.Items {
+			shown["list "+p.SKU] = p.Stock
+		}
+		found, err := e.svc.Search.Search(ctx, domain.SearchQuery{Query: "lamp"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range found.Items {
+			shown["search "+p.SKU] = p.Stock
+		}
+		for _, p := range []*domain.Product{many, few} {
+			d, err := e.svc.Catalog.ProductBySlug(ctx, p.Slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shown["detail "+p.SKU] = d.Stock
+		}
+		admin, err := e.svc.Admin.ListProducts(ctx, domain.ProductFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range admin.Items {
+			shown["admin "+p.SKU] = p.Stock
+		}
+		want := map[string]int{
+			"list LAMP-1": domain.MaxShownStock, "search LAMP-1": domain.MaxShownStock, "detail LAMP-1": domain.MaxShownStock, "admin LAMP-1": 500,
+			"list LAMP-2": 3, "search LAMP-2": 3, "detail LAMP-2": 3, "admin LAMP-2": 3,
+		}
+		for k, v := range want {
+			if shown[k] != v {
+				t.Errorf("%s: stock %d, want %d (all: %v)", k, shown[k], v, shown)
+			}
+		}
+	})
+}

@@ -59,10 +59,24 @@ type catalogHook struct{ s *Store }
 
 func (h catalogHook) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
 
-func (h catalogHook) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+func (h catalogHook) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
+	if ctx.Value(stockSaleKey{}) != nil {
+		return
+	}
 	if catalogWriteRE.MatchString(e.Query) {
 		h.s.catalogChanged()
 	}
+}
+
+type stockSaleKey struct{}
+
+// stockSale marks ctx's statement as a sale's stock decrement: the query
+// hook does not move the version for it, and the caller moves it after
+// the commit, only if the stock the catalog shows changed
+// (domain.ShownStock). On PostgreSQL the triggers of migration
+// 20261201090000_shown_stock make the same decision for other replicas.
+func stockSale(ctx context.Context) context.Context {
+	return context.WithValue(ctx, stockSaleKey{}, true)
 }
 
 // WatchCatalog keeps the catalog version tracked on PostgreSQL until ctx

@@ -3,8 +3,12 @@ package store_test
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/shopstack/shopstack/server/domain"
 	"github.com/shopstack/shopstack/server/payment"
@@ -72,6 +76,27 @@ func TestCatalogVersionMoves(t *testing.T) {
 		check("a cancellation returning stock", true, func() error {
 			return ignore(e.svc.Orders.CancelOrder(ctx, u.ID, order.ID))
 		})
+		// A well-stocked product: the catalog shows MaxShownStock until
+		// the stock goes below it, so the first sale changes no catalog
+		// answer and the second does.
+		many := e.product(t, "LAMP-3", "Wall Lamp", "lamps", 3000, domain.MaxShownStock+1)
+		buy := func(key string) func() error {
+			return func() error {
+				_, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout(key, payment.CardSuccess)))
+				return err
+			}
+		}
+		if _, err := e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, many.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		check("a sale that leaves the shown stock as it was", false, buy("catalog-version-many-1"))
+		if _, err := e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, many.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		check("a sale that takes the shown stock below MaxShownStock", true, buy("catalog-version-many-2"))
+		if got := e.stock(t, many.ID); got != domain.MaxShownStock-1 {
+			t.Fatalf("stock after two sales: %d", got)
+		}
 		check("a deactivation", true, func() error { return ignore(e.svc.Admin.DeactivateProduct(ctx, p.ID)) })
 	})
 }
@@ -187,4 +212,124 @@ func TestCatalogVersionAcrossStores(t *testing.T) {
 			time.Sleep(5 * time.Millisecond) // polling interval, not an assertion
 		}
 	})
+}
+
+// On PostgreSQL the triggers notify other replicas exactly when a write
+// changes what the catalog shows: an edit (any column but stock), or a
+// stock change that moves the shown stock (domain.ShownStock). Each case
+// is followed by a sentinel notification; notifications arrive in commit
+// order, so whether the case notified is whether anything came before the
+// sentinel.
+func TestCatalogNotifiesWhenTheShownStockChanges(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, "postgres")
+	e.category(t, "lamps", "Lamps")
+	p := e.product(t, "LAMP-1", "Desk Lamp", "lamps", 1000, domain.MaxShownStock+1)
+	u, _ := e.user(t, "notify@shop.test")
+	conn, err := e.db.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	var listener *pgx.Conn
+	if err := conn.Raw(func(dc any) error { listener = dc.(*stdlib.Conn).Conn(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := listener.Exec(ctx, "LISTEN "+store.CatalogChannel); err != nil {
+		t.Fatal(err)
+	}
+	notified := func(what string, fn func() error) bool {
+		t.Helper()
+		if err := fn(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if _, err := e.db.ExecContext(ctx, "SELECT pg_notify(?, 'sentinel')", store.CatalogChannel); err != nil {
+			t.Fatal(err)
+		}
+		seen := false
+		for {
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			n, err := listener.WaitForNotification(wctx)
+			cancel()
+			if err != nil {
+				t.Fatalf("%s: waiting for the sentinel: %v", what, err)
+			}
+			if n.Payload == "sentinel" {
+				return seen
+			}
+			seen = true
+		}
+	}
+	want := func(what string, wantNotify bool, fn func() error) {
+		t.Helper()
+		if got := notified(what, fn); got != wantNotify {
+			t.Errorf("%s: notified = %v, want %v", what, got, wantNotify)
+		}
+	}
+	ignore := func(_ any, err error) error { return err }
+
+	buy := func(key string) func() error {
+		return func() error {
+			if _, err := e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, p.ID, 1); err != nil {
+				return err
+			}
+			_, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout(key, payment.CardSuccess)))
+			return err
+		}
+	}
+	want("nothing (the sentinel alone: the setup wrote before LISTEN)", false, func() error { return nil })
+	want("a sale leaving the shown stock at MaxShownStock", false, buy("notify-1"))
+	want("a sale taking the shown stock below it", true, buy("notify-2"))
+	var last *domain.Order
+	want("a sale inside the shown range", true, func() error {
+		if err := buy("notify-3")(); err != nil {
+			return err
+		}
+		page, err := e.svc.Orders.ListOrders(ctx, u.ID, domain.PageRequest(nil, nil))
+		if err == nil {
+			last = &page.Items[0]
+		}
+		return err
+	})
+	want("a cancellation returning stock in the shown range", true, func() error { return ignore(e.svc.Orders.CancelOrder(ctx, u.ID, last.ID)) })
+	want("a price edit", true, func() error {
+		return ignore(e.svc.Admin.UpdateProduct(ctx, p.ID, domain.ProductUpdate{Price: ptr(int64(1100))}))
+	})
+	want("a stock adjustment far above the shown range", true, func() error {
+		return ignore(e.svc.Admin.AdjustStock(ctx, p.ID, domain.StockAdjust{Stock: ptr(5000)}))
+	})
+	want("a cart change", false, func() error {
+		return ignore(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, p.ID, 1))
+	})
+	want("a stock-only change above the shown range (psql)", false, func() error {
+		_, err := e.db.ExecContext(ctx, "UPDATE products SET stock = stock - 1 WHERE id = ?", p.ID)
+		return err
+	})
+	want("a stock-only change to zero (psql)", true, func() error {
+		_, err := e.db.ExecContext(ctx, "UPDATE products SET stock = 0 WHERE id = ?", p.ID)
+		return err
+	})
+}
+
+// The edit trigger lists the columns whose UPDATE notifies. A column added
+// to products and not listed there would change catalog answers without
+// telling the other replicas.
+func TestProductTriggersCoverEveryColumn(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, "postgres")
+	var columns, listed []string
+	if err := e.db.NewRaw(`SELECT column_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = 'products' AND is_generated = 'NEVER' AND column_name <> 'stock'
+		ORDER BY column_name`).Scan(ctx, &columns); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.NewRaw(`SELECT a.attname FROM pg_trigger AS t
+		JOIN pg_attribute AS a ON a.attrelid = t.tgrelid AND a.attnum = ANY (t.tgattr)
+		WHERE t.tgrelid = 'products'::regclass AND t.tgname = 'products_catalog_edited'
+		ORDER BY a.attname`).Scan(ctx, &listed); err != nil {
+		t.Fatal(err)
+	}
+	if len(columns) < 10 || strings.Join(columns, ",") != strings.Join(listed, ",") {
+		t.Fatalf("products_catalog_edited fires on UPDATE OF\n  %v\nbut products has (stock and generated columns aside)\n  %v", listed, columns)
+	}
 }

@@ -160,7 +160,7 @@ func (s *Store) changeStatus(ctx context.Context, orderID, ownerID int64, by dom
 		}
 		if to == domain.OrderCancelled {
 			// 2. Stock.
-			if err := s.restoreStock(ctx, tx, current.Items, now); err != nil {
+			if err := s.restoreStock(ctx, tx, current.Items); err != nil {
 				return err
 			}
 			// 3. Refund (current was read before the claim; a paid order
@@ -186,13 +186,14 @@ func (s *Store) changeStatus(ctx context.Context, orderID, ownerID int64, by dom
 	return order, nil
 }
 
-// restoreStock puts an order's items back in stock.
-func (s *Store) restoreStock(ctx context.Context, tx bun.Tx, items []domain.OrderItem, now time.Time) error {
+// restoreStock puts an order's items back in stock. Like a sale, it
+// leaves the products' updated_at (their last edit) alone.
+func (s *Store) restoreStock(ctx context.Context, tx bun.Tx, items []domain.OrderItem) error {
 	items = append([]domain.OrderItem(nil), items...)
 	sort.Slice(items, func(i, j int) bool { return items[i].ProductID < items[j].ProductID })
 	for _, it := range items {
 		if _, err := tx.NewUpdate().Model((*productRow)(nil)).
-			Set("stock = stock + ?", it.Quantity).Set("updated_at = ?", now).
+			Set("stock = stock + ?", it.Quantity).
 			Where("id = ?", it.ProductID).Exec(ctx); err != nil {
 			return internal("restore stock", err)
 		}

@@ -238,6 +238,11 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 		}
 		return nil, false, s.withCurrentCart(ctx, userID, err)
 	}
+	if co.shownMoved {
+		// After the commit: a read in between cannot cache the old stock
+		// under the new version.
+		s.catalogChanged()
+	}
 	return order, created, nil
 }
 
@@ -255,9 +260,10 @@ type checkout struct {
 	now   time.Time
 	email string
 
-	cart     int64      // the cart's id (0: none)
-	lines    []cartLine // by product id: rows are locked in that order
-	subtotal int64
+	cart       int64      // the cart's id (0: none)
+	lines      []cartLine // by product id: rows are locked in that order
+	subtotal   int64
+	shownMoved bool // a line's stock as the catalog shows it changed
 	row      *orderRow
 	items    []orderItemRow
 	charge   *domain.PaymentResult // set once the card is charged
@@ -296,12 +302,16 @@ func (c *checkout) reserveStock(ctx context.Context) error {
 			return domain.InsufficientStock("%s is no longer available", l.Name)
 		}
 		// RETURNING the price reads it from the row this UPDATE has
-		// locked: the price charged is the price at decrement time.
+		// locked: the price charged is the price at decrement time. A sale
+		// sets stock alone (updated_at is the last edit), so the catalog
+		// triggers notify only when the shown stock changes, and the
+		// query hook leaves the version to PlaceOrder (stockSale).
 		var price int64
+		var left int
 		err := c.tx.NewUpdate().Model((*productRow)(nil)).
-			Set("stock = stock - ?", l.Quantity).Set("updated_at = ?", c.now).
+			Set("stock = stock - ?", l.Quantity).
 			Where("id = ? AND stock >= ? AND active", l.ProductID, l.Quantity).
-			Returning("price").Scan(ctx, &price)
+			Returning("price, stock").Scan(stockSale(ctx), &price, &left)
 		if errors.Is(err, sql.ErrNoRows) || isCheckViolation(err) {
 			return domain.InsufficientStock("not enough %s in stock", l.Name)
 		}
@@ -310,6 +320,9 @@ func (c *checkout) reserveStock(ctx context.Context) error {
 		}
 		c.lines[i].Price = price
 		c.subtotal += price * int64(l.Quantity)
+		if domain.ShownStock(left) != domain.ShownStock(left+l.Quantity) {
+			c.shownMoved = true
+		}
 	}
 	// Again with the prices read from the locked rows: a price changed
 	// since readCart is a changed cart too (the UPDATEs roll back).

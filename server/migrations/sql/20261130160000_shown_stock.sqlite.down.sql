@@ -1,0 +1,1 @@
+-- Nothing on SQLite: it has no notification triggers (see the .go file).
