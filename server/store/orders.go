@@ -264,10 +264,10 @@ type checkout struct {
 	lines      []cartLine // by product id: rows are locked in that order
 	subtotal   int64
 	shownMoved bool // a line's stock as the catalog shows it changed
-	row      *orderRow
-	items    []orderItemRow
-	charge   *domain.PaymentResult // set once the card is charged
-	charged  domain.Money
+	row        *orderRow
+	items      []orderItemRow
+	charge     *domain.PaymentResult // set once the card is charged
+	charged    domain.Money
 }
 
 // placed is the order as the finished transaction left it: what Order
