@@ -98,10 +98,11 @@ func main() {
 	acceptEncoding := flag.String("accept-encoding", "gzip", "Accept-Encoding of every request, sent as given (the load generator never decodes, like wrk); identity: uncompressed")
 	only := flag.String("only", "", "run only the scenarios whose names contain one of these comma-separated words (e.g. order,search); the bare handler always runs")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured server process (all scenarios) to this file, for go tool pprof")
+	buyRate := flag.Float64("buy-rate", 20, "orders per second placed in the background of the browse-while-buying scenario (0: skip it)")
 	explainOnly := flag.Bool("explain", false, "print EXPLAIN ANALYZE of the catalog queries on the scaled catalog instead of the load run")
 	flag.Parse()
-	if *duration <= 0 || *duration > time.Minute || *workers < 1 || *workers > 256 || *orders < 1 || *orders > 10000 || *catalogSize < 0 || *catalogSize > 1_000_000 {
-		fmt.Fprintln(os.Stderr, "bench: -duration must be in (0, 1m], -workers in [1, 256], -orders in [1, 10000], -products in [0, 1000000]")
+	if *duration <= 0 || *duration > time.Minute || *workers < 1 || *workers > 256 || *orders < 1 || *orders > 10000 || *catalogSize < 0 || *catalogSize > 1_000_000 || *buyRate < 0 || *buyRate > 1000 {
+		fmt.Fprintln(os.Stderr, "bench: -duration must be in (0, 1m], -workers in [1, 256], -orders in [1, 10000], -products in [0, 1000000], -buy-rate in [0, 1000]")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -112,7 +113,7 @@ func main() {
 	benchAcceptEncoding = *acceptEncoding
 	benchOnly = *only
 	benchCPUProfile = *cpuProfile
-	if err := run(ctx, *duration, *workers, *orders, *catalogSize, *out, *explainOnly); err != nil {
+	if err := run(ctx, *duration, *workers, *orders, *catalogSize, *buyRate, *out, *explainOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -364,7 +365,7 @@ func jsonHeader() http.Header {
 
 // ---- the run ----
 
-func run(ctx context.Context, duration time.Duration, workers, orders, catalogSize int, out string, explainOnly bool) error {
+func run(ctx context.Context, duration time.Duration, workers, orders, catalogSize int, buyRate float64, out string, explainOnly bool) error {
 	fmt.Fprintln(os.Stderr, "bench: starting PostgreSQL")
 	dsn, stopPG, err := startPostgres(ctx)
 	if err != nil {
@@ -385,9 +386,17 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 	}
 	// Twice the customers: one half for the closed loop, the other for
 	// the open-loop run at half rate.
-	customers, err := shop.customers(ctx, 2*orders)
+	customers, err := shop.customers(ctx, "customers", 2*orders)
 	if err != nil {
 		return err
+	}
+	// The buyers of the browse-while-buying scenario: enough for both of
+	// its runs at buyRate, with a margin.
+	var buyers []customer
+	if buyRate > 0 && selected(buyingName(buyRate)) {
+		if buyers, err = shop.customers(ctx, "buyers", int(2*buyRate*duration.Seconds()*1.2)+10); err != nil {
+			return err
+		}
 	}
 	bare, err := startChild("bare", "")
 	if err != nil {
@@ -400,7 +409,7 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 	}
 	defer srv.stop()
 	srv.postmaster = postmasterPID(ctx, db)
-	scenarios, err := shop.scenarios(ctx, "http://"+srv.addr, customers)
+	scenarios, err := shop.scenarios(ctx, "http://"+srv.addr, customers, buyers, buyRate)
 	if err != nil {
 		return err
 	}
@@ -418,11 +427,15 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 	}
 	results := []result{floor}
 	for _, sc := range scenarios {
-		if !selected(sc.name) {
+		if !selected(sc.name) || (sc.background != nil && len(buyers) == 0) {
 			continue
 		}
 		fmt.Fprintf(os.Stderr, "bench: %s\n", sc.name)
-		r, err := attack(ctx, srv, sc.name, sc.tr(), duration, workers, 0)
+		var r result
+		err := alongside(ctx, sc, duration, func() (err error) {
+			r, err = attack(ctx, srv, sc.name, sc.tr(), duration, workers, 0)
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -430,7 +443,8 @@ func run(ctx context.Context, duration time.Duration, workers, orders, catalogSi
 		if second == nil {
 			second = sc.tr
 		}
-		if err := halfRate(ctx, srv, &r, second(), duration, workers); err != nil {
+		err = alongside(ctx, sc, duration, func() error { return halfRate(ctx, srv, &r, second(), duration, workers) })
+		if err != nil {
 			return err
 		}
 		results = append(results, r)
@@ -462,6 +476,41 @@ func finish(results []result, out string, workers int, duration time.Duration) e
 			return fmt.Errorf("%s: only %.1f%% (closed loop) / %.1f%% (half rate) of requests succeeded (%v)", r.Scenario, 100*r.Success, 100*r.HalfSuccess, r.StatusCodes)
 		}
 	}
+	return nil
+}
+
+// alongside runs measure while the scenario's background requests (if
+// any) are sent at its backgroundRate for duration, and fails when fewer
+// than 99% of those succeeded: a background that failed would make the
+// measured run cheaper, not comparable.
+func alongside(ctx context.Context, sc scenario, duration time.Duration, measure func() error) error {
+	if sc.background == nil {
+		return measure()
+	}
+	a := vegeta.NewAttacker(vegeta.Workers(4), vegeta.MaxWorkers(64), vegeta.KeepAlive(true), vegeta.Connections(64),
+		vegeta.Timeout(10*time.Second), vegeta.MaxBody(1<<20), vegeta.Redirects(vegeta.NoFollow))
+	results := a.Attack(sc.background, vegeta.Rate{Freq: int(max(1, sc.backgroundRate)), Per: time.Second}, duration, sc.name+" (background)")
+	done := make(chan vegeta.Metrics, 1)
+	go func() {
+		var m vegeta.Metrics
+		for res := range results {
+			m.Add(res)
+		}
+		m.Close()
+		done <- m
+	}()
+	err := measure()
+	if err != nil || ctx.Err() != nil {
+		a.Stop()
+	}
+	m := <-done
+	if err != nil {
+		return err
+	}
+	if m.Requests == 0 || m.Success < 0.99 {
+		return fmt.Errorf("%s: only %.1f%% of %d background requests succeeded (%v, %v)", sc.name, 100*m.Success, m.Requests, m.StatusCodes, m.Errors)
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s: %d background requests, %.0f/s, all succeeded\n", sc.name, m.Requests, m.Rate)
 	return nil
 }
 

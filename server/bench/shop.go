@@ -94,11 +94,12 @@ type customer struct {
 	shown   int64
 }
 
-func (s *shop) customers(ctx context.Context, n int) ([]customer, error) {
-	fmt.Fprintf(os.Stderr, "bench: preparing %d customers with a cart each\n", n)
+// customers prepares n customers, named by prefix (each set its own).
+func (s *shop) customers(ctx context.Context, prefix string, n int) ([]customer, error) {
+	fmt.Fprintf(os.Stderr, "bench: preparing %d %s with a cart each\n", n, prefix)
 	out := make([]customer, n)
 	for i := range out {
-		_, sess, err := s.svc.Accounts.Register(ctx, domain.RegisterInput{Email: fmt.Sprintf("bench%d@shop.test", i), Password: "bench-password", Name: "Bench"})
+		_, sess, err := s.svc.Accounts.Register(ctx, domain.RegisterInput{Email: fmt.Sprintf("%s%d@shop.test", prefix, i), Password: "bench-password", Name: "Bench"})
 		if err != nil {
 			return nil, err
 		}
@@ -112,16 +113,27 @@ func (s *shop) customers(ctx context.Context, n int) ([]customer, error) {
 }
 
 // scenario is one measured route: tr drives the closed loop and half (or
-// tr again when nil) the open-loop run at half its rate.
+// tr again when nil) the open-loop run at half its rate. With background
+// set, each of the two runs has it sending requests at backgroundRate per
+// second alongside (one targeter for both runs: it may be used once).
 type scenario struct {
-	name     string
-	tr, half func() vegeta.Targeter
+	name           string
+	tr, half       func() vegeta.Targeter
+	background     vegeta.Targeter
+	backgroundRate float64
 }
+
+// buyingName names the browse-while-buying scenario at rate orders/s.
+func buyingName(rate float64) string { return fmt.Sprintf("list while buying %g/s", rate) }
 
 // scenarios builds the requests of every scenario against the server at
 // base; the place-order scenario's closed loop uses the first half of the
-// customers and its half-rate run the other.
-func (s *shop) scenarios(ctx context.Context, base string, customers []customer) ([]scenario, error) {
+// customers and its half-rate run the other. The browse-while-buying
+// scenario reads the product lists while buyers (customers of their own)
+// place orders at buyRate per second in the background: the products they
+// buy are well stocked, so their sales change no catalog answer and must
+// not cost the lists their cache.
+func (s *shop) scenarios(ctx context.Context, base string, customers, buyers []customer, buyRate float64) ([]scenario, error) {
 	// A list page as the storefront asks for it (the client's default
 	// page), and the category filter of its category pages.
 	lists := []vegeta.Target{{Method: "GET", URL: base + "/api/v1/products"}}
@@ -151,15 +163,17 @@ func (s *shop) scenarios(ctx context.Context, base string, customers []customer)
 	orders := s.orderTargets(base, customers)
 	half := len(orders) / 2
 	return []scenario{
-		{"product list", func() vegeta.Targeter { return roundRobin(lists, false) }, nil},
-		{"product detail", func() vegeta.Targeter { return roundRobin(details, false) }, nil},
-		{"categories", func() vegeta.Targeter {
+		{name: "product list", tr: func() vegeta.Targeter { return roundRobin(lists, false) }},
+		{name: "product detail", tr: func() vegeta.Targeter { return roundRobin(details, false) }},
+		{name: "categories", tr: func() vegeta.Targeter {
 			return roundRobin([]vegeta.Target{{Method: "GET", URL: base + "/api/v1/categories"}}, false)
-		}, nil},
-		{"search", func() vegeta.Targeter { return roundRobin(searches, false) }, nil},
-		{"add to cart", func() vegeta.Targeter { return roundRobin(adds, false) }, nil},
-		{"place order", func() vegeta.Targeter { return roundRobin(orders[:half], true) },
-			func() vegeta.Targeter { return roundRobin(orders[half:], true) }},
+		}},
+		{name: "search", tr: func() vegeta.Targeter { return roundRobin(searches, false) }},
+		{name: "add to cart", tr: func() vegeta.Targeter { return roundRobin(adds, false) }},
+		{name: "place order", tr: func() vegeta.Targeter { return roundRobin(orders[:half], true) },
+			half: func() vegeta.Targeter { return roundRobin(orders[half:], true) }},
+		{name: buyingName(buyRate), tr: func() vegeta.Targeter { return roundRobin(lists, false) },
+			background: roundRobin(s.orderTargets(base, buyers), true), backgroundRate: buyRate},
 	}, nil
 }
 
