@@ -2,12 +2,14 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/shopstack/shopstack/server/domain"
 	"github.com/shopstack/shopstack/server/payment"
+	"github.com/shopstack/shopstack/server/store"
 )
 
 // TestPlacedOrderIsTheStoredOrder: PlaceOrder answers with the order built
@@ -64,4 +66,58 @@ func TestPlacedOrderIsTheStoredOrder(t *testing.T) {
 			t.Errorf("the guest's placed order differs from the stored one:\nplaced %+v\nstored %+v", guest, byLink)
 		}
 	})
+}
+
+// lastDigitsProvider reports other last digits than the number given (as
+// a provider charging a network token does): the order records the
+// provider's.
+type lastDigitsProvider struct {
+	domain.PaymentProvider
+	last4 string
+}
+
+func (p lastDigitsProvider) Charge(ctx context.Context, req domain.ChargeRequest) (*domain.PaymentResult, error) {
+	res, err := p.PaymentProvider.Charge(ctx, req)
+	if res != nil {
+		res.Last4 = p.last4
+	}
+	return res, err
+}
+
+// The order is inserted already paid with the last digits of the number
+// given; when the provider reports others, those are the order's, in the
+// answer and in the stored order alike, and the history still reads
+// placed, then paid.
+func TestCheckoutRecordsTheChargedCardsDigits(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) {
+			ctx := context.Background()
+			db := openDB(t, b)
+			st := store.New(db, store.Options{Payments: lastDigitsProvider{payment.NewTestProvider(), "1881"},
+				Password: store.PasswordParams{Time: 1, Memory: 64, Threads: 1}})
+			e := &env{backend: b, db: db, st: st, svc: st.Services(), clock: &fakeClock{t: time.Now()}}
+			e.category(t, "c", "C")
+			a := e.product(t, "A-1", "Apple", "c", 150, 10)
+			u, _ := e.user(t, "digits@example.com")
+			must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, a.ID, 1))
+			placed, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout("k-digits", payment.CardSuccess)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			read, err := e.svc.Orders.Order(ctx, u.ID, placed.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if placed.Payment.Last4 != "1881" || !reflect.DeepEqual(placed, read) {
+				t.Errorf("last digits: placed %q, stored %q; want 1881 in both (equal orders: %v)", placed.Payment.Last4, read.Payment.Last4, reflect.DeepEqual(placed, read))
+			}
+			d, err := e.svc.Admin.Order(ctx, placed.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(kinds(d.History)) != "[placed paid]" {
+				t.Errorf("history %v, want [placed paid]", kinds(d.History))
+			}
+		})
+	}
 }

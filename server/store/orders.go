@@ -177,13 +177,13 @@ func (s orderService) ShippingMethods(ctx context.Context) ([]domain.ShippingMet
 //     checkouts lock rows in the same order and cannot deadlock) with
 //     UPDATE ... SET stock = stock - q WHERE id = ? AND stock >= q: zero rows
 //     affected is EINSUFFICIENTSTOCK;
-//  4. insert the order and its items;
+//  4. insert the order (paid: a failed charge rolls it back) and its items;
 //  5. charge the card: the last step that can fail for business reasons,
 //     taken while the stock rows are locked, so a declined or failed charge
 //     just rolls everything back (no order, stock unchanged, key free for a
 //     retry) and a successful one cannot be oversold;
-//  6. record the payment, mark the order paid, point the key at the order,
-//     empty the cart, commit.
+//  6. record the payment, point the key at the order, empty the cart,
+//     commit.
 //
 // If the commit fails after a successful charge, the charge is refunded
 // (and logged if even that fails). The price of this design is that row
@@ -329,10 +329,15 @@ func (c *checkout) reserveStock(ctx context.Context) error {
 	return checkExpectedTotal(*c.in.ExpectedTotal, c.lines, c.method.Price.Amount)
 }
 
-// insertOrder is step 4: the order (pending) and its items.
+// insertOrder is step 4: the order and its items. The order is written
+// once, already paid: no one outside this transaction sees it before the
+// commit, and a failed charge (step 5) rolls it back with everything else
+// (migration 20261130170000_order_written_once: its history still says
+// placed, then paid).
 func (c *checkout) insertOrder(ctx context.Context) error {
 	a := c.in.ShippingAddress
-	c.row = &orderRow{UserID: c.userID, Email: c.email, Status: string(domain.OrderPending), Currency: c.currency,
+	c.row = &orderRow{UserID: c.userID, Email: c.email, Status: string(domain.OrderPaid), Currency: c.currency,
+		PaymentLast4: c.in.Payment.Last4(), PaymentStatus: string(domain.PaymentSucceeded),
 		Subtotal: c.subtotal, Shipping: c.method.Price.Amount, Total: c.subtotal + c.method.Price.Amount,
 		ShippingMethod: c.method.Code, ShipName: a.Name, ShipLine1: a.Line1, ShipLine2: a.Line2, ShipCity: a.City,
 		ShipRegion: a.Region, ShipPostalCode: a.PostalCode, ShipCountry: a.Country, ShipPhone: a.Phone,
@@ -372,25 +377,24 @@ func (c *checkout) chargeCard(ctx context.Context) error {
 	return nil
 }
 
-// finish is step 6: record the payment, mark the order paid, point the
-// key at the order, empty the cart.
+// finish is step 6: record the payment (and the card's last digits as
+// the provider reports them, if they differ from the number given), point
+// the key at the order, empty the cart.
 func (c *checkout) finish(ctx context.Context) error {
-	last4 := c.in.Payment.Last4()
-	if c.charge.Last4 != "" {
+	last4 := c.row.PaymentLast4
+	if c.charge.Last4 != "" && c.charge.Last4 != last4 {
 		last4 = c.charge.Last4
+		if _, err := c.tx.NewUpdate().Model((*orderRow)(nil)).Set("payment_last4 = ?", last4).
+			Where("id = ?", c.row.ID).Exec(ctx); err != nil {
+			return internal("record the charged card", err)
+		}
+		c.row.PaymentLast4 = last4
 	}
 	pay := &paymentRow{OrderID: c.row.ID, Kind: "charge", ChargeID: c.charge.ChargeID, Amount: c.row.Total,
 		Currency: c.currency, Last4: last4, Brand: c.charge.Brand, CreatedAt: c.now}
 	if _, err := c.tx.NewInsert().Model(pay).Exec(ctx); err != nil {
 		return internal("insert payment", err)
 	}
-	if _, err := c.tx.NewUpdate().Model((*orderRow)(nil)).
-		Set("status = ?", string(domain.OrderPaid)).Set("payment_last4 = ?", last4).
-		Set("payment_status = ?", string(domain.PaymentSucceeded)).
-		Where("id = ?", c.row.ID).Exec(ctx); err != nil {
-		return internal("mark order paid", err)
-	}
-	c.row.Status, c.row.PaymentLast4, c.row.PaymentStatus = string(domain.OrderPaid), last4, string(domain.PaymentSucceeded)
 	if err := c.linkKey(ctx, c.tx, c.owner, c.in.IdempotencyKey, c.row.ID); err != nil {
 		return err
 	}

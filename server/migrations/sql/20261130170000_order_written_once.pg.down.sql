@@ -1,0 +1,21 @@
+-- The insert trigger as 20261130120000_fulfilment made it.
+CREATE OR REPLACE FUNCTION order_events_record() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO order_events (order_id, kind, actor_id, actor_role, created_at)
+        VALUES (NEW.id, 'placed', NEW.user_id, 'customer', NEW.created_at);
+        RETURN NULL;
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        INSERT INTO order_events (order_id, kind, actor_id, actor_role, created_at)
+        VALUES (NEW.id, NEW.status, COALESCE(NEW.status_actor_id, NEW.user_id),
+                COALESCE(NEW.status_actor_role, 'customer'), NEW.updated_at);
+    END IF;
+    IF NEW.payment_status = 'refunded' AND OLD.payment_status IS DISTINCT FROM 'refunded' THEN
+        INSERT INTO order_events (order_id, kind, actor_id, actor_role, created_at)
+        VALUES (NEW.id, 'refunded', COALESCE(NEW.status_actor_id, NEW.user_id),
+                COALESCE(NEW.status_actor_role, 'customer'), NEW.updated_at);
+    END IF;
+    RETURN NULL;
+END
+$$;
