@@ -48,6 +48,7 @@ import (
 	"github.com/shopstack/shopstack/server/domain"
 	"github.com/shopstack/shopstack/server/httpapi"
 	"github.com/shopstack/shopstack/server/internal/pgtest"
+	"github.com/shopstack/shopstack/server/mail"
 	"github.com/shopstack/shopstack/server/payment"
 	"github.com/shopstack/shopstack/server/seed"
 	"github.com/shopstack/shopstack/server/store"
@@ -170,7 +171,8 @@ func runServerChild(dsn string) error {
 	if err != nil {
 		return err
 	}
-	st := store.New(db, store.Options{Payments: payment.NewTestProvider()})
+	// As serve makes it: each order's confirmation is queued in its checkout.
+	st := store.New(db, store.Options{Payments: payment.NewTestProvider(), OrderMails: mail.OrderMails{PublicURL: "https://shop.bench.invalid"}})
 	// Production logging (JSON access log of every request), into the void:
 	// the formatting cost is measured, a terminal is not.
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))

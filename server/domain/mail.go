@@ -42,8 +42,6 @@ type MailService interface {
 	// Enqueue stores msg for delivery. EINVALID if it has no recipient or
 	// subject.
 	Enqueue(ctx context.Context, msg MailMessage) error
-	// Recipient returns the account an order e-mail goes to.
-	Recipient(ctx context.Context, userID int64) (*User, error)
 	// ClaimMail leases up to limit due messages to the caller until
 	// now+lease (other workers, in this or another replica, skip them)
 	// and counts the attempt.
@@ -53,6 +51,27 @@ type MailService interface {
 	// MarkMailFailed records a failed attempt: the message is due again at
 	// next, or given up on (giveUp) and kept with its last error.
 	MarkMailFailed(ctx context.Context, id int64, now, next time.Time, lastError string, giveUp bool) error
+}
+
+// OrderMailKind is an e-mail sent about an order.
+type OrderMailKind string
+
+const (
+	OrderMailPlaced    OrderMailKind = "placed" // the confirmation of a checkout
+	OrderMailShipped   OrderMailKind = "shipped"
+	OrderMailCancelled OrderMailKind = "cancelled"
+)
+
+// OrderMailer composes the e-mail about an order change. The store calls
+// it inside the transaction that makes the change and queues the message
+// in that same transaction (a transactional outbox), so the e-mail goes
+// out if and only if the change commits. o is the order as the change
+// leaves it and goes to o.Email; name is its account's name ("" for a
+// guest order); guestToken is a signed order-link token (SignOrderToken)
+// for a guest order, who has no account page to be sent to ("" for a
+// customer's).
+type OrderMailer interface {
+	OrderMail(kind OrderMailKind, o *Order, name, guestToken string) MailMessage
 }
 
 // PasswordResetTTL is how long an e-mailed reset link works.

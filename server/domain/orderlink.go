@@ -87,14 +87,3 @@ type GuestOrderService interface {
 	// the user. ECONFLICT if it already belongs to an account.
 	AdoptOrder(ctx context.Context, userID int64, token string, now time.Time) (*Order, error)
 }
-
-// OrderLink returns the absolute signed link to an order, valid for
-// OrderLinkTTL from now: what an order e-mail or a guest's confirmation
-// points at.
-func OrderLink(ctx context.Context, svc GuestOrderService, publicURL string, orderID int64, now time.Time) (string, error) {
-	tok, err := svc.OrderLinkToken(ctx, orderID, now.Add(OrderLinkTTL))
-	if err != nil {
-		return "", err
-	}
-	return OrderLinkURL(publicURL, tok), nil
-}

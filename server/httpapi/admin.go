@@ -5,7 +5,6 @@ import (
 
 	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/domain"
-	"github.com/shopstack/shopstack/server/mail"
 )
 
 func (s *Server) adminListProducts(c *fiber.Ctx) error {
@@ -107,12 +106,6 @@ func (s *Server) adminUpdateOrder(c *fiber.Ctx) error {
 	o, err := s.deps.Services.Admin.UpdateOrderStatus(c.UserContext(), id, adminActor(c), in)
 	if err != nil {
 		return err
-	}
-	switch o.Status {
-	case domain.OrderShipped:
-		s.queueOrderMail(c, mail.OrderShipped, o, nil)
-	case domain.OrderCancelled:
-		s.queueOrderMail(c, mail.OrderCancelled, o, nil)
 	}
 	return c.JSON(o)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/shopstack/shopstack/server/domain"
 	"github.com/shopstack/shopstack/server/internal/pgtest"
+	"github.com/shopstack/shopstack/server/mail"
 	"github.com/shopstack/shopstack/server/migrations"
 	"github.com/shopstack/shopstack/server/payment"
 	"github.com/shopstack/shopstack/server/seed"
@@ -78,8 +79,15 @@ func prepare(ctx context.Context, st *store.Store) error {
 	return nil
 }
 
-func newStore(db *bun.DB) *store.Store {
-	return store.New(db, store.Options{Payments: payment.NewTestProvider(), Password: fastPasswords})
+// newStore is a store as serve makes it, its order e-mails linking to the
+// default public URL.
+func newStore(db *bun.DB) *store.Store { return storeFor(db, "") }
+
+// storeFor is a store whose order e-mails link to publicURL (Deps.PublicURL:
+// "" is the default).
+func storeFor(db *bun.DB, publicURL string) *store.Store {
+	return store.New(db, store.Options{Payments: payment.NewTestProvider(), Password: fastPasswords,
+		OrderMails: mail.OrderMails{PublicURL: publicURLOrDefault(publicURL)}})
 }
 
 // pgTemplate is migrated and seeded once per test binary; each test gets a copy.
@@ -88,6 +96,17 @@ const pgTemplate = "httpapi_seeded"
 func newEnv(t testing.TB, backend string, opts ...func(*Deps)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
+	logs := &syncBuffer{}
+	deps := Deps{
+		Image:         seed.SVG,
+		Logger:        slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		AuthRateLimit: RateLimit{Max: 1_000_000, Window: time.Minute},
+	}
+	// The options first: the store composes the order e-mails, with the
+	// public URL an option may set.
+	for _, o := range opts {
+		o(&deps)
+	}
 	var st *store.Store
 	switch backend {
 	case "sqlite":
@@ -95,7 +114,7 @@ func newEnv(t testing.TB, backend string, opts ...func(*Deps)) *testEnv {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st = newStore(db)
+		st = storeFor(db, deps.PublicURL)
 		t.Cleanup(func() { _ = st.Close() })
 		if err := prepare(ctx, st); err != nil {
 			t.Fatalf("sqlite: %v", err)
@@ -117,7 +136,7 @@ func newEnv(t testing.TB, backend string, opts ...func(*Deps)) *testEnv {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st = newStore(db)
+		st = storeFor(db, deps.PublicURL)
 		t.Cleanup(func() { _ = st.Close() })
 	default:
 		t.Fatalf("unknown backend %q", backend)
@@ -127,18 +146,7 @@ func newEnv(t testing.TB, backend string, opts ...func(*Deps)) *testEnv {
 	watch, stopWatch := context.WithCancel(context.Background())
 	go st.WatchCatalog(watch, slog.New(slog.DiscardHandler))
 	t.Cleanup(stopWatch)
-	logs := &syncBuffer{}
-	deps := Deps{
-		Services:      st.Services(),
-		DB:            st.DB(),
-		Image:         seed.SVG,
-		Logger:        slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		AuthRateLimit: RateLimit{Max: 1_000_000, Window: time.Minute},
-	}
-	deps.CatalogVersion = st.CatalogVersion
-	for _, o := range opts {
-		o(&deps)
-	}
+	deps.Services, deps.DB, deps.CatalogVersion = st.Services(), st.DB(), st.CatalogVersion
 	return &testEnv{srv: New(deps), store: st, logs: logs}
 }
 

@@ -5,7 +5,6 @@ import (
 
 	"github.com/shopstack/shopstack/contract"
 	"github.com/shopstack/shopstack/server/domain"
-	"github.com/shopstack/shopstack/server/mail"
 )
 
 func (s *Server) shippingMethods(c *fiber.Ctx) error {
@@ -52,7 +51,6 @@ func (s *Server) placeOrder(c *fiber.Ctx) error {
 	}
 	s.metrics.checkouts.WithLabelValues(contract.CheckoutSucceeded).Inc()
 	s.metrics.ordersPlaced.Inc()
-	s.queueOrderMail(c, mail.OrderConfirmation, order, currentUser(c))
 	return c.Status(fiber.StatusCreated).JSON(order)
 }
 
@@ -105,7 +103,6 @@ func (s *Server) cancelOrder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.queueOrderMail(c, mail.OrderCancelled, o, currentUser(c))
 	return c.JSON(o)
 }
 

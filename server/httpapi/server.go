@@ -126,10 +126,7 @@ func (d *Deps) setDefaults() {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	if d.PublicURL == "" {
-		d.PublicURL = fmt.Sprintf("http://localhost:%d", contract.Port)
-	}
-	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
+	d.PublicURL = publicURLOrDefault(d.PublicURL)
 	if d.Image == nil {
 		d.Image = placeholderImage
 	}
@@ -298,4 +295,13 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(readyBody{Status: "unavailable", Database: "unreachable"})
 	}
 	return c.JSON(readyBody{Status: "ok", Database: "ok"})
+}
+
+// publicURLOrDefault is u without a trailing slash, or when empty the
+// default of Deps.PublicURL (http://localhost:<contract.Port>).
+func publicURLOrDefault(u string) string {
+	if u == "" {
+		return fmt.Sprintf("http://localhost:%d", contract.Port)
+	}
+	return strings.TrimRight(u, "/")
 }

@@ -102,7 +102,11 @@ func (s adminService) UpdateOrderStatus(ctx context.Context, id int64, by domain
 //     and may retry. If the provider refunded but the commit then fails,
 //     the order stays paid and a retry refunds again: the provider
 //     contract (domain.PaymentProvider.Refund) makes that second refund of
-//     the same charge a no-op, so money moves once.
+//     the same charge a no-op, so money moves once;
+//  4. shipping and cancelling queue the customer's e-mail
+//     (Options.OrderMails) in the same transaction, after the refund: a
+//     failure to queue it is one more way for the commit to fail, handled
+//     as above.
 //
 // The alternative, committing the cancellation and refunding afterwards
 // (an outbox), would leave a cancelled but unrefunded order whenever the
@@ -121,6 +125,9 @@ func (s *Store) changeStatus(ctx context.Context, orderID, ownerID int64, by dom
 		refunded bool
 		chargeID string
 	)
+	if err := s.readyOrderMail(ctx); err != nil {
+		return nil, err
+	}
 	err := s.inTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		refunded = false
 		current, err := s.order(ctx, tx, orderID, ownerID)
@@ -173,8 +180,24 @@ func (s *Store) changeStatus(ctx context.Context, orderID, ownerID int64, by dom
 				refunded = true
 			}
 		}
-		order, err = s.order(ctx, tx, orderID, ownerID)
-		return err
+		if order, err = s.order(ctx, tx, orderID, ownerID); err != nil {
+			return err
+		}
+		// 4. The customer's e-mail, committed with the change.
+		var kind domain.OrderMailKind
+		switch to {
+		case domain.OrderShipped:
+			kind = domain.OrderMailShipped
+		case domain.OrderCancelled:
+			kind = domain.OrderMailCancelled
+		default:
+			return nil
+		}
+		name, err := s.accountName(ctx, tx, order)
+		if err != nil {
+			return err
+		}
+		return s.queueOrderMail(ctx, tx, kind, order, name)
 	})
 	if err != nil {
 		if refunded {

@@ -53,21 +53,24 @@ func (o checkoutOwner) chargeKey(key string) string {
 	return fmt.Sprintf("user-%d/%s", o.userID, key)
 }
 
-// email is the contact address of the order: the account's, or the
-// guest's as given.
-func (o checkoutOwner) email(ctx context.Context, tx bun.IDB, in domain.PlaceOrderInput) (string, error) {
+// contact is who the order is for: the account's e-mail address and name,
+// or the guest's address as given (and no name).
+func (o checkoutOwner) contact(ctx context.Context, tx bun.IDB, in domain.PlaceOrderInput) (email, name string, err error) {
 	if o.guest() {
-		return domain.NormalizeEmail(in.Email), nil
+		return domain.NormalizeEmail(in.Email), "", nil
 	}
-	var email string
-	err := tx.NewSelect().Model((*userRow)(nil)).Column("email").Where("id = ?", o.userID).Scan(ctx, &email)
+	var u struct {
+		Email string `bun:"email"`
+		Name  string `bun:"name"`
+	}
+	err = tx.NewSelect().Model((*userRow)(nil)).Column("email", "name").Where("id = ?", o.userID).Scan(ctx, &u)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", domain.Unauthorized("unknown user")
+		return "", "", domain.Unauthorized("unknown user")
 	}
 	if err != nil {
-		return "", internal("read user e-mail", err)
+		return "", "", internal("read user e-mail", err)
 	}
-	return email, nil
+	return u.Email, u.Name, nil
 }
 
 type guestIdempotencyRow struct {

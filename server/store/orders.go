@@ -183,7 +183,7 @@ func (s orderService) ShippingMethods(ctx context.Context) ([]domain.ShippingMet
 //     just rolls everything back (no order, stock unchanged, key free for a
 //     retry) and a successful one cannot be oversold;
 //  6. record the payment, point the key at the order, empty the cart,
-//     commit.
+//     queue the confirmation e-mail (Options.OrderMails), commit.
 //
 // If the commit fails after a successful charge, the charge is refunded
 // (and logged if even that fails). The price of this design is that row
@@ -200,6 +200,11 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 	method, _ := domain.FindShippingMethod(in.ShippingMethod, s.currency)
 
 	co := &checkout{orderService: s, owner: owner, in: in, userID: userID, method: method}
+	if owner.guest() {
+		if err := s.readyOrderMail(ctx); err != nil {
+			return nil, false, err
+		}
+	}
 	var (
 		order   *domain.Order
 		created bool
@@ -215,7 +220,7 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 			order, err = s.order(ctx, tx, prevOrderID, userID)
 			return err
 		}
-		if co.email, err = owner.email(ctx, tx, in); err != nil {
+		if co.email, co.name, err = owner.contact(ctx, tx, in); err != nil {
 			return err
 		}
 		for _, step := range []func(context.Context) error{co.readCart, co.reserveStock, co.insertOrder, co.chargeCard, co.finish} {
@@ -227,7 +232,8 @@ func (s orderService) PlaceOrder(ctx context.Context, userID int64, in domain.Pl
 		// read back: three statements fewer on the money path
 		// (TestPlacedOrderIsTheStoredOrder holds it to what Order reads).
 		order, created = co.placed(), true
-		return nil
+		// The confirmation commits with the order, or neither does.
+		return s.queueOrderMail(ctx, tx, domain.OrderMailPlaced, order, co.name)
 	})
 	if err != nil {
 		if co.charge != nil {
@@ -258,7 +264,8 @@ type checkout struct {
 
 	tx    bun.Tx
 	now   time.Time
-	email string
+	email string // the order's contact address
+	name  string // and the account's name ("" for a guest)
 
 	cart       int64      // the cart's id (0: none)
 	lines      []cartLine // by product id: rows are locked in that order

@@ -48,10 +48,6 @@ func (s *Store) enqueue(ctx context.Context, db bun.IDB, msg domain.MailMessage)
 	return nil
 }
 
-func (s mailService) Recipient(ctx context.Context, userID int64) (*domain.User, error) {
-	return s.user(ctx, s.db, userID)
-}
-
 // due selects messages neither sent nor given up on, whose time has come
 // and whose lease (if any) has run out.
 func due(q *bun.SelectQuery, now time.Time) *bun.SelectQuery {

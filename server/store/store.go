@@ -90,6 +90,10 @@ type Options struct {
 	NewToken func() (string, error)
 	// Password hashing cost. Default: DefaultPasswordParams.
 	Password PasswordParams
+	// OrderMails composes the e-mails of order changes (the confirmation
+	// of a checkout, shipped, cancelled), which the store queues in the
+	// change's own transaction (ordermail.go). Nil: no order e-mails.
+	OrderMails domain.OrderMailer
 }
 
 // Store implements the domain services on one *bun.DB.
@@ -101,6 +105,7 @@ type Store struct {
 	now      func() time.Time
 	newToken func() (string, error)
 	pw       PasswordParams
+	mails    domain.OrderMailer
 	// orderLinkKeyCache caches the order-link HMAC key (orderLinkKey): it never
 	// changes once generated.
 	orderLinkKeyCache atomic.Pointer[[]byte]
@@ -118,6 +123,7 @@ func New(db *bun.DB, opts Options) *Store {
 		now:      opts.Now,
 		newToken: opts.NewToken,
 		pw:       opts.Password,
+		mails:    opts.OrderMails,
 	}
 	if s.currency == "" {
 		s.currency = domain.DefaultCurrency

@@ -86,7 +86,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		return err
 	}
 	defer db.Close()
-	st := store.New(db, store.Options{Payments: payment.NewTestProvider(), Currency: cfg.Currency})
+	opts := store.Options{Payments: payment.NewTestProvider(), Currency: cfg.Currency}
+	var ln net.Listener
+	if cmd == contract.CmdServe {
+		// Bind before the store exists: a listen address with port 0 (the
+		// browser tests) gets a free port, which the default public URL
+		// of e-mail links, composed by the store (OrderMails), must name.
+		if ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
+			return err
+		}
+		defer ln.Close() // on the way out before serving; RunListener closes it too
+		if mailCfg.PublicURLDefaulted {
+			mailCfg.PublicURL = config.DefaultPublicURL(ln.Addr().String())
+		}
+		opts.OrderMails = mail.OrderMails{PublicURL: mailCfg.PublicURL}
+	}
+	st := store.New(db, opts)
 
 	switch cmd {
 	case contract.CmdMigrate:
@@ -102,7 +117,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		}
 		return purge(ctx, st, purgeCfg, log)
 	}
-	return serve(ctx, cfg, mailCfg, db, st, log)
+	return serve(ctx, cfg, mailCfg, db, st, ln, log)
 }
 
 // openDB opens the configured database and waits (up to a minute) until
@@ -190,7 +205,7 @@ func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	return nil
 }
 
-func serve(ctx context.Context, cfg *config.Config, mailCfg *config.Mail, db *bun.DB, st *store.Store, log *slog.Logger) error {
+func serve(ctx context.Context, cfg *config.Config, mailCfg *config.Mail, db *bun.DB, st *store.Store, ln net.Listener, log *slog.Logger) error {
 	if err := prepareSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
@@ -210,15 +225,6 @@ func serve(ctx context.Context, cfg *config.Config, mailCfg *config.Mail, db *bu
 		log.Info("admin ready", "email", admin.Email, "id", admin.ID)
 	}
 	log.Info("payments use the built-in test-card provider")
-	// Bind first: a listen address with port 0 (the browser tests) gets a
-	// free port, which the default public URL of e-mail links must name.
-	ln, err := net.Listen("tcp", cfg.ListenAddr)
-	if err != nil {
-		return err
-	}
-	if mailCfg.PublicURLDefaulted {
-		mailCfg.PublicURL = config.DefaultPublicURL(ln.Addr().String())
-	}
 	mailer, err := newMailer(ctx, mailCfg, log)
 	if err != nil {
 		return err
