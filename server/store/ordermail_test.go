@@ -27,6 +27,16 @@ func mailEnv(t *testing.T, backend string) *env {
 	return e
 }
 
+// mailShop is a mailEnv with a product (10 in stock) and a customer.
+func mailShop(t *testing.T, backend string) (*env, *domain.Product, *domain.User) {
+	t.Helper()
+	e := mailEnv(t, backend)
+	e.category(t, "c", "C")
+	a := e.product(t, "A-1", "Apple", "c", 150, 10)
+	u, _ := e.user(t, "ada@example.com")
+	return e, a, u
+}
+
 // outbox is every queued message's recipient and subject, in order.
 func (e *env) outbox(t *testing.T) []string {
 	t.Helper()
@@ -55,10 +65,7 @@ func TestOrderMailsCommitWithTheirChange(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) {
 			ctx := context.Background()
-			e := mailEnv(t, b)
-			e.category(t, "c", "C")
-			a := e.product(t, "A-1", "Apple", "c", 150, 10)
-			u, _ := e.user(t, "ada@example.com")
+			e, a, u := mailShop(t, b)
 			admin := domain.Actor{UserID: 0, Role: domain.RoleAdmin}
 
 			must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, a.ID, 1))
@@ -135,10 +142,7 @@ func TestCheckoutFailsWithItsConfirmation(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b, func(t *testing.T) {
 			ctx := context.Background()
-			e := mailEnv(t, b)
-			e.category(t, "c", "C")
-			a := e.product(t, "A-1", "Apple", "c", 150, 10)
-			u, _ := e.user(t, "ada@example.com")
+			e, a, u := mailShop(t, b)
 			must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, a.ID, 2))
 			refuse := map[string][]string{
 				"postgres": {`CREATE FUNCTION refuse_mail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox refused'; END $$`,
