@@ -53,7 +53,10 @@ var catalogWriteRE = regexp.MustCompile(`(?i)^\s*(?:insert\s+into|update|delete\
 // catalogHook bumps the version after every statement this process runs
 // against the catalog tables, on both databases: the process's own writes
 // are visible to its next request at once (read your writes), without
-// waiting for the notification. A statement of a transaction that then
+// waiting for the notification. In a transaction that is before the
+// commit, so Store.inTx bumps it again after the commit (a read in
+// between, which still saw the old rows, must not stay cached; on SQLite
+// no notification would fix it). A statement of a transaction that then
 // rolls back only costs a needless cache drop.
 type catalogHook struct{ s *Store }
 
@@ -65,8 +68,15 @@ func (h catalogHook) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
 	}
 	if catalogWriteRE.MatchString(e.Query) {
 		h.s.catalogChanged()
+		if wrote, ok := ctx.Value(catalogTxKey{}).(*atomic.Bool); ok {
+			wrote.Store(true) // inTx moves the version again once it commits
+		}
 	}
 }
+
+// catalogTxKey marks the context of a Store.inTx transaction: its value,
+// an *atomic.Bool, records that the transaction wrote the catalog.
+type catalogTxKey struct{}
 
 type stockSaleKey struct{}
 

@@ -333,3 +333,35 @@ func TestProductTriggersCoverEveryColumn(t *testing.T) {
 		t.Fatalf("products_catalog_edited fires on UPDATE OF\n  %v\nbut products has (stock and generated columns aside)\n  %v", listed, columns)
 	}
 }
+
+// A catalog read between a transaction's catalog write and its commit sees
+// the old rows at the version the write already moved to; the version
+// must move again once the transaction commits, or a cache filled by that
+// read would keep the old rows (on SQLite, where no notification follows,
+// until the next catalog write). The cancellation's refund runs inside
+// its transaction after the stock is put back: that is the window.
+func TestCatalogVersionMovesAgainAtCommit(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		e.category(t, "lamps", "Lamps")
+		p := e.product(t, "LAMP-1", "Desk Lamp", "lamps", 1000, 5)
+		u, _ := e.user(t, "window@shop.test")
+		must[*domain.Cart](t)(e.svc.Carts.AddItem(ctx, domain.CartKey{UserID: u.ID}, p.ID, 2))
+		o, _, err := e.svc.Orders.PlaceOrder(ctx, u.ID, e.shown(t, u.ID, checkout("window", payment.CardSuccess)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inWindow uint64
+		e.pay.afterRefund = func() { inWindow, _ = e.st.CatalogVersion() }
+		if _, err := e.svc.Orders.CancelOrder(ctx, u.ID, o.ID); err != nil {
+			t.Fatal(err)
+		}
+		e.pay.afterRefund = nil
+		if inWindow == 0 {
+			t.Fatal("the refund hook did not run")
+		}
+		if after, _ := e.st.CatalogVersion(); after == inWindow {
+			t.Fatalf("the version stayed %d from inside the transaction to after its commit", after)
+		}
+	})
+}

@@ -186,7 +186,14 @@ func (s *Store) money(amount int64) domain.Money {
 // Errors of the database itself (begin, commit) are classified like any
 // other (see unavailable).
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	return unavailable(s.db.RunInTx(ctx, nil, fn))
+	wrote := new(atomic.Bool) // set by the catalog hook (catalogversion.go)
+	err := unavailable(s.db.RunInTx(context.WithValue(ctx, catalogTxKey{}, wrote), nil, fn))
+	if err == nil && wrote.Load() {
+		// Again after the commit: a catalog read between the write and the
+		// commit saw the old rows at the version the write moved to.
+		s.catalogChanged()
+	}
+	return err
 }
 
 // isUniqueViolation, isCheckViolation and isForeignKeyViolation recognise
