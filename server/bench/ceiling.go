@@ -20,10 +20,39 @@ import (
 // prepared once per connection and executed with parameters (the plan is
 // reused), which the pool does not do: Bun puts the arguments into the
 // text, and RDS Proxy pins a session that prepares statements (docs/server.md).
+// The third, the same statement inside a PL/pgSQL function called
+// through the pool, shows what a server-side checkout would get: PL/pgSQL
+// keeps its statements' plans for the session, whatever protocol calls
+// it, and a function call does not pin behind RDS Proxy.
 const (
 	ceilingName         = "order rows, 1 statement"
 	ceilingPreparedName = "order rows, 1 prepared statement"
+	ceilingFunctionName = "order rows, 1 PL/pgSQL call"
 )
+
+// ceilingMode is how orderCeiling sends ceilingSQL.
+type ceilingMode int
+
+const (
+	ceilingPlain ceilingMode = iota
+	ceilingPrepared
+	ceilingFunction
+)
+
+func (m ceilingMode) name() string {
+	return [...]string{ceilingName, ceilingPreparedName, ceilingFunctionName}[m]
+}
+
+// ceilingFunctionSQL creates bench_order_rows in the bench's throwaway
+// database (never in a migration): ceilingSQL as a function body.
+var ceilingFunctionSQL = `CREATE OR REPLACE FUNCTION bench_order_rows(p_product BIGINT, p_user BIGINT, p_key TEXT)
+RETURNS INT LANGUAGE plpgsql AS $fn$
+DECLARE placed INT;
+BEGIN
+` + strings.NewReplacer("?0", "p_product", "?1", "p_user", "?2", "p_key", "SELECT count(*) FROM o", "SELECT count(*) INTO placed FROM o").Replace(ceilingSQL) + `;
+  RETURN placed;
+END
+$fn$`
 
 // ceilingSQL writes what one order writes, in ONE statement: the stock
 // decrement (with its catalog trigger), the order inserted paid (with its
@@ -64,20 +93,29 @@ SELECT count(*) FROM o`
 // this database faster than that, so its ratio to the bare handler bounds
 // the place-order ratio of the same run from above. It runs last: it
 // empties the carts of the users it buys for.
-func orderCeiling(ctx context.Context, dsn string, s *shop, postmaster int, duration time.Duration, workers int, prepared bool) (result, error) {
+func orderCeiling(ctx context.Context, dsn string, s *shop, postmaster int, duration time.Duration, workers int, mode ceilingMode) (result, error) {
 	db, err := store.OpenPostgres(dsn, workers)
 	if err != nil {
 		return result{}, err
 	}
 	defer db.Close()
-	name := ceilingName
+	name := mode.name()
 	write := func(ctx context.Context, _ int, product, user int64, key string) (int, error) {
 		var placed int
 		err := db.NewRaw(ceilingSQL, product, user, key).Scan(ctx, &placed)
 		return placed, err
 	}
-	if prepared {
-		name = ceilingPreparedName
+	switch mode {
+	case ceilingFunction:
+		if _, err := db.ExecContext(ctx, ceilingFunctionSQL); err != nil {
+			return result{}, fmt.Errorf("creating bench_order_rows: %w", err)
+		}
+		write = func(ctx context.Context, _ int, product, user int64, key string) (int, error) {
+			var placed int
+			err := db.NewRaw("SELECT bench_order_rows(?, ?, ?)", product, user, key).Scan(ctx, &placed)
+			return placed, err
+		}
+	case ceilingPrepared:
 		conns := make([]*pgx.Conn, workers)
 		for w := range conns {
 			c, err := pgx.Connect(ctx, dsn) // pgx's default: prepare once per connection, then execute
@@ -117,7 +155,7 @@ func orderCeiling(ctx context.Context, dsn string, s *shop, postmaster int, dura
 			defer wg.Done()
 			for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
 				n := w*1_000_000 + i
-				placed, err := write(ctx, w, s.products[n%len(s.products)].ID, users[n%len(users)], fmt.Sprintf("ceiling-%t-%d-%d", prepared, w, i))
+				placed, err := write(ctx, w, s.products[n%len(s.products)].ID, users[n%len(users)], fmt.Sprintf("ceiling-%d-%d-%d", mode, w, i))
 				if err != nil || placed != 1 {
 					failed.Add(1)
 					once.Do(func() { firstErr = fmt.Errorf("%d orders written, %v", placed, err) })
