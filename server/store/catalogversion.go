@@ -84,7 +84,7 @@ type stockSaleKey struct{}
 // hook does not move the version for it, and the caller moves it after
 // the commit, only if the stock the catalog shows changed
 // (domain.ShownStock). On PostgreSQL the triggers of migration
-// 20261201090000_shown_stock make the same decision for other replicas.
+// 20261130160000_shown_stock make the same decision for other replicas.
 func stockSale(ctx context.Context) context.Context {
 	return context.WithValue(ctx, stockSaleKey{}, true)
 }
