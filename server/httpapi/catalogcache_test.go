@@ -17,7 +17,6 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"github.com/shopstack/shopstack/server/domain"
-	"github.com/shopstack/shopstack/server/internal/pgtest"
 	"github.com/shopstack/shopstack/server/seed"
 	"github.com/shopstack/shopstack/server/store"
 )
@@ -174,19 +173,7 @@ func newReplica(t *testing.T, dsn string) *testEnv {
 // within catalogVisibleWithin, although the other had the old answer in
 // its cache and its own store never saw the write (only NOTIFY tells it).
 func TestCatalogCacheAcrossReplicas(t *testing.T) {
-	pg := pgtest.Shared(t)
-	ctx := context.Background()
-	err := pg.Template(ctx, pgTemplate, func(dsn string) error {
-		db, err := store.OpenPostgres(dsn, 2)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return prepare(ctx, newStore(db))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pg := seededServer(t)
 	dsn := pg.NewDatabase(t, pgTemplate)
 	writer, reader := newReplica(t, dsn), newReplica(t, dsn)
 	a := writer.admin(t)

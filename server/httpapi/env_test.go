@@ -93,6 +93,25 @@ func storeFor(db *bun.DB, publicURL string) *store.Store {
 // pgTemplate is migrated and seeded once per test binary; each test gets a copy.
 const pgTemplate = "httpapi_seeded"
 
+// seededServer is the shared PostgreSQL server with pgTemplate made.
+func seededServer(t testing.TB) *pgtest.Server {
+	t.Helper()
+	ctx := context.Background()
+	pg := pgtest.Shared(t)
+	err := pg.Template(ctx, pgTemplate, func(dsn string) error {
+		db, err := store.OpenPostgres(dsn, 2)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return prepare(ctx, newStore(db))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pg
+}
+
 func newEnv(t testing.TB, backend string, opts ...func(*Deps)) *testEnv {
 	t.Helper()
 	ctx := context.Background()
@@ -120,18 +139,7 @@ func newEnv(t testing.TB, backend string, opts ...func(*Deps)) *testEnv {
 			t.Fatalf("sqlite: %v", err)
 		}
 	case "postgres":
-		pg := pgtest.Shared(t)
-		err := pg.Template(ctx, pgTemplate, func(dsn string) error {
-			db, err := store.OpenPostgres(dsn, 2)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			return prepare(ctx, newStore(db))
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		pg := seededServer(t)
 		db, err := store.OpenPostgres(pg.NewDatabase(t, pgTemplate), 8)
 		if err != nil {
 			t.Fatal(err)
