@@ -47,6 +47,9 @@ func waitTracked(t testing.TB, st *store.Store) {
 // may arrive (and drop the cache) between two reads.
 func getHit(t testing.TB, e *testEnv, path string) *response {
 	t.Helper()
+	// On PostgreSQL nothing is cached until the listener listens: on a
+	// loaded machine the twenty tries below can all come before that.
+	waitTracked(t, e.store)
 	c := e.client(t)
 	prev := want(t, c.do("GET", path, nil), 200)
 	for range 20 {
